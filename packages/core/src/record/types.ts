@@ -1,0 +1,260 @@
+/**
+ * The patient document: one Automerge document per patient, shared between facilities.
+ *
+ * Shape rules (see docs/SPEC.md, merge semantics):
+ * - Collections are maps keyed by random ids, so concurrent additions at two facilities are all kept.
+ * - Names, codes and identifiers are plain (immutable) strings; only free-text notes would be text CRDTs.
+ * - A referral's status is a grow-only map of status → event; the current status is the highest rank
+ *   present, so a merge can never move it backwards.
+ */
+
+/** Opaque random id of a patient document (the automerge-repo DocumentId). Never derived from PII. */
+export type PatientId = string & { readonly __brand: 'PatientId' }
+/** HFR facility id, `IN` + 2-digit state code + 8 digits, e.g. `IN2210000123`. */
+export type FacilityId = string & { readonly __brand: 'FacilityId' }
+/** HPR professional id: 14 digits, displayed `71-1234-5678-9012`. */
+export type PractitionerId = string & { readonly __brand: 'PractitionerId' }
+/** Random id of an entry inside a patient document (encounter, diagnosis, referral …). */
+export type EntryId = string & { readonly __brand: 'EntryId' }
+/** ISO 8601 calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string
+/** ISO 8601 instant in UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`. Display metadata only: never used for ordering merges. */
+export type IsoInstant = string
+
+/** Facility kinds in Bastar: Community Health Centre, Civil Hospital, District Hospital, Medical College. */
+export type FacilityKind = 'CHC' | 'CH' | 'DH' | 'MC'
+export type Sex = 'female' | 'male' | 'other' | 'unknown'
+
+/** How a birth date is known: exact date, year only, or an approximate age on a given date. */
+export type BirthInfo =
+  | { kind: 'date', date: IsoDate }
+  | { kind: 'year', year: number }
+  | { kind: 'approx-age', years: number, asOf: IsoDate }
+
+export interface Address {
+  village: string
+  block: string
+  district: string
+  pin?: string
+}
+
+export interface Guardian {
+  name: string
+  /** e.g. father, mother, husband, wife, son, daughter, other */
+  relation: string
+}
+
+export interface Demographics {
+  name: string
+  /** Other spellings seen at registration (transliteration variants); helps search. */
+  nameVariants: string[]
+  sex: Sex
+  birth: BirthInfo
+  address: Address
+  phone?: string
+  guardian?: Guardian
+}
+
+export interface Identifiers {
+  /** Facility-local UHIDs (NIC e-Hospital), one per facility that registered the patient. */
+  uhid: Record<FacilityId, string>
+  /** 14 digits, stored without hyphens. */
+  abhaNumber?: string
+  /** `handle@abdm` (or `@sbx`). */
+  abhaAddress?: string
+  /** When and where the ABHA was linked, if it was linked after registration. */
+  abhaLinked?: { at: IsoInstant, by: FacilityId }
+}
+
+/** A coded concept. system is one of the CODE_SYSTEMS urls. */
+export interface Coding {
+  system: CodeSystem
+  code: string
+  display: string
+}
+
+export type CodeSystem =
+  | 'http://snomed.info/sct'
+  | 'http://hl7.org/fhir/sid/icd-10'
+  | 'http://loinc.org'
+
+export interface Vitals {
+  /** mmHg */
+  systolic?: number
+  diastolic?: number
+  /** beats/min */
+  pulse?: number
+  /** °C */
+  temperature?: number
+  /** breaths/min */
+  respiratoryRate?: number
+  /** % */
+  spo2?: number
+  /** kg */
+  weight?: number
+  /** cm */
+  height?: number
+  /** cm, mid-upper-arm circumference */
+  muac?: number
+}
+
+export interface Diagnosis {
+  id: EntryId
+  coding: Coding
+  /** free text as the clinician wrote it */
+  text: string
+  certainty: 'provisional' | 'confirmed'
+}
+
+export interface Prescription {
+  id: EntryId
+  /** drug name and strength, from the essential-drug list, e.g. "Paracetamol 500 mg tablet" */
+  drug: string
+  /** SNOMED code when known */
+  coding?: Coding
+  dose: string
+  frequency: string
+  durationDays: number
+  route: string
+  instructions?: string
+}
+
+export interface LabOrder {
+  id: EntryId
+  /** LOINC */
+  test: Coding
+  orderedAt: IsoInstant
+  result?: LabResult
+}
+
+export interface LabResult {
+  value: string
+  unit?: string
+  interpretation?: 'normal' | 'abnormal' | 'positive' | 'negative'
+  resultedAt: IsoInstant
+  by: FacilityId
+}
+
+export interface Dispensing {
+  id: EntryId
+  prescriptionId: EntryId
+  quantity: number
+  dispensedAt: IsoInstant
+  by: FacilityId
+}
+
+export interface Encounter {
+  id: EntryId
+  kind: 'opd' | 'ipd' | 'emergency'
+  facility: FacilityId
+  practitioner?: PractitionerId
+  at: IsoInstant
+  complaints: string[]
+  vitals: Vitals
+  diagnoses: Record<EntryId, Diagnosis>
+  prescriptions: Record<EntryId, Prescription>
+  labOrders: Record<EntryId, LabOrder>
+  dispensing: Record<EntryId, Dispensing>
+  notes?: string
+}
+
+export type Severity = 'mild' | 'moderate' | 'severe'
+
+export interface Allergy {
+  id: EntryId
+  substance: string
+  coding?: Coding
+  reaction?: string
+  severity: Severity
+  recordedAt: IsoInstant
+  by: FacilityId
+}
+
+export interface Alert {
+  id: EntryId
+  /** e.g. "Sickle cell disease", "High-risk pregnancy" */
+  text: string
+  coding?: Coding
+  recordedAt: IsoInstant
+  by: FacilityId
+  active: boolean
+}
+
+export type Urgency = 'emergency' | 'urgent' | 'routine'
+export type Transport = '108' | '102' | 'own'
+
+/** The referral lifecycle, in rank order. `back-referred` and `completed` are both terminal. */
+export type ReferralStatus = 'sent' | 'received' | 'accepted' | 'completed' | 'back-referred'
+
+export interface StatusEvent {
+  at: IsoInstant
+  by: FacilityId
+  note?: string
+}
+
+export interface Referral {
+  id: EntryId
+  from: FacilityId
+  to: FacilityId
+  /** the encounter at which the referral was decided, if any */
+  encounterId?: EntryId
+  reason: string
+  urgency: Urgency
+  provisionalDiagnosis: Coding
+  treatmentGiven: string
+  transport: Transport
+  createdAt: IsoInstant
+  /** Grow-only: a status is added, never removed. Current status = highest rank present. */
+  statusHistory: Partial<Record<ReferralStatus, StatusEvent>>
+}
+
+/** A back-referral (higher → lower level) or a discharge summary, written by the receiving facility. */
+export interface CareSummary {
+  id: EntryId
+  kind: 'back-referral' | 'discharge'
+  referralId?: EntryId
+  from: FacilityId
+  to: FacilityId
+  finalDiagnosis: Coding
+  treatmentGiven: string
+  outcome: 'improved' | 'referred-onward' | 'lama' | 'died'
+  followUpAdvice: string
+  /** medicines to continue at the lower facility */
+  medicines: string[]
+  reviewAfterDays?: number
+  redFlags: string[]
+  at: IsoInstant
+}
+
+/** A mark that this record and another record are the same person. */
+export interface DuplicateLink {
+  otherPatient: PatientId
+  markedAt: IsoInstant
+  by: FacilityId
+  reason: string
+}
+
+/** A reviewed conflict: which value a clinician chose and when. */
+export interface ConflictResolution {
+  path: string
+  chosen: string
+  at: IsoInstant
+  by: FacilityId
+}
+
+/** The whole patient document. */
+export interface PatientDoc {
+  /** schema version of this document shape */
+  schema: 1
+  registeredAt: IsoInstant
+  registeredBy: FacilityId
+  demographics: Demographics
+  identifiers: Identifiers
+  encounters: Record<EntryId, Encounter>
+  allergies: Record<EntryId, Allergy>
+  alerts: Record<EntryId, Alert>
+  referrals: Record<EntryId, Referral>
+  summaries: Record<EntryId, CareSummary>
+  duplicates: Record<EntryId, DuplicateLink>
+  resolutions: Record<EntryId, ConflictResolution>
+}

@@ -18,4 +18,3 @@ if (typeof P.withResolvers !== 'function') {
 const g = globalThis as unknown as { WebSocket?: unknown }
 if (typeof g.WebSocket !== 'function') g.WebSocket = WsWebSocket
 
-export {}

@@ -1,0 +1,133 @@
+/**
+ * Inputs of the record change functions: what a clinician, the synthetic generator, the FHIR importer
+ * or the node's HTTP API supplies. Ids, timestamps and authorship come from the ChangeContext, never
+ * from the input, so that an input can be replayed at another facility without forging authorship.
+ */
+import type {
+  BirthInfo, Coding, EntryId, FacilityId, IsoInstant, PatientId, PractitionerId, Severity, Sex,
+  Transport, Urgency, Vitals, CareSummary, Diagnosis, Encounter, LabResult
+} from './types.js'
+
+/** Who is changing the document, when, and (optionally) how new entry ids are made. */
+export interface ChangeContext {
+  /** HFR id of the facility making the change. */
+  facility: FacilityId
+  /** Wall-clock time of the change; display metadata only, never used to order merges. */
+  at: IsoInstant
+  /** Deterministic id source for tests and the synthetic generator; random ids otherwise. */
+  newId?: () => EntryId
+}
+
+/** A new patient's registration at a facility. */
+export interface RegistrationInput {
+  name: string
+  nameVariants?: string[]
+  sex: Sex
+  birth: BirthInfo
+  village: string
+  block: string
+  district: string
+  pin?: string
+  /** Indian mobile number, 10 digits (an optional +91 / 0 prefix is stripped). */
+  phone?: string
+  guardian?: { name: string, relation: string }
+  /** The registering facility's local UHID (NIC e-Hospital). */
+  uhid: string
+  /** 14 digits, with or without hyphens (`91-1234-5678-9012`). */
+  abhaNumber?: string
+  /** `handle@abdm` or `handle@sbx`. */
+  abhaAddress?: string
+}
+
+/** Linking an ABHA number and/or address to an existing record. At least one must be given. */
+export interface AbhaLinkInput {
+  abhaNumber?: string
+  abhaAddress?: string
+}
+
+/** A diagnosis: a SNOMED CT or ICD-10 coding plus the clinician's own words. */
+export interface DiagnosisInput {
+  coding: Coding
+  text: string
+  certainty?: Diagnosis['certainty']
+}
+
+/** A prescription line. */
+export interface PrescriptionInput {
+  drug: string
+  coding?: Coding
+  dose: string
+  frequency: string
+  durationDays: number
+  route: string
+  instructions?: string
+}
+
+/** A lab test order (LOINC coding). */
+export interface LabOrderInput {
+  test: Coding
+}
+
+/** A lab result for an existing order. resultedAt and by come from the ChangeContext. */
+export interface LabResultInput {
+  value: string
+  unit?: string
+  interpretation?: LabResult['interpretation']
+}
+
+/** An encounter (OPD visit by default); diagnoses and prescriptions may be added with it or later. */
+export interface EncounterInput {
+  kind?: Encounter['kind']
+  practitioner?: PractitionerId
+  complaints: string[]
+  vitals?: Vitals
+  diagnoses?: DiagnosisInput[]
+  prescriptions?: PrescriptionInput[]
+  labOrders?: LabOrderInput[]
+  notes?: string
+}
+
+/** An allergy or intolerance. */
+export interface AllergyInput {
+  substance: string
+  coding?: Coding
+  reaction?: string
+  severity: Severity
+}
+
+/** A standing clinical alert, e.g. sickle cell disease, high-risk pregnancy. */
+export interface AlertInput {
+  text: string
+  coding?: Coding
+}
+
+/** A referral slip (domain.md §4.2). `from` is the ChangeContext facility. */
+export interface ReferralInput {
+  to: FacilityId
+  encounterId?: EntryId
+  reason: string
+  urgency: Urgency
+  provisionalDiagnosis: Coding
+  treatmentGiven: string
+  transport: Transport
+}
+
+/** A back-referral or discharge summary. `from` is the ChangeContext facility. */
+export interface CareSummaryInput {
+  kind: CareSummary['kind']
+  referralId?: EntryId
+  to: FacilityId
+  finalDiagnosis: Coding
+  treatmentGiven: string
+  outcome: CareSummary['outcome']
+  followUpAdvice: string
+  medicines?: string[]
+  reviewAfterDays?: number
+  redFlags?: string[]
+}
+
+/** Marking this record and another as the same person. */
+export interface DuplicateInput {
+  otherPatient: PatientId
+  reason: string
+}

@@ -1,3 +1,18 @@
-/** @pagdandi/core/record: the patient document, its inputs and its change functions. */
+/** @pagdandi/core/record: the patient document, its inputs, validators and change functions. */
 export type * from './types.js'
 export type * from './inputs.js'
+export * from './errors.js'
+export type { RecordWarning, Validated } from './validate-ids.js'
+export { luhnValid, validateAbhaAddress, validateAbhaNumber, validateHfrId, validateHprId, validatePhone } from './validate-ids.js'
+export {
+  CODE_SYSTEMS, FUTURE_SKEW_MS, VITAL_RANGES, validateCoding, validateIsoDate, validateIsoInstant, validateVitals, verhoeffValid
+} from './validate-clinical.js'
+export { randomEntryId } from './context.js'
+export { linkAbha, markDuplicate, newPatientDoc, setUhid, validateBirth } from './registration.js'
+export {
+  addDiagnosis, addEncounter, addPrescription, dispense, orderLab, recordLabResult, setPrescriptionDose, validateDose
+} from './encounter.js'
+export { SEVERITIES, addAlert, addAllergy, deactivateAlert, setAllergySeverity } from './allergies.js'
+export { STATUS_RANK, advanceReferral, createReferral, currentStatus, writeCareSummary } from './referral.js'
+export type { Conflict, ConflictValue } from './conflicts.js'
+export { openConflicts, resolveConflict } from './conflicts.js'

@@ -7,6 +7,7 @@ import type {
   BirthInfo, Coding, EntryId, FacilityId, IsoInstant, PatientId, PractitionerId, Severity, Sex,
   Transport, Urgency, Vitals, CareSummary, Diagnosis, Encounter, LabResult
 } from './types.js'
+import type { RecordWarning } from './validate-ids.js'
 
 /** Who is changing the document, when, and (optionally) how new entry ids are made. */
 export interface ChangeContext {
@@ -16,6 +17,8 @@ export interface ChangeContext {
   at: IsoInstant
   /** Deterministic id source for tests and the synthetic generator; random ids otherwise. */
   newId?: () => EntryId
+  /** Receives soft findings (e.g. an ABHA number failing its Luhn check) that were accepted but need review. */
+  onWarning?: (warning: RecordWarning) => void
 }
 
 /** A new patient's registration at a facility. */

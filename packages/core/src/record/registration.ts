@@ -1,0 +1,128 @@
+/** Registration, identity linking and duplicate marking. */
+import type { AbhaLinkInput, ChangeContext, DuplicateInput, RegistrationInput } from './inputs.js'
+import type { BirthInfo, EntryId, IsoInstant, PatientDoc, PatientId } from './types.js'
+import { checkContext, compact, emitWarnings, newEntryId } from './context.js'
+import { InvalidRecordInputError } from './errors.js'
+import { validateEnum, validateInt, validateIsoDate, validateText, validateTextList } from './validate-clinical.js'
+import type { RecordWarning } from './validate-ids.js'
+import { validateAbhaAddress, validateAbhaNumber, validatePhone } from './validate-ids.js'
+
+const SEXES = ['female', 'male', 'other', 'unknown'] as const
+
+/** Validates how the birth is known; nothing may lie after the registration instant (plus skew). */
+export function validateBirth (input: unknown, now: IsoInstant, field = 'birth'): BirthInfo {
+  if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
+  const b = input as Record<string, unknown>
+  const thisYear = Number(now.slice(0, 4))
+  switch (b.kind) {
+    case 'date': return { kind: 'date', date: validateIsoDate(b.date, `${field}.date`, now) }
+    case 'year': return { kind: 'year', year: validateInt(b.year, `${field}.year`, 1900, thisYear) }
+    case 'approx-age': return {
+      kind: 'approx-age',
+      years: validateInt(b.years, `${field}.years`, 0, 120),
+      asOf: validateIsoDate(b.asOf, `${field}.asOf`, now)
+    }
+    default: throw new InvalidRecordInputError(`${field}.kind`, 'must be date, year or approx-age')
+  }
+}
+
+function validateAbha (input: AbhaLinkInput): { abhaNumber?: string, abhaAddress?: string, warnings: RecordWarning[] } {
+  const number = input.abhaNumber === undefined ? undefined : validateAbhaNumber(input.abhaNumber)
+  const abhaAddress = input.abhaAddress === undefined ? undefined : validateAbhaAddress(input.abhaAddress)
+  return { abhaNumber: number?.value, abhaAddress, warnings: number?.warnings ?? [] }
+}
+
+/** Builds the initial value of a new patient document; use it with `Automerge.from`. */
+export function newPatientDoc (input: RegistrationInput, ctx: ChangeContext): PatientDoc {
+  const { facility, at } = checkContext(ctx)
+  if (typeof input !== 'object' || input === null) throw new TypeError('a RegistrationInput is required')
+  const abha = validateAbha(input)
+  const guardian = input.guardian === undefined ? undefined : {
+    name: validateText(input.guardian.name, 'guardian.name', 100),
+    relation: validateText(input.guardian.relation, 'guardian.relation', 40)
+  }
+  const doc: PatientDoc = {
+    schema: 1,
+    registeredAt: at,
+    registeredBy: facility,
+    demographics: compact({
+      name: validateText(input.name, 'name', 100),
+      nameVariants: input.nameVariants === undefined ? [] : validateTextList(input.nameVariants, 'nameVariants', 10, 100),
+      sex: validateEnum(input.sex, 'sex', SEXES),
+      birth: validateBirth(input.birth, at),
+      address: compact({
+        village: validateText(input.village, 'village', 100),
+        block: validateText(input.block, 'block', 100),
+        district: validateText(input.district, 'district', 100),
+        pin: input.pin === undefined ? undefined : validatePin(input.pin)
+      }),
+      phone: input.phone === undefined ? undefined : validatePhone(input.phone),
+      guardian
+    }),
+    identifiers: compact({
+      uhid: { [facility]: validateText(input.uhid, 'uhid', 40) },
+      abhaNumber: abha.abhaNumber,
+      abhaAddress: abha.abhaAddress
+    }),
+    encounters: {},
+    allergies: {},
+    alerts: {},
+    referrals: {},
+    summaries: {},
+    duplicates: {},
+    resolutions: {}
+  }
+  emitWarnings(ctx, abha.warnings)
+  return doc
+}
+
+function validatePin (input: unknown): string {
+  // Chhattisgarh PIN codes start with 49; any Indian PIN is 6 digits not starting with 0.
+  if (typeof input !== 'string' || !/^[1-9]\d{5}$/.test(input)) throw new InvalidRecordInputError('pin', 'not a PIN code')
+  return input
+}
+
+/**
+ * Links an ABHA number and/or address to a record registered without them. Re-linking the same value
+ * is a no-op; linking a different value is refused (that is a different person: mark a duplicate).
+ */
+export function linkAbha (d: PatientDoc, input: AbhaLinkInput, ctx: ChangeContext): void {
+  const { facility, at } = checkContext(ctx)
+  if (typeof input !== 'object' || input === null) throw new TypeError('an AbhaLinkInput is required')
+  if (input.abhaNumber === undefined && input.abhaAddress === undefined) {
+    throw new InvalidRecordInputError('abha', 'give an ABHA number or address')
+  }
+  const abha = validateAbha(input)
+  const ids = d.identifiers
+  if (abha.abhaNumber !== undefined && ids.abhaNumber !== undefined && ids.abhaNumber !== abha.abhaNumber) {
+    throw new InvalidRecordInputError('abhaNumber', 'record is already linked to a different ABHA number')
+  }
+  if (abha.abhaAddress !== undefined && ids.abhaAddress !== undefined && ids.abhaAddress !== abha.abhaAddress) {
+    throw new InvalidRecordInputError('abhaAddress', 'record is already linked to a different ABHA address')
+  }
+  const newNumber = abha.abhaNumber !== undefined && ids.abhaNumber === undefined
+  const newAddress = abha.abhaAddress !== undefined && ids.abhaAddress === undefined
+  if (newNumber) ids.abhaNumber = abha.abhaNumber
+  if (newAddress) ids.abhaAddress = abha.abhaAddress
+  if (newNumber || newAddress) ids.abhaLinked = { at, by: facility }
+  emitWarnings(ctx, abha.warnings)
+}
+
+/** Records this facility's local UHID for the patient (e.g. when a referred patient arrives at the DH). */
+export function setUhid (d: PatientDoc, uhid: string, ctx: ChangeContext): void {
+  const { facility } = checkContext(ctx)
+  const value = validateText(uhid, 'uhid', 40)
+  if (d.identifiers.uhid[facility] !== value) d.identifiers.uhid[facility] = value
+}
+
+/** Marks this record and another as the same person. Both records are kept; search shows them together. */
+export function markDuplicate (d: PatientDoc, otherPatient: PatientId, reason: string, ctx: ChangeContext): EntryId {
+  const { facility, at } = checkContext(ctx)
+  const input: DuplicateInput = {
+    otherPatient: validateText(otherPatient, 'otherPatient', 100) as PatientId,
+    reason: validateText(reason, 'reason', 500)
+  }
+  const id = newEntryId(ctx, d.duplicates)
+  d.duplicates[id] = { otherPatient: input.otherPatient, markedAt: at, by: facility, reason: input.reason }
+  return id
+}

@@ -1,0 +1,95 @@
+/**
+ * The API table of docs/design/0001-module-contracts.md: path matching and input checks. Handlers
+ * only shape requests and answers; the node does the work.
+ */
+import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
+import type { NodeApi } from './NodeApi.js'
+
+/** A parsed request as a route sees it. */
+export interface ApiRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  /** Parsed JSON body (undefined for GET). */
+  body: () => Promise<unknown>
+}
+
+/** A route's answer: status and a JSON-serialisable value. */
+export interface ApiResponse {
+  status: number
+  json: unknown
+}
+
+const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir)?$/
+
+/** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
+export async function routeApi (api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
+  const { method, path } = req
+  if (method === 'GET' && path === '/api/status') return ok(await api.status())
+  if (method === 'GET' && path === '/api/roster') return ok(await api.roster())
+  if (path === '/api/patients') {
+    if (method === 'GET') return ok(await api.searchPatients(req.query.get('q') ?? ''))
+    if (method === 'POST') return { status: 201, json: await api.registerPatient(registration(await req.body())) }
+  }
+  const m = PATIENT.exec(path)
+  if (m !== null && method === 'GET') {
+    const id = m[1] as PatientId
+    if (m[2] === '/heads') {
+      const heads = await api.durableHeads(id)
+      if (heads === undefined) throw new PatientNotFoundError(id)
+      return ok({ patientId: id, heads })
+    }
+    if (m[2] === '/fhir') return ok(await api.patientFhir(id))
+    const doc = await api.patient(id)
+    if (doc === undefined) throw new PatientNotFoundError(id)
+    return ok({ patientId: id, doc })
+  }
+  if (path === '/api/referrals') {
+    if (method === 'GET') {
+      const box = req.query.get('box') ?? 'incoming'
+      if (box !== 'incoming' && box !== 'outgoing') throw new BadRequestError('box must be incoming or outgoing')
+      return ok(await api.referrals(box))
+    }
+    if (method === 'POST') {
+      const body = object(await req.body(), 'body')
+      const patientId = body.patientId
+      if (typeof patientId !== 'string' || patientId.length === 0) throw new BadRequestError('patientId: required')
+      const referral = object(body.referral, 'referral') as unknown as ReferralInput
+      if (typeof referral.to !== 'string') throw new BadRequestError('referral.to: required')
+      return { status: 201, json: await api.createReferral(patientId as PatientId, referral) }
+    }
+  }
+  if (method === 'POST' && path === '/api/fhir/import') {
+    return { status: 201, json: await api.importFhir(object(await req.body(), 'body')) }
+  }
+  throw new RouteNotFoundError(method, path)
+}
+
+const ok = (json: unknown): ApiResponse => ({ status: 200, json })
+
+function object (v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadRequestError(`${field}: expected a JSON object`)
+  return v as Record<string, unknown>
+}
+
+/**
+ * Shape check of a registration before the record module validates the values: required fields
+ * present and of the right type. Messages name fields only, never values.
+ */
+function registration (v: unknown): RegistrationInput {
+  const b = object(v, 'body')
+  for (const f of ['name', 'sex', 'village', 'block', 'district', 'uhid'] as const) {
+    if (typeof b[f] !== 'string' || (b[f] as string).trim().length === 0) throw new BadRequestError(`${f}: required text`)
+  }
+  if (!['female', 'male', 'other', 'unknown'].includes(b.sex as string)) throw new BadRequestError('sex: one of female, male, other, unknown')
+  const birth = object(b.birth, 'birth')
+  if (!['date', 'year', 'approx-age'].includes(birth.kind as string)) throw new BadRequestError('birth.kind: one of date, year, approx-age')
+  for (const f of ['phone', 'abhaNumber', 'abhaAddress', 'pin'] as const) {
+    if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
+  }
+  if (b.nameVariants !== undefined && (!Array.isArray(b.nameVariants) || b.nameVariants.some(x => typeof x !== 'string'))) {
+    throw new BadRequestError('nameVariants: expected a list of text')
+  }
+  return b as unknown as RegistrationInput
+}

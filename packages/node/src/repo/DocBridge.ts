@@ -1,0 +1,260 @@
+/**
+ * The bridge between sealed items and an automerge-repo `Repo` with no storage adapter.
+ *
+ * Invariants (docs/SPEC.md, "Node"):
+ * 1. Plaintext never reaches disk: the Repo has no storage; documents are rebuilt from sealed items
+ *    at start, and every change leaves the process only as a sealed item.
+ * 2. A local change is durable before it is acknowledged: `flush(docId)` resolves only after the
+ *    store's atomic `sync: true` batch holding its sealed item resolved.
+ * 3. Nothing is sealed twice: per document, `covered` are heads whose ancestry is all sealed here
+ *    or was received as items; only `saveSince(doc, covered)` is sealed.
+ * 4. One queue per document orders sealing and applying received items, so a received change
+ *    is never mistaken for a local one.
+ */
+import { EventEmitter } from 'node:events'
+import * as A from '@automerge/automerge'
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
+import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
+import type { BridgeStore, DocSealer, StoredItemLike } from './ports.js'
+
+interface DocState {
+  handle: DocHandle<unknown>
+  /** Heads whose whole ancestry is durably stored as items on this node. */
+  covered: A.Heads
+  /** Whether the self-grant holding this document's key is durably stored. */
+  keyStored: boolean
+  queue: Promise<void>
+  sealScheduled: boolean
+}
+
+/** Events: `sealed` (items newly stored from local changes), `doc` (a document changed or appeared). */
+export interface DocBridgeEvents {
+  sealed: [items: Uint8Array[]]
+  doc: [docId: string]
+  error: [err: Error]
+}
+
+/** Page size when scanning the log at start. */
+const SCAN_PAGE = 2000
+
+const sameHeads = (a: A.Heads, b: A.Heads): boolean =>
+  a.length === b.length && a.every(h => b.includes(h))
+
+/** Keeps a storage-less Repo in step with the sealed item store. */
+export class DocBridge extends EventEmitter<DocBridgeEvents> {
+  readonly #docs = new Map<string, DocState>()
+  #closed = false
+  /** Counters for the status page and the demo. */
+  readonly stats = { sealedItems: 0, sealedBytes: 0, appliedItems: 0 }
+
+  constructor (readonly repo: Repo, readonly store: BridgeStore, readonly sealer: DocSealer) {
+    super()
+    // Documents that browsers create arrive through the network subsystem; seal them too.
+    repo.on('document', ({ handle }) => {
+      if (!this.#docs.has(handle.documentId)) {
+        void handle.whenReady().then(() => this.#adopt(handle as DocHandle<unknown>, [], false), () => {})
+      }
+    })
+  }
+
+  /** Rebuilds every document this facility can open from the store. Call once, before serving. */
+  async start (onProgress?: (done: number) => void): Promise<void> {
+    const changes = new Map<string, Uint8Array[]>()
+    const keyed = new Set<string>()
+    const pending: StoredItemLike[] = []
+    let seq = 0
+    let scanned = 0
+    for (;;) {
+      const page = await this.store.logSince(seq, SCAN_PAGE)
+      if (page.length === 0) break
+      for (const item of page) {
+        seq = Math.max(seq, item.seq)
+        const opened = this.sealer.open(item.bytes)
+        if (opened.kind === 'key') keyed.add(opened.docId)
+        else if (opened.kind === 'change') push(changes, opened.docId, opened.changes)
+        else if (opened.docId !== undefined) pending.push(item)
+      }
+      scanned += page.length
+      onProgress?.(scanned)
+    }
+    // A grant can be logged after the changes it unlocks (a carrier delivered them first).
+    for (const item of pending) {
+      const opened = this.sealer.open(item.bytes)
+      if (opened.kind === 'change') push(changes, opened.docId, opened.changes)
+    }
+    for (const docId of keyed) {
+      if (!this.sealer.canOpen(docId)) continue
+      const handle = this.repo.import<unknown>(concat(changes.get(docId) ?? []), { docId: docId as DocumentId })
+      handle.doneLoading()
+      this.#adopt(handle, A.getHeads(handle.doc() as A.Doc<unknown>), true)
+    }
+  }
+
+  /** Creates a new document from a plain initial value; resolves with its id once durably sealed. */
+  async create<T> (initial: T): Promise<string> {
+    this.#open()
+    const handle = this.repo.create<T>(initial)
+    this.#adopt(handle as DocHandle<unknown>, [], false)
+    await this.flush(handle.documentId)
+    return handle.documentId
+  }
+
+  /** Applies `fn` to a document and resolves once the change is durably sealed. */
+  async change<T> (docId: string, fn: (d: T) => void): Promise<A.Heads> {
+    const st = this.#state(docId)
+    ;(st.handle as DocHandle<T>).change(d => { fn(d as T) })
+    await this.flush(docId)
+    return st.covered
+  }
+
+  /** The current document, or undefined when it is not open here. */
+  doc<T> (docId: string): A.Doc<T> | undefined {
+    const st = this.#docs.get(docId)
+    return st === undefined ? undefined : st.handle.doc() as A.Doc<T>
+  }
+
+  /** The handle of an open document. */
+  handle<T> (docId: string): DocHandle<T> | undefined {
+    return this.#docs.get(docId)?.handle as DocHandle<T> | undefined
+  }
+
+  /** Ids of every document open here. */
+  docIds (): string[] {
+    return [...this.#docs.keys()]
+  }
+
+  /** Heads whose changes are all durably stored on this node (sealed here or received). */
+  durableHeads (docId: string): A.Heads | undefined {
+    return this.#docs.get(docId)?.covered
+  }
+
+  /** Seals every change of `docId` not yet sealed; resolves when they are durable. */
+  async flush (docId: string): Promise<void> {
+    const st = this.#state(docId)
+    await this.#enqueue(st, async () => { await this.#seal(docId, st) })
+  }
+
+  /** Seals and stores extra items (e.g. a grant) together with the document's pending changes. */
+  async flushWith (docId: string, extra: Uint8Array[]): Promise<void> {
+    const st = this.#state(docId)
+    await this.#enqueue(st, async () => { await this.#seal(docId, st, extra) })
+  }
+
+  /**
+   * Applies items that arrived from peers and are already durably stored. Grants unlock documents
+   * (rebuilt from every stored item); changes to open documents are merged.
+   */
+  async applyReceived (items: Uint8Array[]): Promise<void> {
+    const unlocked = new Set<string>()
+    const byDoc = new Map<string, Uint8Array[]>()
+    for (const bytes of items) {
+      let opened
+      try { opened = this.sealer.open(bytes) } catch (err) { this.emit('error', err as Error); continue }
+      if (opened.kind === 'key' && !this.#docs.has(opened.docId)) unlocked.add(opened.docId)
+      else if (opened.kind === 'change' && this.#docs.has(opened.docId)) push(byDoc, opened.docId, opened.changes)
+    }
+    for (const docId of unlocked) {
+      const all: Uint8Array[] = []
+      for (const item of await this.store.itemsForDoc(docId)) {
+        const o = this.sealer.open(item.bytes)
+        if (o.kind === 'change') all.push(o.changes)
+      }
+      if (this.#docs.has(docId)) { push(byDoc, docId, ...all); continue }
+      const handle = this.repo.import<unknown>(concat(all), { docId: docId as DocumentId })
+      handle.doneLoading()
+      this.#adopt(handle, A.getHeads(handle.doc() as A.Doc<unknown>), true)
+      this.stats.appliedItems += all.length
+      this.emit('doc', docId)
+    }
+    for (const [docId, chunks] of byDoc) {
+      const st = this.#docs.get(docId)!
+      await this.#enqueue(st, async () => {
+        // Seal our own pending edits first, so that `covered` is the doc's heads before merging.
+        await this.#seal(docId, st)
+        st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concat(chunks)))
+        st.covered = A.getHeads(st.handle.doc() as A.Doc<unknown>)
+      })
+      this.stats.appliedItems += chunks.length
+      this.emit('doc', docId)
+    }
+  }
+
+  /** Seals what is pending everywhere, then stops accepting work. */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    await Promise.allSettled([...this.#docs.keys()].map(async id => { await this.flush(id) }))
+    this.#closed = true
+  }
+
+  #open (): void {
+    if (this.#closed) throw new BridgeClosedError()
+  }
+
+  #state (docId: string): DocState {
+    this.#open()
+    const st = this.#docs.get(docId)
+    if (st === undefined) throw new UnknownDocumentError(docId)
+    return st
+  }
+
+  #adopt (handle: DocHandle<unknown>, covered: A.Heads, keyStored: boolean): void {
+    const st: DocState = { handle, covered, keyStored, queue: Promise.resolve(), sealScheduled: false }
+    this.#docs.set(handle.documentId, st)
+    handle.on('change', () => { this.#scheduleSeal(handle.documentId, st) })
+    if (!keyStored) this.#scheduleSeal(handle.documentId, st)
+    this.emit('doc', handle.documentId)
+  }
+
+  /** Changes made by browsers arrive as 'change' events: coalesce them into one seal per turn. */
+  #scheduleSeal (docId: string, st: DocState): void {
+    this.emit('doc', docId)
+    if (st.sealScheduled || this.#closed) return
+    st.sealScheduled = true
+    void this.#enqueue(st, async () => {
+      st.sealScheduled = false
+      await this.#seal(docId, st)
+    }).catch(err => this.emit('error', err as Error))
+  }
+
+  async #enqueue (st: DocState, job: () => Promise<void>): Promise<void> {
+    const run = st.queue.then(job)
+    st.queue = run.catch(() => {})
+    await run
+  }
+
+  async #seal (docId: string, st: DocState, extra: Uint8Array[] = []): Promise<void> {
+    const doc = st.handle.doc() as A.Doc<unknown>
+    const heads = A.getHeads(doc)
+    const fresh = !sameHeads(heads, st.covered)
+    if (!fresh && extra.length === 0 && st.keyStored) return
+    try {
+      const items: Uint8Array[] = []
+      if (!st.keyStored) items.push(...this.sealer.ensureKey(docId))
+      if (fresh) items.push(this.sealer.sealChange(docId, A.saveSince(doc, st.covered)))
+      items.push(...extra)
+      await this.store.putItems(items)
+      st.keyStored = true
+      st.covered = heads
+      this.stats.sealedItems += items.length
+      for (const i of items) this.stats.sealedBytes += i.byteLength
+      this.emit('sealed', items)
+    } catch (err) {
+      throw new SealFailedError(docId, err)
+    }
+  }
+}
+
+function push (m: Map<string, Uint8Array[]>, k: string, ...v: Uint8Array[]): void {
+  const list = m.get(k)
+  if (list === undefined) m.set(k, [...v])
+  else list.push(...v)
+}
+
+function concat (chunks: Uint8Array[]): Uint8Array {
+  let size = 0
+  for (const c of chunks) size += c.byteLength
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) { out.set(c, at); at += c.byteLength }
+  return out
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import type { PatientDoc, PatientId } from '@pagdandi/core/record'
+import { PatientIndex } from './PatientIndex.js'
+import { skeleton } from './transliteration.js'
+
+function doc (name: string, village: string, extra: Partial<{ phone: string, abha: string, uhid: string }> = {}): PatientDoc {
+  return {
+    schema: 1,
+    registeredAt: '2026-11-01T04:00:00.000Z',
+    registeredBy: 'IN2210000001',
+    demographics: {
+      name,
+      nameVariants: [],
+      sex: 'female',
+      birth: { kind: 'approx-age', years: 30, asOf: '2026-01-01' },
+      address: { village, block: 'Tokapal', district: 'Bastar' },
+      ...(extra.phone !== undefined ? { phone: extra.phone } : {})
+    },
+    identifiers: {
+      uhid: { IN2210000001: extra.uhid ?? 'CHC-0001' },
+      ...(extra.abha !== undefined ? { abhaNumber: extra.abha } : {})
+    },
+    encounters: {}, allergies: {}, alerts: {}, referrals: {}, summaries: {}, duplicates: {}, resolutions: {}
+  } as unknown as PatientDoc
+}
+
+describe('transliteration-tolerant search', () => {
+  it('gives the usual spelling variants one key', () => {
+    expect(skeleton('Somaru')).toBe(skeleton('Somru'))
+    expect(skeleton('Markam')).toBe(skeleton('Markaam'))
+    expect(skeleton('Kawasi')).toBe(skeleton('Kawasee'))
+    expect(skeleton('Bhima')).toBe(skeleton('Beema'))
+    expect(skeleton('Kawasi')).not.toBe(skeleton('Markam'))
+  })
+
+  it('finds a patient by a variant spelling, ABHA number, phone, village and UHID', () => {
+    const index = new PatientIndex()
+    index.upsert('p1' as PatientId, doc('Somaru Markam', 'Kilepal', { phone: '+91 98261 23456', abha: '91123456789012', uhid: 'CHC-0042' }), 'IN2210000001')
+    index.upsert('p2' as PatientId, doc('Hidme Kawasi', 'Dilmili'), 'IN2210000001')
+    expect(index.search('somru markaam').map(p => p.patientId)).toEqual(['p1'])
+    expect(index.search('Kawasee').map(p => p.patientId)).toEqual(['p2'])
+    expect(index.search('91-1234-5678-9012').map(p => p.patientId)).toEqual(['p1'])
+    expect(index.search('9826123456').map(p => p.patientId)).toEqual(['p1'])
+    expect(index.search('Dilmili').map(p => p.patientId)).toEqual(['p2'])
+    expect(index.search('chc-0042').map(p => p.patientId)).toEqual(['p1'])
+    expect(index.search('Podiyami')).toEqual([])
+  })
+})

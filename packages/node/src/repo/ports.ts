@@ -1,0 +1,44 @@
+/**
+ * The two things the repo bridge needs from the rest of the node, kept narrow so the bridge never
+ * sees a key: a store of sealed items, and a sealer that holds the document keys.
+ */
+
+/** An item as the store returns it: its bytes and its position in the local log. */
+export interface StoredItemLike {
+  seq: number
+  bytes: Uint8Array
+}
+
+/** The subset of the `ItemStore` port (core/sync) that the bridge uses. */
+export interface BridgeStore {
+  /** One atomic durable batch; resolves only after it is on disk. */
+  putItems(items: Uint8Array[]): Promise<unknown>
+  logSince(seq: number, limit: number): Promise<StoredItemLike[]>
+  itemsForDoc(docId: string): Promise<StoredItemLike[]>
+}
+
+/** What opening one item yielded. */
+export type OpenedItem =
+  /** Plaintext Automerge changes (`saveSince` bytes) of a document this facility can read. */
+  | { kind: 'change', docId: string, changes: Uint8Array }
+  /** A grant or rotation this facility could open: it now holds (another generation of) the key. */
+  | { kind: 'key', docId: string }
+  /** A valid item this facility cannot read (carried for others), or one for another recipient. */
+  | { kind: 'opaque', docId: string | undefined }
+
+/** Seals and opens items with the facility's document keys. Keys never leave it. */
+export interface DocSealer {
+  /** Whether this facility holds a key for the document. */
+  canOpen(docId: string): boolean
+  /**
+   * Makes a key for a new document if there is none, and returns the items that store it
+   * durably for this facility (a grant to itself). Idempotent: the same bytes each call.
+   */
+  ensureKey(docId: string): Uint8Array[]
+  /** Seals plaintext Automerge changes as one change item under the current key generation. */
+  sealChange(docId: string, changes: Uint8Array): Uint8Array
+  /** Grants the document's current key to another facility; returns the grant item. */
+  grant(docId: string, to: string): Uint8Array
+  /** Verifies and, where it can, opens an item. Throws a named error for a forged or malformed one. */
+  open(item: Uint8Array): OpenedItem
+}

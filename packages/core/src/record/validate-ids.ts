@@ -88,15 +88,16 @@ export function validateHprId (input: unknown, field = 'practitioner'): Practiti
 }
 
 /**
- * Validates an Indian phone number and returns its canonical digits: a 10-digit mobile (6–9 first),
- * or a landline with its 0-prefixed STD code. Spaces, hyphens and a +91 / 91 / 0 mobile prefix are dropped.
+ * Validates an Indian phone number and returns its 10-digit national significant number (mobiles and
+ * landlines alike: `07782-222333` is `7782222333`), so that search matches however it was typed.
+ * Spaces, hyphens, `+91`/`91` and the trunk `0` are dropped.
  */
 export function validatePhone (input: unknown, field = 'phone'): string {
   if (typeof input !== 'string' || input.length > 24) throw new InvalidRecordInputError(field, 'not a phone number')
   let digits = input.replace(/[\s-]/g, '')
   if (digits.startsWith('+91')) digits = digits.slice(3)
   else if (digits.length === 12 && digits.startsWith('91')) digits = digits.slice(2)
-  if (/^0[6-9]\d{9}$/.test(digits)) digits = digits.slice(1)
-  if (/^[6-9]\d{9}$/.test(digits) || /^0\d{10}$/.test(digits)) return digits
+  else if (digits.length === 11 && digits.startsWith('0')) digits = digits.slice(1)
+  if (/^[1-9]\d{9}$/.test(digits)) return digits
   throw new InvalidRecordInputError(field, 'not a phone number')
 }

@@ -1,11 +1,11 @@
 import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
 import { addDiagnosis, addEncounter, addPrescription, dispense, orderLab, recordLabResult, setPrescriptionDose } from './encounter.js'
-import { newPatientDoc } from './registration.js'
+import { createPatientDoc, newPatientDoc } from './registration.js'
 import type { EntryId, PatientDoc } from './types.js'
 import { CHC, DH, feverEncounter, registration, testContext } from './test-fixtures.js'
 
-const patient = (): Automerge.Doc<PatientDoc> => Automerge.from(newPatientDoc(registration(), testContext(CHC, 'r')))
+const patient = (): Automerge.Doc<PatientDoc> => createPatientDoc(registration(), testContext(CHC, 'r'))
 
 describe('addEncounter', () => {
   it('records an OPD visit with complaints, vitals, diagnosis, prescription and lab order', () => {

@@ -8,7 +8,7 @@ export {
   CODE_SYSTEMS, FUTURE_SKEW_MS, VITAL_RANGES, validateCoding, validateIsoDate, validateIsoInstant, validateVitals, verhoeffValid
 } from './validate-clinical.js'
 export { randomEntryId } from './context.js'
-export { linkAbha, markDuplicate, newPatientDoc, setUhid, validateBirth } from './registration.js'
+export { createPatientDoc, linkAbha, markDuplicate, newPatientDoc, setUhid, validateBirth } from './registration.js'
 export {
   addDiagnosis, addEncounter, addPrescription, dispense, orderLab, recordLabResult, setPrescriptionDose, validateDose
 } from './encounter.js'

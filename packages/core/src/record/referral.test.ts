@@ -2,11 +2,11 @@ import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
 import { addAlert, addAllergy, deactivateAlert, setAllergySeverity } from './allergies.js'
 import { advanceReferral, createReferral, currentStatus, writeCareSummary } from './referral.js'
-import { newPatientDoc } from './registration.js'
+import { createPatientDoc } from './registration.js'
 import type { EntryId, PatientDoc } from './types.js'
 import { CHC, DH, referralSlip, registration, testContext } from './test-fixtures.js'
 
-const patient = (): Automerge.Doc<PatientDoc> => Automerge.from(newPatientDoc(registration(), testContext(CHC, 'r')))
+const patient = (): Automerge.Doc<PatientDoc> => createPatientDoc(registration(), testContext(CHC, 'r'))
 
 describe('allergies and alerts', () => {
   it('records an allergy, raises its severity, and rejects an unknown severity', () => {

@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
-import { linkAbha, markDuplicate, newPatientDoc, setUhid } from './registration.js'
+import { createPatientDoc, linkAbha, markDuplicate, newPatientDoc, setUhid } from './registration.js'
 import type { PatientDoc, PatientId } from './types.js'
 import { CHC, DH, registration, testContext, withLuhn } from './test-fixtures.js'
 
@@ -8,7 +8,7 @@ const ABHA = withLuhn('9100000012345')
 
 describe('newPatientDoc', () => {
   it('registers a patient offline with a facility-local UHID and no ABHA', () => {
-    const doc = Automerge.from(newPatientDoc(registration(), testContext(CHC)))
+    const doc = createPatientDoc(registration(), testContext(CHC))
     expect(doc.demographics).toMatchObject({ name: 'Sukmati Kashyap', sex: 'female', address: { village: 'Tokapal', district: 'Bastar' }, phone: '9876501234', nameVariants: [] })
     expect(doc.identifiers).toEqual({ uhid: { [CHC]: 'CHC-TKP-000123' } })
     expect(doc.registeredBy).toBe(CHC)
@@ -52,7 +52,7 @@ describe('newPatientDoc', () => {
 })
 
 describe('linkAbha, setUhid and markDuplicate', () => {
-  const base = (): Automerge.Doc<PatientDoc> => Automerge.from(newPatientDoc(registration(), testContext(CHC)))
+  const base = (): Automerge.Doc<PatientDoc> => createPatientDoc(registration(), testContext(CHC))
 
   it('links an ABHA number later and records where and when', () => {
     const doc = Automerge.change(base(), d => linkAbha(d, { abhaNumber: ABHA }, testContext(DH, 'd', '2026-11-22T10:00:00.000Z')))

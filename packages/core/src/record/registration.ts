@@ -1,4 +1,5 @@
 /** Registration, identity linking and duplicate marking. */
+import * as Automerge from '@automerge/automerge'
 import type { AbhaLinkInput, ChangeContext, DuplicateInput, RegistrationInput } from './inputs.js'
 import type { BirthInfo, EntryId, IsoInstant, PatientDoc, PatientId } from './types.js'
 import { checkContext, compact, emitWarnings, newEntryId } from './context.js'
@@ -74,6 +75,15 @@ export function newPatientDoc (input: RegistrationInput, ctx: ChangeContext): Pa
   }
   emitWarnings(ctx, abha.warnings)
   return doc
+}
+
+/**
+ * Registers a patient as a new Automerge document. (`Automerge.from` wants an index signature that the
+ * PatientDoc interface lacks; this is the one place that bridges the two.)
+ */
+export function createPatientDoc (input: RegistrationInput, ctx: ChangeContext, actor?: string): Automerge.Doc<PatientDoc> {
+  const initial = newPatientDoc(input, ctx) as unknown as Record<string, unknown>
+  return Automerge.from(initial, actor === undefined ? undefined : { actor }) as unknown as Automerge.Doc<PatientDoc>
 }
 
 function validatePin (input: unknown): string {

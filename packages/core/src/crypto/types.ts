@@ -50,6 +50,8 @@ export interface RosterEntry {
 export interface Revocation {
   facility: FacilityId
   atVersion: number
+  /** Its Ed25519 key, kept so that items it sealed before `atVersion` still verify. */
+  signingKey: Uint8Array
 }
 
 /** The signed content of a roster. */

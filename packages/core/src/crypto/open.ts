@@ -1,0 +1,100 @@
+import nacl from 'tweetnacl'
+import { bytesEqual, concatBytes, Reader } from './bytes.js'
+import { decompressChange } from './compress.js'
+import { BadSignatureError, ItemMovedError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError, UnknownAuthorError } from './errors.js'
+import { decodeItem, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
+import { rosterEntry } from './roster.js'
+import type { DecodedItem, DocumentKey, FacilityIdentity, ItemContext, ItemHeader, OpenedItem, SignatureScheme, VerifiedRoster } from './types.js'
+import type { FacilityId } from '../record/types.js'
+
+/**
+ * The signing key a facility had at roster version `v`: a current member's key, or a revoked
+ * facility's key for items it claims to have sealed before its revocation.
+ */
+function standingKey (roster: VerifiedRoster, facility: FacilityId, v: number, role: string): Uint8Array {
+  const entry = rosterEntry(roster, facility)
+  if (entry !== undefined) return entry.signingKey
+  const rev = roster.body.revocations.find(r => r.facility === facility)
+  if (rev === undefined) throw new UnknownAuthorError(`${role} ${facility} is not in roster v${roster.body.version}`)
+  if (v >= rev.atVersion) throw new RevokedAuthorError(`${role} ${facility} was revoked at roster v${rev.atVersion}`)
+  return rev.signingKey
+}
+
+/**
+ * Verify an item against the roster: known author not revoked at the item's roster version, a
+ * grant's recipient likewise, and the author's Ed25519 signature over header and ciphertext.
+ */
+export function verifyItem (bytes: Uint8Array, roster: VerifiedRoster, scheme: SignatureScheme): ItemHeader {
+  const item = decodeItem(bytes)
+  const h = item.header
+  if (h.rosterVersion > roster.body.version) throw new StaleRosterError(`item claims roster v${h.rosterVersion}, we hold v${roster.body.version}`)
+  const key = standingKey(roster, h.author, h.rosterVersion, 'author')
+  if (h.recipient !== undefined) standingKey(roster, h.recipient, h.rosterVersion, 'recipient')
+  if (!scheme.verify(concatBytes(ITEM_SIGNING_DOMAIN, item.signed), item.signature, key)) {
+    throw new BadSignatureError(`item of document ${h.docId} generation ${h.generation}: bad signature by ${h.author}`)
+  }
+  return h
+}
+
+function checkContext (h: ItemHeader, docId: string, generation: number | undefined): void {
+  if (h.docId !== docId) throw new ItemMovedError(`item of document ${h.docId} used for ${docId}`)
+  if (generation !== undefined && h.generation !== generation) throw new ItemMovedError(`item of generation ${h.generation} used for ${generation}`)
+}
+
+function checkTag (item: DecodedItem, key: Uint8Array, plaintext: Uint8Array, scheme?: SignatureScheme): void {
+  const prefix = item.signed.subarray(0, item.header.headerLength - item.header.payloadTag.length)
+  if (!bytesEqual(payloadTag(key, prefix, plaintext, scheme), item.header.payloadTag)) {
+    throw new ItemMovedError(`item of document ${item.header.docId}: payload not sealed for this header`)
+  }
+}
+
+/**
+ * Open a change or rotation with its document key generation. The header must name the key's
+ * document and generation (and `expected`, if given); the keyed tag binds header and plaintext.
+ */
+export function openItem (bytes: Uint8Array, key: DocumentKey, expected?: ItemContext, scheme?: SignatureScheme): OpenedItem {
+  const item = decodeItem(bytes)
+  const h = item.header
+  if (expected !== undefined) checkContext(h, expected.docId, expected.generation)
+  checkContext(h, key.docId, key.generation)
+  if (h.kind === 'grant') throw new ItemMovedError(`item of document ${h.docId} is a grant: open it with openGrant`)
+  const plain = nacl.secretbox.open(item.ciphertext, nonceFromTag(h.payloadTag), key.key)
+  if (plain === null) throw new UndecryptableItemError(`item of document ${h.docId} generation ${h.generation} does not open with this key`)
+  checkTag(item, key.key, plain, scheme)
+  if (h.kind === 'change') return { kind: 'change', header: h, change: decompressChange(plain, h.dictionaryVersion) }
+  return { kind: 'rotation', header: h, previous: decodeRotationPayload(plain, h) }
+}
+
+function decodeRotationPayload (plain: Uint8Array, h: ItemHeader): DocumentKey[] {
+  const r = new Reader(plain, 'rotation payload')
+  const n = r.varint()
+  const out: DocumentKey[] = []
+  let last = -1
+  for (let i = 0; i < n; i++) {
+    const generation = r.varint()
+    if (generation <= last || generation >= h.generation) throw new MalformedItemError('rotation payload: generations out of order')
+    last = generation
+    out.push({ docId: h.docId, generation, key: r.bytes(32).slice() })
+  }
+  r.end()
+  return out
+}
+
+/**
+ * Open a grant addressed to `recipient`: box-opened with the granter's roster box key. Returns the
+ * key generation; the keyed tag proves it is the key the granter bound to this document,
+ * generation and recipient.
+ */
+export function openGrant (bytes: Uint8Array, recipient: FacilityIdentity, roster: VerifiedRoster, expected?: ItemContext, scheme?: SignatureScheme): DocumentKey {
+  const item = decodeItem(bytes)
+  const h = item.header
+  if (h.kind !== 'grant') throw new ItemMovedError(`item of document ${h.docId} is not a grant`)
+  if (h.recipient !== recipient.facility) throw new ItemMovedError(`grant of document ${h.docId} is addressed to ${h.recipient}`)
+  if (expected !== undefined) checkContext(h, expected.docId, expected.generation)
+  const granter = rosterEntry(roster, h.author)
+  if (granter === undefined) throw new UnknownAuthorError(`granter ${h.author} has no box key in roster v${roster.body.version}`)
+  const key = nacl.box.open(item.ciphertext, nonceFromTag(h.payloadTag), granter.boxKey, recipient.box.secretKey)
+  if (key === null || key.length !== 32) throw new UndecryptableItemError(`grant of document ${h.docId} does not open for ${recipient.facility}`)
+  checkTag(item, key, key, scheme)
+  return { docId: h.docId, generation: h.generation, key }
+}

@@ -1,0 +1,49 @@
+import nacl from 'tweetnacl'
+import { concatBytes, Writer } from './bytes.js'
+import { compressChange, CURRENT_DICTIONARY_VERSION } from './compress.js'
+import { encodeHeaderPrefix, type HeaderFields, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
+import type { DocumentKey, FacilityIdentity, RosterEntry, SignatureScheme } from './types.js'
+
+function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array, encrypt: (nonce: Uint8Array) => Uint8Array, author: FacilityIdentity, scheme: SignatureScheme): Uint8Array {
+  const prefix = encodeHeaderPrefix(fields)
+  const tag = payloadTag(tagKey, prefix, plaintext, scheme)
+  const signed = concatBytes(prefix, tag, encrypt(nonceFromTag(tag)))
+  const signature = scheme.sign(concatBytes(ITEM_SIGNING_DOMAIN, signed), author.signing.secretKey)
+  return concatBytes(signed, signature)
+}
+
+/**
+ * Seal Automerge change bytes: compressed with the current dictionary, secretboxed under the
+ * document key generation, signed by the author. The nonce is derived from the keyed payload tag
+ * (SIV), so sealing needs no randomness and equal inputs give equal items.
+ */
+export function sealChange (change: Uint8Array, key: DocumentKey, author: FacilityIdentity, rosterVersion: number, scheme: SignatureScheme): Uint8Array {
+  const fields: HeaderFields = { kind: 'change', dictionaryVersion: CURRENT_DICTIONARY_VERSION, docId: key.docId, generation: key.generation, rosterVersion, author: author.facility }
+  const plaintext = compressChange(change, CURRENT_DICTIONARY_VERSION)
+  return finish(fields, key.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, key.key), author, scheme)
+}
+
+/** Seal one key generation to `recipient` with box (granter's X25519 key), signed by the granter. */
+export function sealGrant (key: DocumentKey, granter: FacilityIdentity, recipient: RosterEntry, rosterVersion: number, scheme: SignatureScheme): Uint8Array {
+  const fields: HeaderFields = { kind: 'grant', dictionaryVersion: 0, docId: key.docId, generation: key.generation, rosterVersion, author: granter.facility, recipient: recipient.facility }
+  return finish(fields, key.key, key.key, nonce => nacl.box(key.key, nonce, recipient.boxKey, granter.box.secretKey), granter, scheme)
+}
+
+/**
+ * Seal a rotation: generation `newKey.generation` begins, and its payload carries every earlier
+ * generation's key so that whoever is granted the new one can read the whole history.
+ */
+export function sealRotation (newKey: DocumentKey, previous: DocumentKey[], author: FacilityIdentity, rosterVersion: number, scheme: SignatureScheme): Uint8Array {
+  const prev = [...previous].sort((a, b) => a.generation - b.generation)
+  const w = new Writer().varint(prev.length)
+  let last = -1
+  for (const k of prev) {
+    if (k.docId !== newKey.docId) throw new TypeError('rotation: previous key of another document')
+    if (k.generation <= last || k.generation >= newKey.generation) throw new TypeError('rotation: previous generations must be distinct and older')
+    last = k.generation
+    w.varint(k.generation).bytes(k.key)
+  }
+  const plaintext = w.finish()
+  const fields: HeaderFields = { kind: 'rotation', dictionaryVersion: 0, docId: newKey.docId, generation: newKey.generation, rosterVersion, author: author.facility }
+  return finish(fields, newKey.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, newKey.key), author, scheme)
+}

@@ -73,7 +73,8 @@ function* walk (obj: unknown, pattern: readonly string[], path: string[] = []): 
   if (typeof obj !== 'object' || obj === null) return
   if (pattern.length === 1) { yield [obj, [...path, pattern[0]!]]; return }
   const [head, ...rest] = pattern as [string, ...string[]]
-  const keys = head === '*' ? Object.keys(obj) : [head]
+  // Sorted: JS key order follows patch arrival order, which differs between replicas.
+  const keys = head === '*' ? Object.keys(obj).sort() : [head]
   for (const k of keys) {
     if (Object.hasOwn(obj, k)) yield * walk((obj as Record<string, unknown>)[k], rest, [...path, k])
   }

@@ -4,7 +4,7 @@ import {
   BadSignatureError, ItemMovedError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError,
   UnknownAuthorError, UnsupportedVersionError
 } from './errors.js'
-import { decodeItemHeader, itemId, MAX_ITEM_BYTES } from './item.js'
+import { decodeItemHeader, ITEM_SIGNING_DOMAIN, itemId, MAX_ITEM_BYTES } from './item.js'
 import { newDocumentKey } from './keys.js'
 import { openGrant, openItem, verifyItem } from './open.js'
 import { revokeFromRoster, signRoster, verifyRoster } from './roster.js'
@@ -107,7 +107,7 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
     const hlen = decodeItemHeader(mine).headerLength
     const hOther = decodeItemHeader(honest).headerLength
     const body = Uint8Array.from([...mine.subarray(0, hlen), ...honest.subarray(hOther, honest.length - 64)])
-    const forged = Uint8Array.from([...body, ...scheme.sign(Uint8Array.from([...new TextEncoder().encode('pagdandi/item/v1\0'), ...body]), c.signing.secretKey)])
+    const forged = Uint8Array.from([...body, ...scheme.sign(Uint8Array.from([...ITEM_SIGNING_DOMAIN, ...body]), c.signing.secretKey)])
     expect(verifyItem(forged, roster, scheme).author).toBe(c.facility)
     expect(() => openItem(forged, key)).toThrow(UndecryptableItemError)
   })
@@ -119,7 +119,7 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
     const authorAt = h.headerLength - 16 - 1 - docId.length - 5
     const cBytes = sealChange(new Uint8Array(0), key, c, 5, scheme).subarray(authorAt, authorAt + 5)
     stolen.set(cBytes, authorAt)
-    const forged = Uint8Array.from([...stolen, ...scheme.sign(Uint8Array.from([...new TextEncoder().encode('pagdandi/item/v1\0'), ...stolen]), c.signing.secretKey)])
+    const forged = Uint8Array.from([...stolen, ...scheme.sign(Uint8Array.from([...ITEM_SIGNING_DOMAIN, ...stolen]), c.signing.secretKey)])
     expect(verifyItem(forged, roster, scheme).author).toBe(c.facility)
     expect(() => openItem(forged, key)).toThrow(ItemMovedError)
   })

@@ -7,18 +7,6 @@ export class UsageError extends PagdandiError {
   constructor (message: string) { super('ERR_USAGE', message) }
 }
 
-/** The data directory is missing, not initialised, or already initialised. */
-export class DataDirError extends PagdandiError {
-  override name = 'DataDirError'
-  constructor (message: string) { super('ERR_DATA_DIR', message) }
-}
-
-/** No operator secret was given (env PAGDANDI_SECRET or --secret-file), or it is unreadable. */
-export class MissingSecretError extends PagdandiError {
-  override name = 'MissingSecretError'
-  constructor (message: string) { super('ERR_MISSING_SECRET', message) }
-}
-
 /** The node's HTTP API (for commands that talk to a running node) answered with an error. */
 export class NodeRequestError extends PagdandiError {
   override name: string

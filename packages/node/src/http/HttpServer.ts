@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { PagdandiError } from '@pagdandi/core'
-import { BadRequestError, BodyTooLargeError, ForbiddenOriginError, HttpError } from './errors.js'
+import { BadRequestError, BodyTooLargeError, ForbiddenOriginError, HttpError, NodeStartingError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 import { routeApi } from './routes.js'
 import { serveStatic } from './static.js'
@@ -40,7 +40,11 @@ export class HttpServer {
   readonly wss: WebSocketServer
   readonly #opts: HttpServerOptions
 
-  constructor (readonly api: NodeApi, opts: HttpServerOptions = {}) {
+  /** The node answering the API; set once the node has finished opening. */
+  api: NodeApi | undefined
+
+  constructor (api: NodeApi | undefined, opts: HttpServerOptions = {}) {
+    this.api = api
     this.#opts = opts
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
     this.#server = createServer((req, res) => { void this.#handle(req, res) })
@@ -86,6 +90,7 @@ export class HttpServer {
         return
       }
       if (method !== 'GET' && !sameOrigin(req)) throw new ForbiddenOriginError()
+      if (this.api === undefined) throw new NodeStartingError()
       const answer = await routeApi(this.api, {
         method,
         path: url.pathname,

@@ -49,3 +49,9 @@ export class NotImplementedError extends HttpError {
   override name = 'NotImplementedError'
   constructor (what: string) { super(501, 'ERR_NOT_IMPLEMENTED', `${what} is not available on this node`) }
 }
+
+/** The node is still rebuilding its documents and cannot answer yet. */
+export class NodeStartingError extends HttpError {
+  override name = 'NodeStartingError'
+  constructor () { super(503, 'ERR_NODE_STARTING', 'the node is starting; try again shortly') }
+}

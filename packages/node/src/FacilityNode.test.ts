@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { FacilityNode } from './FacilityNode.js'
+import type { NodeStore } from './ports.js'
+import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
+
+const running: FacilityNode[] = []
+afterEach(async () => { for (const n of running.splice(0)) await n.stop() })
+
+async function startNode (dir: string, store?: NodeStore): Promise<FacilityNode> {
+  const s = store ?? await memoryStore()
+  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore: async () => s })
+  await node.start()
+  running.push(node)
+  return node
+}
+
+async function api (node: FacilityNode, path: string, init?: { method: string, body: unknown }): Promise<{ status: number, json: any }> {
+  const res = await fetch(new URL(path, node.url), init === undefined ? undefined : {
+    method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body)
+  })
+  return { status: res.status, json: await res.json() }
+}
+
+describe('FacilityNode HTTP API', () => {
+  it('registers a patient and finds them by a variant spelling', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+    const node = await startNode(dirs[0]!)
+    const reg = await api(node, '/api/patients', { method: 'POST', body: registration() })
+    expect(reg.status).toBe(201)
+    const found = await api(node, '/api/patients?q=' + encodeURIComponent('somru markaam'))
+    expect(found.json.map((p: { patientId: string }) => p.patientId)).toEqual([reg.json.patientId])
+    const heads = await api(node, `/api/patients/${reg.json.patientId}/heads`)
+    expect(heads.json.heads.length).toBeGreaterThan(0)
+  })
+
+  it('rejects a bad registration with 400 and a named error, storing nothing', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+    const store = await memoryStore()
+    const node = await startNode(dirs[0]!, store)
+    const noName = await api(node, '/api/patients', { method: 'POST', body: { ...registration(), name: '' } })
+    expect(noName.status).toBe(400)
+    expect(noName.json.error.name).toBe('BadRequestError')
+    const badAbha = await api(node, '/api/patients', { method: 'POST', body: registration({ abhaNumber: '12' }) })
+    expect(badAbha.status).toBe(400)
+    expect(badAbha.json.error.name).toBe('InvalidAbhaNumberError')
+    const notJson = await fetch(new URL('/api/patients', node.url), { method: 'POST', body: '{' })
+    expect(notJson.status).toBe(400)
+    expect(await store.lastSeq()).toBe(0)
+  })
+
+  it('answers only after the sealed registration is in the store', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+    const store = await memoryStore()
+    let release!: () => void
+    const gate = new Promise<void>(resolve => { release = resolve })
+    const putItems = store.putItems.bind(store)
+    let stored = false
+    store.putItems = async (items: Uint8Array[]) => { await gate; const r = await putItems(items); stored = true; return r }
+    const node = await startNode(dirs[0]!, store)
+    let answered = false
+    const pending = api(node, '/api/patients', { method: 'POST', body: registration() }).then(r => { answered = true; return r })
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(answered).toBe(false)
+    release()
+    const reg = await pending
+    expect(reg.status).toBe(201)
+    expect(stored).toBe(true)
+  })
+})

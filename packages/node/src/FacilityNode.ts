@@ -1,0 +1,268 @@
+/**
+ * The composition root of a facility node: keyring, item store, storage-less automerge-repo `Repo`
+ * with its bridge to sealed items, derived views, HTTP/WebSocket server and the replicator.
+ * It implements the HTTP API's `NodeApi`.
+ */
+import './polyfill.js'
+import { Repo, type PeerId } from '@automerge/automerge-repo'
+import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
+import { tweetnaclScheme, verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import { createReferral, newPatientDoc } from '@pagdandi/core/record'
+import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import { HttpServer } from './http/HttpServer.js'
+import { NotImplementedError, PatientNotFoundError } from './http/errors.js'
+import type { NodeApi, NodeStatus, ReferralSummary, RosterEntry as ApiRosterEntry } from './http/NodeApi.js'
+import { DataDir, b64, type FacilityFile } from './keyring/DataDir.js'
+import { ItemSealer } from './keyring/ItemSealer.js'
+import { NotOnRosterError } from './keyring/errors.js'
+import { loadNodeKeys } from './keyring/keyringStore.js'
+import type { NodeKeys } from './keyring/NodeKeys.js'
+import type { NodeStore, ReplicatorLike, ReplicatorPeer } from './ports.js'
+import { DocBridge } from './repo/DocBridge.js'
+import { RecordViews } from './repo/RecordViews.js'
+import type { PatientSummary } from './repo/PatientIndex.js'
+
+/** Everything a node needs besides its data directory and secret; tests inject the parts. */
+export interface FacilityNodeOptions {
+  data: string
+  secret: Uint8Array
+  /** Listen for the UI and API; false for CLI commands that only touch the store. */
+  http?: { host?: string, port?: number } | false
+  uiDir?: string
+  /** One-line operational log; never receives patient data. */
+  log?: (line: string) => void
+  now?: () => Date
+  scheme?: SignatureScheme
+  openStore: (dir: string) => Promise<NodeStore>
+  /** Builds the replicator; omitted or returning undefined runs the node offline. */
+  createReplicator?: (ctx: ReplicatorContext) => ReplicatorLike | undefined
+  /** Progress of the start-up rebuild (items scanned). */
+  onProgress?: (scanned: number) => void
+}
+
+/** What a replicator is built from. */
+export interface ReplicatorContext {
+  keys: NodeKeys
+  facility: FacilityFile
+  roster: VerifiedRoster | undefined
+  store: NodeStore
+  scheme: SignatureScheme
+}
+
+/** A running facility node. */
+export class FacilityNode implements NodeApi {
+  readonly #opts: FacilityNodeOptions
+  readonly #log: (line: string) => void
+  readonly #now: () => Date
+  #http: HttpServer | undefined
+  #replicator: ReplicatorLike | undefined
+  #referralSeq = new Map<string, number>()
+  #stopped = false
+  /** Where the HTTP server listens, once started. */
+  url: string | undefined
+
+  private constructor (
+    opts: FacilityNodeOptions,
+    readonly dataDir: DataDir,
+    readonly facility: FacilityFile,
+    readonly keys: NodeKeys,
+    public verifiedRoster: VerifiedRoster | undefined,
+    readonly store: NodeStore,
+    readonly repo: Repo,
+    readonly sealer: ItemSealer,
+    readonly bridge: DocBridge,
+    readonly views: RecordViews
+  ) {
+    this.#opts = opts
+    this.#log = opts.log ?? (() => {})
+    this.#now = opts.now ?? (() => new Date())
+  }
+
+  /** Opens the data directory, decrypts the keyring and rebuilds every openable document. */
+  static async open (opts: FacilityNodeOptions): Promise<FacilityNode> {
+    const dataDir = new DataDir(opts.data)
+    const scheme = opts.scheme ?? tweetnaclScheme
+    const facility = await dataDir.readFacility()
+    const keys = await loadNodeKeys(dataDir, opts.secret)
+    const roster = await loadRoster(dataDir, scheme)
+    const store = await opts.openStore(dataDir.itemsDir)
+    let http: HttpServer | undefined
+    const network = []
+    if (opts.http !== false && opts.http !== undefined) {
+      http = new HttpServer(undefined, { ...opts.http, ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}), ...(opts.log !== undefined ? { log: opts.log } : {}) })
+      network.push(new WebSocketServerAdapter(http.wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]))
+    }
+    // No storage adapter: plaintext never reaches disk (Invariant 6). Browsers ask for documents
+    // by id, so the node announces none (sharePolicy false) and 10,000 documents stay quiet.
+    const repo = new Repo({ network, peerId: `node-${facility.facility}` as PeerId, sharePolicy: async () => false })
+    const sealer = new ItemSealer(keys.keyring, roster, scheme)
+    const bridge = new DocBridge(repo, store, sealer)
+    const views = new RecordViews(facility.facility)
+    const node = new FacilityNode(opts, dataDir, facility, keys, roster, store, repo, sealer, bridge, views)
+    bridge.on('doc', id => { views.refresh(id as PatientId, bridge.doc<PatientDoc>(id)) })
+    bridge.on('error', err => { node.#log(`repo bridge: ${err.name}: ${err.message}`) })
+    await bridge.start(opts.onProgress)
+    if (http !== undefined) {
+      http.api = node
+      node.#http = http
+    }
+    return node
+  }
+
+  /** Starts the HTTP server and the replicator. */
+  async start (): Promise<void> {
+    if (this.#http !== undefined) {
+      const where = await this.#http.listen()
+      this.url = where.url
+    }
+    this.#replicator = this.#opts.createReplicator?.({
+      keys: this.keys, facility: this.facility, roster: this.verifiedRoster, store: this.store, scheme: this.sealer.scheme
+    })
+    if (this.#replicator !== undefined) {
+      this.#replicator.on('items', items => {
+        void this.bridge.applyReceived(items.map(i => i.bytes)).catch(err => this.#log(`apply: ${(err as Error).name}`))
+      })
+      this.bridge.on('sealed', items => { this.#replicator?.notifyLocalItems(items) })
+      await this.#replicator.start()
+    }
+  }
+
+  /** Seals what is pending, stops the replicator and server, closes the store. */
+  async stop (): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    await this.bridge.close()
+    await this.#replicator?.stop()
+    await this.#http?.close()
+    await this.repo.shutdown()
+    await this.store.close()
+  }
+
+  /** Whether the replicator runs in this process. */
+  get replicating (): boolean { return this.#replicator !== undefined }
+
+  #ctx (): ChangeContext {
+    return { facility: this.facility.facility, at: this.#now().toISOString() }
+  }
+
+  async #peers (): Promise<ReplicatorPeer[]> {
+    return this.#replicator !== undefined ? await this.#replicator.status() : []
+  }
+
+  async status (): Promise<NodeStatus> {
+    const peers = await this.#peers()
+    const byId = new Map(peers.map(p => [p.facility, p]))
+    const others = (this.verifiedRoster?.body.entries ?? []).filter(e => e.facility !== this.facility.facility)
+    const outgoing = await this.referrals('outgoing')
+    return {
+      facility: this.facility.facility,
+      name: this.facility.name,
+      kind: this.facility.kind,
+      peers: others.map(e => {
+        const p = byId.get(e.facility)
+        return {
+          facility: e.facility,
+          name: e.name,
+          connected: p?.connected ?? false,
+          lastSeen: p?.lastSeen !== undefined ? new Date(p.lastSeen).toISOString() : undefined,
+          itemsToSend: p?.itemsToSend ?? 0,
+          itemsToReceive: p?.itemsToReceive
+        }
+      }),
+      undeliveredReferrals: outgoing.filter(r => !r.delivered).length,
+      openConflicts: this.views.openConflicts,
+      items: await this.store.lastSeq(),
+      patients: this.views.index.size,
+      replication: this.#replicator !== undefined ? (this.#stopped ? 'stopped' : 'running') : 'unavailable'
+    }
+  }
+
+  async roster (): Promise<ApiRosterEntry[]> {
+    const body = this.verifiedRoster?.body
+    if (body === undefined) return []
+    return [
+      ...body.entries.map(e => ({ facility: e.facility, name: e.name, kind: e.kind, district: e.district })),
+      ...body.revocations.map(r => ({ facility: r.facility, name: r.facility, kind: 'CHC' as const, district: '', revoked: true }))
+    ]
+  }
+
+  async searchPatients (query: string): Promise<PatientSummary[]> {
+    return this.views.index.search(query)
+  }
+
+  async registerPatient (input: RegistrationInput): Promise<{ patientId: PatientId }> {
+    const initial = newPatientDoc(input, this.#ctx())
+    const patientId = await this.bridge.create(initial) as PatientId
+    return { patientId }
+  }
+
+  async patient (patientId: PatientId): Promise<unknown> {
+    return this.bridge.doc<PatientDoc>(patientId)
+  }
+
+  async durableHeads (patientId: PatientId): Promise<string[] | undefined> {
+    return this.bridge.durableHeads(patientId)
+  }
+
+  async referrals (box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]> {
+    const views = this.views.referrals(box)
+    const peers = box === 'outgoing' ? new Map((await this.#peers()).map(p => [p.facility, p])) : new Map<string, ReplicatorPeer>()
+    const out: ReferralSummary[] = []
+    for (const { patientId, referral } of views) {
+      let delivered = true
+      if (box === 'outgoing') {
+        const acked = peers.get(referral.to)?.ackedSeq ?? 0
+        const needed = this.#referralSeq.get(referral.id) ?? await this.#lastSeqOf(patientId)
+        delivered = needed > 0 && acked >= needed
+      }
+      out.push({
+        patientId,
+        referralId: referral.id,
+        from: referral.from,
+        to: referral.to,
+        status: RecordViews.status(referral),
+        urgency: referral.urgency,
+        reason: referral.reason,
+        createdAt: referral.createdAt,
+        delivered
+      })
+    }
+    return out
+  }
+
+  async #lastSeqOf (patientId: PatientId): Promise<number> {
+    const items = await this.store.itemsForDoc(patientId)
+    return items.reduce((m, i) => Math.max(m, i.seq), 0)
+  }
+
+  async createReferral (patientId: PatientId, input: ReferralInput): Promise<{ referralId: string }> {
+    const handle = this.bridge.handle<PatientDoc>(patientId)
+    if (handle === undefined) throw new PatientNotFoundError(patientId)
+    if (this.verifiedRoster === undefined || !this.verifiedRoster.body.entries.some(e => e.facility === input.to)) {
+      throw new NotOnRosterError(input.to)
+    }
+    // Grant first in the same batch as the referral, so the receiver can open what it is sent.
+    const grants = this.sealer.grantAll(patientId, input.to as FacilityId)
+    let referralId: EntryId | undefined
+    handle.change(d => { referralId = createReferral(d, input, this.#ctx()) })
+    await this.bridge.flushWith(patientId, grants)
+    this.#referralSeq.set(referralId!, await this.#lastSeqOf(patientId))
+    this.#replicator?.notifyLocalItems()
+    return { referralId: referralId! }
+  }
+
+  async patientFhir (_patientId: PatientId): Promise<unknown[]> {
+    throw new NotImplementedError('FHIR export')
+  }
+
+  async importFhir (_bundle: unknown): Promise<{ patientId: PatientId }> {
+    throw new NotImplementedError('FHIR import')
+  }
+}
+
+/** Reads and verifies the roster pinned in the data directory, if any. */
+export async function loadRoster (dir: DataDir, scheme: SignatureScheme): Promise<VerifiedRoster | undefined> {
+  const file = await dir.readRoster()
+  if (file === undefined) return undefined
+  return verifyRoster(b64.decode(file.roster), b64.decode(file.authorityKey), scheme)
+}

@@ -1,0 +1,36 @@
+/**
+ * What the composition root needs from the replication engineer's store and replicator, kept to
+ * the calls it makes so that either can evolve behind it.
+ */
+import type { VerifiedRoster } from '@pagdandi/core/crypto'
+import type { BridgeStore, StoredItemLike } from './repo/ports.js'
+
+/** The item store as the node uses it (`LevelItemStore` implements more). */
+export interface NodeStore extends BridgeStore {
+  lastSeq(): Promise<number>
+  close(): Promise<void>
+}
+
+/** One peer as the replicator reports it. */
+export interface ReplicatorPeer {
+  facility: string
+  connected: boolean
+  /** Epoch ms of the last frame from this peer. */
+  lastSeen?: number | undefined
+  /** Items of ours the peer is entitled to and has not acknowledged. */
+  itemsToSend?: number | undefined
+  /** Items the peer has announced that we lack, when known. */
+  itemsToReceive?: number | undefined
+  /** Highest seq of our log the peer has durably acknowledged. */
+  ackedSeq?: number | undefined
+}
+
+/** The libp2p replicator as the node uses it. */
+export interface ReplicatorLike {
+  start(): Promise<void>
+  stop(): Promise<void>
+  updateRoster(roster: VerifiedRoster): void | Promise<void>
+  notifyLocalItems(items?: unknown[]): void
+  status(): ReplicatorPeer[] | Promise<ReplicatorPeer[]>
+  on(event: 'items', listener: (items: StoredItemLike[]) => void): unknown
+}

@@ -1,0 +1,61 @@
+/** Test helpers for node tests: a facility in a temp dir, an authority and roster, a registration. */
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tweetnaclScheme } from '@pagdandi/core/crypto'
+import { MemoryItemStore } from '@pagdandi/core/sync'
+import type { FacilityId, FacilityKind, RegistrationInput } from '@pagdandi/core/record'
+import { addMember, createAuthority, importRoster, rosterFile } from '../keyring/authority.js'
+import type { FacilityFile } from '../keyring/DataDir.js'
+import { initFacility } from '../keyring/initFacility.js'
+import { itemInspector } from '../keyring/inspect.js'
+import type { NodeStore } from '../ports.js'
+
+/** Operator secret used by tests (long enough to pass the minimum). */
+export const TEST_SECRET = new TextEncoder().encode('test-operator-secret')
+
+/** A fresh temp directory. */
+export async function tempDir (prefix = 'pagdandi-'): Promise<string> {
+  return await mkdtemp(join(tmpdir(), prefix))
+}
+
+/** An in-memory store with the node's `close`. */
+export async function memoryStore (): Promise<NodeStore> {
+  const store = new MemoryItemStore(itemInspector())
+  return Object.assign(store, { close: async () => {} })
+}
+
+/** Facilities to make: id, name, kind. */
+export interface FacilitySpec { facility: string, name: string, kind: FacilityKind, carriesFor?: string[] }
+
+/** Initialises each facility under `root`, signs one roster with all of them and installs it in each. */
+export async function makeNetwork (root: string, specs: FacilitySpec[]): Promise<{ dirs: string[], files: FacilityFile[] }> {
+  await createAuthority(join(root, 'authority'), 'test', TEST_SECRET, tweetnaclScheme)
+  const dirs: string[] = []
+  const files: FacilityFile[] = []
+  let roster
+  for (const s of specs) {
+    const dir = join(root, s.facility)
+    const file = await initFacility({ dir, facility: s.facility, name: s.name, kind: s.kind, district: 'Bastar', addresses: [], secret: TEST_SECRET })
+    roster = await addMember(join(root, 'authority'), TEST_SECRET, tweetnaclScheme, file, (s.carriesFor ?? []) as FacilityId[])
+    dirs.push(dir)
+    files.push(file)
+  }
+  for (const dir of dirs) await importRoster(dir, rosterFile(roster!), tweetnaclScheme)
+  return { dirs, files }
+}
+
+/** A synthetic registration; names are made up for tests. */
+export function registration (over: Partial<RegistrationInput> = {}): RegistrationInput {
+  return {
+    name: 'Somaru Markam',
+    sex: 'male',
+    birth: { kind: 'approx-age', years: 42, asOf: '2026-01-01' },
+    village: 'Kilepal',
+    block: 'Tokapal',
+    district: 'Bastar',
+    phone: '9826123456',
+    uhid: 'CHC-0001',
+    ...over
+  }
+}

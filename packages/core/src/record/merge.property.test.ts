@@ -21,7 +21,9 @@ type Op =
   | { kind: 'resolve', r: number }
   | { kind: 'sync', from: number, to: number }
 
-const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+// core compiles without DOM or Node typings; these two globals exist in every test runtime.
+const host = globalThis as unknown as { process?: { env: Record<string, string | undefined> }, console: { log: (...args: unknown[]) => void } }
+const env = host.process?.env ?? {}
 const SEED = Number(env.FC_SEED ?? 20261126)
 const NUM_RUNS = Number(env.FC_RUNS ?? 60)
 const REPLICA = fc.integer({ min: 0, max: 2 })
@@ -43,7 +45,7 @@ const rank = (d: Doc, id: EntryId): number => STATUS_RANK[currentStatus(d.referr
 
 describe('merge property: random operations on 3 replicas', () => {
   it('converge to identical documents, keep every concurrent addition and never move a referral backwards', () => {
-    console.log(`merge.property seed=${SEED} runs=${NUM_RUNS} (replay with FC_SEED=${SEED})`)
+    host.console.log(`merge.property seed=${SEED} runs=${NUM_RUNS} (replay with FC_SEED=${SEED})`)
     fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), (ops, order) => {
       let referral = '' as EntryId
       let allergy = '' as EntryId

@@ -1,0 +1,118 @@
+/**
+ * The one place the app talks HTTP to its facility node (docs/design/0001-module-contracts.md,
+ * "node HTTP API"). Every failure becomes a named error: `NodeUnreachableError` or `NodeRequestError`.
+ */
+import type {
+  FacilityId, FacilityKind, PatientId, ReferralInput, ReferralStatus, RegistrationInput, Sex, Urgency
+} from '@pagdandi/core/record'
+import { NodeRequestError, NodeUnreachableError } from './errors.js'
+
+/** One peer facility as the sync panel shows it. */
+export interface PeerStatus {
+  facility: FacilityId
+  name: string
+  connected: boolean
+  lastSeen: string | undefined | null
+  itemsToSend: number
+  itemsToReceive: number | undefined | null
+}
+
+/** `GET /api/status`. */
+export interface NodeStatus {
+  facility: FacilityId
+  name: string
+  kind: FacilityKind
+  peers: PeerStatus[]
+  undeliveredReferrals: number
+  openConflicts: number
+}
+
+/** `GET /api/roster` entry. */
+export interface RosterEntry {
+  facility: FacilityId
+  name: string
+  kind: FacilityKind
+  district: string
+  revoked?: boolean
+}
+
+/** `GET /api/patients?q=` hit. */
+export interface PatientHit {
+  patientId: PatientId
+  name: string
+  sex: Sex
+  age: number | undefined | null
+  village: string
+  uhid: string | undefined | null
+  abhaNumber: string | undefined | null
+}
+
+/** `GET /api/referrals` entry. */
+export interface ReferralRow {
+  patientId: PatientId
+  referralId: string
+  from: FacilityId
+  to: FacilityId
+  status: ReferralStatus
+  urgency: Urgency
+  reason: string
+  createdAt: string
+  /** True only once the receiving node durably holds the referral. */
+  delivered: boolean
+}
+
+// Long enough for a busy node on a slow PC; short enough that "offline" shows promptly.
+const TIMEOUT_MS = 8000
+
+async function request<T> (path: string, init?: { method: 'POST', body: unknown }): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: init?.method ?? 'GET',
+      headers: init ? { 'content-type': 'application/json' } : {},
+      body: init ? JSON.stringify(init.body) : null,
+      signal: AbortSignal.timeout(TIMEOUT_MS)
+    })
+  } catch (cause) {
+    throw new NodeUnreachableError(path, { cause })
+  }
+  let body: unknown
+  try {
+    body = await res.json()
+  } catch (cause) {
+    if (res.status >= 500 || res.status === 0) throw new NodeUnreachableError(path, { cause })
+    throw new NodeRequestError(res.status, 'InvalidResponse', 'not JSON')
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { name?: unknown, message?: unknown } } | null)?.error
+    throw new NodeRequestError(res.status,
+      typeof err?.name === 'string' ? err.name : 'UnknownError',
+      typeof err?.message === 'string' ? err.message : '')
+  }
+  return body as T
+}
+
+const q = encodeURIComponent
+
+/** Typed calls to the facility node's HTTP API. */
+export const api = {
+  /** This node, its peers and what is waiting. */
+  status: () => request<NodeStatus>('/api/status'),
+  /** Member facilities (referral destinations). */
+  roster: () => request<RosterEntry[]>('/api/roster'),
+  /** Transliteration-tolerant search by name, ABHA, phone, village or UHID. */
+  searchPatients: (query: string) => request<PatientHit[]>(`/api/patients?q=${q(query)}`),
+  /** Registers a patient; resolves after the node durably stored the registration. */
+  registerPatient: (input: RegistrationInput) =>
+    request<{ patientId: PatientId }>('/api/patients', { method: 'POST', body: input }),
+  /** Referrals received (`incoming`) or sent (`outgoing`) by this facility. */
+  referrals: (box: 'incoming' | 'outgoing') => request<ReferralRow[]>(`/api/referrals?box=${box}`),
+  /** Creates a referral: the node grants the receiver and pushes the patient's items. */
+  createReferral: (patientId: PatientId, referral: ReferralInput) =>
+    request<{ referralId: string }>('/api/referrals', { method: 'POST', body: { patientId, referral } }),
+  /** Heads of the patient document whose changes the node has durably sealed. */
+  durableHeads: async (patientId: PatientId): Promise<string[]> => {
+    const body = await request<{ heads: string[] } | string[]>(`/api/patients/${q(patientId)}/heads`)
+    return Array.isArray(body) ? body : body.heads
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * A live patient document for the screens: the automerge-repo handle adapted once with
+ * `createSubscriber`, plus the honest save state of this tab's edits.
+ *
+ * "Saved" means the facility node's durably sealed heads include every change this tab made
+ * (checked against the document's history, never assumed from a sent message).
+ */
+import { createSubscriber } from 'svelte/reactivity'
+import type { DocHandle } from '@automerge/automerge-repo'
+import * as A from '@automerge/automerge'
+import type { ChangeContext, PatientDoc, PatientId, FacilityId } from '@pagdandi/core/record'
+import { api } from '../api.js'
+import { headsCover, openPatient, toHashes } from '../repo.js'
+
+/** `saving`: the node has not yet confirmed; `saved`: it has; `offline`: the node cannot be asked. */
+export type SaveState = 'idle' | 'saving' | 'saved' | 'offline'
+
+// Sealing is local to the node; a second is plenty between checks.
+const CHECK_MS = 800
+
+/** A patient's document as a reactive value, with change functions that track durability. */
+export class PatientRecord {
+  readonly patientId: PatientId
+  readonly handle: DocHandle<PatientDoc>
+  #pending: string[] = []
+  #save = $state<SaveState>('idle')
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #subscribe: () => void
+
+  constructor (patientId: PatientId, handle: DocHandle<PatientDoc>) {
+    this.patientId = patientId
+    this.handle = handle
+    this.#subscribe = createSubscriber(update => {
+      handle.on('change', update)
+      return () => handle.off('change', update)
+    })
+  }
+
+  /** The document now (including other tabs' and facilities' edits as they arrive). */
+  get current (): PatientDoc {
+    this.#subscribe()
+    return this.handle.doc()
+  }
+
+  /** Whether this tab's edits are durably saved at the node. */
+  get saveState (): SaveState {
+    return this.#save
+  }
+
+  /**
+   * Applies one change made by `fn` (a record change function). Throws the record module's named
+   * error, leaving the document untouched, when the input is invalid.
+   */
+  change<R> (facility: FacilityId, fn: (d: PatientDoc, ctx: ChangeContext) => R): R {
+    const ctx: ChangeContext = { facility, at: new Date().toISOString() }
+    // Validate on a scratch copy first: a throw inside handle.change would still leave a partial change.
+    let scratch = A.clone(this.handle.doc())
+    try {
+      scratch = A.change(scratch, d => { fn(d as PatientDoc, ctx) })
+    } finally {
+      A.free(scratch)
+    }
+    let result!: R
+    this.handle.change(d => { result = fn(d as PatientDoc, ctx) })
+    this.#pending = toHashes(A.getHeads(this.handle.doc()))
+    this.#save = 'saving'
+    this.#scheduleCheck(0)
+    return result
+  }
+
+  /** Stops checking for durability (the screen closed). */
+  close (): void {
+    clearTimeout(this.#timer)
+  }
+
+  #scheduleCheck (ms: number): void {
+    clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => { void this.#check() }, ms)
+  }
+
+  async #check (): Promise<void> {
+    const want = this.#pending
+    try {
+      const durable = toHashes(await api.durableHeads(this.patientId))
+      if (headsCover(this.handle.doc(), durable, want)) {
+        if (want === this.#pending) this.#save = 'saved'
+        return
+      }
+      this.#save = 'saving'
+    } catch {
+      this.#save = 'offline'
+    }
+    this.#scheduleCheck(CHECK_MS)
+  }
+}
+
+/** Opens a patient's live record. */
+export async function loadPatient (patientId: PatientId): Promise<PatientRecord> {
+  return new PatientRecord(patientId, await openPatient(patientId))
+}

@@ -70,3 +70,40 @@ describe('FacilityNode HTTP API', () => {
     expect(stored).toBe(true)
   })
 })
+
+describe('FacilityNode referrals', () => {
+  it('grants the receiver, who opens the referral and the history from the items alone', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [
+      { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' },
+      { facility: 'IN2210000002', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000001'] }
+    ])
+    const chcStore = await memoryStore()
+    const chc = await startNode(dirs[0]!, chcStore)
+    const [patientId] = await chc.seed(3, 7)
+    const refer = await api(chc, '/api/referrals', {
+      method: 'POST',
+      body: {
+        patientId,
+        referral: {
+          to: 'IN2210000002', reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA started', transport: '108',
+          provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
+        }
+      }
+    })
+    expect(refer.status).toBe(201)
+    const out = await api(chc, '/api/referrals?box=outgoing')
+    expect(out.json).toHaveLength(1)
+    expect(out.json[0].delivered).toBe(false)
+
+    const dhStore = await memoryStore()
+    const dh = await startNode(dirs[1]!, dhStore)
+    const items = (await chcStore.logSince(0, 1000)).map(i => i.bytes)
+    await dhStore.putItems(items)
+    await dh.bridge.applyReceived(items)
+    expect(dh.bridge.docIds()).toEqual([patientId])
+    expect(dh.bridge.doc(patientId!)).toEqual(chc.bridge.doc(patientId!))
+    const inbox = await api(dh, '/api/referrals?box=incoming')
+    expect(inbox.json.map((r: { referralId: string }) => r.referralId)).toEqual([refer.json.referralId])
+  })
+})

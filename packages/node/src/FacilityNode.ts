@@ -6,9 +6,10 @@
 import './polyfill.js'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
-import { tweetnaclScheme, verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import { createReferral, newPatientDoc } from '@pagdandi/core/record'
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import { nodeSignatureScheme } from './crypto/index.js'
 import { HttpServer } from './http/HttpServer.js'
 import { NotImplementedError, PatientNotFoundError } from './http/errors.js'
 import type { NodeApi, NodeStatus, ReferralSummary, RosterEntry as ApiRosterEntry } from './http/NodeApi.js'
@@ -20,12 +21,13 @@ import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { NodeStore, ReplicatorLike, ReplicatorPeer } from './ports.js'
 import { DocBridge } from './repo/DocBridge.js'
 import { RecordViews } from './repo/RecordViews.js'
+import { seedPatients } from './repo/seed.js'
 import type { PatientSummary } from './repo/PatientIndex.js'
 
 /** Everything a node needs besides its data directory and secret; tests inject the parts. */
 export interface FacilityNodeOptions {
   data: string
-  secret: Uint8Array
+  secret: string
   /** Listen for the UI and API; false for CLI commands that only touch the store. */
   http?: { host?: string, port?: number } | false
   uiDir?: string
@@ -81,7 +83,7 @@ export class FacilityNode implements NodeApi {
   /** Opens the data directory, decrypts the keyring and rebuilds every openable document. */
   static async open (opts: FacilityNodeOptions): Promise<FacilityNode> {
     const dataDir = new DataDir(opts.data)
-    const scheme = opts.scheme ?? tweetnaclScheme
+    const scheme = opts.scheme ?? nodeSignatureScheme()
     const facility = await dataDir.readFacility()
     const keys = await loadNodeKeys(dataDir, opts.secret)
     const roster = await loadRoster(dataDir, scheme)
@@ -249,6 +251,13 @@ export class FacilityNode implements NodeApi {
     this.#referralSeq.set(referralId!, await this.#lastSeqOf(patientId))
     this.#replicator?.notifyLocalItems()
     return { referralId: referralId! }
+  }
+
+  /** Loads `count` synthetic patients (seeded), stored as sealed items; returns their ids. */
+  async seed (count: number, seed: number, onProgress?: (done: number, total: number) => void): Promise<string[]> {
+    const ids = await seedPatients(this.bridge, this.facility, { count, seed, ...(onProgress !== undefined ? { onProgress } : {}) })
+    this.#replicator?.notifyLocalItems()
+    return ids
   }
 
   async patientFhir (_patientId: PatientId): Promise<unknown[]> {

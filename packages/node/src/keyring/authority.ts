@@ -3,29 +3,33 @@
  * Its directory holds `authority.bin` (the secret key, encrypted under the operator secret) and
  * `roster.json` (the current signed roster, which is what gets exported to facilities).
  */
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import nacl from 'tweetnacl'
 import {
-  acceptRoster, addToRoster, revokeFromRoster, signRoster, verifyRoster,
+  Keyring, acceptRoster, addToRoster, generateIdentity, revokeFromRoster, signRoster, verifyRoster,
   type RosterEntry, type SignatureScheme, type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import { DataDir, b64, readUserJson, writeAtomic, type FacilityFile, type RosterFile } from './DataDir.js'
+import { DataDir, b64, readUserJson, type FacilityFile, type RosterFile } from './DataDir.js'
 import { DataDirError } from './errors.js'
-import { openUnderSecret, sealUnderSecret } from './keyringStore.js'
+import { readKeyringFile, writeKeyringFile } from '../crypto/index.js'
 
 const AUTHORITY_FILE = 'authority.bin'
+/**
+ * The authority key is kept as the signing key of a keyring identity, so it is encrypted by the same
+ * keyring-file code as a facility's. The placeholder facility id only satisfies the identity type.
+ */
+const AUTHORITY_PLACEHOLDER_ID = 'IN0000000000' as FacilityId
 
 /** Creates a network authority and its first (empty) roster, version 1. */
-export async function createAuthority (dir: string, network: string, secret: Uint8Array, scheme: SignatureScheme): Promise<VerifiedRoster> {
+export async function createAuthority (dir: string, network: string, secret: string, scheme: SignatureScheme): Promise<VerifiedRoster> {
   const path = join(dir, AUTHORITY_FILE)
   if (await stat(path).then(() => true, () => false)) throw new DataDirError(`${dir} already holds a network authority`)
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const pair = nacl.sign.keyPair()
-  await writeAtomic(path, sealUnderSecret(pair.secretKey, secret), 0o600)
-  const bytes = signRoster({ network, version: 1, entries: [], revocations: [] }, pair.secretKey, scheme)
-  const roster = verifyRoster(bytes, pair.publicKey, scheme)
+  const identity = generateIdentity(AUTHORITY_PLACEHOLDER_ID)
+  await writeKeyringFile(path, new Keyring(identity), secret)
+  const bytes = signRoster({ network, version: 1, entries: [], revocations: [] }, identity.signing.secretKey, scheme)
+  const roster = verifyRoster(bytes, identity.signing.publicKey, scheme)
   await new DataDir(dir).writeRoster(rosterFile(roster))
   return roster
 }
@@ -41,12 +45,12 @@ export function readRosterFile (f: RosterFile, scheme: SignatureScheme): Verifie
   return verifyRoster(b64.decode(f.roster), b64.decode(f.authorityKey), scheme)
 }
 
-async function loadAuthority (dir: string, secret: Uint8Array, scheme: SignatureScheme): Promise<{ secretKey: Uint8Array, roster: VerifiedRoster }> {
-  let sealed: Uint8Array
-  try { sealed = new Uint8Array(await readFile(join(dir, AUTHORITY_FILE))) } catch {
+async function loadAuthority (dir: string, secret: string, scheme: SignatureScheme): Promise<{ secretKey: Uint8Array, roster: VerifiedRoster }> {
+  const path = join(dir, AUTHORITY_FILE)
+  if (!await stat(path).then(() => true, () => false)) {
     throw new DataDirError(`${dir} holds no network authority; run \`pagdandi roster create\` first`)
   }
-  const secretKey = openUnderSecret(sealed, secret)
+  const secretKey = (await readKeyringFile(path, secret)).identity.signing.secretKey
   const file = await new DataDir(dir).readRoster()
   if (file === undefined) throw new DataDirError(`${dir} has no roster.json`)
   return { secretKey, roster: readRosterFile(file, scheme) }
@@ -54,7 +58,7 @@ async function loadAuthority (dir: string, secret: Uint8Array, scheme: Signature
 
 /** Adds a facility (from its `facility.json`) as the next roster version. */
 export async function addMember (
-  dir: string, secret: Uint8Array, scheme: SignatureScheme, member: FacilityFile, carriesFor: FacilityId[] = []
+  dir: string, secret: string, scheme: SignatureScheme, member: FacilityFile, carriesFor: FacilityId[] = []
 ): Promise<VerifiedRoster> {
   const { secretKey, roster } = await loadAuthority(dir, secret, scheme)
   const entry: RosterEntry = {
@@ -72,7 +76,7 @@ export async function addMember (
 }
 
 /** Revokes a facility as the next roster version. */
-export async function revokeMember (dir: string, secret: Uint8Array, scheme: SignatureScheme, facility: FacilityId): Promise<VerifiedRoster> {
+export async function revokeMember (dir: string, secret: string, scheme: SignatureScheme, facility: FacilityId): Promise<VerifiedRoster> {
   const { secretKey, roster } = await loadAuthority(dir, secret, scheme)
   return await resign(dir, secretKey, scheme, revokeFromRoster(roster.body, facility))
 }

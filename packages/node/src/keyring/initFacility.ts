@@ -15,7 +15,7 @@ export interface InitOptions {
   district: string
   /** libp2p listen multiaddrs, e.g. `/ip4/127.0.0.1/tcp/7001/ws`. */
   addresses: string[]
-  secret: Uint8Array
+  secret: string
 }
 
 /** Creates the identity, encrypts it under the secret and writes the public facility file. */

@@ -6,7 +6,7 @@ import { OperatorSecretError } from './errors.js'
 export const MIN_SECRET_LENGTH = 12
 
 /** Reads the operator secret; the file's trailing newline is not part of it. */
-export async function resolveSecret (opts: { secretFile?: string | undefined, env: NodeJS.ProcessEnv }): Promise<Uint8Array> {
+export async function resolveSecret (opts: { secretFile?: string | undefined, env: NodeJS.ProcessEnv }): Promise<string> {
   let secret: string | undefined
   if (opts.secretFile !== undefined) {
     try {
@@ -23,5 +23,5 @@ export async function resolveSecret (opts: { secretFile?: string | undefined, en
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new OperatorSecretError(`the operator secret must be at least ${MIN_SECRET_LENGTH} characters`)
   }
-  return new TextEncoder().encode(secret)
+  return secret
 }

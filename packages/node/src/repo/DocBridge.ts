@@ -52,7 +52,9 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // Documents that browsers create arrive through the network subsystem; seal them too.
     repo.on('document', ({ handle }) => {
       if (!this.#docs.has(handle.documentId)) {
-        void handle.whenReady().then(() => this.#adopt(handle as DocHandle<unknown>, [], false), () => {})
+        void handle.whenReady().then(() => {
+          if (!this.#docs.has(handle.documentId) && !this.#closed) this.#adopt(handle as DocHandle<unknown>, [], false)
+        }, () => {})
       }
     })
   }
@@ -95,6 +97,15 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     this.#open()
     const handle = this.repo.create<T>(initial)
     this.#adopt(handle as DocHandle<unknown>, [], false)
+    await this.flush(handle.documentId)
+    return handle.documentId
+  }
+
+  /** Adopts a whole Automerge document (e.g. synthetic or imported) under a new random id; resolves once sealed. */
+  async createFromDoc (doc: A.Doc<unknown>): Promise<string> {
+    this.#open()
+    const handle = this.repo.import<unknown>(A.save(doc))
+    if (!this.#docs.has(handle.documentId)) this.#adopt(handle, [], false)
     await this.flush(handle.documentId)
     return handle.documentId
   }

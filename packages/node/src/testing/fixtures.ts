@@ -12,7 +12,7 @@ import { itemInspector } from '../keyring/inspect.js'
 import type { NodeStore } from '../ports.js'
 
 /** Operator secret used by tests (long enough to pass the minimum). */
-export const TEST_SECRET = new TextEncoder().encode('test-operator-secret')
+export const TEST_SECRET = 'test-operator-secret'
 
 /** A fresh temp directory. */
 export async function tempDir (prefix = 'pagdandi-'): Promise<string> {

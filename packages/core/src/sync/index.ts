@@ -1,1 +1,17 @@
-export {}
+/**
+ * @pagdandi/core/sync: sans-I/O replication of sealed items between facilities. A frame codec with
+ * full validation, the session state machine and its driver, range-based repair, the `ItemStore`
+ * port and an in-memory store. See docs/PROTOCOL.md, "Sync protocol".
+ */
+export * from './constants.js'
+export * from './errors.js'
+export type * from './types.js'
+export { decodeFrame, encodeFrame, FrameType } from './frames.js'
+export type * from './frames.js'
+export { cursorToken, docFingerprint, emptyFingerprint, itemFingerprint, xorInto } from './fingerprint.js'
+export { compareSummary, SummarySnapshot } from './reconcile.js'
+export { initialState, step } from './session.js'
+export type { Queued, SessionAction, SessionEvent, SessionState } from './session.js'
+export { SyncSession } from './SyncSession.js'
+export type { FrameChannel, SessionStatus, SyncSessionOptions } from './SyncSession.js'
+export { MemoryItemStore } from './MemoryItemStore.js'

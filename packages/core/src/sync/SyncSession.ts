@@ -1,0 +1,258 @@
+/**
+ * Runs the sans-I/O session machine against an `ItemStore` and a `FrameChannel`: performs each action
+ * the machine asks for and feeds the result back as an event. Events are handled one at a time, in
+ * arrival order, so a slow store slows the peer down (the transport's window fills) instead of
+ * queueing work in memory.
+ */
+import type { FacilityId, PatientId } from '../record/types.js'
+import { BATCH_TARGET_BYTES, LOG_SCAN_LIMIT, MAX_HAVE_IDS } from './constants.js'
+import { ItemRejectedError, SessionClosedError } from './errors.js'
+import { bytesEqual, cursorToken } from './fingerprint.js'
+import { decodeFrame, encodeFrame, type BatchFrame, type Frame, type HaveFrame } from './frames.js'
+import { compareSummary, SummarySnapshot } from './reconcile.js'
+import { initialState, step, type SessionAction, type SessionEvent, type SessionState } from './session.js'
+import type { Cursor, Entitlement, InspectItem, ItemStore, StoredItem, VerifyItem } from './types.js'
+
+/** A duplex of whole frames. `send` resolves when the transport has room again (back-pressure). */
+export interface FrameChannel {
+  send (frame: Uint8Array): Promise<void>
+  close (error?: Error): void
+}
+
+/** What a session needs from its node. */
+export interface SyncSessionOptions {
+  store: ItemStore
+  me: FacilityId
+  peer: FacilityId
+  rosterVersion: number
+  entitled: Entitlement
+  verify: VerifyItem
+  inspect: InspectItem
+  channel: FrameChannel
+  /** Items newly stored from this peer (after verification and the durable write). */
+  onItems?: (items: StoredItem[]) => void
+  /** Called once when the session ends, with the error that ended it, if any. */
+  onClose?: (error?: Error) => void
+  /** Observes every frame sent and received, for traces and byte counts. */
+  onFrame?: (direction: 'in' | 'out', frame: Frame, bytes: number) => void
+}
+
+/** Replication progress with one peer, as a user would want to see it. */
+export interface SessionStatus {
+  peer: FacilityId
+  open: boolean
+  /** Log entries of ours the peer has not yet acknowledged (an upper bound: some may not be for it). */
+  itemsToSend: number
+  /** Log entries of the peer's we have not stored yet (the peer's last sequence minus our cursor). */
+  itemsToReceive: number
+  /** The cursor we hold of the peer's log. */
+  cursor: number
+}
+
+/** One replication session with one peer over one stream. */
+export class SyncSession {
+  readonly #o: SyncSessionOptions
+  readonly #state: SessionState
+  #chain: Promise<void> = Promise.resolve()
+  #snapshot: SummarySnapshot | undefined
+  #closed = false
+
+  constructor (options: SyncSessionOptions) {
+    this.#o = options
+    this.#state = initialState(options.me, options.peer, options.rosterVersion)
+  }
+
+  /** The peer's facility id. */
+  get peer (): FacilityId { return this.#o.peer }
+
+  /** Whether the session has ended. */
+  get closed (): boolean { return this.#closed }
+
+  /** Send our hello. Call once, before or after frames start arriving. */
+  start (): Promise<void> {
+    return this.#enqueue(async () => {
+      const [lastSeq, cursor] = await Promise.all([this.#o.store.lastSeq(), this.#o.store.getCursor(this.#o.peer)])
+      await this.#run(cursor === undefined ? { type: 'start', lastSeq } : { type: 'start', lastSeq, cursor })
+    })
+  }
+
+  /** Handle one inbound frame. Resolves when handled; a bad frame closes the session with its error. */
+  receive (bytes: Uint8Array): Promise<void> {
+    return this.#enqueue(async () => {
+      const frame = decodeFrame(bytes)
+      this.#o.onFrame?.('in', frame, bytes.length)
+      await this.#run({ type: 'frame', frame })
+    })
+  }
+
+  /** Our log has grown (a local write or items from another peer): push what the peer may have. */
+  logGrew (): void {
+    void this.#enqueue(async () => {
+      await this.#run({ type: 'log-grew', lastSeq: await this.#o.store.lastSeq() })
+    })
+  }
+
+  /** Resolves once every event queued so far has been handled. */
+  idle (): Promise<void> { return this.#chain }
+
+  /** End the session; the channel is closed with `error` if given. Idempotent. */
+  close (error?: Error): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#state.phase = 'closed'
+    this.#snapshot = undefined
+    this.#o.channel.close(error)
+    this.#o.onClose?.(error)
+  }
+
+  /** Progress with this peer. */
+  status (): SessionStatus {
+    const s = this.#state
+    const cursor = s.recv.cursor?.seq ?? 0
+    return {
+      peer: s.peer,
+      open: s.phase === 'open',
+      itemsToSend: Math.max(0, s.send.logEnd - s.send.ackedUpTo),
+      itemsToReceive: Math.max(0, s.recv.peerLastSeq - cursor),
+      cursor
+    }
+  }
+
+  #enqueue (fn: () => Promise<void>): Promise<void> {
+    this.#chain = this.#chain.then(async () => {
+      if (this.#closed) return
+      try {
+        await fn()
+      } catch (err) {
+        this.close(err instanceof Error ? err : new Error(String(err)))
+      }
+    })
+    return this.#chain
+  }
+
+  async #run (ev: SessionEvent): Promise<void> {
+    const actions = step(this.#state, ev)
+    for (const a of actions) {
+      if (this.#closed) throw new SessionClosedError()
+      const next = await this.#perform(a)
+      if (next !== undefined) await this.#run(next)
+    }
+  }
+
+  async #send (frame: Frame): Promise<void> {
+    const bytes = encodeFrame(frame)
+    this.#o.onFrame?.('out', frame, bytes.length)
+    await this.#o.channel.send(bytes)
+  }
+
+  async #perform (a: SessionAction): Promise<SessionEvent | undefined> {
+    const { store, peer } = this.#o
+    switch (a.type) {
+      case 'send':
+        await this.#send(a.frame)
+        return undefined
+      case 'send-hello': {
+        const [epoch, lastSeq] = await Promise.all([store.epoch(), store.lastSeq()])
+        const hello: Frame = { type: 'hello', facility: this.#o.me, rosterVersion: this.#o.rosterVersion, epoch, lastSeq }
+        if (a.cursor !== undefined) hello.cursor = a.cursor
+        await this.#send(hello)
+        return undefined
+      }
+      case 'check-cursor': {
+        const lastSeq = await store.lastSeq()
+        const base = await this.#tokenAt(lastSeq)
+        let valid = false
+        if (a.cursor !== undefined && a.cursor.seq <= lastSeq) {
+          valid = bytesEqual((await this.#tokenAt(a.cursor.seq)).token, a.cursor.token)
+        }
+        return { type: 'cursor-checked', valid, base: valid && a.cursor !== undefined ? a.cursor : base }
+      }
+      case 'read-log': return await this.#readLog(a.after)
+      case 'read-doc': {
+        if (!(await this.#o.entitled(peer, a.docId))) return { type: 'doc-read', items: [] }
+        const exclude = new Set<string>(a.exclude)
+        const items = (await store.itemsForDoc(a.docId)).filter(i => !exclude.has(i.id)).map(i => i.bytes)
+        return { type: 'doc-read', items }
+      }
+      case 'store': return await this.#store(a.batch)
+      case 'answer-summary': {
+        const snap = await this.#snap()
+        await this.#send({ type: 'summary', ranges: snap.answer(a.ranges) })
+        return undefined
+      }
+      case 'compare-summary': {
+        const snap = await this.#snap()
+        const { requests, differing } = compareSummary(snap, a.requested, a.frame.ranges)
+        const haves: HaveFrame[] = []
+        for (const docId of differing) haves.push(await this.#have(docId))
+        return { type: 'compared', requested: a.requested, requests, haves }
+      }
+      case 'answer-offer': return { type: 'offer-answered', have: await this.#have(a.docId) }
+    }
+  }
+
+  async #tokenAt (seq: number): Promise<Cursor> {
+    const epoch = await this.#o.store.epoch()
+    const at = seq === 0 ? undefined : (await this.#o.store.logSince(seq - 1, 1))[0]
+    return { seq, token: cursorToken(epoch, seq, at?.seq === seq ? at.id : undefined) }
+  }
+
+  /** What we hold of a document, answered as if we held nothing unless the peer is entitled to it. */
+  async #have (docId: PatientId): Promise<HaveFrame> {
+    if (!(await this.#o.entitled(this.#o.peer, docId))) return { type: 'have', docId, ids: [] }
+    const ids = (await this.#o.store.itemsForDoc(docId)).map(i => i.id).slice(0, MAX_HAVE_IDS)
+    return { type: 'have', docId, ids }
+  }
+
+  async #snap (): Promise<SummarySnapshot> {
+    if (this.#snapshot === undefined) {
+      const all = await this.#o.store.docSummaries()
+      const mine = []
+      for (const s of all) if (await this.#o.entitled(this.#o.peer, s.docId)) mine.push(s)
+      this.#snapshot = new SummarySnapshot(mine)
+    }
+    return this.#snapshot
+  }
+
+  async #readLog (after: number): Promise<SessionEvent> {
+    const { store, peer, entitled } = this.#o
+    const items: Uint8Array[] = []
+    const offers: PatientId[] = []
+    const allowed = new Map<PatientId, boolean>()
+    let bytes = 0
+    let upTo = after
+    const entries = await store.logSince(after, LOG_SCAN_LIMIT)
+    for (const e of entries) {
+      let ok = allowed.get(e.docId)
+      if (ok === undefined) { ok = await entitled(peer, e.docId); allowed.set(e.docId, ok) }
+      upTo = e.seq
+      if (ok && e.from !== peer) {
+        items.push(e.bytes)
+        bytes += e.bytes.length
+        // A grant may make the peer newly entitled to older items of the document: offer it.
+        if (e.kind === 'access' && !offers.includes(e.docId)) offers.push(e.docId)
+        if (bytes >= BATCH_TARGET_BYTES) break
+      }
+    }
+    const at = await this.#tokenAt(upTo)
+    return { type: 'log-read', items, offers, upTo, token: at.token }
+  }
+
+  async #store (batch: BatchFrame): Promise<SessionEvent> {
+    const { store, peer, inspect, verify } = this.#o
+    for (const bytes of batch.items) {
+      try {
+        inspect(bytes)
+      } catch (err) {
+        throw new ItemRejectedError(`undecodable item in batch ${batch.batchNo}`, { cause: err })
+      }
+      if (!verify(bytes)) throw new ItemRejectedError(`signature check failed in batch ${batch.batchNo}`)
+    }
+    const cursor: Cursor | undefined = batch.upTo > 0 && batch.token !== undefined
+      ? { seq: batch.upTo, token: batch.token }
+      : undefined
+    const fresh = await store.putItems(batch.items, cursor === undefined ? { from: peer } : { from: peer, cursor: { peer, cursor } })
+    if (fresh.length > 0) this.#o.onItems?.(fresh)
+    return cursor === undefined ? { type: 'stored', batchNo: batch.batchNo } : { type: 'stored', batchNo: batch.batchNo, cursor }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Ports and value types of sync: the item store, how a store reads an item's header, and entitlement.
+ * The node supplies LevelDB and libp2p implementations; core supplies in-memory ones for tests.
+ */
+import type { FacilityId, PatientId } from '../record/types.js'
+
+/** Content address of a sealed item (the crypto module's `itemId`), printable ASCII. */
+export type ItemId = string & { readonly __brand: 'ItemId' }
+
+/** What sync needs to know about an item without opening it: what a carrier can read. */
+export interface ItemHeaderView {
+  /** Content address of the whole item. */
+  id: ItemId
+  /** Document the item belongs to. */
+  docId: PatientId
+  /** Facility that signed it. */
+  author: FacilityId
+  /** `access` for items that change who holds the document key (grants, rotations). */
+  kind: 'change' | 'access'
+  /** For a grant item: the facility it grants the document key to. */
+  grantRecipient?: FacilityId
+}
+
+/**
+ * Structural decode of an item (no signature check). Throws a named error on malformed bytes.
+ * The node passes the crypto module's `decodeItemHeader` + `itemId` here.
+ */
+export type InspectItem = (bytes: Uint8Array) => ItemHeaderView
+
+/** An item as the store holds it: its bytes, header and place in the local log. */
+export interface StoredItem extends ItemHeaderView {
+  /** Sequence number in this node's append-only log, from 1. */
+  seq: number
+  bytes: Uint8Array
+  /** The peer this node first received the item from; absent for local writes. Not echoed back to it. */
+  from?: FacilityId
+}
+
+/**
+ * The cursor a node holds of a peer: the last sequence number of the peer's log that it has durably
+ * stored, with the peer's token for that position so the peer can tell a stale cursor (see
+ * `cursorToken`).
+ */
+export interface Cursor {
+  seq: number
+  token: Uint8Array
+}
+
+/** Per-document summary used by repair: the fingerprint of the document's item-id set. */
+export interface DocSummary {
+  docId: PatientId
+  /** XOR of `itemFingerprint(id)` over the document's items. */
+  fp: Uint8Array
+  count: number
+}
+
+/** Options of `ItemStore.putItems`. */
+export interface PutOptions {
+  /** Write this cursor in the same atomic batch as the items, so it never points past them. */
+  cursor?: { peer: FacilityId, cursor: Cursor }
+  /** The peer the items came from (recorded with each new item). */
+  from?: FacilityId
+}
+
+/**
+ * Durable store of sealed items, the local log and per-peer cursors. Implementations must pass the
+ * conformance suite in `@pagdandi/core/testing` (`itemStoreConformance`).
+ */
+export interface ItemStore {
+  /** Store items in one atomic durable batch; returns only the newly stored ones, in log order. */
+  putItems (items: Uint8Array[], options?: PutOptions): Promise<StoredItem[]>
+  /** Which of these ids are stored. */
+  hasItems (ids: ItemId[]): Promise<boolean[]>
+  /** Log entries with seq > `seq`, in order, at most `limit`. */
+  logSince (seq: number, limit: number): Promise<StoredItem[]>
+  /** Every stored item of one document, in log order. */
+  itemsForDoc (docId: PatientId): Promise<StoredItem[]>
+  /** Highest sequence number in the log; 0 when empty. */
+  lastSeq (): Promise<number>
+  /** Random id of this log, fixed when the store is created (a restored or recreated store differs). */
+  epoch (): Promise<Uint8Array>
+  /** The cursor this node holds of `peer`'s log. */
+  getCursor (peer: FacilityId): Promise<Cursor | undefined>
+  /** Durably record the cursor this node holds of `peer`'s log. */
+  setCursor (peer: FacilityId, cursor: Cursor): Promise<void>
+  /** The document's access items (grants, rotations) in log order: what entitlement is computed from. */
+  accessItems (docId: PatientId): Promise<StoredItem[]>
+  /** Summaries of every stored document, sorted by document id (code-unit order). */
+  docSummaries (): Promise<DocSummary[]>
+}
+
+/**
+ * Whether `peer` may receive `docId`'s items or learn its id: it holds a grant for the document, or
+ * the roster names it carrier of a facility that does. Supplied by the node.
+ */
+export type Entitlement = (peer: FacilityId, docId: PatientId) => Promise<boolean>
+
+/** Whether an item's signature verifies against its author's roster key. Supplied by the node. */
+export type VerifyItem = (bytes: Uint8Array) => boolean

@@ -20,6 +20,8 @@ export interface BuildOptions {
   seed: number
   /** Automerge actor id (hex); by default one derived from the seed and the patient key. */
   actor?: string
+  /** Receives soft findings (e.g. a failed check digit) from the record validators. */
+  onWarning?: ChangeContext['onWarning']
 }
 
 function hash32 (s: string, seed: number): number {
@@ -97,10 +99,10 @@ function careSteps (patient: SynthPatient): Step[] {
 const seconds = (at: IsoInstant): number => Math.floor(Date.parse(at) / 1000)
 
 /** Applies every generated care step to a patient document, one Automerge change per step. */
-export function applyCare (doc: Automerge.Doc<PatientDoc>, patient: SynthPatient, newId: () => EntryId): Automerge.Doc<PatientDoc> {
+export function applyCare (doc: Automerge.Doc<PatientDoc>, patient: SynthPatient, newId: () => EntryId, onWarning?: ChangeContext['onWarning']): Automerge.Doc<PatientDoc> {
   let out = doc
   for (const step of careSteps(patient)) {
-    const ctx: ChangeContext = { facility: step.facility, at: step.at, newId }
+    const ctx: ChangeContext = { facility: step.facility, at: step.at, newId, ...(onWarning === undefined ? {} : { onWarning }) }
     out = Automerge.change(out, { time: seconds(step.at) }, d => step.apply(d, ctx))
   }
   return out
@@ -114,9 +116,10 @@ export function applyCare (doc: Automerge.Doc<PatientDoc>, patient: SynthPatient
 export function buildPatientDoc (patient: SynthPatient, options: BuildOptions): Automerge.Doc<PatientDoc> {
   const newId = seededEntryIds(new Prng(hash32(patient.key, options.seed)))
   const actor = options.actor ?? seededActor(options.seed, patient.key)
-  const ctx: ChangeContext = { facility: patient.facility, at: patient.registeredAt, newId }
+  const onWarning = options.onWarning
+  const ctx: ChangeContext = { facility: patient.facility, at: patient.registeredAt, newId, ...(onWarning === undefined ? {} : { onWarning }) }
   const initial = newPatientDoc(patient.registration, ctx)
   const empty = Automerge.init<PatientDoc>({ actor })
   const registered = Automerge.change(empty, { time: seconds(patient.registeredAt) }, d => { Object.assign(d, initial) })
-  return applyCare(registered, patient, newId)
+  return applyCare(registered, patient, newId, onWarning)
 }

@@ -20,9 +20,9 @@ export function fits (spec: ConditionSpec, p: Person): boolean {
 
 function transport (prng: Prng, plan: ReferralPlan): Transport {
   // 108 (emergency) and 102 (mother and child) carry about a third to a half of referrals (domain.md §7).
-  if (plan.obstetric) return prng.weighted([['102', 70], ['108', 15], ['own', 15]] as const)
-  if (plan.urgency === 'emergency') return prng.weighted([['108', 70], ['own', 30]] as const)
-  if (plan.urgency === 'urgent') return prng.weighted([['108', 30], ['own', 70]] as const)
+  if (plan.obstetric) return prng.weighted([['102', 60], ['108', 10], ['own', 30]] as const)
+  if (plan.urgency === 'emergency') return prng.weighted([['108', 60], ['own', 40]] as const)
+  if (plan.urgency === 'urgent') return prng.weighted([['108', 20], ['own', 80]] as const)
   return 'own'
 }
 

@@ -77,12 +77,17 @@ export function wordVariant (prng: Prng, word: string): string {
   return out.charAt(0).toUpperCase() + out.slice(1)
 }
 
-/** A full-name variant: the given name, the surname, or both spelled differently. */
+/** A full-name variant, always different from the name: a respelled given name, surname or both, else an initial. */
 export function nameVariant (prng: Prng, name: PersonName): string {
-  const which = prng.weighted([['given', 4], ['surname', 4], ['both', 2]] as const)
-  const g = which === 'surname' ? name.given : wordVariant(prng, name.given)
-  const s = which === 'given' ? name.surname : wordVariant(prng, name.surname)
-  return `${g} ${s}`
+  const original = fullName(name)
+  for (let i = 0; i < 6; i++) {
+    const which = prng.weighted([['given', 4], ['surname', 4], ['both', 2]] as const)
+    const g = which === 'surname' ? name.given : wordVariant(prng, name.given)
+    const s = which === 'given' ? name.surname : wordVariant(prng, name.surname)
+    if (`${g} ${s}` !== original) return `${g} ${s}`
+  }
+  // Clerks also abbreviate the given name to its initial.
+  return `${name.given.charAt(0)}. ${name.surname}`
 }
 
 /** The display form of a name. */

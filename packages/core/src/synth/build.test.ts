@@ -1,0 +1,56 @@
+import * as Automerge from '@automerge/automerge'
+import { describe, expect, it } from 'vitest'
+import { currentStatus, type RecordWarning } from '../record/index.js'
+import { buildPatientDoc } from './build.js'
+import { generateFacilities } from './facilities.js'
+import { generateChcDay, generatePatients } from './generate.js'
+
+const SEED = 7
+const facilities = generateFacilities(SEED)
+const patients = generatePatients({ seed: SEED, count: 3000, facilities })
+// A sample rich in what can go wrong: referrals, later ABHA links, duplicates, alerts.
+const sample = [
+  ...patients.filter(p => p.visits.some(v => v.referral !== undefined)).slice(0, 40),
+  ...patients.filter(p => p.abhaLinkedLater !== undefined).slice(0, 20),
+  ...patients.filter(p => p.duplicateOf !== undefined).slice(0, 20),
+  ...patients.filter(p => p.visits.some(v => v.alert !== undefined)).slice(0, 20),
+  ...patients.slice(0, 40)
+]
+
+describe('buildPatientDoc', () => {
+  it(`builds documents the record validators accept, with no warnings (seed ${SEED})`, () => {
+    const warnings: RecordWarning[] = []
+    for (const p of sample) {
+      const doc = buildPatientDoc(p, { seed: SEED, onWarning: w => warnings.push(w) })
+      const arrivals = p.visits.filter(v => v.referral?.arrival !== undefined).length
+      expect(Object.keys(doc.encounters), p.key).toHaveLength(p.visits.length + arrivals)
+      expect(doc.demographics.name).toBe(p.registration.name)
+      expect(doc.identifiers.uhid[p.facility]).toBe(p.registration.uhid)
+      if (p.abhaLinkedLater !== undefined) expect(doc.identifiers.abhaLinked?.by).toBe(p.abhaLinkedLater.by)
+      for (const v of p.visits) {
+        if (v.referral === undefined) continue
+        const ref = Object.values(doc.referrals).find(r => r.createdAt >= v.at && r.to === v.referral!.input.to)!
+        const expected = v.referral.outcome?.status ?? (v.referral.acceptedAt !== undefined ? 'accepted' : 'sent')
+        expect(currentStatus(ref), p.key).toBe(expected)
+      }
+    }
+    expect(warnings).toEqual([])
+  })
+
+  it('gives byte-identical Automerge.save output for the same seed and actor', () => {
+    const actor = '0123456789abcdef0123456789abcdef'
+    for (const p of sample.slice(0, 30)) {
+      const a = Automerge.save(buildPatientDoc(structuredClone(p), { seed: SEED, actor }))
+      const b = Automerge.save(buildPatientDoc(structuredClone(p), { seed: SEED, actor }))
+      expect(a, p.key).toEqual(b)
+    }
+    const p = sample[0]!
+    expect(Automerge.getActorId(buildPatientDoc(p, { seed: SEED }))).toBe(Automerge.getActorId(buildPatientDoc(p, { seed: SEED })))
+  })
+
+  it('builds every patient of a CHC day', () => {
+    const chc = facilities.find(f => f.kind === 'CHC')!
+    const day = generateChcDay({ seed: SEED, facility: chc, date: '2025-08-04', facilities })
+    for (const p of day.patients.slice(0, 40)) expect(buildPatientDoc(p, { seed: SEED }).registeredBy).toBe(chc.id)
+  })
+})

@@ -40,8 +40,8 @@ describe('buildPatientDoc', () => {
   it('gives byte-identical Automerge.save output for the same seed and actor', () => {
     const actor = '0123456789abcdef0123456789abcdef'
     for (const p of sample.slice(0, 30)) {
-      const a = Automerge.save(buildPatientDoc(structuredClone(p), { seed: SEED, actor }))
-      const b = Automerge.save(buildPatientDoc(structuredClone(p), { seed: SEED, actor }))
+      const a = Automerge.save(buildPatientDoc(JSON.parse(JSON.stringify(p)) as typeof p, { seed: SEED, actor }))
+      const b = Automerge.save(buildPatientDoc(JSON.parse(JSON.stringify(p)) as typeof p, { seed: SEED, actor }))
       expect(a, p.key).toEqual(b)
     }
     const p = sample[0]!

@@ -22,6 +22,7 @@ import type { NodeStore, ReplicatorLike, ReplicatorPeer } from './ports.js'
 import { DocBridge } from './repo/DocBridge.js'
 import { RecordViews } from './repo/RecordViews.js'
 import { seedPatients } from './repo/seed.js'
+import { checkItem, entitledItems } from './repo/exchange.js'
 import type { PatientSummary } from './repo/PatientIndex.js'
 
 /** Everything a node needs besides its data directory and secret; tests inject the parts. */
@@ -214,7 +215,7 @@ export class FacilityNode implements NodeApi {
       let delivered = true
       if (box === 'outgoing') {
         const acked = peers.get(referral.to)?.ackedSeq ?? 0
-        const needed = this.#referralSeq.get(referral.id) ?? await this.#lastSeqOf(patientId)
+        const needed = await this.#referralSeqOf(referral.id, patientId)
         delivered = needed > 0 && acked >= needed
       }
       out.push({
@@ -230,6 +231,20 @@ export class FacilityNode implements NodeApi {
       })
     }
     return out
+  }
+
+  /**
+   * The log position by which a referral and everything before it were stored here: the receiver
+   * has it once it acknowledged that far. Referrals made in a browser fall back to the document's
+   * latest item, which can only make `delivered` later, never early.
+   */
+  async #referralSeqOf (referralId: string, patientId: PatientId): Promise<number> {
+    const cached = this.#referralSeq.get(referralId)
+    if (cached !== undefined) return cached
+    const stored = await this.store.getMeta?.(`referral-seq/${referralId}`)
+    const seq = stored !== undefined ? Number(new TextDecoder().decode(stored)) : await this.#lastSeqOf(patientId)
+    this.#referralSeq.set(referralId, seq)
+    return seq
   }
 
   async #lastSeqOf (patientId: PatientId): Promise<number> {
@@ -248,7 +263,9 @@ export class FacilityNode implements NodeApi {
     let referralId: EntryId | undefined
     handle.change(d => { referralId = createReferral(d, input, this.#ctx()) })
     await this.bridge.flushWith(patientId, grants)
-    this.#referralSeq.set(referralId!, await this.#lastSeqOf(patientId))
+    const seq = await this.#lastSeqOf(patientId)
+    this.#referralSeq.set(referralId!, seq)
+    await this.store.putMeta?.(`referral-seq/${referralId!}`, new TextEncoder().encode(String(seq)))
     this.#replicator?.notifyLocalItems()
     return { referralId: referralId! }
   }
@@ -258,6 +275,32 @@ export class FacilityNode implements NodeApi {
     const ids = await seedPatients(this.bridge, this.facility, { count, seed, ...(onProgress !== undefined ? { onProgress } : {}) })
     this.#replicator?.notifyLocalItems()
     return ids
+  }
+
+  /** Items of the documents `facility` is entitled to, for a bundle it will carry or receive. */
+  async exportFor (facility: FacilityId): Promise<Uint8Array[]> {
+    return await entitledItems(this.store, this.verifiedRoster, facility)
+  }
+
+  /**
+   * Stores items from a bundle after every one verified against the roster (all or nothing);
+   * applies what this facility can open and queues the rest for forwarding. Returns the new count.
+   */
+  async importItems (items: Uint8Array[], onRejected: (index: number, err: Error) => never): Promise<number> {
+    const roster = this.verifiedRoster
+    if (roster === undefined) throw new NotOnRosterError(this.facility.facility)
+    items.forEach((bytes, i) => {
+      const err = checkItem(bytes, roster, this.sealer.scheme)
+      if (err !== undefined) onRejected(i, err)
+    })
+    let stored = 0
+    for (let i = 0; i < items.length; i += 1000) {
+      const fresh = await this.store.putItems(items.slice(i, i + 1000))
+      stored += fresh.length
+      await this.bridge.applyReceived(fresh.map(f => f.bytes))
+    }
+    this.#replicator?.notifyLocalItems()
+    return stored
   }
 
   async patientFhir (_patientId: PatientId): Promise<unknown[]> {

@@ -9,6 +9,9 @@ import type { BridgeStore, StoredItemLike } from './repo/ports.js'
 export interface NodeStore extends BridgeStore {
   lastSeq(): Promise<number>
   close(): Promise<void>
+  /** Small durable key/value for the node's bookkeeping (LevelItemStore's `kv`). */
+  getMeta?(key: string): Promise<Uint8Array | undefined>
+  putMeta?(key: string, value: Uint8Array): Promise<void>
 }
 
 /** One peer as the replicator reports it. */

@@ -29,6 +29,8 @@ export interface Command {
   /** Usage text after `pagdandi <name>`, with one option per line. */
   usage: string
   options?: NonNullable<ParseArgsConfig['options']>
+  /** Pass argv through unparsed as positionals (for commands that dispatch to another parser). */
+  raw?: boolean
   /** Returns the exit code (0 ok). */
   run: (values: Values, positionals: string[], io: Io) => Promise<number>
 }

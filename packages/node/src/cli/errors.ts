@@ -15,3 +15,23 @@ export class NodeRequestError extends PagdandiError {
     this.name = name
   }
 }
+
+/** A bundle file is malformed, truncated, oversized or of an unknown version. */
+export class BundleFormatError extends PagdandiError {
+  override name = 'BundleFormatError'
+  constructor (message: string) { super('ERR_BUNDLE_FORMAT', message) }
+}
+
+/** An item in a bundle failed validation; nothing from the bundle was stored. */
+export class BundleItemRejectedError extends PagdandiError {
+  override name = 'BundleItemRejectedError'
+  constructor (index: number, reason: string, cause?: unknown) {
+    super('ERR_BUNDLE_ITEM_REJECTED', `item ${index} of the bundle was rejected (${reason}); nothing was imported`, cause !== undefined ? { cause } : undefined)
+  }
+}
+
+/** The node is running; this command needs exclusive access to the data directory. */
+export class NodeRunningError extends PagdandiError {
+  override name = 'NodeRunningError'
+  constructor (url: string) { super('ERR_NODE_RUNNING', `a node is running on this data directory (${url}); stop it first`) }
+}

@@ -50,6 +50,7 @@ export async function main (argv: string[], commands: Command[], io: Io = proces
   const cmd = commands.find(c => c.name === name)
   try {
     if (cmd === undefined) throw new UsageError(`unknown command "${name}"; run \`pagdandi --help\``)
+    if (cmd.raw === true) return await cmd.run({}, rest, io)
     if (rest.includes('--help') || rest.includes('-h')) { io.out(helpOf(cmd)); return EXIT_OK }
     const { values, positionals } = parseCommand(cmd, rest)
     return await cmd.run(values, positionals, io)

@@ -29,15 +29,18 @@ class MemoryStore implements BridgeStore {
   readonly log: StoredItemLike[] = []
   readonly seen = new Set<string>()
   puts = 0
-  async putItems (items: Uint8Array[]): Promise<unknown> {
+  async putItems (items: Uint8Array[]): Promise<StoredItemLike[]> {
     this.puts++
+    const fresh: StoredItemLike[] = []
     for (const bytes of items) {
       const k = Buffer.from(bytes).toString('base64')
       if (this.seen.has(k)) continue
       this.seen.add(k)
-      this.log.push({ seq: this.log.length + 1, bytes })
+      const item = { seq: this.log.length + 1, bytes }
+      this.log.push(item)
+      fresh.push(item)
     }
-    return undefined
+    return fresh
   }
   async logSince (seq: number, limit: number): Promise<StoredItemLike[]> { return this.log.filter(i => i.seq > seq).slice(0, limit) }
   async itemsForDoc (docId: string): Promise<StoredItemLike[]> { return this.log.filter(i => Buffer.from(i.bytes).toString().split('|')[1] === docId) }

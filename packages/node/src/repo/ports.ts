@@ -11,8 +11,8 @@ export interface StoredItemLike {
 
 /** The subset of the `ItemStore` port (core/sync) that the bridge uses. */
 export interface BridgeStore {
-  /** One atomic durable batch; resolves only after it is on disk. */
-  putItems(items: Uint8Array[]): Promise<unknown>
+  /** One atomic durable batch; resolves only after it is on disk, with the newly stored items. */
+  putItems(items: Uint8Array[]): Promise<StoredItemLike[]>
   logSince(seq: number, limit: number): Promise<StoredItemLike[]>
   itemsForDoc(docId: string): Promise<StoredItemLike[]>
 }

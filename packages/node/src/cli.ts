@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+/** `pagdandi`: the facility node's command line. See `pagdandi --help`. */
+import './polyfill.js'
+import { COMMANDS } from './cli/commands/index.js'
+import { main } from './cli/main.js'
+
+process.exitCode = await main(process.argv.slice(2), COMMANDS)

@@ -1,0 +1,83 @@
+/** `pagdandi start` and `pagdandi status`. */
+import { FacilityNode } from '../../FacilityNode.js'
+import type { NodeStatus } from '../../http/NodeApi.js'
+import { intOpt, opt, type Command, type Io } from '../command.js'
+import { dataDirOf, removeRunFile, runningNode, secretOf, withApi, writeRunFile } from '../context.js'
+import { NodeRunningError } from '../errors.js'
+import { createReplicator } from '../replicatorFactory.js'
+import { openStore } from '../storeFactory.js'
+
+/** `pagdandi start`. */
+export const start: Command = {
+  name: 'start',
+  summary: 'run the node: replication with roster peers and the local HTTP API and UI',
+  usage: '[--host 127.0.0.1] [--port 8080]\n\n' +
+    '  --host ADDR   where the HTTP API and UI listen (default 127.0.0.1: this machine only)\n' +
+    '  --port N      HTTP port (default 8080; 0 picks a free one)\n' +
+    'Prints where it listens, then runs until interrupted (Ctrl-C or SIGTERM stops it cleanly).',
+  options: { host: { type: 'string' }, port: { type: 'string' } },
+  async run (values, _pos, io) {
+    const dir = dataDirOf(values, io)
+    const already = await runningNode(dir)
+    if (already !== undefined) throw new NodeRunningError(already.url)
+    const node = await FacilityNode.open({
+      data: dir,
+      secret: await secretOf(values, io),
+      http: { host: opt(values, 'host') ?? '127.0.0.1', port: intOpt(values, 'port', 8080, 'start') },
+      openStore,
+      createReplicator,
+      log: line => io.err(`${new Date().toISOString()} ${line}`),
+      onProgress: n => io.progress(`rebuilding documents: ${n} items scanned`)
+    })
+    await node.start()
+    await writeRunFile(dir, { pid: process.pid, url: node.url! })
+    const s = await node.status()
+    io.out(`${s.name} (${s.facility}) listening on ${node.url}`)
+    io.out(`  ${s.patients} patients, ${s.items} items; replication ${s.replication}`)
+    await new Promise<void>(resolve => {
+      const stop = (): void => { resolve() }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    io.err('stopping…')
+    await node.stop()
+    await removeRunFile(dir)
+    return 0
+  }
+}
+
+/** `pagdandi status`. */
+export const status: Command = {
+  name: 'status',
+  summary: 'peers, link state, last contact, items pending each way, lag per peer',
+  usage: '[--json]',
+  async run (values, _pos, io) {
+    const s = await withApi(values, io, async api => await api.status())
+    if (values.json === true) io.out(JSON.stringify(withLag(s), null, 2))
+    else printStatus(s, io)
+    return 0
+  }
+}
+
+/** Adds per-peer lag: items waiting to go out and seconds since last contact. */
+function withLag (s: NodeStatus): NodeStatus & { peers: Array<NodeStatus['peers'][number] & { lagItems: number, lagSeconds: number | null }> } {
+  const now = Date.now()
+  return {
+    ...s,
+    peers: s.peers.map(p => ({
+      ...p,
+      lagItems: p.itemsToSend + (p.itemsToReceive ?? 0),
+      lagSeconds: p.lastSeen !== undefined ? Math.round((now - Date.parse(p.lastSeen)) / 1000) : null
+    }))
+  }
+}
+
+function printStatus (s: NodeStatus, io: Io): void {
+  io.out(`${s.name} (${s.facility}, ${s.kind}): ${s.patients} patients, ${s.items} items, replication ${s.replication}`)
+  io.out(`referrals not yet delivered: ${s.undeliveredReferrals}; conflicts to review: ${s.openConflicts}`)
+  if (s.peers.length === 0) io.out('no peers on the roster')
+  for (const p of withLag(s).peers) {
+    const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'
+    io.out(`  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? '?'} to receive`)
+  }
+}

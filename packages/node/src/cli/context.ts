@@ -6,7 +6,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { FacilityNode, type FacilityNodeOptions } from '../FacilityNode.js'
 import type { NodeApi } from '../http/NodeApi.js'
-import { writeAtomic } from '../keyring/DataDir.js'
+import { DataDir, writeAtomic } from '../keyring/DataDir.js'
 import { resolveSecret } from '../keyring/secret.js'
 import { opt, type Io, type Values } from './command.js'
 import { NodeRequestError, NodeRunningError } from './errors.js'
@@ -56,6 +56,7 @@ export async function openOffline (values: Values, io: Io, extra: Partial<Facili
   const dir = dataDirOf(values, io)
   const running = await runningNode(dir)
   if (running !== undefined) throw new NodeRunningError(running.url)
+  await new DataDir(dir).readFacility() // a missing or foreign directory is the likelier mistake: say so first
   return await FacilityNode.open({
     data: dir,
     secret: await secretOf(values, io),

@@ -1,0 +1,41 @@
+/** Helpers for tests that run `pagdandi` as real child processes (from sources, through tsx). */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const CLI = fileURLToPath(new URL('../packages/node/src/cli.ts', import.meta.url))
+
+/** A running `pagdandi start` child and the URL it printed. */
+export interface NodeProcess { child: ChildProcess, url: string, output: () => string }
+
+/** Spawns `pagdandi <args>` with the sources (no build needed). */
+export function spawnCli (args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CLI, ...args], {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe']
+  })
+}
+
+/** Starts `pagdandi start` and resolves once it printed where it listens. */
+export async function startNodeProcess (data: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<NodeProcess> {
+  const child = spawnCli(['start', '--data', data, '--port', '0', ...extra], env)
+  let out = ''
+  child.stdout!.on('data', (b: Buffer) => { out += b.toString() })
+  child.stderr!.on('data', (b: Buffer) => { out += b.toString() })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node did not start:\n${out}`)), 60_000)
+    const check = (): void => {
+      const m = /listening on (http:\/\/\S+)/.exec(out)
+      if (m !== null) { clearTimeout(timer); resolve(m[1]!) }
+    }
+    child.stdout!.on('data', check)
+    child.once('exit', code => { clearTimeout(timer); reject(new Error(`node exited ${code}:\n${out}`)) })
+  })
+  return { child, url, output: () => out }
+}
+
+/** Resolves when the child has exited. */
+export async function exited (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  await new Promise<void>(resolve => child.once('exit', () => resolve()))
+}

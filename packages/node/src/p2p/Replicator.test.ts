@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { itemId } from '@pagdandi/core/crypto'
+import { cleanup, entry, eventually, facilities, heldIds, roster, sealedDoc, startNode, type Fac } from './testNetwork.js'
+
+let fs: Fac[] = []
+afterEach(async () => { await cleanup(fs); fs = [] })
+
+describe('Replicator over real libp2p and LevelDB', () => {
+  it('two nodes converge', async () => {
+    fs = await facilities(2)
+    const [a, b] = fs as [Fac, Fac]
+    const r = roster([entry(a), entry(b)])
+    const da = sealedDoc(a, r, 20, [b])
+    const db = sealedDoc(b, r, 15, [a])
+    const ra = await startNode(a, r)
+    const rb = await startNode(b, r)
+    await a.store!.putItems(da.items); ra.notifyLocalItems()
+    await b.store!.putItems(db.items); rb.notifyLocalItems()
+    await eventually(async () => (await heldIds(a.store!)).size === 39 && (await heldIds(b.store!)).size === 39, 20_000, 'convergence')
+    expect([...await heldIds(a.store!)].sort()).toEqual([...await heldIds(b.store!)].sort())
+    const live = sealedDoc(a, r, 1, [b])
+    await a.store!.putItems(live.items); ra.notifyLocalItems()
+    await eventually(async () => (await b.store!.hasItems([itemId(live.items[2]!)]))[0] === true, 5_000, 'live push')
+    const st = ra.status()
+    expect(st).toHaveLength(1)
+    expect(st[0]).toMatchObject({ facility: b.id.facility, connected: true })
+  })
+
+  it("a CHC's items reach its DH after the link comes up (DH started later)", async () => {
+    fs = await facilities(2)
+    const [chc, dh] = fs as [Fac, Fac]
+    const r = roster([entry(chc), entry(dh)])
+    const rc = await startNode(chc, r)
+    const doc = sealedDoc(chc, r, 30, [dh])
+    await chc.store!.putItems(doc.items); rc.notifyLocalItems()
+    await new Promise(resolve => setTimeout(resolve, 800))
+    expect(rc.status()[0]!.connected).toBe(false)
+    await startNode(dh, r)
+    await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')
+  })
+})

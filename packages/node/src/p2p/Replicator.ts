@@ -1,0 +1,334 @@
+/**
+ * The facility's replicator: a libp2p host that admits only roster members, dials them with
+ * exponential backoff and jitter, and runs one `SyncSession` per peer over `/pagdandi/sync/1.0.0`.
+ *
+ * Of two facilities, the one with the smaller id opens the sync stream; both dial, so whichever side
+ * is reachable brings the link up.
+ */
+import { EventEmitter } from 'node:events'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p } from 'libp2p'
+import type { SignatureScheme, VerifiedRoster } from '@pagdandi/core/crypto'
+import type { FacilityId } from '@pagdandi/core/record'
+import { FrameTooLargeError, SyncSession, type ItemStore, type StoredItem } from '@pagdandi/core/sync'
+import { DEFAULT_BACKOFF, DIAL_TICK_MS, MAX_BUFFERED_BYTES, MAX_DATA_LENGTH, MAX_STREAMS_PER_PEER, SYNC_PROTOCOL } from './constants.js'
+import { EntitlementCache } from './entitlement.js'
+import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
+import { createHost } from './host.js'
+import { cryptoInspector, cryptoVerifier } from './items.js'
+
+/** Options of `Replicator`. */
+export interface ReplicatorOptions {
+  store: ItemStore
+  facility: FacilityId
+  roster: VerifiedRoster
+  signatures: SignatureScheme
+  /** libp2p private key as protobuf bytes (`generatePeerKey`). */
+  privateKey: Uint8Array
+  listen: string[]
+  /** Redial backoff; tests shorten it. */
+  backoff?: { initialMs: number, maxMs: number }
+}
+
+/** Replication state with one roster peer, for `pagdandi status` and the UI. */
+export interface PeerStatus {
+  facility: FacilityId
+  connected: boolean
+  /** Epoch ms of the last frame received from the peer, if any. */
+  lastSeen?: number
+  itemsToSend: number
+  /** Best estimate: the peer's last log position minus our cursor of it. */
+  itemsToReceive: number
+  /** The cursor we hold of the peer's log. */
+  cursor: number
+}
+
+/** Counters a test or an operator can read. */
+export interface ReplicatorMetrics {
+  /** Sync streams whose handler ran (inbound) or that were opened (outbound). */
+  streams: number
+  /** Connections refused by the gater. */
+  refused: number
+  framesIn: number
+  framesOut: number
+  bytesIn: number
+  bytesOut: number
+  /** Bytes of items inside batches sent. */
+  itemBytesOut: number
+}
+
+/** Events: `items` (StoredItem[], from), `peer` ({ facility, connected }), `session-error` ({ facility, error }). */
+export interface ReplicatorEvents {
+  items: [items: StoredItem[], from: FacilityId]
+  peer: [event: { facility: FacilityId, connected: boolean }]
+  'session-error': [event: { facility: FacilityId, error: Error }]
+}
+
+interface PeerState {
+  session?: SyncSession
+  lastSeen?: number
+  delay: number
+  nextDial: number
+  dialing: boolean
+  last?: { itemsToSend: number, itemsToReceive: number, cursor: number }
+}
+
+/** Replicates the facility's sealed items with the other roster members over libp2p. */
+export class Replicator extends EventEmitter<ReplicatorEvents> {
+  readonly #o: ReplicatorOptions
+  #roster: VerifiedRoster
+  readonly #entitlement: EntitlementCache
+  readonly #peers = new Map<FacilityId, PeerState>()
+  readonly #metrics: ReplicatorMetrics = { streams: 0, refused: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, itemBytesOut: 0 }
+  #node: Libp2p | undefined
+  #timer: ReturnType<typeof setInterval> | undefined
+
+  constructor (options: ReplicatorOptions) {
+    super()
+    this.#o = options
+    this.#roster = options.roster
+    this.#entitlement = new EntitlementCache(options.store, () => this.#roster)
+  }
+
+  /** Multiaddrs the host listens on (with `/p2p/<peer id>`). */
+  get multiaddrs (): string[] { return this.#node?.getMultiaddrs().map(m => m.toString()) ?? [] }
+
+  /** This host's peer id. */
+  get peerId (): string { if (this.#node === undefined) throw new ReplicatorNotRunningError(); return this.#node.peerId.toString() }
+
+  /** Counters since start. */
+  metrics (): ReplicatorMetrics { return { ...this.#metrics } }
+
+  /** Start listening and dialling. */
+  async start (): Promise<void> {
+    if (this.#node !== undefined) return
+    const node = await createHost({
+      privateKey: this.#o.privateKey,
+      listen: this.#o.listen,
+      admit: peerId => this.#facilityOf(peerId) !== undefined,
+      onRefused: () => { this.#metrics.refused++ }
+    })
+    await node.handle(SYNC_PROTOCOL, (stream, connection) => { this.#onStream(stream, connection) }, {
+      maxInboundStreams: MAX_STREAMS_PER_PEER, maxOutboundStreams: MAX_STREAMS_PER_PEER
+    })
+    node.addEventListener('connection:open', evt => { this.#onConnection(evt.detail) })
+    node.addEventListener('peer:disconnect', evt => {
+      const f = this.#facilityOf(evt.detail.toString())
+      if (f !== undefined) this.#peers.get(f)?.session?.close()
+    })
+    await node.start()
+    this.#node = node
+    this.#timer = setInterval(() => { this.#tick() }, DIAL_TICK_MS)
+    this.#tick()
+  }
+
+  /** Close every session and stop the host. */
+  async stop (): Promise<void> {
+    const node = this.#node
+    if (node === undefined) return
+    this.#node = undefined
+    clearInterval(this.#timer)
+    for (const p of this.#peers.values()) p.session?.close()
+    await node.stop()
+  }
+
+  /** Adopt a newer roster: members no longer on it are disconnected at once. */
+  async updateRoster (roster: VerifiedRoster): Promise<void> {
+    this.#roster = roster
+    this.#entitlement.clear()
+    const node = this.#node
+    if (node === undefined) return
+    for (const conn of node.getConnections()) {
+      const f = this.#facilityOf(conn.remotePeer.toString())
+      if (f === undefined) await node.hangUp(conn.remotePeer).catch(() => {})
+    }
+    for (const [f, p] of this.#peers) if (this.#entryOf(f) === undefined) p.session?.close()
+  }
+
+  /** New local items were stored: push them to connected peers now (live push). */
+  notifyLocalItems (items: StoredItem[] = []): void {
+    this.#entitlement.invalidate(items)
+    if (items.length === 0) this.#entitlement.clear()
+    for (const p of this.#peers.values()) p.session?.logGrew()
+  }
+
+  /** Replication state with every other roster member. */
+  status (): PeerStatus[] {
+    return this.#roster.body.entries.filter(e => e.facility !== this.#o.facility).map(e => {
+      const p = this.#peers.get(e.facility)
+      const s = p?.session !== undefined && !p.session.closed ? p.session.status() : undefined
+      const last = s ?? p?.last
+      const out: PeerStatus = {
+        facility: e.facility,
+        connected: s?.open === true,
+        itemsToSend: last?.itemsToSend ?? 0,
+        itemsToReceive: last?.itemsToReceive ?? 0,
+        cursor: last?.cursor ?? 0
+      }
+      if (p?.lastSeen !== undefined) out.lastSeen = p.lastSeen
+      return out
+    })
+  }
+
+  #entryOf (f: FacilityId) { return this.#roster.body.entries.find(e => e.facility === f) }
+
+  #facilityOf (peerId: string): FacilityId | undefined {
+    const e = this.#roster.body.entries.find(x => x.peerId === peerId)
+    return e === undefined || e.facility === this.#o.facility ? undefined : e.facility
+  }
+
+  #peer (f: FacilityId): PeerState {
+    let p = this.#peers.get(f)
+    if (p === undefined) {
+      p = { delay: (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs, nextDial: 0, dialing: false }
+      this.#peers.set(f, p)
+    }
+    return p
+  }
+
+  #tick (): void {
+    const node = this.#node
+    if (node === undefined) return
+    const now = Date.now()
+    for (const e of this.#roster.body.entries) {
+      if (e.facility === this.#o.facility || e.addresses.length === 0) continue
+      const p = this.#peer(e.facility)
+      if (p.dialing || (p.session !== undefined && !p.session.closed) || now < p.nextDial) continue
+      const remote = peerIdFromString(e.peerId)
+      if (node.getConnections(remote).length > 0) {
+        if (this.#o.facility < e.facility) void this.#openStream(e.facility, remote)
+        continue
+      }
+      void this.#dial(e.facility, remote, e.addresses)
+    }
+  }
+
+  #backoff (p: PeerState): void {
+    const { maxMs } = this.#o.backoff ?? DEFAULT_BACKOFF
+    // Full jitter in [delay/2, delay): peers that lost a shared link do not all redial in step.
+    p.nextDial = Date.now() + p.delay / 2 + Math.random() * p.delay / 2
+    p.delay = Math.min(maxMs, p.delay * 2)
+  }
+
+  async #dial (f: FacilityId, remote: PeerId, addresses: string[]): Promise<void> {
+    const node = this.#node
+    const p = this.#peer(f)
+    if (node === undefined) return
+    p.dialing = true
+    try {
+      const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${remote.toString()}`))
+      await node.dial(addrs)
+      if (this.#o.facility < f) await this.#openStream(f, remote)
+      else p.nextDial = Date.now() + (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs
+    } catch {
+      this.#backoff(p)
+    } finally {
+      p.dialing = false
+    }
+  }
+
+  #onConnection (conn: Connection): void {
+    const f = this.#facilityOf(conn.remotePeer.toString())
+    if (f === undefined || this.#o.facility > f) return
+    const p = this.#peer(f)
+    if (p.session !== undefined && !p.session.closed) return
+    void this.#openStream(f, conn.remotePeer)
+  }
+
+  async #openStream (f: FacilityId, remote: PeerId): Promise<void> {
+    const node = this.#node
+    const p = this.#peer(f)
+    if (node === undefined || p.dialing && p.session !== undefined) return
+    if (p.session !== undefined && !p.session.closed) return
+    try {
+      p.dialing = true
+      const stream = await node.dialProtocol(remote, SYNC_PROTOCOL)
+      this.#run(f, stream)
+    } catch {
+      this.#backoff(p)
+    } finally {
+      p.dialing = false
+    }
+  }
+
+  #onStream (stream: Stream, connection: Connection): void {
+    this.#metrics.streams++
+    const f = this.#facilityOf(connection.remotePeer.toString())
+    if (f === undefined) {
+      stream.abort(new NotAMemberError(connection.remotePeer.toString()))
+      return
+    }
+    this.#peer(f).session?.close()
+    this.#run(f, stream, true)
+  }
+
+  #run (f: FacilityId, stream: Stream, inbound = false): void {
+    if (!inbound) this.#metrics.streams++
+    const p = this.#peer(f)
+    const lp = lpStream(stream, { maxDataLength: MAX_DATA_LENGTH, maxBufferSize: MAX_BUFFERED_BYTES })
+    const store = this.#o.store
+    const session = new SyncSession({
+      store,
+      me: this.#o.facility,
+      peer: f,
+      rosterVersion: this.#roster.body.version,
+      entitled: this.#entitlement.entitled,
+      verify: cryptoVerifier(() => this.#roster, this.#o.signatures),
+      inspect: cryptoInspector(this.#o.signatures),
+      onItems: items => {
+        this.#entitlement.invalidate(items)
+        this.emit('items', items, f)
+        for (const [g, other] of this.#peers) if (g !== f) other.session?.logGrew()
+      },
+      onFrame: (dir, frame, n) => {
+        if (dir === 'in') { this.#metrics.framesIn++; this.#metrics.bytesIn += n; p.lastSeen = Date.now() } else {
+          this.#metrics.framesOut++
+          this.#metrics.bytesOut += n
+          if (frame.type === 'batch') for (const it of frame.items) this.#metrics.itemBytesOut += it.length
+        }
+      },
+      onClose: error => {
+        if (p.session === session) {
+          p.last = session.status()
+          delete p.session
+          this.emit('peer', { facility: f, connected: false })
+          this.#backoff(p)
+        }
+        if (error !== undefined) this.emit('session-error', { facility: f, error })
+      },
+      channel: {
+        send: async bytes => { await lp.write(bytes) },
+        close: error => {
+          if (error === undefined) void stream.close().catch(() => stream.abort(new Error('close failed')))
+          else stream.abort(error)
+        }
+      }
+    })
+    p.session = session
+    p.delay = (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs
+    this.emit('peer', { facility: f, connected: true })
+    void session.start()
+    void (async () => {
+      try {
+        while (!session.closed) {
+          const buf = await lp.read()
+          await session.receive(buf.subarray())
+        }
+      } catch (err) {
+        session.close(toNamed(err))
+      }
+    })()
+  }
+}
+
+function toNamed (err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err))
+  if (e.name === 'InvalidDataLengthError' || e.name === 'InvalidDataLengthLengthError' || e.name === 'StreamBufferError') {
+    const claimed = /(\d+) >/.exec(e.message)
+    return new FrameTooLargeError('frame', claimed === null ? MAX_DATA_LENGTH + 1 : Number(claimed[1]), MAX_DATA_LENGTH)
+  }
+  return e
+}

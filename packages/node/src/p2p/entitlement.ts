@@ -1,0 +1,44 @@
+/**
+ * Entitlement from the store's access items: a facility may receive a document's items (or learn its
+ * id) if it holds a key generation by a valid grant, or carries (roster `carriesFor`) for one that does.
+ * Results are cached per document and dropped when a new access item for it is stored.
+ */
+import { computeAccess, decodeItemHeader, isEntitled, type DocumentAccess, type VerifiedRoster } from '@pagdandi/core/crypto'
+import type { FacilityId, PatientId } from '@pagdandi/core/record'
+import type { Entitlement, ItemStore, StoredItem } from '@pagdandi/core/sync'
+
+/** Per-document access cache over an `ItemStore`. */
+export class EntitlementCache {
+  readonly #store: ItemStore
+  readonly #roster: () => VerifiedRoster
+  readonly #cache = new Map<PatientId, DocumentAccess | null>()
+
+  constructor (store: ItemStore, roster: () => VerifiedRoster) {
+    this.#store = store
+    this.#roster = roster
+  }
+
+  /** The `Entitlement` function a sync session uses. */
+  readonly entitled: Entitlement = async (peer: FacilityId, docId: PatientId): Promise<boolean> => {
+    let access = this.#cache.get(docId)
+    if (access === undefined) {
+      const items = await this.#store.accessItems(docId)
+      try {
+        access = computeAccess(docId, items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) })))
+      } catch {
+        // Conflicting creators: nobody is entitled until the conflict is reviewed.
+        access = null
+      }
+      this.#cache.set(docId, access)
+    }
+    return access !== null && isEntitled(access, this.#roster(), peer)
+  }
+
+  /** Forget cached access of documents that received new access items. */
+  invalidate (items: StoredItem[]): void {
+    for (const i of items) if (i.kind === 'access') this.#cache.delete(i.docId)
+  }
+
+  /** Forget everything (a new roster changes who carries for whom). */
+  clear (): void { this.#cache.clear() }
+}

@@ -53,7 +53,7 @@ describe('CHC OPD days', () => {
     expect(pf / malaria.length).toBeLessThan(0.92)
   })
 
-  it('refers 1–3% of CHC OPD to the hub DH, by 108/102 for a third to a half, with back-referrals for ~60%', () => {
+  it('refers 1–3% of CHC OPD to the hub DH, by 108/102 for a third to a half, with back-referrals for ~60%', { timeout: 60_000 }, () => {
     const year = chcDays('2025-06-15', 100)
     const visits = year.flatMap(p => p.visits)
     const refs = visits.flatMap(v => v.referral === undefined ? [] : [v.referral])

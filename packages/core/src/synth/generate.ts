@@ -201,5 +201,6 @@ export function generateChcDay (options: GenerateChcDayOptions): SynthChcDay {
     }
     patients.push(patient)
   }
+  patients.sort((a, b) => a.visits[0]!.at < b.visits[0]!.at ? -1 : a.visits[0]!.at > b.visits[0]!.at ? 1 : 0)
   return { facility: { id: facility.id, name: facility.name, district: facility.district, block: facility.block }, date, patients }
 }

@@ -1,0 +1,78 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as Automerge from '@automerge/automerge'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PatientDoc } from '@pagdandi/core/record'
+import { buildPatientDoc, generateFacilities, generatePatients } from '@pagdandi/core/synth'
+import type { Io } from './command.js'
+import { runFhirCli } from './fhir.js'
+
+function captureIo (): Io & { lines: string[], errors: string[] } {
+  const lines: string[] = []
+  const errors: string[] = []
+  return { lines, errors, out: l => { lines.push(l) }, err: l => { errors.push(l) }, progress: () => {}, env: {} }
+}
+
+describe('pagdandi fhir', () => {
+  let dir: string
+  let docFile: string
+  const seed = 5
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pagdandi-fhir-'))
+    // A synthetic patient with a referral, so that every document kind is exported.
+    const patients = generatePatients({ seed, count: 40, facilities: generateFacilities(seed) })
+    const p = patients.find(x => x.visits.some(v => v.referral?.outcome?.status === 'back-referred')) ?? patients[0]!
+    const doc = Automerge.toJS(buildPatientDoc(p, { seed })) as PatientDoc
+    docFile = join(dir, 'patient.json')
+    await writeFile(docFile, JSON.stringify(doc))
+  })
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('exports a patient document to bundle files that then validate against base R4 and the ABDM rules', async () => {
+    const io = captureIo()
+    expect(await runFhirCli(['export', '--patient-doc', docFile, '--out', join(dir, 'out'), '--patient-id', 'p-5'], io)).toBe(0)
+    const files = (await readdir(join(dir, 'out'))).map(f => join(dir, 'out', f))
+    expect(files.length).toBeGreaterThan(1)
+    expect(new Set(files.map(f => /(\w+Record)-/.exec(f)![1]))).toContain('OPConsultRecord')
+    const v = captureIo()
+    expect(await runFhirCli(['validate', ...files], v)).toBe(0)
+    expect(v.lines.every(l => / ok \w+Record$/.test(l)), v.lines.join('\n')).toBe(true)
+  })
+
+  it('fails a broken bundle with exit 1 and prints path and rule, including base R4 structure errors', async () => {
+    const out = join(dir, 'out')
+    const file = join(out, (await readdir(out)).find(f => f.startsWith('OPConsultRecord'))!)
+    const b = JSON.parse(await readFile(file, 'utf8'))
+    b.entry[0].resource.type.coding[0].code = '11488-4'
+    b.entry[0].resource.colour = 'blue'
+    const broken = join(dir, 'broken.json')
+    await writeFile(broken, JSON.stringify(b))
+    const io = captureIo()
+    expect(await runFhirCli(['validate', broken], io)).toBe(1)
+    expect(io.lines).toContain(`${broken}: Bundle.entry[0].resource.type.coding[0].code: fixed-code 371530004`)
+    expect(io.lines).toContain(`${broken}: Bundle.entry[0].resource.colour: r4-structure (Invalid additional property "colour")`)
+  })
+
+  it('imports bundles into a new patient-document file, and a second import adds nothing', async () => {
+    const out = join(dir, 'out')
+    const files = (await readdir(out)).map(f => join(out, f))
+    const target = join(dir, 'imported.json')
+    const first = captureIo()
+    expect(await runFhirCli(['import', '--patient-doc', target, '--facility', 'IN2210000001', ...files], first)).toBe(0)
+    const again = captureIo()
+    expect(await runFhirCli(['import', '--patient-doc', target, ...files], again)).toBe(0)
+    expect(again.lines.every(l => / added 0,/.test(l)), again.lines.join('\n')).toBe(true)
+    const original = JSON.parse(await readFile(docFile, 'utf8')) as PatientDoc
+    const imported = JSON.parse(await readFile(target, 'utf8')) as PatientDoc
+    expect(Object.keys(imported.encounters).sort()).toEqual(Object.keys(original.encounters).sort())
+  })
+
+  it('answers a usage error with exit 2 and a missing file with exit 1', async () => {
+    const io = captureIo()
+    expect(await runFhirCli(['frobnicate'], io)).toBe(2)
+    expect(await runFhirCli(['validate', '--bogus'], io)).toBe(2)
+    expect(await runFhirCli(['validate', '--no-structure', join(dir, 'missing.json')], io)).toBe(1)
+  })
+})

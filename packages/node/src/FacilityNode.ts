@@ -7,7 +7,7 @@ import './polyfill.js'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
-import { createReferral, newPatientDoc } from '@pagdandi/core/record'
+import { advanceReferral, createReferral, currentStatus, newPatientDoc } from '@pagdandi/core/record'
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from './crypto/index.js'
 import { HttpServer } from './http/HttpServer.js'
@@ -102,7 +102,11 @@ export class FacilityNode implements NodeApi {
     const bridge = new DocBridge(repo, store, sealer)
     const views = new RecordViews(facility.facility)
     const node = new FacilityNode(opts, dataDir, facility, keys, roster, store, repo, sealer, bridge, views)
-    bridge.on('doc', id => { views.refresh(id as PatientId, bridge.doc<PatientDoc>(id)) })
+    bridge.on('doc', id => {
+      const doc = bridge.doc<PatientDoc>(id)
+      views.refresh(id as PatientId, doc)
+      node.#acknowledgeReferrals(id as PatientId, doc)
+    })
     bridge.on('error', err => { node.#log(`repo bridge: ${err.name}: ${err.message}`) })
     await bridge.start(opts.onProgress)
     if (http !== undefined) {
@@ -139,6 +143,29 @@ export class FacilityNode implements NodeApi {
     await this.#http?.close()
     await this.repo.shutdown()
     await this.store.close()
+  }
+
+  /**
+   * A referral addressed here that has arrived is marked `received`: that change travels back,
+   * so the sender learns of delivery from the receiver itself, not from a guess.
+   */
+  #acknowledgeReferrals (patientId: PatientId, doc: PatientDoc | undefined): void {
+    if (doc?.referrals === undefined || this.#stopped) return
+    const me = this.facility.facility
+    const arrived = Object.values(doc.referrals).filter(r => r.to === me && currentStatus(r) === 'sent').map(r => r.id)
+    if (arrived.length === 0) return
+    queueMicrotask(() => {
+      void this.bridge.change<PatientDoc>(patientId, d => {
+        for (const id of arrived) {
+          if (currentStatus(d.referrals[id]!) === 'sent') advanceReferral(d, id, 'received', this.#ctx())
+        }
+      }).catch(err => this.#log(`referral receipt for ${patientId}: ${(err as Error).name}`))
+    })
+  }
+
+  /** The replicator's transfer counters (bytes and frames each way), if it keeps them. */
+  replicationMetrics (): Record<string, number> | undefined {
+    return this.#replicator?.metrics?.()
   }
 
   /** Whether the replicator runs in this process. */
@@ -214,9 +241,12 @@ export class FacilityNode implements NodeApi {
     for (const { patientId, referral } of views) {
       let delivered = true
       if (box === 'outgoing') {
-        const acked = peers.get(referral.to)?.ackedSeq ?? 0
-        const needed = await this.#referralSeqOf(referral.id, patientId)
-        delivered = needed > 0 && acked >= needed
+        // Delivered when the receiver says so in the record (it marks arrivals `received`), or when
+        // the replicator reports it acknowledged our log past the referral's items.
+        const status = RecordViews.status(referral)
+        const acked = peers.get(referral.to)?.ackedSeq
+        delivered = status !== 'sent' ||
+          (acked !== undefined && acked >= await this.#referralSeqOf(referral.id, patientId))
       }
       out.push({
         patientId,

@@ -3,11 +3,11 @@
  * the calls it makes so that either can evolve behind it.
  */
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
-import type { BridgeStore, StoredItemLike } from './repo/ports.js'
+import type { ItemStore } from '@pagdandi/core/sync'
+import type { StoredItemLike } from './repo/ports.js'
 
-/** The item store as the node uses it (`LevelItemStore` implements more). */
-export interface NodeStore extends BridgeStore {
-  lastSeq(): Promise<number>
+/** The item store as the node uses it: the sync `ItemStore` port plus closing and a small key/value. */
+export interface NodeStore extends ItemStore {
   close(): Promise<void>
   /** Small durable key/value for the node's bookkeeping (LevelItemStore's `kv`). */
   getMeta?(key: string): Promise<Uint8Array | undefined>
@@ -24,7 +24,7 @@ export interface ReplicatorPeer {
   itemsToSend?: number | undefined
   /** Items the peer has announced that we lack, when known. */
   itemsToReceive?: number | undefined
-  /** Highest seq of our log the peer has durably acknowledged. */
+  /** Highest seq of our log the peer has durably acknowledged, when the replicator reports it. */
   ackedSeq?: number | undefined
 }
 
@@ -36,4 +36,6 @@ export interface ReplicatorLike {
   notifyLocalItems(items?: unknown[]): void
   status(): ReplicatorPeer[] | Promise<ReplicatorPeer[]>
   on(event: 'items', listener: (items: StoredItemLike[]) => void): unknown
+  /** Transfer counters since start (frames, bytes), when the replicator keeps them. */
+  metrics?(): Record<string, number>
 }

@@ -39,7 +39,9 @@ usage:
 /** Reads a JSON file; a missing or malformed file is a runtime failure with the file's name. */
 async function readJsonFile (path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8')
-  try { return JSON.parse(text) } catch { throw new UsageError(`${path}: not JSON`) }
+  try { return JSON.parse(text.replace(/^\uFEFF/, '')) } catch (err) {
+    throw new UsageError(`${path}: not JSON (${err instanceof Error ? err.message.split('\n')[0]! : 'parse error'})`)
+  }
 }
 
 async function validate (files: string[], flags: { structure: boolean, strict: boolean }, io: Io): Promise<number> {

@@ -1,5 +1,6 @@
 /** Test helpers for node tests: a facility in a temp dir, an authority and roster, a registration. */
 import { mkdtemp } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { tweetnaclScheme } from '@pagdandi/core/crypto'
@@ -25,8 +26,25 @@ export async function memoryStore (): Promise<NodeStore> {
   return Object.assign(store, { close: async () => {} })
 }
 
-/** Facilities to make: id, name, kind. */
-export interface FacilitySpec { facility: string, name: string, kind: FacilityKind, carriesFor?: string[] }
+/** Facilities to make: id, name, kind, and where its libp2p host listens. */
+export interface FacilitySpec { facility: string, name: string, kind: FacilityKind, carriesFor?: string[], addresses?: string[] }
+
+/** A TCP port free on loopback right now (for roster addresses, which must be known in advance). */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** A loopback libp2p WebSocket listen address on a free port. */
+export async function loopbackAddress (): Promise<string> {
+  return `/ip4/127.0.0.1/tcp/${await freePort()}/ws`
+}
 
 /** Initialises each facility under `root`, signs one roster with all of them and installs it in each. */
 export async function makeNetwork (root: string, specs: FacilitySpec[]): Promise<{ dirs: string[], files: FacilityFile[] }> {
@@ -36,7 +54,7 @@ export async function makeNetwork (root: string, specs: FacilitySpec[]): Promise
   let roster
   for (const s of specs) {
     const dir = join(root, s.facility)
-    const file = await initFacility({ dir, facility: s.facility, name: s.name, kind: s.kind, district: 'Bastar', addresses: [], secret: TEST_SECRET })
+    const file = await initFacility({ dir, facility: s.facility, name: s.name, kind: s.kind, district: 'Bastar', addresses: s.addresses ?? [], secret: TEST_SECRET })
     roster = await addMember(join(root, 'authority'), TEST_SECRET, tweetnaclScheme, file, (s.carriesFor ?? []) as FacilityId[])
     dirs.push(dir)
     files.push(file)

@@ -23,8 +23,12 @@ interface CompositionProfile {
   section: { min: number, max: number | '*' }
   /** Sliced by section code (openAtEnd): each known code 0..1 with allowed entry types. */
   slices?: readonly SectionSlice[]
-  /** The single section's fixed code and its closed entry slicing by `Reference.type`. */
-  single?: { code?: FixedCode, entry: { min: number, max: number | '*' }, entryTypes: Readonly<Record<string, number | '*'>> }
+  /**
+   * The single section: its code (fixed only where a coding is given: `section.code.coding` is optional
+   * in the IG), its entry cardinality, and the entry types with their maxima. `byType` means the IG
+   * slices entries (closed) on `Reference.type`, which then becomes required.
+   */
+  single?: { code?: FixedCode, entry: { min: number, max: number | '*' }, entryTypes: Readonly<Record<string, number | '*'>>, byType: boolean }
 }
 
 const op = (name: string, code: FixedCode, ...types: string[]): SectionSlice => ({ name, code, types })
@@ -74,27 +78,27 @@ export const COMPOSITION_PROFILES: Readonly<Record<string, CompositionProfile>> 
     encounterRequired: false,
     authorReferenceRequired: true,
     section: { min: 1, max: 1 },
-    single: { code: COMPOSITION_TYPE.prescription, entry: { min: 1, max: '*' }, entryTypes: { MedicationRequest: '*', Binary: 1 } }
+    single: { code: COMPOSITION_TYPE.prescription, entry: { min: 1, max: '*' }, entryTypes: { MedicationRequest: '*', Binary: 1 }, byType: true }
   },
   DiagnosticReportRecord: {
     encounterRequired: false,
     authorReferenceRequired: true,
     section: { min: 1, max: 1 },
-    single: { entry: { min: 1, max: 2 }, entryTypes: { DiagnosticReport: 1, DocumentReference: 1 } }
+    single: { entry: { min: 1, max: 2 }, entryTypes: { DiagnosticReport: 1, DocumentReference: 1 }, byType: true }
   },
   ImmunizationRecord: {
     type: COMPOSITION_TYPE.immunization,
     encounterRequired: false,
     authorReferenceRequired: true,
     section: { min: 1, max: 1 },
-    single: { code: COMPOSITION_TYPE.immunization, entry: { min: 0, max: '*' }, entryTypes: { Immunization: '*', ImmunizationRecommendation: 1, DocumentReference: '*' } }
+    single: { code: COMPOSITION_TYPE.immunization, entry: { min: 0, max: '*' }, entryTypes: { Immunization: '*', ImmunizationRecommendation: 1, DocumentReference: '*' }, byType: true }
   },
   HealthDocumentRecord: {
     type: COMPOSITION_TYPE.healthDocument,
     encounterRequired: false,
     authorReferenceRequired: true,
     section: { min: 1, max: 1 },
-    single: { code: COMPOSITION_TYPE.healthDocument, entry: { min: 1, max: '*' }, entryTypes: { DocumentReference: '*' } }
+    single: { code: COMPOSITION_TYPE.healthDocument, entry: { min: 1, max: '*' }, entryTypes: { DocumentReference: '*' }, byType: false }
   },
   WellnessRecord: { typeText: 'Wellness Record', encounterRequired: false, authorReferenceRequired: true, section: { min: 1, max: '*' } },
   InvoiceRecord: { typeText: 'Invoice Record', encounterRequired: false, authorReferenceRequired: true, section: { min: 1, max: 1 } }
@@ -191,19 +195,30 @@ function checkSection (issues: Issues, index: BundleIndex, s: unknown, p: Compos
     return
   }
   if (p.single === undefined) return
-  if (p.single.code !== undefined) checkFixedCoding(issues, s.code, p.single.code, `${path}.code`)
-  else {
-    const c = list(isObject(s.code) ? s.code.coding : undefined)[0]
+  list(isObject(s.code) ? s.code.coding : undefined).forEach((c, k) => {
     const coding = isObject(c) ? c : {}
-    issues.fixed(coding.system, SYSTEM.snomed, `${path}.code.coding[0].system`, 'system')
-    issues.required(coding, 'code', `${path}.code.coding[0]`)
-  }
+    const cp = `${path}.code.coding[${k}]`
+    issues.fixed(coding.system, SYSTEM.snomed, `${cp}.system`, 'system')
+    if (p.single?.code === undefined) {
+      issues.required(coding, 'code', cp)
+      issues.required(coding, 'display', cp)
+    } else {
+      issues.fixed(coding.code, p.single.code.code, `${cp}.code`, 'code')
+      if (coding.code === p.single.code.code) issues.fixed(coding.display, p.single.code.display, `${cp}.display`, 'display')
+    }
+  })
   issues.cardinality(s, 'entry', p.single.entry.min, p.single.entry.max, path)
   const allowed = Object.keys(p.single.entryTypes)
   const counts = new Map<string, number>()
   entries.forEach((e, i) => {
     const ep = `${path}.entry[${i}]`
     if (!isObject(e)) { issues.add(ep, 'required'); return }
+    if (!p.single!.byType) {
+      checkReferenceTo(issues, index, e, allowed, ep)
+      const t = index.typeOf(e)
+      if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1)
+      return
+    }
     // Closed slicing on Reference.type: the type is required, must be a slice, and must match the target.
     if (!present(e.type)) { issues.add(`${ep}.type`, 'required'); return }
     if (typeof e.type !== 'string' || !allowed.includes(e.type)) { issues.add(`${ep}.type`, `slice-closed ${allowed.join('|')}`); return }

@@ -111,6 +111,12 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
     expect(errors(code)).toEqual(['Bundle.entry[0].resource.section[0].code.coding[0].code: fixed-code 440545006'])
   })
 
+  it('accepts a single-section document whose section has no code (section.code.coding is optional in the IG)', () => {
+    const b = copy(prescription)
+    delete composition(b).section![0]!.code
+    expect(errors(b)).toEqual([])
+  })
+
   it('MedicationRequest without dosage instructions or requester', () => {
     const b = copy(prescription)
     const rx = b.entry.find(e => e.resource?.resourceType === 'MedicationRequest')!

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { PatientDoc } from '@pagdandi/core/record'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
@@ -102,8 +103,18 @@ describe('FacilityNode referrals', () => {
     await dhStore.putItems(items)
     await dh.bridge.applyReceived(items)
     expect(dh.bridge.docIds()).toEqual([patientId])
-    expect(dh.bridge.doc(patientId!)).toEqual(chc.bridge.doc(patientId!))
+    const atDh = dh.bridge.doc<PatientDoc>(patientId!)!
+    expect(atDh.encounters).toEqual(chc.bridge.doc<PatientDoc>(patientId!)!.encounters)
     const inbox = await api(dh, '/api/referrals?box=incoming')
     expect(inbox.json.map((r: { referralId: string }) => r.referralId)).toEqual([refer.json.referralId])
+
+    // The DH marks the arrival; once that change is back at the CHC, the referral is delivered.
+    await expect.poll(async () => (await api(dh, '/api/referrals?box=incoming')).json[0].status).toBe('received')
+    const back = (await dhStore.logSince(0, 1000)).map(i => i.bytes)
+    await chcStore.putItems(back)
+    await chc.bridge.applyReceived(back)
+    const delivered = await api(chc, '/api/referrals?box=outgoing')
+    expect(delivered.json[0].delivered).toBe(true)
+    expect(chc.bridge.durableHeads(patientId!)).toEqual(dh.bridge.durableHeads(patientId!))
   })
 })

@@ -78,7 +78,8 @@ describe('export of a patient document to ABDM document bundles', () => {
     expect(changed.meta!.versionId).not.toBe(before.meta!.versionId)
   })
 
-  it('exports synthetic patients into bundles that all validate (seeded)', () => {
+  // Seeded synthetic data takes seconds on a loaded machine: an explicit timeout, not a performance assertion.
+  it('exports synthetic patients into bundles that all validate (seeded)', { timeout: 60_000 }, () => {
     const seed = 7
     let bundles = 0
     for (const { id, doc } of synthDocs(seed, 40)) {

@@ -30,7 +30,8 @@ describe('import of ABDM document bundles into a patient document', () => {
     expect(Object.values(back.referrals).map(r => r.transport).sort()).toEqual(['108', 'own'])
   })
 
-  it('round-trips the clinical content of synthetic patients (seeded)', () => {
+  // Seeded synthetic data takes seconds on a loaded machine: an explicit timeout, not a performance assertion.
+  it('round-trips the clinical content of synthetic patients (seeded)', { timeout: 60_000 }, () => {
     const seed = 11
     for (const { id, doc } of synthDocs(seed, 30)) {
       expect(clinicalContent(roundTrip(doc, id)), `seed ${seed} patient ${id}`).toEqual(clinicalContent(doc))

@@ -1,7 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Bundle, Composition, MedicationRequest, Patient } from '@medplum/fhirtypes'
+import type { FacilityId } from '../record/index.js'
+import { InvalidFhirBundleError, UnsupportedFhirDocumentError } from './errors.js'
 import { exportPatientBundles } from './export.js'
+import { importBundle } from './import.js'
 import { formatIssue, validateBundle } from './validate.js'
 import { copy, handBuiltDoc, scopeOf } from './test-fixtures.js'
 
@@ -221,24 +224,34 @@ describe('validation of bundles written by other systems', () => {
 
 describe('hostile input', () => {
   // Seeded synthetic data takes seconds on a loaded machine: an explicit timeout, not a performance assertion.
-  it('never throws, on any JSON value or on any random mutation of a valid bundle (seeded)', { timeout: 60_000 }, () => {
+  it('never throws, on any JSON value or on any random mutation of a valid bundle; the importer raises only its named errors (seeded)', { timeout: 60_000 }, () => {
     const seed = 20261126
-    const paths: string[][] = []
-    const walk = (v: unknown, p: string[]): void => {
-      paths.push(p)
-      if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...p, k])
+    const sources = [opConsult, prescription, labReport, summary]
+    const pathsOf = (root: unknown): string[][] => {
+      const paths: string[][] = []
+      const walk = (v: unknown, p: string[]): void => {
+        paths.push(p)
+        if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...p, k])
+      }
+      walk(root, [])
+      return paths
     }
-    walk(opConsult, [])
-    fc.assert(fc.property(fc.jsonValue(), fc.nat(paths.length - 1), fc.jsonValue(), (junk, at, replacement) => {
+    const allPaths = sources.map(pathsOf)
+    fc.assert(fc.property(fc.jsonValue(), fc.nat(sources.length - 1), fc.nat(), fc.jsonValue(), (junk, which, at, replacement) => {
       validateBundle(junk)
-      const b = copy(opConsult) as unknown as Record<string, unknown>
-      const path = paths[at]!
+      const b = copy(sources[which]!) as unknown as Record<string, unknown>
+      const paths = allPaths[which]!
+      const path = paths[at % paths.length]!
       if (path.length === 0) return
       let parent: Record<string, unknown> = b
       for (const k of path.slice(0, -1)) parent = parent[k] as Record<string, unknown>
       parent[path.at(-1)!] = replacement
       const r = validateBundle(b)
       expect(typeof r.ok).toBe('boolean')
-    }), { seed, numRuns: 500, verbose: true })
+      // The importer on the same input: a record, or one of its named errors, never anything else.
+      try { importBundle(b, { facility: 'IN2210000001' as FacilityId }) } catch (err) {
+        expect(err instanceof InvalidFhirBundleError || err instanceof UnsupportedFhirDocumentError, String(err)).toBe(true)
+      }
+    }), { seed, numRuns: 800, verbose: true })
   })
 })

@@ -118,3 +118,30 @@ describe('FacilityNode referrals', () => {
     expect(chc.bridge.durableHeads(patientId!)).toEqual(dh.bridge.durableHeads(patientId!))
   })
 })
+
+describe('FacilityNode FHIR', () => {
+  it('exports a patient as ABDM bundles, and another node imports one; a broken bundle is a 400', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [
+      { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' },
+      { facility: 'IN2210000002', name: 'DH Jagdalpur', kind: 'DH' }
+    ])
+    const chc = await startNode(dirs[0]!)
+    const ids = await chc.seed(4, 5)
+    const withVisit = ids.find(id => Object.keys(chc.bridge.doc<PatientDoc>(id)!.encounters).length > 0)!
+    const exported = await api(chc, `/api/patients/${withVisit}/fhir`)
+    expect(exported.status).toBe(200)
+    const opd = exported.json.find((d: { kind: string }) => d.kind === 'OPConsultRecord')
+    expect(opd.bundle.resourceType).toBe('Bundle')
+
+    const dh = await startNode(dirs[1]!)
+    const imported = await api(dh, '/api/fhir/import', { method: 'POST', body: opd.bundle })
+    expect(imported.status).toBe(201)
+    const doc = dh.bridge.doc<PatientDoc>(imported.json.patientId)!
+    expect(Object.keys(doc.encounters)).toHaveLength(1)
+
+    const broken = await api(dh, '/api/fhir/import', { method: 'POST', body: { ...opd.bundle, type: 'collection' } })
+    expect(broken.status).toBe(400)
+    expect(broken.json.error.name).toBe('InvalidFhirBundleError')
+  })
+})

@@ -7,11 +7,12 @@ import './polyfill.js'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import { applyImport, exportPatientBundles, importBundle, registrationFromImport } from '@pagdandi/core/fhir'
 import { advanceReferral, createReferral, currentStatus, newPatientDoc } from '@pagdandi/core/record'
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from './crypto/index.js'
 import { HttpServer } from './http/HttpServer.js'
-import { NotImplementedError, PatientNotFoundError } from './http/errors.js'
+import { PatientNotFoundError } from './http/errors.js'
 import type { NodeApi, NodeStatus, ReferralSummary, RosterEntry as ApiRosterEntry } from './http/NodeApi.js'
 import { DataDir, b64, type FacilityFile } from './keyring/DataDir.js'
 import { ItemSealer } from './keyring/ItemSealer.js'
@@ -333,12 +334,29 @@ export class FacilityNode implements NodeApi {
     return stored
   }
 
-  async patientFhir (_patientId: PatientId): Promise<unknown[]> {
-    throw new NotImplementedError('FHIR export')
+  async patientFhir (patientId: PatientId): Promise<unknown[]> {
+    const doc = this.bridge.doc<PatientDoc>(patientId)
+    if (doc === undefined) throw new PatientNotFoundError(patientId)
+    const facilities = Object.fromEntries((this.verifiedRoster?.body.entries ?? []).map(e => [e.facility, { name: e.name }]))
+    return exportPatientBundles({ doc, patientId, facilities })
   }
 
-  async importFhir (_bundle: unknown): Promise<{ patientId: PatientId }> {
-    throw new NotImplementedError('FHIR import')
+  /**
+   * Imports one ABDM document bundle (validated first; an invalid one is refused with the rule it
+   * broke). It merges into the patient with the same ABHA number if this node has one, else it
+   * registers a new patient.
+   */
+  async importFhir (bundle: unknown): Promise<{ patientId: PatientId }> {
+    const me = this.facility.facility
+    const rec = importBundle(bundle, { facility: me })
+    const abha = rec.patient.abhaNumber
+    const existing = abha !== undefined ? this.views.index.search(abha).find(p => p.abhaNumber === abha) : undefined
+    let patientId = existing?.patientId
+    if (patientId === undefined) {
+      patientId = (await this.registerPatient(registrationFromImport(rec, me))).patientId
+    }
+    await this.bridge.change<PatientDoc>(patientId, d => { applyImport(d, rec) })
+    return { patientId }
   }
 }
 

@@ -2,7 +2,8 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import type { FacilityId } from '@pagdandi/core/record'
 import { decodeBundle, encodeBundle } from '../bundle.js'
-import { need, type Command, type Io } from '../command.js'
+import { need, type Command } from '../command.js'
+import { runFhirCli } from '../fhir.js'
 import { openOffline } from '../context.js'
 import { BundleFormatError, BundleItemRejectedError, UsageError } from '../errors.js'
 
@@ -59,19 +60,10 @@ export const importBundle: Command = {
 /** `pagdandi fhir …`: dispatched to the FHIR module's subcommand. */
 export const fhir: Command = {
   name: 'fhir',
-  summary: 'FHIR R4 (ABDM) bundles: validate FILE…',
-  usage: 'validate FILE…   (see `pagdandi fhir --help`)',
+  summary: 'FHIR R4 (ABDM) document bundles: validate, export, import',
+  usage: 'validate|export|import …   (see `pagdandi fhir --help`)',
   raw: true,
   async run (_values, pos, io) {
-    return await runFhir(pos, io)
+    return await runFhirCli(pos, io)
   }
-}
-
-/** Loads the FHIR subcommand (packages/node/src/cli/fhir.ts) when this build has it. */
-async function runFhir (argv: string[], io: Io): Promise<number> {
-  const specifier = '../fhir.js'
-  let mod: { runFhirCli?: (argv: string[], io: Io) => Promise<number> }
-  try { mod = await import(specifier) as typeof mod } catch { mod = {} }
-  if (typeof mod.runFhirCli !== 'function') throw new UsageError('fhir: this build has no FHIR subcommand')
-  return await mod.runFhirCli(argv, io)
 }

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as A from '@automerge/automerge'
+import { Repo, type DocumentId } from '@automerge/automerge-repo'
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import type { PatientDoc } from '@pagdandi/core/record'
+import { FacilityNode } from '../FacilityNode.js'
+import type { NodeStore } from '../ports.js'
+import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from '../testing/fixtures.js'
+
+const cleanup: Array<() => Promise<void>> = []
+afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f() })
+
+async function startNode (dir: string, store: NodeStore): Promise<FacilityNode> {
+  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore: async () => store })
+  await node.start()
+  cleanup.push(async () => { await node.stop() })
+  return node
+}
+
+function browser (node: FacilityNode): Repo {
+  const url = node.url!.replace('http://', 'ws://') + 'sync'
+  const repo = new Repo({ network: [new WebSocketClientAdapter(url)] })
+  cleanup.push(async () => { await repo.shutdown() })
+  return repo
+}
+
+const sameHeads = (a: string[] | undefined, b: string[]): boolean => a !== undefined && a.length === b.length && a.every(h => b.includes(h))
+
+describe('browsers over the automerge-repo WebSocket at /sync', () => {
+  it('seal a browser edit durably, and a second browser sees it', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+    const store = await memoryStore()
+    const node = await startNode(dirs[0]!, store)
+    const { patientId } = await node.registerPatient(registration())
+
+    const one = browser(node)
+    const handle = await one.find<PatientDoc>(patientId as unknown as DocumentId)
+    expect(handle.doc().demographics.name).toBe('Somaru Markam')
+    const itemsBefore = await store.lastSeq()
+    handle.change(d => { d.demographics.nameVariants.push('Somru Markaam') })
+    const edited = A.getHeads(handle.doc())
+    await expect.poll(async () => sameHeads(await node.durableHeads(patientId), edited), { timeout: 10_000 }).toBe(true)
+    expect(await store.lastSeq()).toBe(itemsBefore + 1)
+
+    const two = browser(node)
+    const seen = await two.find<PatientDoc>(patientId as unknown as DocumentId)
+    await expect.poll(() => seen.doc().demographics.nameVariants, { timeout: 10_000 }).toEqual(['Somru Markaam'])
+
+    // The edit survives a restart: it is in the sealed items, not in any plaintext storage.
+    await node.stop()
+    const again = await startNode(dirs[0]!, store)
+    expect(again.bridge.doc<PatientDoc>(patientId)!.demographics.nameVariants).toEqual(['Somru Markaam'])
+  })
+})

@@ -16,5 +16,17 @@ if (typeof P.withResolvers !== 'function') {
 }
 
 const g = globalThis as unknown as { WebSocket?: unknown }
-if (typeof g.WebSocket !== 'function') g.WebSocket = WsWebSocket
+/**
+ * ws emits 'error' on a Node EventEmitter: with no listener attached (the libp2p dialer removes its
+ * listeners when a dial is aborted) a late ECONNREFUSED becomes an uncaught exception and kills the
+ * process. A permanent no-op listener keeps it an ordinary event; dial failures still reject the dial.
+ */
+class QuietWebSocket extends WsWebSocket {
+  constructor (...args: ConstructorParameters<typeof WsWebSocket>) {
+    super(...args)
+    this.on('error', () => {})
+  }
+}
+
+if (typeof g.WebSocket !== 'function') g.WebSocket = QuietWebSocket
 

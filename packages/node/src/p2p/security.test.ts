@@ -10,11 +10,6 @@ import { cleanup, entry, eventually, facilities, heldIds, roster, scheme, sealed
 let fs: Fac[] = []
 afterEach(async () => { await cleanup(fs); fs = [] })
 
-function containsAscii (hay: Uint8Array, needle: string): boolean {
-  const n = Buffer.from(needle)
-  return Buffer.from(hay).includes(n)
-}
-
 describe('Replicator: carriers, entitlement and gating', () => {
   it('relays CHC → hub DH → second CHC while the hub holds only ciphertext it cannot open', async () => {
     fs = await facilities(3)
@@ -61,8 +56,6 @@ describe('Replicator: carriers, entitlement and gating', () => {
     // C saw frames from A and B, but none carried the document id.
     expect(rc.metrics().framesIn).toBeGreaterThan(0)
     expect(rc.metrics().bytesIn).toBeLessThan(1_000)
-    const { items } = shared
-    expect(items.some(i => containsAscii(i, shared.docId))).toBe(true)
   })
 
   it('a facility not on the roster opens no application stream: the handler never runs', async () => {

@@ -8,16 +8,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nacl from 'tweetnacl'
 import {
-  generateIdentity, newDocumentKey, sealChange, sealGrant, signRoster, tweetnaclScheme, verifyRoster,
+  documentIdFromBytes, generateIdentity, newDocumentKey, sealChange, sealGrant, signRoster, verifyRoster,
   type DocumentKey, type FacilityIdentity, type RosterBody, type RosterEntry, type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
+import { nodeSignatureScheme } from '../crypto/index.js'
 import { LevelItemStore } from '../store/LevelItemStore.js'
 import { generatePeerKey, peerIdOfKey } from './host.js'
 import { cryptoInspector } from './items.js'
 import { Replicator } from './Replicator.js'
 
-export const scheme = tweetnaclScheme
+/** The node's fast Ed25519 (node:crypto), as a real node uses. */
+export const scheme = nodeSignatureScheme()
 const authority = nacl.sign.keyPair()
 
 /** One test facility. */
@@ -95,11 +97,9 @@ export async function cleanup (fs: Fac[]): Promise<void> {
   for (const f of fs) { await stopNode(f); await rm(f.dir, { recursive: true, force: true }) }
 }
 
-let docCounter = 0
-
 /** A sealed document: the author's self-grant, `changes` sealed changes, and grants to `to`. */
 export function sealedDoc (author: Fac, r: VerifiedRoster, changes: number, to: Fac[] = [], size = 400): { docId: PatientId, key: DocumentKey, items: Uint8Array[] } {
-  const docId = `4Np2p${process.pid}x${(docCounter++).toString().padStart(8, '0')}` as PatientId
+  const docId = documentIdFromBytes(nacl.randomBytes(16))
   const key = newDocumentKey(docId, 0)
   const v = r.body.version
   const items = [sealGrant(key, author.id, entry(author), v, scheme)]

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { HttpServer, MAX_BODY_BYTES } from './HttpServer.js'
+import type { NodeApi } from './NodeApi.js'
+
+const servers: HttpServer[] = []
+afterEach(async () => { for (const s of servers.splice(0)) await s.close() })
+
+/** A node that records what reached it. */
+function fakeApi (calls: string[]): NodeApi {
+  const no = async (): Promise<never> => { throw new TypeError('not used') }
+  return {
+    status: no, roster: async () => [], searchPatients: async () => [], patient: async () => undefined,
+    registerPatient: async () => { calls.push('register'); return { patientId: 'x' as never } },
+    durableHeads: async () => undefined, referrals: async () => [], createReferral: no, patientFhir: no, importFhir: no
+  }
+}
+
+async function serve (calls: string[]): Promise<string> {
+  const s = new HttpServer(fakeApi(calls), { port: 0, uiDir: '/nonexistent' })
+  servers.push(s)
+  return (await s.listen()).url
+}
+
+describe('HTTP boundary', () => {
+  it('refuses a cross-origin write (403 ForbiddenOriginError) before it reaches the node', async () => {
+    const calls: string[] = []
+    const url = await serve(calls)
+    const res = await fetch(new URL('/api/patients', url), { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' })
+    expect(res.status).toBe(403)
+    expect((await res.json()).error.name).toBe('ForbiddenOriginError')
+    expect(calls).toEqual([])
+  })
+
+  it('refuses an oversized body (413) and an unknown route (404), each with a named JSON error', async () => {
+    const calls: string[] = []
+    const url = await serve(calls)
+    const big = await fetch(new URL('/api/patients', url), { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) })
+    expect(big.status).toBe(413)
+    expect((await big.json()).error.name).toBe('BodyTooLargeError')
+    const missing = await fetch(new URL('/api/nothing', url))
+    expect(missing.status).toBe(404)
+    expect((await missing.json()).error.name).toBe('RouteNotFoundError')
+    const unknownPatient = await fetch(new URL('/api/patients/abcdefgh12345678/heads', url))
+    expect((await unknownPatient.json()).error.name).toBe('PatientNotFoundError')
+    expect(calls).toEqual([])
+  })
+
+  it('accepts the /sync WebSocket only from its own origin', async () => {
+    const url = await serve([])
+    const ws = url.replace('http', 'ws') + 'sync'
+    const outcome = async (origin: string): Promise<string> => await new Promise(resolve => {
+      const sock = new WebSocket(ws, { origin })
+      sock.once('open', () => { sock.close(); resolve('open') })
+      sock.once('error', () => resolve('refused'))
+    })
+    expect(await outcome('http://evil.example')).toBe('refused')
+    expect(await outcome(url.replace(/\/$/, ''))).toBe('open')
+  })
+})

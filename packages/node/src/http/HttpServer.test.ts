@@ -4,6 +4,7 @@ import { HttpServer, MAX_BODY_BYTES } from './HttpServer.js'
 import type { NodeApi } from './NodeApi.js'
 
 const servers: HttpServer[] = []
+const errorName = async (res: Response): Promise<string> => ((await res.json()) as { error: { name: string } }).error.name
 afterEach(async () => { for (const s of servers.splice(0)) await s.close() })
 
 /** A node that records what reached it. */
@@ -28,7 +29,7 @@ describe('HTTP boundary', () => {
     const url = await serve(calls)
     const res = await fetch(new URL('/api/patients', url), { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' })
     expect(res.status).toBe(403)
-    expect((await res.json()).error.name).toBe('ForbiddenOriginError')
+    expect(await errorName(res)).toBe('ForbiddenOriginError')
     expect(calls).toEqual([])
   })
 
@@ -37,12 +38,12 @@ describe('HTTP boundary', () => {
     const url = await serve(calls)
     const big = await fetch(new URL('/api/patients', url), { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) })
     expect(big.status).toBe(413)
-    expect((await big.json()).error.name).toBe('BodyTooLargeError')
+    expect(await errorName(big)).toBe('BodyTooLargeError')
     const missing = await fetch(new URL('/api/nothing', url))
     expect(missing.status).toBe(404)
-    expect((await missing.json()).error.name).toBe('RouteNotFoundError')
+    expect(await errorName(missing)).toBe('RouteNotFoundError')
     const unknownPatient = await fetch(new URL('/api/patients/abcdefgh12345678/heads', url))
-    expect((await unknownPatient.json()).error.name).toBe('PatientNotFoundError')
+    expect(await errorName(unknownPatient)).toBe('PatientNotFoundError')
     expect(calls).toEqual([])
   })
 

@@ -9,6 +9,7 @@ export {
 } from './validate-clinical.js'
 export { randomEntryId } from './context.js'
 export { createPatientDoc, linkAbha, markDuplicate, newPatientDoc, setUhid, validateBirth } from './registration.js'
+export type { CreatePatientDocOptions } from './registration.js'
 export {
   addDiagnosis, addEncounter, addPrescription, dispense, orderLab, recordLabResult, setPrescriptionDose, validateDose
 } from './encounter.js'

@@ -15,6 +15,16 @@ describe('newPatientDoc', () => {
     expect(doc.encounters).toEqual({})
   })
 
+  it('stamps the given time and actor on the registration change, so the saved bytes repeat', () => {
+    const make = (): Automerge.Doc<PatientDoc> => createPatientDoc(registration(), testContext(CHC), { actor: 'ab'.repeat(16), time: 1_700_000_000 })
+    const doc = make()
+    expect(Automerge.getHistory(doc).map(h => h.change.time)).toEqual([1_700_000_000])
+    expect(Automerge.getActorId(doc)).toBe('ab'.repeat(16))
+    expect(Automerge.save(make())).toEqual(Automerge.save(doc))
+    expect(Automerge.toJS(doc)).toEqual(Automerge.toJS(createPatientDoc(registration(), testContext(CHC))))
+    expect(() => createPatientDoc(registration(), testContext(CHC), { time: 1.5 })).toThrow(TypeError)
+  })
+
   it('normalises ABHA number, address and phone', () => {
     const hyphenated = `${ABHA.slice(0, 2)}-${ABHA.slice(2, 6)}-${ABHA.slice(6, 10)}-${ABHA.slice(10)}`
     const doc = newPatientDoc(registration({ abhaNumber: hyphenated, abhaAddress: 'Sukmati.K@abdm', phone: '+91 98765-01234' }), testContext(CHC))

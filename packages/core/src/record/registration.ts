@@ -77,13 +77,33 @@ export function newPatientDoc (input: RegistrationInput, ctx: ChangeContext): Pa
   return doc
 }
 
+/** Options of createPatientDoc. */
+export interface CreatePatientDocOptions {
+  /** Automerge actor id (hex); random by default. */
+  actor?: string
+  /**
+   * Time stamped on the registration change, in whole seconds since the epoch. By default the wall
+   * clock (as `Automerge.from` does); give it to make the saved bytes reproducible (synthetic data).
+   */
+  time?: number
+}
+
 /**
  * Registers a patient as a new Automerge document. (`Automerge.from` wants an index signature that the
- * PatientDoc interface lacks; this is the one place that bridges the two.)
+ * PatientDoc interface lacks; this is the one place that bridges the two.) A string third argument is
+ * the actor id, as before the options existed.
  */
-export function createPatientDoc (input: RegistrationInput, ctx: ChangeContext, actor?: string): Automerge.Doc<PatientDoc> {
+export function createPatientDoc (input: RegistrationInput, ctx: ChangeContext, options?: string | CreatePatientDocOptions): Automerge.Doc<PatientDoc> {
+  const opts: CreatePatientDocOptions = typeof options === 'string' ? { actor: options } : options ?? {}
+  if (opts.time !== undefined && (!Number.isSafeInteger(opts.time) || opts.time < 0)) {
+    throw new TypeError('createPatientDoc: time must be whole seconds since the epoch')
+  }
   const initial = newPatientDoc(input, ctx) as unknown as Record<string, unknown>
-  return Automerge.from(initial, actor === undefined ? undefined : { actor }) as unknown as Automerge.Doc<PatientDoc>
+  const init = opts.actor === undefined ? undefined : { actor: opts.actor }
+  if (opts.time === undefined) return Automerge.from(initial, init) as unknown as Automerge.Doc<PatientDoc>
+  // Same single change as Automerge.from, whose options cannot carry a change time.
+  const empty = Automerge.init<Record<string, unknown>>(init)
+  return Automerge.change(empty, { time: opts.time }, d => { Object.assign(d, initial) }) as unknown as Automerge.Doc<PatientDoc>
 }
 
 function validatePin (input: unknown): string {

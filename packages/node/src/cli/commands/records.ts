@@ -3,6 +3,7 @@ import type { BirthInfo, FacilityId, PatientId, ReferralInput, RegistrationInput
 import { intOpt, need, opt, type Command, type Values } from '../command.js'
 import { openOffline, withApi } from '../context.js'
 import { UsageError } from '../errors.js'
+import { PatientNotFoundError } from '../../http/errors.js'
 
 const SEXES: Sex[] = ['female', 'male', 'other', 'unknown']
 
@@ -68,6 +69,7 @@ export const patient: Command = {
       const id = rest[0]
       if (id === undefined) throw new UsageError('patient show: a PATIENT_ID is required')
       const doc = await withApi(values, io, async api => await api.patient(id as PatientId))
+      if (doc === undefined) throw new PatientNotFoundError(id)
       io.out(JSON.stringify(doc, null, 2))
       return 0
     }

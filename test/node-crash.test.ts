@@ -59,6 +59,7 @@ describe('kill -9 during 1,000 writes', () => {
       const lost = [...acked].filter(([uhid, id]) => present.get(uhid) !== id).map(([uhid]) => uhid)
       expect(lost, `seed ${seed}: acknowledged writes lost after kill -9 at ${killAfter}`).toEqual([])
       expect(present.size).toBeGreaterThanOrEqual(acked.size)
+      console.log(`killed after ${acked.size} acknowledged writes (target ${killAfter}); ${present.size} present after restart`)
     } finally {
       await reopened.stop()
     }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { PatientId } from '../record/types.js'
 import { computeAccess, currentHolders, isEntitled, mayGrant } from './access.js'
 import { GrantConflictError } from './errors.js'
 import { decodeItemHeader, itemId } from './item.js'
@@ -86,12 +85,12 @@ describe('rotation on revocation and erasure', () => {
     const ring = new Keyring(chc)
     const keys = [0, 1, 2].map(g => newDocumentKey(docId, g))
     for (const k of keys) ring.put(k)
-    ring.put(newDocumentKey('other-doc' as PatientId, 0))
+    ring.put(newDocumentKey(testDocId(99), 0))
     const sealed = sealChange(Uint8Array.of(5), ring.get(docId, 2)!, chc, 1, scheme)
     expect(ring.erase(docId)).toBe(3)
     expect(ring.generations(docId)).toEqual([])
     const bytes = encodeKeyring(ring)
-    expect(decodeKeyring(bytes).documents()).toEqual(['other-doc'])
+    expect(decodeKeyring(bytes).documents()).toEqual([testDocId(99)])
     expect(ring.latest(docId)).toBeUndefined()
     expect(sealed.length).toBeGreaterThan(0)
   })

@@ -1,6 +1,6 @@
 /**
  * @pagdandi/core/crypto: facility identities, the signed roster, document keys and grants, sealed
- * items. Pure and isomorphic (tweetnacl + fflate, no I/O). Byte formats: docs/PROTOCOL.md.
+ * items. Pure and isomorphic (tweetnacl + fflate, no I/O; signatures and compression are ports the node may replace). Byte formats: docs/PROTOCOL.md.
  */
 export type * from './types.js'
 export * from './errors.js'
@@ -16,6 +16,7 @@ export { sealChange, sealGrant, sealRotation } from './seal.js'
 export { decodeItemHeader, decodeItem, itemId, ITEM_FORMAT_VERSION, MAX_ITEM_BYTES } from './item.js'
 export { verifyItem, openItem, openGrant } from './open.js'
 export { computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'
-export { MAX_CHANGE_BYTES, CURRENT_DICTIONARY_VERSION } from './compress.js'
+export { MAX_CHANGE_BYTES, CURRENT_DICTIONARY_VERSION, MAX_DICTIONARY_VERSION, DEFLATE_LEVEL, fflateCompression } from './compress.js'
+export { documentIdFromBytes, documentIdToBytes, isDocumentId, DOC_ID_BYTES } from './docId.js'
 export { DICTIONARY_V1 } from './dictionary-v1.js'
 export { isHfrId } from './bytes.js'

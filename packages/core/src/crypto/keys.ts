@@ -1,8 +1,9 @@
 import type { PatientId } from '../record/types.js'
+import { isDocumentId } from './docId.js'
 import { randomBytes } from './scheme.js'
 import type { DocumentKey } from './types.js'
 
-/** Longest document id the formats carry (automerge-repo ids are ~28 ASCII characters). */
+/** Longest document id string the keyring holds. Items carry only DocumentIds (16 bytes; see docId.ts). */
 export const MAX_DOC_ID_BYTES = 64
 
 const DOC_ID_PATTERN = /^[\x21-\x7e]{1,64}$/
@@ -12,9 +13,12 @@ export function assertDocId (docId: string): asserts docId is PatientId {
   if (!DOC_ID_PATTERN.test(docId)) throw new TypeError('document id must be 1-64 printable ASCII characters')
 }
 
-/** A fresh random 32-byte secretbox key for one generation of a document. */
+/**
+ * A fresh random 32-byte secretbox key for one generation of a document. `docId` must be an
+ * automerge-repo DocumentId (base58check of 16 bytes), the only form items can carry: TypeError otherwise.
+ */
 export function newDocumentKey (docId: PatientId, generation: number): DocumentKey {
-  assertDocId(docId)
+  if (!isDocumentId(docId)) throw new TypeError('document id must be an automerge-repo DocumentId of 16 bytes')
   if (!Number.isInteger(generation) || generation < 0 || generation > 0xffffffff) throw new TypeError('generation out of range')
   return { docId, generation, key: randomBytes(32) }
 }

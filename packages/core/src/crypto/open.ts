@@ -4,7 +4,7 @@ import { decompressChange } from './compress.js'
 import { BadSignatureError, ItemMovedError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError, UnknownAuthorError } from './errors.js'
 import { decodeItem, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
 import { rosterEntry } from './roster.js'
-import type { DecodedItem, DocumentKey, FacilityIdentity, ItemContext, ItemHeader, OpenedItem, SignatureScheme, VerifiedRoster } from './types.js'
+import type { Compression, DecodedItem, DocumentKey, FacilityIdentity, ItemContext, ItemHeader, OpenedItem, SignatureScheme, VerifiedRoster } from './types.js'
 import type { FacilityId } from '../record/types.js'
 
 /**
@@ -51,8 +51,9 @@ function checkTag (item: DecodedItem, key: Uint8Array, plaintext: Uint8Array, sc
 /**
  * Open a change or rotation with its document key generation. The header must name the key's
  * document and generation (and `expected`, if given); the keyed tag binds header and plaintext.
+ * `compression` defaults to fflate; the node passes its node:zlib port (same bytes, faster).
  */
-export function openItem (bytes: Uint8Array, key: DocumentKey, expected?: ItemContext, scheme?: SignatureScheme): OpenedItem {
+export function openItem (bytes: Uint8Array, key: DocumentKey, expected?: ItemContext, scheme?: SignatureScheme, compression?: Compression): OpenedItem {
   const item = decodeItem(bytes)
   const h = item.header
   if (expected !== undefined) checkContext(h, expected.docId, expected.generation)
@@ -61,7 +62,7 @@ export function openItem (bytes: Uint8Array, key: DocumentKey, expected?: ItemCo
   const plain = nacl.secretbox.open(item.ciphertext, nonceFromTag(h.payloadTag), key.key)
   if (plain === null) throw new UndecryptableItemError(`item of document ${h.docId} generation ${h.generation} does not open with this key`)
   checkTag(item, key.key, plain, scheme)
-  if (h.kind === 'change') return { kind: 'change', header: h, change: decompressChange(plain, h.dictionaryVersion) }
+  if (h.kind === 'change') return { kind: 'change', header: h, change: decompressChange(plain, h.dictionaryVersion, compression) }
   return { kind: 'rotation', header: h, previous: decodeRotationPayload(plain, h) }
 }
 

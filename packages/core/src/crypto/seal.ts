@@ -2,7 +2,7 @@ import nacl from 'tweetnacl'
 import { concatBytes, Writer } from './bytes.js'
 import { compressChange, CURRENT_DICTIONARY_VERSION } from './compress.js'
 import { encodeHeaderPrefix, type HeaderFields, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
-import type { DocumentKey, FacilityIdentity, RosterEntry, SignatureScheme } from './types.js'
+import type { Compression, DocumentKey, FacilityIdentity, RosterEntry, SignatureScheme } from './types.js'
 
 function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array, encrypt: (nonce: Uint8Array) => Uint8Array, author: FacilityIdentity, scheme: SignatureScheme): Uint8Array {
   const prefix = encodeHeaderPrefix(fields)
@@ -15,11 +15,12 @@ function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array
 /**
  * Seal Automerge change bytes: compressed with the current dictionary, secretboxed under the
  * document key generation, signed by the author. The nonce is derived from the keyed payload tag
- * (SIV), so sealing needs no randomness and equal inputs give equal items.
+ * (SIV), so sealing needs no randomness and equal inputs give equal items (for one compression
+ * implementation: fflate and node:zlib deflate the same change to different, equally valid bytes).
  */
-export function sealChange (change: Uint8Array, key: DocumentKey, author: FacilityIdentity, rosterVersion: number, scheme: SignatureScheme): Uint8Array {
+export function sealChange (change: Uint8Array, key: DocumentKey, author: FacilityIdentity, rosterVersion: number, scheme: SignatureScheme, compression?: Compression): Uint8Array {
   const fields: HeaderFields = { kind: 'change', dictionaryVersion: CURRENT_DICTIONARY_VERSION, docId: key.docId, generation: key.generation, rosterVersion, author: author.facility }
-  const plaintext = compressChange(change, CURRENT_DICTIONARY_VERSION)
+  const plaintext = compressChange(change, CURRENT_DICTIONARY_VERSION, compression)
   return finish(fields, key.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, key.key), author, scheme)
 }
 

@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl'
 import type { FacilityId, FacilityKind, PatientId } from '../record/types.js'
+import { documentIdFromBytes } from './docId.js'
 import { identityFromSecrets } from './identity.js'
 import { signRoster, verifyRoster } from './roster.js'
 import { tweetnaclScheme } from './scheme.js'
@@ -35,7 +36,7 @@ export function testRoster (ids: FacilityIdentity[], version = 1, extra: Partial
   return verifyRoster(signRoster(body, testAuthority.secretKey, tweetnaclScheme), testAuthority.publicKey, tweetnaclScheme)
 }
 
-/** Test document ids: shaped like automerge-repo ids (base58, 28 characters), not derived from anything. */
+/** Test document ids: real automerge-repo DocumentIds of 16 bytes derived from `n` (not from any patient data). */
 export function testDocId (n: number): PatientId {
-  return `4Ntest${String(n).padStart(22, 'x')}` as PatientId
+  return documentIdFromBytes(seeded(n, 4).subarray(0, 16))
 }

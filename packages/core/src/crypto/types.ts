@@ -15,6 +15,22 @@ export interface SignatureScheme {
   sha512? (data: Uint8Array): Uint8Array
 }
 
+/**
+ * The compression port (docs/design/0003-signatures.md, "Compression"): raw DEFLATE (RFC 1951)
+ * with an optional preset dictionary. Core ships `fflateCompression`; the node injects a
+ * `node:zlib` one. Any implementation must inflate every other one's output to the same bytes;
+ * the compressed bytes themselves may differ (DEFLATE output is not canonical).
+ */
+export interface Compression {
+  /** Raw DEFLATE of `raw`, using `dictionary` (at most 32 KiB) as the preset window when given. */
+  deflate (raw: Uint8Array, dictionary: Uint8Array | undefined): Uint8Array
+  /**
+   * Inverse of deflate. Throws (any error) on an invalid stream, and when the output would exceed
+   * `maxOut` bytes: never allocates more than about `maxOut` (the decompression-bomb guard).
+   */
+  inflate (compressed: Uint8Array, dictionary: Uint8Array | undefined, maxOut: number): Uint8Array
+}
+
 /** Content address of an item: the first 32 bytes of SHA-512 of the whole item, lower-case hex. */
 export type ItemId = string & { readonly __brand: 'ItemId' }
 
@@ -83,12 +99,13 @@ export interface DocumentKey {
   key: Uint8Array
 }
 
-/** Kind of sealed item (byte 1 of the item). */
+/** Kind of sealed item (named by byte 0 of the item). */
 export type ItemKind = 'change' | 'grant' | 'rotation'
 
 /** What anyone, including a carrier, can read from an item without keys. */
 export interface ItemHeader {
-  formatVersion: 1
+  /** Always 2 (items of other versions are refused). */
+  formatVersion: 2
   kind: ItemKind
   /** Compression dictionary of the payload; 0 = none (grants, rotations). */
   dictionaryVersion: number

@@ -5,11 +5,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import nacl from 'tweetnacl'
 import { PagdandiError } from '@pagdandi/core'
-import { identityFromSecrets, Keyring, newDocumentKey, openItem, sealChange, tweetnaclScheme, verifyItem } from '@pagdandi/core/crypto'
+import { documentIdFromBytes, identityFromSecrets, Keyring, newDocumentKey, openItem, sealChange, tweetnaclScheme, verifyItem } from '@pagdandi/core/crypto'
 import { nodeSignatureScheme } from './NodeSignatureScheme.js'
 import { openKeyring, readKeyringFile, sealKeyring, writeKeyringFile } from './keyringFile.js'
 import { WrongSecretError } from './errors.js'
-import type { FacilityId, PatientId } from '@pagdandi/core/record'
+import type { FacilityId } from '@pagdandi/core/record'
 
 const node = nodeSignatureScheme()
 const FAST = { log2N: 10, r: 8, p: 1 }
@@ -39,7 +39,7 @@ describe('node:crypto Ed25519 scheme', () => {
   })
 
   it('items sealed with one scheme verify and open with the other', () => {
-    const docId = '4NnodeSchemeTestDocument0000' as PatientId
+    const docId = documentIdFromBytes(new Uint8Array(16).fill(3))
     const key = newDocumentKey(docId, 0)
     const roster = { body: { network: 't', version: 1, revocations: [], entries: [{ facility: id.facility, name: 'x', kind: 'CHC' as const, district: 'Bastar', signingKey: id.signing.publicKey, boxKey: id.box.publicKey, peerId: 'p', addresses: [], carriesFor: [] }] }, authorityKey: new Uint8Array(32), bytes: new Uint8Array(0) }
     const a = sealChange(Uint8Array.of(1, 2, 3), key, id, 1, node)
@@ -57,7 +57,7 @@ describe('node:crypto Ed25519 scheme', () => {
 
 describe('keyring file under the operator secret', () => {
   const ring = new Keyring(id)
-  const keys = [0, 1].map(g => newDocumentKey('4NkeyringTestDocument0000000' as PatientId, g))
+  const keys = [0, 1].map(g => newDocumentKey(documentIdFromBytes(new Uint8Array(16).fill(4)), g))
   for (const k of keys) ring.put(k)
 
   it('a serialised keyring contains no plaintext key bytes (every secret searched in the file)', async () => {

@@ -68,6 +68,8 @@ export const en = {
   'register.needAge': 'Please enter the age in whole years (0 to 120).',
   'register.needDate': 'Please enter the date of birth as DD/MM/YYYY.',
   'register.needVillage': 'Please enter the village.',
+  'register.needBlock': 'Please enter the block.',
+  'register.needDistrict': 'Please enter the district.',
   'register.needUhid': 'Please enter the UHID.',
 
   'chart.newVisit': 'New OPD visit',
@@ -154,6 +156,7 @@ export const en = {
   'referral.submit': 'Send referral',
   'referral.needTo': 'Please choose the facility to refer to.',
   'referral.needReason': 'Please enter the reason for referral.',
+  'referral.needTreatment': 'Please enter the treatment given before referral (write "none" if none).',
   'referral.needDx': 'Please choose a diagnosis.',
 
   'urgency.emergency': 'Emergency',
@@ -258,6 +261,9 @@ export const en = {
   'field.uhid': 'UHID',
   'field.abhaNumber': 'ABHA number',
   'field.abhaAddress': 'ABHA address',
+  'field.block': 'Block',
+  'field.district': 'District',
+  'field.sex': 'Sex',
   'field.village': 'Village',
   'field.birth': 'Age or date of birth',
   'field.systolic': 'BP systolic',

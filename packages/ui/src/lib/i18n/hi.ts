@@ -70,6 +70,8 @@ export const hi: Record<MessageKey, string> = {
   'register.needAge': 'कृपया आयु पूरे वर्षों में लिखें (0 से 120)।',
   'register.needDate': 'कृपया जन्म तिथि DD/MM/YYYY में लिखें।',
   'register.needVillage': 'कृपया गाँव लिखें।',
+  'register.needBlock': 'कृपया ब्लॉक लिखें।',
+  'register.needDistrict': 'कृपया ज़िला लिखें।',
   'register.needUhid': 'कृपया UHID लिखें।',
 
   'chart.newVisit': 'नई ओपीडी विज़िट',
@@ -156,6 +158,7 @@ export const hi: Record<MessageKey, string> = {
   'referral.submit': 'रेफ़रल भेजें',
   'referral.needTo': 'कृपया रेफ़र करने का स्वास्थ्य केंद्र चुनें।',
   'referral.needReason': 'कृपया रेफ़र करने का कारण लिखें।',
+  'referral.needTreatment': 'कृपया रेफ़र से पहले दिया गया उपचार लिखें (कुछ नहीं दिया तो "कोई नहीं" लिखें)।',
   'referral.needDx': 'कृपया निदान चुनें।',
 
   'urgency.emergency': 'आपातकाल',
@@ -260,6 +263,9 @@ export const hi: Record<MessageKey, string> = {
   'field.uhid': 'UHID',
   'field.abhaNumber': 'आभा नंबर',
   'field.abhaAddress': 'आभा पता',
+  'field.block': 'ब्लॉक',
+  'field.district': 'ज़िला',
+  'field.sex': 'लिंग',
   'field.village': 'गाँव',
   'field.birth': 'आयु या जन्म तिथि',
   'field.systolic': 'बीपी सिस्टोलिक',

@@ -1,0 +1,149 @@
+/**
+ * The referral journey across two real node processes (started with the built CLI) and two
+ * browsers: the CHC registers, records an OPD visit and refers to the DH; the DH sees the referral,
+ * accepts it and writes a back-referral; the CHC sees the back-referral. Then the DH's node stops
+ * and the CHC's sync panel says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
+import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
+
+const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
+// The DH is the CHC's hub (it carries the CHC's items), as in Bastar's district networks.
+const DH = { facility: 'IN2210000100', name: 'DH Jagdalpur', kind: 'DH' as const, carriesFor: ['IN2210000001'] }
+// Replication is live-pushed within a second; allow for libp2p dialling on a cold, busy machine.
+const SYNC_TIMEOUT = 60_000
+
+describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and back, in two browsers', () => {
+  let chcNode: CliNode
+  let dhNode: CliNode
+  let chcCtx: BrowserContext
+  let dhCtx: BrowserContext
+  let chc: Page
+  let dh: Page
+  const errors: string[] = []
+  let patientPath = ''
+
+  beforeAll(async () => {
+    ensureUiBuilt()
+    ;[chcNode, dhNode] = await setUpCliNetwork([CHC, DH]) as [CliNode, CliNode]
+    await chcNode.start()
+    await dhNode.start()
+    chcCtx = await launchBrowser()
+    // The DH's clinician uses a tablet.
+    dhCtx = await launchBrowser({ width: 1024, height: 768 })
+    chc = chcCtx.pages()[0] ?? await chcCtx.newPage()
+    dh = dhCtx.pages()[0] ?? await dhCtx.newPage()
+    errors.push(...[watchErrors(chc), watchErrors(dh)].flat())
+    chc.on('pageerror', e => errors.push(e.message))
+    dh.on('pageerror', e => errors.push(e.message))
+  })
+  afterAll(async () => {
+    await chcCtx?.close()
+    await dhCtx?.close()
+    await chcNode?.stop()
+    await dhNode?.stop()
+  })
+
+  it('the CHC registers a patient, records an OPD visit and refers her to the DH', async () => {
+    await chc.goto(chcNode.url)
+    await chc.getByRole('button', { name: 'English' }).click()
+    await chc.getByTestId('show-register').click()
+    const reg = chc.getByTestId('register-form')
+    await reg.getByLabel('Name *').fill('Lakshmi Baghel')
+    await reg.getByLabel('Age (years)').fill('24')
+    await reg.getByLabel('Village *').fill('Darbha')
+    await reg.getByLabel('Block *').fill('Darbha')
+    await reg.getByLabel('UHID *').fill('TKP-2026-0107')
+    await reg.getByLabel('UHID *').press('Enter')
+    await chc.getByTestId('patient-name').waitFor()
+    patientPath = new URL(chc.url()).hash
+
+    await chc.getByRole('link', { name: 'New OPD visit' }).click()
+    const enc = chc.getByTestId('encounter-form')
+    await enc.getByLabel('Complaints *').fill('breathlessness, tiredness, 7 months pregnant')
+    await enc.getByLabel(/BP systolic/).fill('150')
+    await enc.getByLabel(/BP diastolic/).fill('100')
+    await enc.getByLabel(/Pulse/).fill('112')
+    await enc.locator('select[name=diagnosis]').selectOption({ label: 'Anaemia in pregnancy (O99.0)' })
+    await enc.getByLabel('Haemoglobin').check()
+    await enc.getByRole('button', { name: 'Save visit' }).click()
+    await chc.getByTestId('encounter').waitFor()
+    const hb = chc.getByTestId('encounter').locator('li', { hasText: 'Haemoglobin' })
+    await hb.getByLabel('Result').fill('6.1')
+    await hb.locator('select[name=interp]').selectOption('abnormal')
+    await hb.getByLabel('Result').press('Enter')
+    await hb.getByTestId('lab-result').waitFor()
+    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+
+    await chc.getByRole('link', { name: 'Refer', exact: true }).click()
+    const ref = chc.getByTestId('referral-form')
+    await expect.poll(() => ref.locator('select[name=to]').inputValue()).toBe(DH.facility)
+    // The provisional diagnosis defaults to the visit's own.
+    expect(await ref.locator('select[name=dx]').inputValue()).toBe('199246003')
+    await ref.getByLabel('Reason for referral *').fill('Severe anaemia in pregnancy; needs blood transfusion')
+    await ref.getByLabel('Treatment given before referral *').fill('IFA started; no transfusion facility')
+    await ref.getByLabel('Emergency').check()
+    await ref.getByLabel('Ambulance 108').check()
+    await shot(chc, '10-referral-form')
+    await ref.getByRole('button', { name: 'Send referral' }).click()
+    await chc.getByTestId('chart-referrals').getByTestId('referral-status').waitFor()
+    expect(await chc.getByTestId('referral-status').textContent()).toBe('Sent')
+
+    // "Delivered" appears only once the DH's node has acknowledged the items.
+    await chc.getByRole('link', { name: 'Referrals', exact: true }).click()
+    await chc.getByTestId('tab-outgoing').click()
+    await chc.getByTestId('outbox').getByTestId('delivered').waitFor({ timeout: SYNC_TIMEOUT })
+    await shot(chc, '11-outbox-delivered')
+  })
+
+  it('the DH sees the referral arrive, accepts it and writes a back-referral', async () => {
+    await dh.goto(dhNode.url + '#/inbox')
+    await dh.getByRole('button', { name: 'English' }).click()
+    const incoming = dh.getByTestId('inbox-new')
+    await incoming.getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })
+    await shot(dh, '12-dh-inbox')
+    await incoming.getByTestId('accept-referral').click()
+    await dh.getByTestId('inbox-accepted').getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })
+
+    await dh.getByTestId('inbox-accepted').getByRole('link', { name: 'Write back-referral / discharge summary' }).click()
+    const form = dh.getByTestId('summary-form')
+    await form.waitFor({ timeout: SYNC_TIMEOUT })
+    await form.getByLabel('Treatment given *').fill('2 units PRBC transfused; iron sucrose IV')
+    await form.getByLabel('Follow-up advice *').fill('ANC at CHC every 2 weeks; Hb check in 2 weeks')
+    await form.getByLabel(/Medicines to continue/).fill('IFA tablet (60 mg iron + 500 mcg folic acid)\nCalcium 500 mg tablet')
+    await form.getByLabel(/Red flags/).fill('bleeding, breathlessness, swelling of face')
+    await form.getByLabel('Review after (days)').fill('14')
+    await shot(dh, '13-dh-back-referral')
+    await form.getByRole('button', { name: 'Save and send' }).click()
+    await dh.getByTestId('care-summary').waitFor()
+    await expect.poll(() => dh.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+    expect(await dh.getByTestId('referral-status').textContent()).toBe('Back-referred')
+    await shot(dh, '14-dh-chart')
+  })
+
+  it('the back-referral then appears in the CHC\'s app', async () => {
+    await chc.goto(chcNode.url + patientPath)
+    const summary = chc.getByTestId('care-summary')
+    await summary.waitFor({ timeout: SYNC_TIMEOUT })
+    expect(await summary.textContent()).toContain('2 units PRBC transfused')
+    await expect.poll(() => chc.getByTestId('referral-status').textContent(), { timeout: SYNC_TIMEOUT }).toBe('Back-referred')
+    await shot(chc, '15-chc-chart-back-referral')
+  })
+
+  it('the sync panel shows the DH as unreachable once its node is stopped', async () => {
+    await chc.goto(chcNode.url + '#/sync')
+    const row = chc.locator(`[data-testid=peer][data-facility=${DH.facility}]`)
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: SYNC_TIMEOUT }).toBe('connected')
+    await shot(chc, '16-sync-connected')
+    await dhNode.stop()
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: SYNC_TIMEOUT }).toBe('unreachable')
+    expect(await row.textContent()).toContain('Unreachable')
+    await shot(chc, '17-sync-dh-unreachable')
+  })
+
+  it('never showed the user a raw error', () => {
+    expect(errors).toEqual([])
+  })
+})

@@ -7,7 +7,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     projects: [
-      { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts', 'examples/**/*.test.ts'] } },
       {
         extends: true,
         test: {

@@ -29,9 +29,13 @@ export class CliNode {
   #log: string[] = []
   constructor (readonly spec: CliFacility, readonly dir: string) {}
 
-  /** Starts the node and waits until it prints where it listens. */
+  /**
+   * Starts the node and waits until it prints where it listens. A restart reuses the first port,
+   * as a facility's server does, so open browser tabs reconnect by themselves.
+   */
   async start (): Promise<void> {
-    const child = spawn(process.execPath, [CLI, 'start', '--data', this.dir, '--port', '0'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+    const port = this.url === '' ? '0' : new URL(this.url).port
+    const child = spawn(process.execPath, [CLI, 'start', '--data', this.dir, '--port', port], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child = child
     child.stderr!.on('data', (b: Buffer) => { this.#log.push(b.toString()) })
     this.url = await new Promise<string>((resolve, reject) => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
+import { ensureUiBuilt, haveChromium, launchBrowser, shot } from './ui-harness.js'
 import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
@@ -35,7 +35,6 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     dhCtx = await launchBrowser({ width: 1024, height: 768 })
     chc = chcCtx.pages()[0] ?? await chcCtx.newPage()
     dh = dhCtx.pages()[0] ?? await dhCtx.newPage()
-    errors.push(...[watchErrors(chc), watchErrors(dh)].flat())
     chc.on('pageerror', e => errors.push(e.message))
     dh.on('pageerror', e => errors.push(e.message))
   })
@@ -68,6 +67,11 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await enc.getByLabel(/Pulse/).fill('112')
     await enc.locator('select[name=diagnosis]').selectOption({ label: 'Anaemia in pregnancy (O99.0)' })
     await enc.getByLabel('Haemoglobin').check()
+    await enc.getByLabel('Malaria RDT (Pf/Pv)').check()
+    await enc.locator('select[name=drug]').selectOption('IFA tablet (60 mg iron + 500 mcg folic acid)')
+    await enc.getByLabel('Dose').fill('1 tab')
+    await enc.locator('select[name=frequency]').selectOption('BD')
+    await enc.getByLabel('Days').fill('30')
     await enc.getByRole('button', { name: 'Save visit' }).click()
     await chc.getByTestId('encounter').waitFor()
     const hb = chc.getByTestId('encounter').locator('li', { hasText: 'Haemoglobin' })
@@ -141,6 +145,64 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await expect.poll(() => row.getAttribute('data-state'), { timeout: SYNC_TIMEOUT }).toBe('unreachable')
     expect(await row.textContent()).toContain('Unreachable')
     await shot(chc, '17-sync-dh-unreachable')
+  })
+
+  it('an edit made while the CHC\'s node is down shows "not saved" until the node is back, then "saved"', async () => {
+    // The DH is still down: the CHC records the RDT result while the two are apart.
+    await chc.goto(chcNode.url + patientPath)
+    const rdt = chc.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' })
+    await rdt.getByLabel('Result').fill('negative')
+    await rdt.locator('select[name=interp]').selectOption('negative')
+    await rdt.getByLabel('Result').press('Enter')
+    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+
+    await chcNode.stop()
+    await chc.getByTestId('offline-banner').waitFor({ timeout: 15_000 })
+    const ifa = chc.getByTestId('encounter').locator('li', { hasText: 'IFA tablet' })
+    await ifa.getByLabel('Quantity').fill('60')
+    await ifa.getByRole('button', { name: 'Dispense' }).click()
+    await ifa.getByText('60 dispensed').waitFor()
+    // Never "saved" while the node cannot confirm it.
+    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('offline')
+    await new Promise(resolve => setTimeout(resolve, 2000))
+    expect(await chc.getByTestId('save-state').getAttribute('data-state')).toBe('offline')
+    await shot(chc, '18-chc-offline-not-saved')
+
+    await chcNode.start()
+    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: SYNC_TIMEOUT }).toBe('saved')
+    await chc.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 })
+  })
+
+  it('a lab result written at both facilities while apart is shown as a conflict with both values, and one is chosen', async () => {
+    // While the CHC's node was down the DH could not hear of the CHC's RDT result: the DH records its own.
+    await chcNode.stop()
+    await dhNode.start()
+    await dh.goto(dhNode.url + patientPath)
+    const rdt = dh.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' })
+    await rdt.getByLabel('Result').fill('Pv positive')
+    await rdt.locator('select[name=interp]').selectOption('positive')
+    await rdt.getByLabel('Result').press('Enter')
+    await expect.poll(() => dh.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+
+    await chcNode.start()
+    await chc.goto(chcNode.url + patientPath)
+    await chc.getByTestId('conflicts-link').waitFor({ timeout: SYNC_TIMEOUT })
+    await shot(chc, '19-chc-chart-conflict')
+    await chc.getByTestId('conflicts-link').click()
+    const review = chc.getByTestId('conflicts')
+    const choices = review.locator('label.choice')
+    await choices.first().waitFor()
+    const texts = await choices.allTextContents()
+    expect(texts.some(x => x.includes('negative'))).toBe(true)
+    expect(texts.some(x => x.includes('Pv positive'))).toBe(true)
+    await shot(chc, '20-conflicts')
+    await choices.filter({ hasText: 'Pv positive' }).locator('input').check()
+    await review.getByRole('button', { name: 'Keep the chosen value' }).click()
+    await review.getByText('Nothing to review.').waitFor()
+    // The choice travels: the DH's app stops showing the conflict too, with the chosen value.
+    await dh.goto(dhNode.url + patientPath)
+    await expect.poll(async () => await dh.getByTestId('conflicts-link').count(), { timeout: SYNC_TIMEOUT }).toBe(0)
+    expect(await dh.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' }).textContent()).toContain('Pv positive')
   })
 
   it('never showed the user a raw error', () => {

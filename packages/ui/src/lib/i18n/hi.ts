@@ -82,6 +82,7 @@ export const hi: Record<MessageKey, string> = {
   'chart.referrals': 'रेफ़रल और बैक-रेफ़रल',
   'chart.noReferrals': 'कोई रेफ़रल नहीं।',
   'chart.vitalsTrend': 'वाइटल्स का रुझान',
+  'chart.readings': '{n} माप',
   'chart.noVitals': 'अभी कोई वाइटल्स दर्ज नहीं।',
   'chart.timeline': 'विज़िट',
   'chart.noEncounters': 'अभी कोई विज़िट दर्ज नहीं।',

@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts', 'examples/**/*.test.ts'] } },
+      { extends: true, test: { name: 'ui', include: ['packages/ui/src/**/*.test.ts'] } },
       {
         extends: true,
         test: {

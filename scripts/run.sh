@@ -34,7 +34,8 @@ case "$task" in
     if [ ! -x /usr/bin/chromium ]; then
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         say "installing Debian's chromium for the browser tests (about a minute)"
-        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        # fonts-lohit-deva: a small Devanagari font, so the Hindi screens' screenshots are legible.
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null
       else
         say "chromium is missing and cannot be installed without root: the browser tests will fail"
       fi

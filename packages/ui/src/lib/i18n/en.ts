@@ -80,7 +80,7 @@ export const en = {
   'chart.referrals': 'Referrals and back-referrals',
   'chart.noReferrals': 'No referrals.',
   'chart.vitalsTrend': 'Vitals trend',
-  'chart.readings': '{n} readings',
+  'chart.readings': 'readings: {n}',
   'chart.noVitals': 'No vitals recorded yet.',
   'chart.timeline': 'Visits',
   'chart.noEncounters': 'No visits recorded yet.',

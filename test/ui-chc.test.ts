@@ -1,18 +1,18 @@
 /**
- * The clinician app at one CHC, in a real browser against a real node: find and register a patient,
+ * The clinician app at one CHC, in a real browser against a real `pagdandi start` process: find and register a patient,
  * record an OPD visit, a lab result and dispensing, switch to Hindi, see validation in the user's
  * language, and two tabs on one patient seeing each other's edits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
-import { startInProcessNodes, type TestNode } from './ui-nodes.js'
+import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
 const DH = { facility: 'IN2210000100', name: 'DH Jagdalpur', kind: 'DH' as const }
 
-describe.skipIf(!haveChromium)('clinician app at a CHC', () => {
-  let nodes: TestNode[]
+describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
+  let nodes: CliNode[]
   let ctx: BrowserContext
   let page: Page
   let errors: string[]
@@ -20,7 +20,8 @@ describe.skipIf(!haveChromium)('clinician app at a CHC', () => {
 
   beforeAll(async () => {
     ensureUiBuilt()
-    nodes = await startInProcessNodes([CHC, DH])
+    nodes = await setUpCliNetwork([CHC, DH])
+    for (const n of nodes) await n.start()
     ctx = await launchBrowser()
     page = ctx.pages()[0] ?? await ctx.newPage()
     errors = watchErrors(page)
@@ -146,6 +147,13 @@ describe.skipIf(!haveChromium)('clinician app at a CHC', () => {
     await pcm(page).getByText('1 dispensed').waitFor({ timeout: 15_000 })
     await shot(other, '07-second-tab')
     await other.close()
+  })
+
+  it('keeps no patient data in the browser: only the language choice is stored', async () => {
+    await page.goto(chartUrl)
+    await page.getByTestId('encounter').waitFor()
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(['pagdandi.lang'])
+    expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0)
   })
 
   it('never showed the user a raw error', () => {

@@ -103,8 +103,13 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
 
   /** Adopts a whole Automerge document (e.g. synthetic or imported) under a new random id; resolves once sealed. */
   async createFromDoc (doc: A.Doc<unknown>): Promise<string> {
+    return await this.createFromBytes(A.save(doc))
+  }
+
+  /** Adopts a saved Automerge document under a new random id; resolves once sealed. */
+  async createFromBytes (bytes: Uint8Array): Promise<string> {
     this.#open()
-    const handle = this.repo.import<unknown>(A.save(doc))
+    const handle = this.repo.import<unknown>(bytes)
     if (!this.#docs.has(handle.documentId)) this.#adopt(handle, [], false)
     await this.flush(handle.documentId)
     return handle.documentId

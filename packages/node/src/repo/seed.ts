@@ -3,7 +3,7 @@
  * `pagdandi seed` and the demo. Synthetic referrals are left out: a referral is made through the
  * node, which grants the receiver (a referral without a grant would never be delivered).
  */
-import { generateFacilities, generatePatients, buildPatientDoc, type SynthFacility } from '@pagdandi/core/synth'
+import { generateFacilities, generatePatients, buildPatientBytes, type SynthFacility } from '@pagdandi/core/synth'
 import type { FacilityId, FacilityKind } from '@pagdandi/core/record'
 import type { DocBridge } from './DocBridge.js'
 
@@ -26,7 +26,8 @@ export async function seedPatients (
   const ids: string[] = []
   for (const p of patients) {
     for (const v of p.visits) delete v.referral
-    ids.push(await bridge.createFromDoc(buildPatientDoc(p, { seed: opts.seed })))
+    // Saved bytes, not a live document: the builder frees its wasm memory, which keeps seeding fast.
+    ids.push(await bridge.createFromBytes(buildPatientBytes(p, { seed: opts.seed })))
     opts.onProgress?.(ids.length, patients.length)
   }
   return ids

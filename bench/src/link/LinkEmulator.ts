@@ -71,6 +71,7 @@ export class LinkEmulator {
   #counters = { connections: 0, refused: 0, cut: 0, turns: 0 }
   #lastDir: 'up' | 'down' | undefined
   #t0 = 0
+  #firstConnectionMs: number | undefined
 
   constructor (opts: LinkEmulatorOptions) {
     this.#opts = opts
@@ -128,6 +129,11 @@ export class LinkEmulator {
     return performance.now() - this.#t0
   }
 
+  /** Ms from `start()` to the first accepted connection, if any. */
+  get firstConnectionMs (): number | undefined {
+    return this.#firstConnectionMs
+  }
+
   /** Bring the link up or down by hand (outage schedules call this too). */
   setLinkUp (up: boolean, mode: OutageMode = this.#mode): void {
     if (up === this.#isUp) return
@@ -178,6 +184,7 @@ export class LinkEmulator {
       return
     }
     this.#counters.connections++
+    this.#firstConnectionMs ??= this.elapsedMs()
     client.setNoDelay(true)
     // The TCP handshake costs one round trip before the first byte may leave: hold the client's
     // bytes (they wait in its socket buffer) and open the far side only then.

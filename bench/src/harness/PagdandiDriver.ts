@@ -1,0 +1,205 @@
+/**
+ * Drives real Pagdandi nodes through the `pagdandi` CLI (packages/node/dist/cli.js): a CHC seeded
+ * with synthetic patients dials its district hospital (the CHC's hub, a carrier for it) through
+ * the emulated link. The DH's roster address is the emulator's port; its own data directory is
+ * patched to listen on the real port behind it, so every byte between them crosses the link.
+ *
+ * A seeded pair of data directories is built once per (size, seed) and copied for each run:
+ * seeding writes each patient durably and costs far more than the sync being measured.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CACHE_DIR } from '../corpus.js'
+import type { LinkEmulator } from '../link/index.js'
+import type { Usage } from '../peers/rpc.js'
+import type { Driver, SyncOutcome } from './Driver.js'
+
+const CLI = fileURLToPath(new URL('../../../packages/node/dist/cli.js', import.meta.url))
+const SECRET = 'bench-operator-secret'
+const CHC_ID = 'IN2210000101'
+const DH_ID = 'IN2210000001'
+
+/** Whether the node's CLI is built and offers what the bench needs. */
+export function pagdandiAvailable (): boolean {
+  if (!existsSync(CLI)) return false
+  try {
+    return execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).includes('seed')
+  } catch {
+    return false
+  }
+}
+
+function cli (args: string[]): string {
+  return execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, PAGDANDI_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+async function freePort (): Promise<number> {
+  const s = net.createServer()
+  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', () => resolve()))
+  const port = (s.address() as net.AddressInfo).port
+  await new Promise<void>(resolve => s.close(() => resolve()))
+  return port
+}
+
+interface Template { dir: string, proxyPort: number, items: number }
+
+/** Build (or reuse) the seeded CHC + empty DH pair for this size. */
+async function template (patients: number, seed: number, log: (s: string) => void): Promise<Template> {
+  const dir = join(CACHE_DIR, `pagdandi-${patients}-${seed}`)
+  const meta = join(dir, 'meta.json')
+  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as Template
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  const proxyPort = await freePort()
+  const d = (x: string): string => join(dir, x)
+  cli(['roster', 'create', '--data', d('authority'), '--network', 'bench'])
+  cli(['init', '--data', d('chc'), '--facility', CHC_ID, '--name', 'CHC Bench', '--kind', 'CHC', '--district', 'Bastar'])
+  cli(['init', '--data', d('dh'), '--facility', DH_ID, '--name', 'DH Bench', '--kind', 'DH', '--district', 'Bastar', '--listen', `/ip4/127.0.0.1/tcp/${proxyPort}/ws`])
+  cli(['roster', 'add', '--data', d('authority'), '--member', d('chc/facility.json')])
+  cli(['roster', 'add', '--data', d('authority'), '--member', d('dh/facility.json'), '--carries-for', CHC_ID])
+  cli(['roster', 'export', '--data', d('authority'), '--out', d('roster.json')])
+  cli(['roster', 'import', d('roster.json'), '--data', d('chc')])
+  cli(['roster', 'import', d('roster.json'), '--data', d('dh')])
+  log(`seeding ${patients} patients into a Pagdandi CHC (once; cached in ${dir})`)
+  const out = cli(['seed', '--data', d('chc'), '--count', String(patients), '--seed', String(seed)])
+  const items = Number(/(\d+) items sealed/.exec(out)?.[1] ?? NaN)
+  const t: Template = { dir, proxyPort, items }
+  writeFileSync(meta, JSON.stringify(t))
+  return t
+}
+
+interface RunningNode { proc: ChildProcess, url: string }
+
+async function startNode (dataDir: string): Promise<RunningNode> {
+  const proc = spawn(process.execPath, [CLI, 'start', '--data', dataDir, '--port', '0'], { env: { ...process.env, PAGDANDI_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let text = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (b: Buffer): void => {
+      text += b.toString()
+      const m = /listening on (http:\/\/\S+?)\/?\s/.exec(text)
+      if (m !== null) resolve(m[1]!)
+    }
+    proc.stdout!.on('data', onData)
+    proc.stderr!.on('data', onData)
+    proc.once('exit', code => reject(new Error(`pagdandi start exited with ${code}: ${text.slice(-300)}`)))
+  })
+  return { proc, url }
+}
+
+async function status (n: RunningNode): Promise<{ items: number, peers: Array<{ connected: boolean, itemsToSend: number, itemsToReceive: number }> }> {
+  return await (await fetch(`${n.url}/api/status`)).json() as { items: number, peers: Array<{ connected: boolean, itemsToSend: number, itemsToReceive: number }> }
+}
+
+/** Peak RSS and CPU of a process, from /proc (Linux). */
+function procUsage (pid: number | undefined): Usage {
+  if (pid === undefined) return { maxRssMb: 0, cpuMs: 0 }
+  try {
+    const st = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(st)?.[1] ?? 0)
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return { maxRssMb: hwm / 1024, cpuMs: ticks * 10 }
+  } catch {
+    return { maxRssMb: 0, cpuMs: 0 }
+  }
+}
+
+/** Pagdandi: encrypted, signed items over libp2p (websockets, noise, yamux). */
+export class PagdandiDriver implements Driver {
+  readonly name = 'Pagdandi'
+  readonly #log: (s: string) => void
+  #run: string | undefined
+  #tpl: Template | undefined
+  #chc: RunningNode | undefined
+  #dh: RunningNode | undefined
+  #link: LinkEmulator | undefined
+  #dhPort = 0
+
+  constructor (log: (s: string) => void = () => {}) {
+    this.#log = log
+  }
+
+  get linkPort (): number | undefined {
+    return this.#tpl?.proxyPort
+  }
+
+  attachLink (link: LinkEmulator): void {
+    this.#link = link
+  }
+
+  /** Prepares the seeded pair; the "source" data is at the CHC, and the port to forward to is the DH's. */
+  async startSource (corpusFile: string): Promise<number> {
+    const patients = Number(/corpus-(\d+)-(\d+)\.jsonl$/.exec(corpusFile)?.[2] ?? NaN)
+    const seed = Number(/corpus-(\d+)-/.exec(corpusFile)?.[1] ?? 1)
+    this.#tpl = await template(patients, seed, this.#log)
+    this.#run = join(CACHE_DIR, `pagdandi-run-${process.pid}`)
+    rmSync(this.#run, { recursive: true, force: true })
+    cpSync(this.#tpl.dir, this.#run, { recursive: true })
+    this.#dhPort = await freePort()
+    const fj = join(this.#run, 'dh', 'facility.json')
+    const f = JSON.parse(readFileSync(fj, 'utf8')) as { addresses: string[] }
+    f.addresses = [`/ip4/127.0.0.1/tcp/${this.#dhPort}/ws`]
+    writeFileSync(fj, JSON.stringify(f, null, 2))
+    return this.#dhPort
+  }
+
+  async startSink (): Promise<void> {}
+
+  async preload (): Promise<void> {
+    throw new Error('catch-up for Pagdandi is not wired yet')
+  }
+
+  async mutate (): Promise<number> {
+    throw new Error('catch-up for Pagdandi is not wired yet')
+  }
+
+  /**
+   * Starts both nodes and waits until the DH holds every CHC item. The clock starts at the first
+   * connection through the link: node start-up (rebuilding documents from the store) and the
+   * CHC's first dial are not part of replication.
+   */
+  async sync (_port: number, timeoutMs: number): Promise<SyncOutcome> {
+    const run = this.#run!
+    this.#dh = await startNode(join(run, 'dh'))
+    this.#chc = await startNode(join(run, 'chc'))
+    const want = this.#tpl!.items
+    const t0 = performance.now()
+    const linkStart = performance.now() - (this.#link?.elapsedMs() ?? 0)
+    let have = 0
+    while (performance.now() - t0 < timeoutMs) {
+      have = (await status(this.#dh)).items
+      if (have >= want) {
+        const first = this.#link?.firstConnectionMs
+        const from = first === undefined ? t0 : linkStart + first
+        return { done: true, ms: performance.now() - from, missing: 0 }
+      }
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    return { done: false, ms: performance.now() - t0, missing: want - have }
+  }
+
+  async awaitCurrent (): Promise<SyncOutcome> {
+    throw new Error('referral timing for Pagdandi is not wired yet')
+  }
+
+  async usage (): Promise<{ source: Usage, sink: Usage }> {
+    return { source: procUsage(this.#chc?.proc.pid), sink: procUsage(this.#dh?.proc.pid) }
+  }
+
+  async stop (): Promise<void> {
+    for (const n of [this.#chc, this.#dh]) {
+      if (n === undefined || n.proc.exitCode !== null) continue
+      const done = new Promise<void>(resolve => n.proc.once('exit', () => resolve()))
+      n.proc.kill('SIGTERM')
+      const t = setTimeout(() => n.proc.kill('SIGKILL'), 3000)
+      await done
+      clearTimeout(t)
+    }
+    this.#chc = undefined
+    this.#dh = undefined
+    if (this.#run !== undefined) rmSync(this.#run, { recursive: true, force: true })
+  }
+}

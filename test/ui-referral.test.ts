@@ -117,7 +117,7 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await form.getByLabel('Treatment given *').fill('2 units PRBC transfused; iron sucrose IV')
     await form.getByLabel('Follow-up advice *').fill('ANC at CHC every 2 weeks; Hb check in 2 weeks')
     await form.getByLabel(/Medicines to continue/).fill('IFA tablet (60 mg iron + 500 mcg folic acid)\nCalcium 500 mg tablet')
-    await form.getByLabel(/Red flags/).fill('bleeding, breathlessness, swelling of face')
+    await form.getByLabel(/Red flags/).fill('bleeding\nbreathlessness\nswelling of face')
     await form.getByLabel('Review after (days)').fill('14')
     await shot(dh, '13-dh-back-referral')
     await form.getByRole('button', { name: 'Save and send' }).click()

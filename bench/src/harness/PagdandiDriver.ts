@@ -8,7 +8,7 @@
  * seeding writes each patient durably and costs far more than the sync being measured.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -117,6 +117,10 @@ export class PagdandiDriver implements Driver {
   #dh: RunningNode | undefined
   #link: LinkEmulator | undefined
   #dhPort = 0
+  #patients = 0
+  #want: number | undefined
+  #bundleBefore = 0
+  #sealedChanged: number | undefined
 
   constructor (log: (s: string) => void = () => {}) {
     this.#log = log
@@ -143,17 +147,57 @@ export class PagdandiDriver implements Driver {
     const f = JSON.parse(readFileSync(fj, 'utf8')) as { addresses: string[] }
     f.addresses = [`/ip4/127.0.0.1/tcp/${this.#dhPort}/ws`]
     writeFileSync(fj, JSON.stringify(f, null, 2))
+    this.#patients = patients
+    const before = join(this.#run, 'before.bundle')
+    cli(['export-bundle', '--data', join(this.#run, 'chc'), '--for', DH_ID, '--out', before])
+    this.#bundleBefore = statSync(before).size
     return this.#dhPort
   }
 
   async startSink (): Promise<void> {}
 
-  async preload (): Promise<void> {
-    throw new Error('catch-up for Pagdandi is not wired yet')
+  /** Both nodes start and replicate everything over a fast link, which is then taken away. */
+  async preload (_sourcePort: number, viaPort: () => Promise<{ port: number, close: () => Promise<void> }>): Promise<void> {
+    const via = await viaPort()
+    await this.#startNodes()
+    const out = await this.#until(this.#tpl!.items, 30 * 60_000)
+    await via.close()
+    if (!out.done) throw new Error(`preload did not converge (${out.missing} items missing)`)
   }
 
-  async mutate (): Promise<number> {
-    throw new Error('catch-up for Pagdandi is not wired yet')
+  /**
+   * New registrations at the CHC through its HTTP API, `fraction` of the corpus. (The API has no
+   * encounter endpoint: clinical edits arrive over automerge-repo from the browser.) Then the CHC
+   * is stopped to measure, with `export-bundle`, the sealed bytes those changes added.
+   */
+  async mutate (fraction: number, seed: number, measure = true): Promise<number> {
+    const n = Math.max(1, Math.round(this.#patients * fraction))
+    for (let i = 0; i < n; i++) {
+      const input = {
+        name: `Bench Patient ${seed}-${i}`,
+        sex: i % 2 === 0 ? 'female' : 'male',
+        birth: { kind: 'approx-age', years: 20 + (i % 50), asOf: '2025-11-01' },
+        village: 'Kilepal',
+        block: 'Tokapal',
+        district: 'Bastar',
+        uhid: `BENCH-${seed}-${i}`
+      }
+      const res = await fetch(`${this.#chc!.url}/api/patients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+      if (res.status !== 201) throw new Error(`register answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+    }
+    this.#want = (await status(this.#chc!)).items
+    if (!measure) return n
+    await this.#stopNode(this.#chc)
+    const file = join(this.#run!, 'after.bundle')
+    cli(['export-bundle', '--data', join(this.#run!, 'chc'), '--for', DH_ID, '--out', file])
+    this.#sealedChanged = statSync(file).size - this.#bundleBefore
+    this.#chc = await startNode(join(this.#run!, 'chc'))
+    return n
+  }
+
+  /** Sealed bytes (bundle bytes) the last `mutate` added, for the catch-up target. */
+  get sealedBytesOfChanges (): number | undefined {
+    return this.#sealedChanged
   }
 
   /**
@@ -162,10 +206,17 @@ export class PagdandiDriver implements Driver {
    * CHC's first dial are not part of replication.
    */
   async sync (_port: number, timeoutMs: number): Promise<SyncOutcome> {
-    const run = this.#run!
-    this.#dh = await startNode(join(run, 'dh'))
-    this.#chc = await startNode(join(run, 'chc'))
-    const want = this.#tpl!.items
+    if (this.#dh === undefined) await this.#startNodes()
+    return await this.#until(this.#want ?? this.#tpl!.items, timeoutMs)
+  }
+
+  async #startNodes (): Promise<void> {
+    this.#dh = await startNode(join(this.#run!, 'dh'))
+    this.#chc = await startNode(join(this.#run!, 'chc'))
+  }
+
+  async #until (want: number, timeoutMs: number): Promise<SyncOutcome> {
+    if (this.#dh === undefined) throw new TypeError('nodes not started')
     const t0 = performance.now()
     const linkStart = performance.now() - (this.#link?.elapsedMs() ?? 0)
     let have = 0
@@ -181,25 +232,36 @@ export class PagdandiDriver implements Driver {
     return { done: false, ms: performance.now() - t0, missing: want - have }
   }
 
-  async awaitCurrent (): Promise<SyncOutcome> {
-    throw new Error('referral timing for Pagdandi is not wired yet')
+  async awaitCurrent (timeoutMs: number): Promise<SyncOutcome> {
+    const t0 = performance.now()
+    const want = this.#want ?? (await status(this.#chc!)).items
+    while (performance.now() - t0 < timeoutMs) {
+      if ((await status(this.#dh!)).items >= want) return { done: true, ms: performance.now() - t0, missing: 0 }
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    return { done: false, ms: performance.now() - t0 }
   }
 
   async usage (): Promise<{ source: Usage, sink: Usage }> {
     return { source: procUsage(this.#chc?.proc.pid), sink: procUsage(this.#dh?.proc.pid) }
   }
 
+  async #stopNode (n: RunningNode | undefined): Promise<void> {
+    if (n === undefined || n.proc.exitCode !== null) return
+    const done = new Promise<void>(resolve => n.proc.once('exit', () => resolve()))
+    n.proc.kill('SIGTERM')
+    const t = setTimeout(() => n.proc.kill('SIGKILL'), 3000)
+    await done
+    clearTimeout(t)
+  }
+
   async stop (): Promise<void> {
-    for (const n of [this.#chc, this.#dh]) {
-      if (n === undefined || n.proc.exitCode !== null) continue
-      const done = new Promise<void>(resolve => n.proc.once('exit', () => resolve()))
-      n.proc.kill('SIGTERM')
-      const t = setTimeout(() => n.proc.kill('SIGKILL'), 3000)
-      await done
-      clearTimeout(t)
-    }
+    await this.#stopNode(this.#chc)
+    await this.#stopNode(this.#dh)
     this.#chc = undefined
     this.#dh = undefined
+    this.#want = undefined
+    this.#sealedChanged = undefined
     if (this.#run !== undefined) rmSync(this.#run, { recursive: true, force: true })
   }
 }

@@ -110,7 +110,9 @@ export async function catchUp (d: Driver, corpusFile: string, size: number, frac
     const cpu0 = cpuOf(await d.usage())
     const out = await d.sync(linkPort, s.timeoutMs)
     const u = await d.usage()
-    return { ...rowOf({ scenario: 'catch-up', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0), changed }
+    const sealed = (d as { sealedBytesOfChanges?: number }).sealedBytesOfChanges
+    const row = rowOf({ scenario: 'catch-up', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0)
+    return { ...row, changed, ...(sealed === undefined ? {} : { extra: { 'sealed bytes of changed items': sealed } }) }
   } finally {
     await link.close()
     await d.stop()
@@ -139,7 +141,7 @@ export async function referral (d: Driver, corpusFile: string, size: number, pro
     await new Promise(resolve => setTimeout(resolve, Math.max(0, upMs + 1000 - link.elapsedMs())))
     const before = link.stats()
     const cpu0 = cpuOf(await d.usage())
-    const changed = await d.mutate(1 / size, s.seed + 1)
+    const changed = await d.mutate(1 / size, s.seed + 1, false)
     const out = await d.awaitCurrent(s.timeoutMs)
     const u = await d.usage()
     const after = link.stats()

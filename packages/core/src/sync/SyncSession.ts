@@ -47,6 +47,11 @@ export interface SessionStatus {
   itemsToReceive: number
   /** The cursor we hold of the peer's log. */
   cursor: number
+  /**
+   * Bytes held for this peer: batches sent and not yet acknowledged plus items read from the store
+   * and waiting to be sent. Bounded by the send window plus one batch of read-ahead (session.ts).
+   */
+  bufferedBytes: number
 }
 
 /** One replication session with one peer over one stream. */
@@ -114,7 +119,8 @@ export class SyncSession {
       open: s.phase === 'open',
       itemsToSend: Math.max(0, s.send.logEnd - s.send.ackedUpTo),
       itemsToReceive: Math.max(0, s.recv.peerLastSeq - cursor),
-      cursor
+      cursor,
+      bufferedBytes: s.send.inflightBytes + s.send.queueBytes
     }
   }
 

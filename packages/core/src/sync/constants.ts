@@ -76,5 +76,20 @@ export const MAX_RANGES_PER_REQUEST = MAX_RANGES / REPAIR_FANOUT
  */
 export const MAX_REPAIR_RANGES = 65536
 
+/**
+ * HAVE frames a sender holds unanswered. Each is answered only when its queue is empty (one document
+ * of read-ahead), so a peer that sends HAVEs faster than it acknowledges cannot make the node load
+ * documents into memory; what is held is the request (about 100 bytes without ids). A full repair
+ * of a wiped peer sends one HAVE per document, so this is sized for a hub's corpus, not a CHC's.
+ */
+export const MAX_PENDING_HAVES = 262144
+
+/**
+ * Item ids kept, over all pending HAVEs, to exclude what the peer already holds. Past this budget a
+ * HAVE is kept without its ids: the whole document is sent and the peer drops what it has, which
+ * costs bytes but never correctness.
+ */
+export const MAX_PENDING_HAVE_IDS = 65536
+
 /** Log entries scanned per read when most are filtered out by entitlement (bounds one read's work). */
 export const LOG_SCAN_LIMIT = 2048

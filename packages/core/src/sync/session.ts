@@ -8,7 +8,7 @@
  */
 import type { FacilityId, PatientId } from '../record/types.js'
 import {
-  BATCH_TARGET_BYTES, MAX_BATCH_ITEMS, MAX_RANGES_PER_REQUEST,
+  BATCH_TARGET_BYTES, MAX_BATCH_ITEMS, MAX_PENDING_HAVE_IDS, MAX_PENDING_HAVES, MAX_RANGES_PER_REQUEST,
   MAX_REPAIR_RANGES, SEND_WINDOW_BYTES
 } from './constants.js'
 import { PeerMismatchError, ProtocolViolationError } from './errors.js'
@@ -45,8 +45,14 @@ export interface SessionState {
     /** Where catch-up resumes once repair is finished. */
     repairBase?: Cursor
     repairFin: boolean
-    /** HAVE answers still being read from the store. */
+    /** HAVE answers being read from the store (0 or 1). */
     haveReads: number
+    /** HAVE frames not yet answered, in arrival order; answered one at a time when the queue is empty. */
+    haves: { docId: PatientId, exclude: ItemId[] }[]
+    /** Item ids held in `haves`, against `MAX_PENDING_HAVE_IDS`. */
+    haveIds: number
+    /** Summary ranges answered in this repair, against `MAX_REPAIR_RANGES`. */
+    answered: number
   }
   /** Receiver role: the peer's log to me. */
   recv: {
@@ -87,7 +93,8 @@ export function initialState (me: FacilityId, peer: FacilityId, rosterVersion: n
     me, peer, rosterVersion, phase: 'new',
     send: {
       mode: 'waiting', readUpTo: 0, logEnd: 0, reading: false, queue: [], queueBytes: 0,
-      inflight: [], inflightBytes: 0, nextBatchNo: 1, ackedUpTo: 0, repairFin: false, haveReads: 0
+      inflight: [], inflightBytes: 0, nextBatchNo: 1, ackedUpTo: 0, repairFin: false, haveReads: 0,
+      haves: [], haveIds: 0, answered: 0
     },
     recv: { expectBatchNo: 1, peerLastSeq: 0 }
   }
@@ -126,6 +133,7 @@ export function step (s: SessionState, ev: SessionEvent): SessionAction[] {
         s.send.mode = 'repair'
         s.send.repairBase = ev.base
         s.send.repairFin = false
+        s.send.answered = 0
         out.push({ type: 'send', frame: { type: 'repair' } })
       }
       break
@@ -204,10 +212,15 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
     case 'offer':
       out.push({ type: 'answer-offer', docId: f.docId })
       break
-    case 'have':
-      s.send.haveReads++
-      out.push({ type: 'read-doc', docId: f.docId, exclude: f.ids })
+    case 'have': {
+      // Held, not read: the document is loaded only when the queue is empty (invariant 4), so a peer
+      // that sends HAVEs without acknowledging holds the node to the size of its requests.
+      if (s.send.haves.length >= MAX_PENDING_HAVES) throw new ProtocolViolationError('too many unanswered have frames')
+      const keep = s.send.haveIds + f.ids.length <= MAX_PENDING_HAVE_IDS
+      s.send.haves.push({ docId: f.docId, exclude: keep ? f.ids : [] })
+      if (keep) s.send.haveIds += f.ids.length
       break
+    }
     case 'repair':
       if (s.recv.repair !== undefined) throw new ProtocolViolationError('repair already running')
       s.recv.repair = { outstanding: [[{ lo: '' }]], requested: 1, comparing: 0 }
@@ -223,6 +236,8 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
       break
     case 'summary-request':
       if (s.send.mode !== 'repair' || s.send.repairFin) throw new ProtocolViolationError('summary request outside repair')
+      s.send.answered += f.ranges.length
+      if (s.send.answered > MAX_REPAIR_RANGES) throw new ProtocolViolationError('repair does not converge (summary requests)')
       out.push({ type: 'answer-summary', ranges: f.ranges })
       break
     case 'summary': {
@@ -248,7 +263,8 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
  *    peer that stops acknowledging stops the sender instead of growing its memory.
  * 3. Items leave in queue order and a cursor mark closes the batch that contains the items it covers,
  *    so an acknowledged mark means every entitled item up to it is durably stored by the peer.
- * 4. The store is read only when the queue is empty: at most one batch of read-ahead per peer.
+ * 4. The store is read only when the queue is empty and the window has room, one read at a time:
+ *    at most one batch (or one document, for a HAVE) of read-ahead per peer. HAVEs wait their turn.
  * 5. During repair no cursor mark is sent until the peer has sent repair-fin and every HAVE it sent
  *    has been answered; then the repair base closes the last repair batch and catch-up resumes there.
  * 6. The receiver sends repair-fin only when no summary request is outstanding or being compared.
@@ -261,7 +277,7 @@ function decide (s: SessionState, out: SessionAction[]): void {
     out.push({ type: 'send', frame: { type: 'repair-fin' } })
   }
   const snd = s.send
-  if (snd.mode === 'repair' && snd.repairFin && snd.haveReads === 0 && snd.repairBase !== undefined) {
+  if (snd.mode === 'repair' && snd.repairFin && snd.haveReads === 0 && snd.haves.length === 0 && snd.repairBase !== undefined) {
     enqueue(s, { kind: 'mark', upTo: snd.repairBase.seq, token: snd.repairBase.token })
     snd.readUpTo = snd.repairBase.seq
     delete snd.repairBase
@@ -297,8 +313,15 @@ function decide (s: SessionState, out: SessionAction[]): void {
     snd.inflightBytes += bytes + 16
     out.push({ type: 'send', frame })
   }
-  if (snd.mode === 'catch-up' && snd.queue.length === 0 && !snd.reading && snd.readUpTo < snd.logEnd &&
-      snd.inflightBytes < SEND_WINDOW_BYTES) {
+  if (snd.queue.length > 0 || snd.reading || snd.haveReads > 0 || snd.inflightBytes >= SEND_WINDOW_BYTES) return
+  const have = snd.haves.shift()
+  if (have !== undefined) {
+    snd.haveIds -= have.exclude.length
+    snd.haveReads++
+    out.push({ type: 'read-doc', docId: have.docId, exclude: have.exclude })
+    return
+  }
+  if (snd.mode === 'catch-up' && snd.readUpTo < snd.logEnd) {
     snd.reading = true
     out.push({ type: 'read-log', after: snd.readUpTo })
   }

@@ -44,6 +44,8 @@ export interface PeerStatus {
   itemsToReceive: number
   /** The cursor we hold of the peer's log. */
   cursor: number
+  /** Bytes held for the peer: unacknowledged batches plus read-ahead (capped by the send window). */
+  bufferedBytes: number
 }
 
 /** Counters a test or an operator can read. */
@@ -166,7 +168,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         connected: s?.open === true,
         itemsToSend: last?.itemsToSend ?? 0,
         itemsToReceive: last?.itemsToReceive ?? 0,
-        cursor: last?.cursor ?? 0
+        cursor: last?.cursor ?? 0,
+        bufferedBytes: s?.bufferedBytes ?? 0
       }
       if (p?.lastSeen !== undefined) out.lastSeen = p.lastSeen
       return out

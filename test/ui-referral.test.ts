@@ -81,6 +81,10 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await hb.getByTestId('lab-result').waitFor()
     await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
 
+    await chc.getByTestId('chart-alerts').getByLabel('New alert').fill('High-risk pregnancy')
+    await chc.getByTestId('chart-alerts').getByLabel('New alert').press('Enter')
+    await chc.getByTestId('chart-alerts').getByText('High-risk pregnancy').waitFor()
+
     await chc.getByRole('link', { name: 'Refer', exact: true }).click()
     const ref = chc.getByTestId('referral-form')
     await expect.poll(() => ref.locator('select[name=to]').inputValue()).toBe(DH.facility)
@@ -124,6 +128,8 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await dh.getByTestId('care-summary').waitFor()
     await expect.poll(() => dh.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
     expect(await dh.getByTestId('referral-status').textContent()).toBe('Back-referred')
+    // The history arrived ahead of the patient, alert included.
+    expect(await dh.getByTestId('chart-alerts').textContent()).toContain('High-risk pregnancy')
     await shot(dh, '14-dh-chart')
   })
 

@@ -36,9 +36,10 @@ if (existsSync(results)) {
   counts.skipped += r.numPendingTests + r.numTodoTests
   // A suite that failed to load has no tests but must still fail the run.
   counts.failed += r.testResults.filter(f => f.status === 'failed' && f.assertionResults.length === 0).length
-} else if (!ok) {
-  counts.failed++
 }
+// vitest exited non-zero with nothing counted as failed (a worker crashed, an unhandled error):
+// that is a failure too, and the closing line must say so.
+if (!ok && counts.failed === 0) counts.failed++
 
 if (label) writeFileSync(`.test-counts-${label}.json`, JSON.stringify(counts))
 const line = `${counts.passed} passed, ${counts.failed} failed` + (counts.skipped ? `, ${counts.skipped} skipped` : '')

@@ -12,9 +12,11 @@ import { advanceReferral, createReferral, currentStatus, newPatientDoc } from '@
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from './crypto/index.js'
 import { HttpServer } from './http/HttpServer.js'
-import { PatientNotFoundError } from './http/errors.js'
-import type { NodeApi, NodeStatus, ReferralSummary, RosterEntry as ApiRosterEntry } from './http/NodeApi.js'
-import { DataDir, b64, type FacilityFile } from './keyring/DataDir.js'
+import { NotImplementedError, PatientErasedError, PatientNotFoundError } from './http/errors.js'
+import type { ErasureReport, NodeApi, NodeStatus, ReferralSummary, RosterAccepted, RosterEntry as ApiRosterEntry } from './http/NodeApi.js'
+import { importRoster } from './keyring/authority.js'
+import { DataDir, b64, type FacilityFile, type RosterFile } from './keyring/DataDir.js'
+import { planRotation } from './keyring/rotate.js'
 import { ItemSealer } from './keyring/ItemSealer.js'
 import { NotOnRosterError } from './keyring/errors.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
@@ -109,7 +111,11 @@ export class FacilityNode implements NodeApi {
       node.#acknowledgeReferrals(id as PatientId, doc)
     })
     bridge.on('error', err => { node.#log(`repo bridge: ${err.name}: ${err.message}`) })
+    sealer.markErased(await store.erasedDocs?.() ?? [])
     await bridge.start(opts.onProgress)
+    // A roster revoking a holder may have been installed while the node was down (or the node
+    // stopped before rotating): rotation is idempotent, so check every start.
+    await node.#rotateRevoked()
     if (http !== undefined) {
       http.api = node
       node.#http = http
@@ -228,11 +234,67 @@ export class FacilityNode implements NodeApi {
   }
 
   async patient (patientId: PatientId): Promise<unknown> {
+    if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
     return this.bridge.doc<PatientDoc>(patientId)
   }
 
   async durableHeads (patientId: PatientId): Promise<string[] | undefined> {
+    if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
     return this.bridge.durableHeads(patientId)
+  }
+
+  /**
+   * Installs a newer signed roster (pinned authority, no rollback; also written to the data
+   * directory), disconnects revoked facilities and rotates every document key they held.
+   */
+  async acceptRoster (file: RosterFile): Promise<RosterAccepted> {
+    const accepted = await importRoster(this.dataDir.dir, file, this.sealer.scheme)
+    this.verifiedRoster = accepted
+    this.sealer.roster = accepted
+    await this.#replicator?.updateRoster(accepted)
+    const rotated = await this.#rotateRevoked()
+    return { version: accepted.body.version, revoked: accepted.body.revocations.map(r => r.facility), rotated }
+  }
+
+  /**
+   * For every document open here whose current key generation a revoked facility holds, seals a
+   * rotation and grants to the remaining holders (keyring/rotate.ts); the new key seals every later
+   * change. Concurrent rotations by other holders are settled by the bridge (the winner's key).
+   */
+  async #rotateRevoked (): Promise<number> {
+    const roster = this.verifiedRoster
+    if (roster === undefined || roster.body.revocations.length === 0) return 0
+    let rotated = 0
+    for (const docId of this.bridge.docIds()) {
+      const access = (await this.store.accessItems(docId as PatientId)).map(i => i.bytes)
+      const plan = planRotation(this.sealer, docId as PatientId, access, roster)
+      if (plan === undefined) continue
+      // Keyring the new key only once the rotation and its grants are stored with pending changes.
+      await this.bridge.flushWith(docId, plan.items, () => { this.sealer.keyring.put(plan.key) })
+      rotated++
+      this.#log(`rotated ${docId} to generation ${plan.key.generation} (revoked: ${plan.revoked.join(', ')})`)
+    }
+    return rotated
+  }
+
+  /**
+   * Crypto-shredding of one patient on this node: the document leaves the Repo and the views,
+   * every item of it (so every grant that boxes its keys to or from this facility) is deleted from
+   * the store, which records the erasure and refuses its items from then on, and every key
+   * generation in memory is zeroed. Copies on other nodes remain until they erase too.
+   */
+  async erasePatient (patientId: PatientId): Promise<ErasureReport> {
+    if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
+    const held = await this.store.itemsForDoc(patientId)
+    if (held.length === 0 && this.bridge.handle(patientId) === undefined) throw new PatientNotFoundError(patientId)
+    if (this.store.eraseDoc === undefined) throw new NotImplementedError('erasure on this store')
+    await this.bridge.forget(patientId)
+    const items = await this.store.eraseDoc(patientId)
+    const generations = this.sealer.erase(patientId)
+    this.views.refresh(patientId, undefined)
+    this.#replicator?.notifyLocalItems([])
+    this.#log(`erased ${patientId}: ${generations} key generations, ${items} items`)
+    return { patientId, generations, items }
   }
 
   async referrals (box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]> {
@@ -335,6 +397,7 @@ export class FacilityNode implements NodeApi {
   }
 
   async patientFhir (patientId: PatientId): Promise<unknown[]> {
+    if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
     const doc = this.bridge.doc<PatientDoc>(patientId)
     if (doc === undefined) throw new PatientNotFoundError(patientId)
     const facilities = Object.fromEntries((this.verifiedRoster?.body.entries ?? []).map(e => [e.facility, { name: e.name }]))

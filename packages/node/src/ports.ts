@@ -3,6 +3,7 @@
  * the calls it makes so that either can evolve behind it.
  */
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
+import type { PatientId } from '@pagdandi/core/record'
 import type { ItemStore } from '@pagdandi/core/sync'
 import type { StoredItemLike } from './repo/ports.js'
 
@@ -12,6 +13,10 @@ export interface NodeStore extends ItemStore {
   /** Small durable key/value for the node's bookkeeping (LevelItemStore's `kv`). */
   getMeta?(key: string): Promise<Uint8Array | undefined>
   putMeta?(key: string, value: Uint8Array): Promise<void>
+  /** Deletes every item of a document, records it as erased and refuses its items from then on. */
+  eraseDoc?(docId: PatientId): Promise<number>
+  /** Documents erased in this store. */
+  erasedDocs?(): Promise<string[]>
 }
 
 /** One peer as the replicator reports it. */

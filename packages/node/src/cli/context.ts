@@ -101,6 +101,8 @@ export function httpApi (base: string): NodeApi {
     referrals: async box => await call(`/api/referrals?box=${box}`),
     createReferral: async (patientId, referral) => await call('/api/referrals', { patientId, referral }),
     patientFhir: async id => await call(`/api/patients/${q(id)}/fhir`),
-    importFhir: async bundle => await call('/api/fhir/import', bundle)
+    importFhir: async bundle => await call('/api/fhir/import', bundle),
+    acceptRoster: async file => await call('/api/roster', file),
+    erasePatient: async id => await call(`/api/patients/${q(id)}/erase`, {})
   }
 }

@@ -77,4 +77,29 @@ export interface NodeApi {
   patientFhir(patientId: PatientId): Promise<unknown[]>
   /** Imports one FHIR document bundle as a new or merged patient. */
   importFhir(bundle: unknown): Promise<{ patientId: PatientId }>
+  /**
+   * Installs a newer signed roster (same authority, no rollback), disconnects revoked facilities and
+   * rotates the key of every document a revoked facility held.
+   */
+  acceptRoster?(file: { authorityKey: string, roster: string }): Promise<RosterAccepted>
+  /** Crypto-shredding: destroys every key generation of the patient's document on this node. */
+  erasePatient?(patientId: PatientId): Promise<ErasureReport>
+}
+
+/** `POST /api/roster`. */
+export interface RosterAccepted {
+  version: number
+  /** Facilities revoked in the accepted roster. */
+  revoked: FacilityId[]
+  /** Documents whose key this node rotated. */
+  rotated: number
+}
+
+/** `POST /api/patients/:id/erase`. */
+export interface ErasureReport {
+  patientId: PatientId
+  /** Key generations destroyed in memory. */
+  generations: number
+  /** Items of the document deleted from the store (its grants among them). */
+  items: number
 }

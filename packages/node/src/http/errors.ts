@@ -32,6 +32,12 @@ export class PatientNotFoundError extends HttpError {
   constructor (patientId: string) { super(404, 'ERR_PATIENT_NOT_FOUND', `patient ${patientId} is not known on this node`) }
 }
 
+/** The patient was erased on this node (consent withdrawn): its keys are destroyed. */
+export class PatientErasedError extends HttpError {
+  override name = 'PatientErasedError'
+  constructor (patientId: string) { super(404, 'ERR_PATIENT_ERASED', `patient ${patientId} was erased on this node`) }
+}
+
 /** The request body exceeds the API's size cap. */
 export class BodyTooLargeError extends HttpError {
   override name = 'BodyTooLargeError'

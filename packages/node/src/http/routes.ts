@@ -3,7 +3,7 @@
  * only shape requests and answers; the node does the work.
  */
 import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
-import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
+import { BadRequestError, NotImplementedError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 
 /** A parsed request as a route sees it. */
@@ -22,12 +22,24 @@ export interface ApiResponse {
 }
 
 const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir)?$/
+const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
 
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
 export async function routeApi (api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
   const { method, path } = req
   if (method === 'GET' && path === '/api/status') return ok(await api.status())
   if (method === 'GET' && path === '/api/roster') return ok(await api.roster())
+  if (method === 'POST' && path === '/api/roster') {
+    if (api.acceptRoster === undefined) throw new NotImplementedError('roster reload')
+    const b = object(await req.body(), 'body')
+    if (typeof b.authorityKey !== 'string' || typeof b.roster !== 'string') throw new BadRequestError('authorityKey and roster: required base64 text')
+    return ok(await api.acceptRoster({ authorityKey: b.authorityKey, roster: b.roster }))
+  }
+  const erase = method === 'POST' ? ERASE.exec(path) : null
+  if (erase !== null) {
+    if (api.erasePatient === undefined) throw new NotImplementedError('erasure')
+    return ok(await api.erasePatient(erase[1] as PatientId))
+  }
   if (path === '/api/patients') {
     if (method === 'GET') return ok(await api.searchPatients(req.query.get('q') ?? ''))
     if (method === 'POST') return { status: 201, json: await api.registerPatient(registration(await req.body())) }

@@ -5,8 +5,8 @@
  * same atomic batch (see docs/SPEC.md, "Node").
  */
 import {
-  decodeItemHeader, newDocumentKey, openGrant, openItem, rosterEntry, sealChange, sealGrant, verifyItem,
-  type FacilityIdentity, type Keyring, type RosterEntry, type SignatureScheme, type VerifiedRoster
+  computeAccess, decodeItemHeader, itemId, newDocumentKey, openGrant, openItem, rosterEntry, sealChange, sealGrant, verifyItem,
+  type DocumentKey, type FacilityIdentity, type Keyring, type RosterEntry, type SignatureScheme, type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import type { DocSealer, OpenedItem } from '../repo/ports.js'
@@ -16,6 +16,14 @@ import { NotOnRosterError } from './errors.js'
 export class ItemSealer implements DocSealer {
   /** Self-grants made but not yet known to be stored, so a retry stores the same bytes. */
   readonly #selfGrants = new Map<string, Uint8Array>()
+  /**
+   * Keys of a generation other than the keyring's: two holders that rotated concurrently each
+   * granted their own key for the same generation. Changes sealed under a losing key still open
+   * with it; the keyring (what we seal and grant with) holds the winner's (see `settle`).
+   */
+  readonly #candidates = new Map<string, DocumentKey[]>()
+  /** Documents erased here: no key for them is ever learned again. */
+  readonly #erased = new Set<string>()
 
   constructor (
     readonly keyring: Keyring,
@@ -85,28 +93,99 @@ export class ItemSealer implements DocSealer {
     const header = trusted || this.roster === undefined ? decodeItemHeader(bytes) : verifyItem(bytes, this.roster, this.scheme)
     const docId = header.docId
     const me = this.identity.facility
+    if (this.#erased.has(docId)) return { kind: 'opaque', docId }
     if (header.kind === 'grant') {
       if (header.recipient !== me) return { kind: 'opaque', docId }
       if (header.author === me) {
         // Our own grant: box to ourselves, openable with our identity even before any roster.
-        const key = openGrant(bytes, this.identity, this.roster ?? selfRoster(this.#self()), { docId })
-        this.keyring.put(key)
+        this.#learn(openGrant(bytes, this.identity, this.roster ?? selfRoster(this.#self()), { docId }))
         return { kind: 'key', docId }
       }
       if (this.roster === undefined) return { kind: 'opaque', docId }
-      this.keyring.put(openGrant(bytes, this.identity, this.roster, { docId }))
+      this.#learn(openGrant(bytes, this.identity, this.roster, { docId }))
       return { kind: 'key', docId }
     }
-    const key = this.keyring.get(docId, header.generation)
-    if (key === undefined) return { kind: 'opaque', docId }
-    const opened = openItem(bytes, key, { docId, generation: header.generation })
-    if (opened.kind === 'change') return { kind: 'change', docId, changes: opened.change }
-    if (opened.kind === 'rotation') {
-      for (const k of opened.previous) this.keyring.put(k)
-      return { kind: 'key', docId }
+    for (const key of this.#keysOf(docId, header.generation)) {
+      let opened
+      try { opened = openItem(bytes, key, { docId, generation: header.generation }) } catch { continue }
+      if (opened.kind === 'change') return { kind: 'change', docId, changes: opened.change }
+      if (opened.kind === 'rotation') {
+        for (const k of opened.previous) this.#learn(k)
+        return { kind: 'key', docId }
+      }
     }
+    // No key of ours opens it (yet): a grant or rotation may arrive later; the bridge retries.
     return { kind: 'opaque', docId }
   }
+
+  /** The keyring's key of a generation first, then keys of concurrent, losing rotations. */
+  #keysOf (docId: string, generation: number): DocumentKey[] {
+    const held = this.keyring.get(docId as PatientId, generation)
+    const others = (this.#candidates.get(docId) ?? []).filter(k => k.generation === generation)
+    return held !== undefined ? [held, ...others] : others
+  }
+
+  /** Keeps the first key of each generation in the keyring; another one becomes a candidate. */
+  #learn (key: DocumentKey): void {
+    const held = this.keyring.get(key.docId, key.generation)
+    if (held === undefined) { this.keyring.put(key); return }
+    if (bytesEqual(held.key, key.key)) return
+    const list = this.#candidates.get(key.docId) ?? []
+    if (!list.some(k => k.generation === key.generation && bytesEqual(k.key, key.key))) list.push(key)
+    this.#candidates.set(key.docId, list)
+  }
+
+  /**
+   * Makes the keyring hold, for every rotated generation, the key of the rotation that wins
+   * (core `computeAccess`: the smallest item id among valid concurrent rotations), so that all
+   * holders seal later changes under one key. `items` are the document's stored items.
+   * Returns true when the key we seal with changed.
+   */
+  settle (docId: string, items: Uint8Array[]): boolean {
+    if (this.#erased.has(docId) || !this.#candidates.has(docId)) return false
+    const access = items.map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
+      .filter(i => i.header.kind !== 'change')
+    const result = computeAccess(docId as PatientId, access)
+    const losers = new Set(result.rejected.map(r => r.id))
+    let changed = false
+    for (const rot of access) {
+      if (rot.header.kind !== 'rotation' || losers.has(rot.id)) continue
+      const keys = this.#keysOf(docId, rot.header.generation)
+      const winner = keys.find(k => { try { openItem(rot.bytes, k, { docId: docId as PatientId }); return true } catch { return false } })
+      const held = keys[0]
+      if (winner === undefined || held === undefined || winner === held) continue
+      this.keyring.put(winner)
+      const list = (this.#candidates.get(docId) ?? []).filter(k => k !== winner)
+      list.push(held)
+      this.#candidates.set(docId, list)
+      changed = true
+    }
+    return changed
+  }
+
+  /** Crypto-shredding in memory: zero every generation (and candidate) and refuse the document from now on. */
+  erase (docId: string): number {
+    this.#erased.add(docId)
+    this.#selfGrants.delete(docId)
+    const candidates = this.#candidates.get(docId) ?? []
+    for (const k of candidates) k.key.fill(0)
+    this.#candidates.delete(docId)
+    return this.keyring.erase(docId as PatientId) + candidates.length
+  }
+
+  /** Marks documents erased in an earlier run (from the store), before any item is opened. */
+  markErased (docIds: Iterable<string>): void {
+    for (const id of docIds) this.#erased.add(id)
+  }
+
+  /** Whether the document was erased here. */
+  isErased (docId: string): boolean {
+    return this.#erased.has(docId)
+  }
+}
+
+function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 /** A one-entry roster holding only this facility, for opening its own grants before it joins one. */

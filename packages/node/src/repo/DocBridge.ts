@@ -86,6 +86,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     }
     for (const docId of keyed) {
       if (!this.sealer.canOpen(docId)) continue
+      if (this.sealer.settle !== undefined) this.sealer.settle(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
       const handle = this.repo.import<unknown>(concat(changes.get(docId) ?? []), { docId: docId as DocumentId })
       handle.doneLoading()
       this.#adopt(handle, A.getHeads(handle.doc() as A.Doc<unknown>), true)
@@ -151,9 +152,22 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Seals and stores extra items (e.g. a grant) together with the document's pending changes. */
-  async flushWith (docId: string, extra: Uint8Array[]): Promise<void> {
+  async flushWith (docId: string, extra: Uint8Array[], onStored?: () => void): Promise<void> {
     const st = this.#state(docId)
-    await this.#enqueue(st, async () => { await this.#seal(docId, st, extra) })
+    await this.#enqueue(st, async () => { await this.#seal(docId, st, extra); onStored?.() })
+  }
+
+  /**
+   * Forgets a document (erasure): its handle leaves the Repo and nothing more is sealed for it.
+   * Waits for work already queued on it.
+   */
+  async forget (docId: string): Promise<boolean> {
+    const st = this.#docs.get(docId)
+    if (st === undefined) return false
+    this.#docs.delete(docId)
+    await st.queue
+    this.repo.delete(docId as DocumentId)
+    return true
   }
 
   /**
@@ -162,16 +176,29 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
    */
   async applyReceived (items: Uint8Array[]): Promise<void> {
     const unlocked = new Set<string>()
+    const rekeyed = new Set<string>()
     const byDoc = new Map<string, Uint8Array[]>()
     for (const bytes of items) {
       let opened
       try { opened = this.sealer.open(bytes) } catch (err) { this.emit('error', err as Error); continue }
-      if (opened.kind === 'key' && !this.#docs.has(opened.docId)) unlocked.add(opened.docId)
+      if (opened.kind === 'key') (this.#docs.has(opened.docId) ? rekeyed : unlocked).add(opened.docId)
       else if (opened.kind === 'change' && this.#docs.has(opened.docId)) push(byDoc, opened.docId, opened.changes)
+    }
+    // A new key for an open document (a rotation, a grant): settle which key to seal with, and
+    // merge changes stored earlier that only this key opens (they were opaque until now).
+    for (const docId of rekeyed) {
+      const stored = (await this.store.itemsForDoc(docId)).map(i => i.bytes)
+      this.sealer.settle?.(docId, stored)
+      for (const bytes of stored) {
+        const o = this.sealer.open(bytes)
+        if (o.kind === 'change') push(byDoc, docId, o.changes)
+      }
     }
     for (const docId of unlocked) {
       const all: Uint8Array[] = []
-      for (const item of await this.store.itemsForDoc(docId)) {
+      const stored = await this.store.itemsForDoc(docId)
+      this.sealer.settle?.(docId, stored.map(i => i.bytes))
+      for (const item of stored) {
         const o = this.sealer.open(item.bytes)
         if (o.kind === 'change') all.push(o.changes)
       }
@@ -223,6 +250,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
 
   /** Changes made by browsers arrive as 'change' events: coalesce them into one seal per turn. */
   #scheduleSeal (docId: string, st: DocState): void {
+    if (this.#docs.get(docId) !== st) return // forgotten (erased)
     this.emit('doc', docId)
     if (st.sealScheduled || this.#closed) return
     st.sealScheduled = true

@@ -41,4 +41,9 @@ export interface DocSealer {
   grant(docId: string, to: string): Uint8Array
   /** Verifies and, where it can, opens an item. Throws a named error for a forged or malformed one. */
   open(item: Uint8Array): OpenedItem
+  /**
+   * Settles which key of each rotated generation to seal with, given every stored item of the
+   * document (concurrent rotations: the winner's). Returns true when the sealing key changed.
+   */
+  settle?(docId: string, items: Uint8Array[]): boolean
 }

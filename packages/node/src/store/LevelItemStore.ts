@@ -9,6 +9,8 @@
  * - `cur`  `<peer>` → seq, token (the cursor we hold of each peer's log)
  * - `meta` `epoch` → 16 random bytes, written once at creation
  * - `kv`   free-form keys for the node (keyring blob, settings), see `getMeta`/`putMeta`
+ * - `era`  `<docId>` → empty: documents erased here (crypto-shredding); their items are refused
+ * - `meta` `seqFloor` → the last seq when a document was erased, so erased log positions are never reused
  *
  * Every `putItems` is one atomic batch written with `sync: true`, holding the log entries, all
  * indexes and (optionally) the cursor, so a store left behind by a crash is either before or after
@@ -61,10 +63,12 @@ function concat (...parts: Uint8Array[]): Uint8Array {
 /** `ItemStore` on LevelDB. Open with `LevelItemStore.open(dir, inspect)`. */
 export class LevelItemStore implements ItemStore {
   readonly #db: Level<string, Uint8Array>
-  readonly #s: Record<'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv', Sub>
+  readonly #s: Record<'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era', Sub>
   readonly #inspect: InspectItem
   #epoch: Uint8Array = new Uint8Array(EPOCH_BYTES)
   #lastSeq = 0
+  /** Documents erased here: items for them are dropped by `putItems` (see `eraseDoc`). */
+  readonly #erased = new Set<string>()
   #lock: Promise<unknown> = Promise.resolve()
   #closed = false
 
@@ -72,7 +76,7 @@ export class LevelItemStore implements ItemStore {
     this.#db = db
     this.#inspect = inspect
     const sub = (name: string): Sub => db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Sub
-    this.#s = { log: sub('log'), id: sub('id'), doc: sub('doc'), acc: sub('acc'), fp: sub('fp'), cur: sub('cur'), meta: sub('meta'), kv: sub('kv') }
+    this.#s = { log: sub('log'), id: sub('id'), doc: sub('doc'), acc: sub('acc'), fp: sub('fp'), cur: sub('cur'), meta: sub('meta'), kv: sub('kv'), era: sub('era') }
   }
 
   /** Open (or create) the store in `dir`. `inspect` is the structural item decode (id + header). */
@@ -94,6 +98,9 @@ export class LevelItemStore implements ItemStore {
       this.#epoch = plain(epoch)
     }
     for await (const key of this.#s.log.keys({ reverse: true, limit: 1 })) this.#lastSeq = Number(key)
+    const floor = await this.#s.meta.get('seqFloor')
+    if (floor !== undefined) this.#lastSeq = Math.max(this.#lastSeq, Number(dec.decode(floor)))
+    for await (const key of this.#s.era.keys()) this.#erased.add(key)
   }
 
   /** Close the database. */
@@ -119,7 +126,7 @@ export class LevelItemStore implements ItemStore {
     const fresh: StoredItem[] = []
     const seen = new Set<string>()
     headers.forEach(({ bytes, h }, i) => {
-      if (known[i] !== undefined || seen.has(h.id)) return
+      if (known[i] !== undefined || seen.has(h.id) || this.#erased.has(h.docId)) return
       seen.add(h.id)
       const item: StoredItem = { ...h, seq: this.#lastSeq + fresh.length + 1, bytes }
       if (options.from !== undefined) item.from = options.from
@@ -210,6 +217,47 @@ export class LevelItemStore implements ItemStore {
     const out: DocSummary[] = []
     for await (const [k, v] of this.#s.fp.iterator()) out.push({ docId: k as PatientId, fp: plain(v.subarray(0, 16)), count: readU32(v, 16) })
     return out
+  }
+
+  /** Ids of the documents erased in this store. */
+  async erasedDocs (): Promise<string[]> {
+    this.#check()
+    return [...this.#erased].sort()
+  }
+
+  /**
+   * Crypto-shredding on disk: deletes every item of `docId` (changes, grants, rotations) with its
+   * index entries in one synced batch, records the document as erased (later `putItems` drop its
+   * items, so a peer re-sending a grant cannot bring the key back) and compacts the database so
+   * the deleted bytes leave LevelDB's table and log files. Returns how many items were deleted.
+   */
+  async eraseDoc (docId: PatientId): Promise<number> {
+    this.#check()
+    const run = this.#lock.then(async () => {
+      const seqs: string[] = []
+      for await (const k of this.#s.doc.keys({ gt: `${docId}\u0000`, lt: `${docId}\u0001` })) seqs.push(k.slice(docId.length + 1))
+      const values = await this.#s.log.getMany(seqs)
+      const batch = this.#db.batch()
+      values.forEach((v, i) => {
+        const seq = seqs[i] as string
+        batch.del(seq, { sublevel: this.#s.log as never })
+        batch.del(`${docId}\u0000${seq}`, { sublevel: this.#s.doc as never })
+        batch.del(`${docId}\u0000${seq}`, { sublevel: this.#s.acc as never })
+        if (v !== undefined) batch.del(this.#decodeLog(seq, v).id, { sublevel: this.#s.id as never })
+      })
+      batch.del(docId, { sublevel: this.#s.fp as never })
+      batch.put(docId, new Uint8Array(0), { sublevel: this.#s.era as never })
+      // Log positions are never reused, or a peer's cursor past them would skip new items.
+      batch.put('seqFloor', enc.encode(String(this.#lastSeq)), { sublevel: this.#s.meta as never })
+      await batch.write({ sync: true })
+      this.#erased.add(docId)
+      // `level` types the browser union; on Node it is classic-level, which compacts.
+      const db = this.#db as unknown as { compactRange?: (start: string, end: string) => Promise<void> }
+      await db.compactRange?.('!', '\uffff')
+      return seqs.length
+    })
+    this.#lock = run.catch(() => {})
+    return await run
   }
 
   /** Read a node-owned value (keyring blob, settings) from the generic key/value sub-level. */

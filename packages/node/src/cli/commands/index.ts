@@ -1,9 +1,9 @@
 /** Every `pagdandi` subcommand, in the order `--help` lists them. */
 import type { Command } from '../command.js'
 import { exportBundle, fhir, importBundle } from './carry.js'
-import { patient, refer, seed } from './records.js'
+import { erase, patient, refer, seed } from './records.js'
 import { start, status } from './run.js'
 import { init, roster } from './setup.js'
 
 /** The command table. */
-export const COMMANDS: Command[] = [init, roster, start, status, patient, refer, seed, exportBundle, importBundle, fhir]
+export const COMMANDS: Command[] = [init, roster, start, status, patient, refer, seed, erase, exportBundle, importBundle, fhir]

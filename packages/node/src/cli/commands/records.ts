@@ -132,3 +132,19 @@ export const seed: Command = {
     return 0
   }
 }
+
+/** `pagdandi erase`. */
+export const erase: Command = {
+  name: 'erase',
+  summary: 'erase a patient here (consent withdrawn): destroy every key generation of the record',
+  usage: '--patient ID\n\n' +
+    'Deletes the record and every grant holding its key from this node and refuses them from then on.\n' +
+    'Other facilities holding the record must erase it too (docs/THREAT_MODEL.md).',
+  options: { patient: { type: 'string' } },
+  async run (values, _pos, io) {
+    const patientId = need(values, 'patient', 'erase') as PatientId
+    const r = await withApi(values, io, async api => await api.erasePatient!(patientId))
+    io.out(values.json === true ? JSON.stringify(r) : `erased ${r.patientId}: ${r.generations} key generations destroyed, ${r.items} items deleted`)
+    return 0
+  }
+}

@@ -8,7 +8,7 @@ import { DataDir, readUserJson, type FacilityFile } from '../../keyring/DataDir.
 import { DataDirError } from '../../keyring/errors.js'
 import { initFacility } from '../../keyring/initFacility.js'
 import { need, opt, type Command } from '../command.js'
-import { dataDirOf, secretOf } from '../context.js'
+import { dataDirOf, httpApi, runningNode, secretOf } from '../context.js'
 import { UsageError } from '../errors.js'
 
 const KINDS: FacilityKind[] = ['CHC', 'CH', 'DH', 'MC']
@@ -94,7 +94,16 @@ export const roster: Command = {
       }
       case 'import': {
         if (arg === undefined) throw new UsageError('roster import: the roster FILE is required')
-        const r = await importRoster(dir, await readRosterPath(arg), scheme)
+        const file = await readRosterPath(arg)
+        // A running node holds the store: it installs the roster itself, disconnects revoked
+        // facilities and rotates their keys at once. Otherwise the next start rotates.
+        const running = await runningNode(dir)
+        if (running !== undefined) {
+          const done = await httpApi(running.url).acceptRoster!(file)
+          io.out(`roster version ${done.version} installed in the running node; ${done.rotated} document keys rotated`)
+          return 0
+        }
+        const r = await importRoster(dir, file, scheme)
         io.out(`roster "${r.body.network}" version ${r.body.version} installed (${r.body.entries.length} members)`)
         return 0
       }

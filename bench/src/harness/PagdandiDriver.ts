@@ -46,13 +46,22 @@ async function freePort (): Promise<number> {
 
 interface Template { dir: string, proxyPort: number, items: number }
 
-/** Build (or reuse) the seeded CHC + empty DH pair for this size. */
-async function template (patients: number, seed: number, log: (s: string) => void): Promise<Template> {
+function alive (pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch { return false }
+}
+
+/** Build (or reuse) the seeded CHC + empty DH pair for this size; waits if another process is seeding it. */
+export async function prepareTemplate (patients: number, seed: number, log: (s: string) => void): Promise<Template> {
   const dir = join(CACHE_DIR, `pagdandi-${patients}-${seed}`)
   const meta = join(dir, 'meta.json')
+  const marker = join(dir, 'seeding.pid')
+  while (!existsSync(meta) && existsSync(marker) && alive(Number(readFileSync(marker, 'utf8')))) {
+    await new Promise(resolve => setTimeout(resolve, 2000))
+  }
   if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as Template
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
+  writeFileSync(marker, String(process.pid))
   const proxyPort = await freePort()
   const d = (x: string): string => join(dir, x)
   cli(['roster', 'create', '--data', d('authority'), '--network', 'bench'])
@@ -138,7 +147,7 @@ export class PagdandiDriver implements Driver {
   async startSource (corpusFile: string): Promise<number> {
     const patients = Number(/corpus-(\d+)-(\d+)\.jsonl$/.exec(corpusFile)?.[2] ?? NaN)
     const seed = Number(/corpus-(\d+)-/.exec(corpusFile)?.[1] ?? 1)
-    this.#tpl = await template(patients, seed, this.#log)
+    this.#tpl = await prepareTemplate(patients, seed, this.#log)
     this.#run = join(CACHE_DIR, `pagdandi-run-${process.pid}`)
     rmSync(this.#run, { recursive: true, force: true })
     cpSync(this.#tpl.dir, this.#run, { recursive: true })
@@ -264,4 +273,9 @@ export class PagdandiDriver implements Driver {
     this.#sealedChanged = undefined
     if (this.#run !== undefined) rmSync(this.#run, { recursive: true, force: true })
   }
+}
+
+// `tsx --conditions=source src/harness/PagdandiDriver.ts 10000` seeds a template ahead of a run.
+if (process.argv[1]?.endsWith('PagdandiDriver.ts')) {
+  await prepareTemplate(Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 1), s => console.log(s))
 }

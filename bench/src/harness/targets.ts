@@ -14,7 +14,8 @@ export function targetsSection (rows: readonly Row[], profile: string): string {
     const ahead = tuned?.done === true ? pg.ms < tuned.ms : tuned !== undefined
     out.push(`- **Initial replication of 1,000 patients on ${profile} within 1.3× the physical limit, ahead of tuned automerge-repo:** ${f2(ratio)}× the limit (${(pg.ms / 1000).toFixed(1)} s vs ${(pg.limitMs / 1000).toFixed(1)} s) — ${ratio <= 1.3 ? 'within' : 'not within'} 1.3×; tuned automerge-repo ${tuned === undefined ? 'not run' : tuned.done ? `took ${(tuned.ms / 1000).toFixed(1)} s` : 'did not finish'} — Pagdandi ${ahead ? 'ahead' : 'behind'}. Pagdandi moved ${(pg.bytesUp + pg.bytesDown).toLocaleString('en-US')} B, tuned automerge-repo ${tuned === undefined ? '—' : (tuned.bytesUp + tuned.bytesDown).toLocaleString('en-US')} B.`)
   } else {
-    out.push(`- **Initial replication of 1,000 patients on ${profile} within 1.3× the physical limit, ahead of tuned automerge-repo:** not measured in this run${pg === undefined ? ' (no Pagdandi row)' : ' (Pagdandi did not finish)'}.`)
+    const why = pg === undefined ? 'no Pagdandi row' : pg.done ? 'no physical limit on an unshaped link' : 'Pagdandi did not finish'
+    out.push(`- **Initial replication of 1,000 patients on ${profile} within 1.3× the physical limit, ahead of tuned automerge-repo:** not measured in this run (${why}).`)
   }
   const catchPg = rows.filter(r => r.scenario === 'catch-up' && r.system === 'Pagdandi' && r.done)
   const sealed = catchPg.filter(r => typeof r.extra?.['sealed bytes of changed items'] === 'number')

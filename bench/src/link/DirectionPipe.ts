@@ -82,10 +82,22 @@ export class DirectionPipe {
     this.#opts = opts
   }
 
-  /** Queue bytes from the sender, split into segments of at most MSS. */
+  /**
+   * Queue bytes from the sender, in segments of at most MSS. Bytes that find the connection's
+   * last queued segment short are added to it, as a TCP send queue coalesces small writes while
+   * the link is busy: otherwise a chatty sender would pay a header and a loss draw per write.
+   */
   enqueue (ep: PipeEndpoint, data: Buffer): void {
     this.stats.bytes += data.length
-    for (let off = 0; off < data.length; off += MSS) {
+    let off = 0
+    const last = this.#pending[this.#pending.length - 1]
+    if (last !== undefined && last.ep === ep && last.data !== null && last.data.length < MSS) {
+      const take = Math.min(MSS - last.data.length, data.length)
+      last.data = Buffer.concat([last.data, data.subarray(0, take)])
+      ep.queued += take
+      off = take
+    }
+    for (; off < data.length; off += MSS) {
       this.#push(ep, data.subarray(off, Math.min(off + MSS, data.length)))
     }
     this.#pump()

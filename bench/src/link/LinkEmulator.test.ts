@@ -106,6 +106,24 @@ describe.concurrent('LinkEmulator matches its profile (±10%)', () => {
   })
 })
 
+describe('LinkEmulator segments', () => {
+  it('small writes queued behind a busy link travel in full segments, as a TCP send queue coalesces them', async () => {
+    const rec = await startRecorder()
+    const link = new LinkEmulator({ target: { port: rec.port }, profile: withoutLoss(PROFILES.edge), seed: SEED })
+    const port = await link.start()
+    const s = await dial(port)
+    const data = pattern(20_000)
+    for (let off = 0; off < data.length; off += 50) s.write(data.subarray(off, off + 50))
+    await until(() => rec.arrivals.reduce((a, x) => a + x.bytes, 0) >= data.length, 10_000)
+    expect(Buffer.concat(rec.received).equals(data)).toBe(true)
+    // 400 writes; a full-segment count is 14. Allow for the first few writes leaving before the queue forms.
+    expect(link.stats().up.segments).toBeLessThan(40)
+    s.destroy()
+    await link.close()
+    await rec.close()
+  })
+})
+
 describe('LinkEmulator outages', () => {
   const profile = customProfile('test-1mbit', { up: { rateBps: 1_000_000, delayMs: 10, jitterMs: 0, loss: 0 }, down: { rateBps: 1_000_000, delayMs: 10, jitterMs: 0, loss: 0 } })
 

@@ -355,11 +355,12 @@ export class FacilityNode implements NodeApi {
     const grants = this.sealer.grantAll(patientId, input.to as FacilityId)
     let referralId: EntryId | undefined
     handle.change(d => { referralId = createReferral(d, input, this.#ctx()) })
+    // The bridge's `sealed` event hands the stored grant to the replicator, which then counts the
+    // receiver entitled and offers it the document's older items (docs/PROTOCOL.md, Offer).
     await this.bridge.flushWith(patientId, grants)
     const seq = await this.#lastSeqOf(patientId)
     this.#referralSeq.set(referralId!, seq)
     await this.store.putMeta?.(`referral-seq/${referralId!}`, new TextEncoder().encode(String(seq)))
-    this.#replicator?.notifyLocalItems()
     return { referralId: referralId! }
   }
 

@@ -38,7 +38,11 @@ export interface ReplicatorLike {
   start(): Promise<void>
   stop(): Promise<void>
   updateRoster(roster: VerifiedRoster): void | Promise<void>
-  notifyLocalItems(items?: unknown[]): void
+  /**
+   * Items were stored locally: push them. Pass the newly stored items, so that a grant among them
+   * refreshes who is entitled before the log is read past it; none means "re-check everything".
+   */
+  notifyLocalItems(items?: readonly { bytes: Uint8Array }[]): void
   status(): ReplicatorPeer[] | Promise<ReplicatorPeer[]>
   on(event: 'items', listener: (items: StoredItemLike[]) => void): unknown
   /** Transfer counters since start (frames, bytes), when the replicator keeps them. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { itemId } from '@pagdandi/core/crypto'
-import { cleanup, entry, eventually, facilities, heldIds, roster, sealedDoc, startNode, type Fac } from './testNetwork.js'
+import { itemId, sealChange, sealGrant } from '@pagdandi/core/crypto'
+import { cleanup, entry, eventually, facilities, heldIds, roster, scheme, sealedDoc, startNode, type Fac } from './testNetwork.js'
 
 let fs: Fac[] = []
 afterEach(async () => { await cleanup(fs); fs = [] })
@@ -37,5 +37,27 @@ describe('Replicator over real libp2p and LevelDB', () => {
     expect(rc.status()[0]!.connected).toBe(false)
     await startNode(dh, r)
     await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')
+  })
+
+  it('a grant made later delivers the whole document to a facility that carries nothing for the sender', async () => {
+    fs = await facilities(2)
+    const [chc, dh] = fs as [Fac, Fac]
+    const r = roster([entry(chc), entry(dh)])
+    const rc = await startNode(chc, r)
+    await startNode(dh, r)
+    const doc = sealedDoc(chc, r, 5)
+    // Notified as the node notifies: with the newly stored items' bytes, nothing else.
+    const bytesOf = (items: { bytes: Uint8Array }[]) => items.map(i => ({ bytes: i.bytes }))
+    rc.notifyLocalItems(bytesOf(await chc.store!.putItems(doc.items)))
+    // The DH acknowledged the CHC's log past the document and holds none of it (least privilege).
+    const last = await chc.store!.lastSeq()
+    await eventually(async () => (await dh.store!.getCursor(chc.id.facility))?.seq === last, 10_000, 'DH cursor past the document')
+    expect((await heldIds(dh.store!)).size).toBe(0)
+
+    const grant = sealGrant(doc.key, chc.id, entry(dh), r.body.version, scheme)
+    const referral = sealChange(new Uint8Array(64).fill(7), doc.key, chc.id, r.body.version, scheme)
+    rc.notifyLocalItems(bytesOf(await chc.store!.putItems([grant, referral])))
+    await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length + 2, 10_000, 'DH receives the whole document')
+    expect(rc.status()[0]).toMatchObject({ itemsToSend: 0 })
   })
 })

@@ -150,10 +150,15 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     for (const [f, p] of this.#peers) if (this.#entryOf(f) === undefined) p.session?.close()
   }
 
-  /** New local items were stored: push them to connected peers now (live push). */
-  notifyLocalItems (items: StoredItem[] = []): void {
-    this.#entitlement.invalidate(items)
+  /**
+   * New local items were stored: push them to connected peers now (live push). Pass the newly
+   * stored items (their bytes suffice): a grant among them makes its receiver entitled before the
+   * log is read past it, and the older items of its document are then offered. Without items,
+   * every cached entitlement is dropped.
+   */
+  notifyLocalItems (items: readonly { bytes: Uint8Array }[] = []): void {
     if (items.length === 0) this.#entitlement.clear()
+    else this.#entitlement.invalidate(items)
     for (const p of this.#peers.values()) p.session?.logGrew()
   }
 

@@ -5,13 +5,18 @@
  */
 import { computeAccess, decodeItemHeader, isEntitled, type DocumentAccess, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
-import type { Entitlement, ItemStore, StoredItem } from '@pagdandi/core/sync'
+import type { Entitlement, ItemStore } from '@pagdandi/core/sync'
 
 /** Per-document access cache over an `ItemStore`. */
 export class EntitlementCache {
   readonly #store: ItemStore
   readonly #roster: () => VerifiedRoster
   readonly #cache = new Map<PatientId, DocumentAccess | null>()
+  /**
+   * Bumped by every invalidation. A lookup that read the access items before an invalidation and
+   * finishes after it must not cache what it read: that would hide the new grant for good.
+   */
+  #generation = 0
 
   constructor (store: ItemStore, roster: () => VerifiedRoster) {
     this.#store = store
@@ -22,6 +27,7 @@ export class EntitlementCache {
   readonly entitled: Entitlement = async (peer: FacilityId, docId: PatientId): Promise<boolean> => {
     let access = this.#cache.get(docId)
     if (access === undefined) {
+      const generation = this.#generation
       const items = await this.#store.accessItems(docId)
       try {
         access = computeAccess(docId, items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) })))
@@ -29,16 +35,28 @@ export class EntitlementCache {
         // Conflicting creators: nobody is entitled until the conflict is reviewed.
         access = null
       }
-      this.#cache.set(docId, access)
+      if (generation === this.#generation) this.#cache.set(docId, access)
     }
     return access !== null && isEntitled(access, this.#roster(), peer)
   }
 
-  /** Forget cached access of documents that received new access items. */
-  invalidate (items: StoredItem[]): void {
-    for (const i of items) if (i.kind === 'access') this.#cache.delete(i.docId)
+  /**
+   * Forget cached access of the documents these newly stored items grant or rotate. Takes the item
+   * bytes, whatever store shape the caller holds: the header says which document and kind.
+   */
+  invalidate (items: readonly { bytes: Uint8Array }[]): void {
+    for (const { bytes } of items) {
+      let header
+      try { header = decodeItemHeader(bytes) } catch { this.clear(); return }
+      if (header.kind === 'change') continue
+      this.#generation++
+      this.#cache.delete(header.docId)
+    }
   }
 
   /** Forget everything (a new roster changes who carries for whom). */
-  clear (): void { this.#cache.clear() }
+  clear (): void {
+    this.#generation++
+    this.#cache.clear()
+  }
 }

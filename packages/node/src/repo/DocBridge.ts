@@ -29,7 +29,7 @@ interface DocState {
 
 /** Events: `sealed` (items newly stored from local changes), `doc` (a document changed or appeared). */
 export interface DocBridgeEvents {
-  sealed: [items: Uint8Array[]]
+  sealed: [items: StoredItemLike[]]
   doc: [docId: string]
   error: [err: Error]
 }
@@ -276,12 +276,14 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       if (!st.keyStored) items.push(...this.sealer.ensureKey(docId))
       if (fresh) items.push(this.sealer.sealChange(docId, A.saveSince(doc, st.covered)))
       items.push(...extra)
-      await this.store.putItems(items)
+      const stored = await this.store.putItems(items)
       st.keyStored = true
       st.covered = heads
       this.stats.sealedItems += items.length
       for (const i of items) this.stats.sealedBytes += i.byteLength
-      this.emit('sealed', items)
+      // The newly stored items, not the bytes asked for: the replicator reads grants among them to
+      // learn who became entitled, and a retried self-grant already stored is not news.
+      if (stored.length > 0) this.emit('sealed', stored)
     } catch (err) {
       throw new SealFailedError(docId, err)
     }

@@ -47,6 +47,12 @@ export class MalformedItemError extends PagdandiError {
   constructor (message: string, options?: { cause?: unknown }) { super('ERR_MALFORMED', message, options) }
 }
 
+/** A change too large to seal as one item (it could never be stored by a peer or replicated). */
+export class ItemTooLargeError extends PagdandiError {
+  override name = 'ItemTooLargeError'
+  constructor (message: string, options?: { cause?: unknown }) { super('ERR_ITEM_TOO_LARGE', message, options) }
+}
+
 /** A format version, item kind or dictionary version this code does not know. */
 export class UnsupportedVersionError extends PagdandiError {
   override name = 'UnsupportedVersionError'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { PatientId } from '../record/types.js'
 import { Prng } from '../testing/prng.js'
 import {
-  BadSignatureError, ItemMovedError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError,
+  BadSignatureError, ItemMovedError, ItemTooLargeError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError,
   UnknownAuthorError, UnsupportedVersionError
 } from './errors.js'
 import { decodeItem, decodeItemHeader, ITEM_SIGNING_DOMAIN, itemId, MAX_ITEM_BYTES } from './item.js'
@@ -170,5 +170,14 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
   it('rejects a decompression bomb without inflating it', () => {
     // A change that declares 100 MB is refused before any allocation; sealing one that big is refused too.
     expect(() => sealChange(new Uint8Array((16 << 20) + 1), key, a, 5, scheme)).toThrow(TypeError)
+  })
+})
+
+describe('item size cap', () => {
+  it('refuses to seal a change whose item would exceed MAX_ITEM_BYTES, with ItemTooLargeError', () => {
+    // Incompressible bytes: the sealed item is larger than the change itself.
+    const prng = new Prng(9)
+    const change = Uint8Array.from({ length: MAX_ITEM_BYTES }, () => prng.int(0, 255))
+    expect(() => sealChange(change, key, a, 5, scheme)).toThrow(ItemTooLargeError)
   })
 })

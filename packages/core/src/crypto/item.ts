@@ -11,8 +11,12 @@ import type { FacilityId, PatientId } from '../record/types.js'
  * document ids, separate kind and dictionary bytes) is no longer read.
  */
 export const ITEM_FORMAT_VERSION = 2
-/** Largest item accepted (matches the 4 MiB libp2p frame default). */
-export const MAX_ITEM_BYTES = 4 << 20
+/**
+ * Largest sealed item, the one cap shared by sealing, decoding, sync frames and bundle files
+ * (core/sync re-exports it). A patient change is about 0.6-2 KB sealed; an imported record history
+ * may reach tens of KB. 512 KiB is far above both, and still fits a 1 MiB sync frame.
+ */
+export const MAX_ITEM_BYTES = 512 * 1024
 /** Bytes of the keyed payload tag in the header (also the nonce prefix). */
 export const TAG_BYTES = 16
 /** Ed25519 signature bytes at the end of every item. */

@@ -1,7 +1,8 @@
 import nacl from 'tweetnacl'
 import { concatBytes, Writer } from './bytes.js'
 import { compressChange, CURRENT_DICTIONARY_VERSION } from './compress.js'
-import { encodeHeaderPrefix, type HeaderFields, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
+import { ItemTooLargeError } from './errors.js'
+import { encodeHeaderPrefix, type HeaderFields, ITEM_SIGNING_DOMAIN, MAX_ITEM_BYTES, nonceFromTag, payloadTag } from './item.js'
 import type { Compression, DocumentKey, FacilityIdentity, RosterEntry, SignatureScheme } from './types.js'
 
 function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array, encrypt: (nonce: Uint8Array) => Uint8Array, author: FacilityIdentity, scheme: SignatureScheme): Uint8Array {
@@ -9,7 +10,9 @@ function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array
   const tag = payloadTag(tagKey, prefix, plaintext, scheme)
   const signed = concatBytes(prefix, tag, encrypt(nonceFromTag(tag)))
   const signature = scheme.sign(concatBytes(ITEM_SIGNING_DOMAIN, signed), author.signing.secretKey)
-  return concatBytes(signed, signature)
+  const item = concatBytes(signed, signature)
+  if (item.length > MAX_ITEM_BYTES) throw new ItemTooLargeError(`sealed item of ${item.length} bytes exceeds ${MAX_ITEM_BYTES}`)
+  return item
 }
 
 /**

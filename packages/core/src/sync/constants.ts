@@ -14,10 +14,10 @@ export const FRAME_VERSION = 1
 export const MAX_FRAME_BYTES = 1024 * 1024
 
 /**
- * Largest single sealed item. A patient change is about 0.6-2 KB after compression; an item holding
- * an imported record history may reach tens of KB. 512 KiB is far above both and still fits a frame.
+ * Largest single sealed item: the crypto layer's cap, so that anything a node can seal it can also
+ * replicate (see crypto/item.ts for why 512 KiB).
  */
-export const MAX_ITEM_BYTES = 512 * 1024
+export { MAX_ITEM_BYTES } from '../crypto/item.js'
 
 /**
  * Target payload of one batch. On 2G (256 kbit/s) 32 KiB takes about a second to send, so an

@@ -20,7 +20,9 @@ const sec = (ms: number): string => ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s`
 
 function ratio (r: Row): string {
   if (!r.done) return '—'
-  return r.limitMs > 0 ? `${(r.ms / r.limitMs).toFixed(2)}×` : 'n/a'
+  if (r.limitMs <= 0) return 'n/a'
+  const withStalls = r.stallMs === undefined ? '' : ` (${(r.ms / (r.limitMs + r.stallMs)).toFixed(2)}× with stalls)`
+  return `${(r.ms / r.limitMs).toFixed(2)}×${withStalls}`
 }
 
 /** Rows grouped by scenario, size and profile, in first-seen order. */

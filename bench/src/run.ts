@@ -88,6 +88,34 @@ if (pagdandiReady) {
 }
 if (systems.includes('pagdandi') && !pagdandiReady) notes.push('Pagdandi rows are missing: packages/node/dist/cli.js was not built (run `pnpm build`).')
 
+/** Write the report with the rows so far (after every row, so an interrupted run still leaves one). */
+function writeReport (): void {
+  mkdirSync(outDir, { recursive: true })
+  const charts: string[] = []
+  for (const [i, g] of groups(rows).entries()) {
+    const file = `chart-${i + 1}.svg`
+    writeFileSync(join(outDir, file), chart(g.title, g.rows))
+    charts.push(file)
+  }
+  const cpus = os.cpus()
+  const info = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    cpu: cpus[0]?.model ?? 'unknown CPU',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    notes: [
+      `Links: ${profile.name} (${profile.note}); catch-up over ${catchProfile.name}. The emulator is bench/src/link (userland TCP proxy, 40 B header per segment charged, loss as retransmission stalls).`,
+      'Baselines hold each synthetic patient as one document created from its JSON (one Automerge change; one PouchDB revision). Corpora above 10,000 repeat the 10,000 distinct synthetic patients under new keys.',
+      'automerge-repo tuned: immutable strings for every non-prose field, permessage-deflate on the WebSocket, and a source that announces nothing (the sink requests each document by id). PouchDB: express-pouchdb with its gzip middleware.',
+      ...notes
+    ]
+  }
+  writeFileSync(join(outDir, 'report.md'), markdown(info, rows, charts, targetsSection(rows, profile.name)))
+  writeFileSync(join(outDir, 'rows.json'), JSON.stringify({ info, rows }, null, 2) + '\n')
+}
+
 function drivers (): Driver[] {
   const out: Driver[] = []
   if (pagdandiReady) out.push(new PagdandiDriver(settings.log))
@@ -104,6 +132,7 @@ async function each (label: string, fn: (d: Driver) => Promise<Row>): Promise<vo
     try {
       const r = await fn(d)
       rows.push(r)
+      writeReport()
       console.log(`  ${r.done ? 'converged' : 'DID NOT converge'} in ${(r.ms / 1000).toFixed(2)} s, ${r.bytesUp} B up, ${r.bytesDown} B down, ${r.roundTrips} round trips`)
     } catch (e) {
       console.log(`  failed: ${e instanceof Error ? e.message : String(e)}`)
@@ -134,6 +163,7 @@ if (scenarios.includes('multi-hop')) {
     console.log(`multi-hop ${multiSize}: ${d.name}`)
     try {
       rows.push(await multiHop(d, corpus(multiSize), multiSize, legs, settings))
+      writeReport()
     } catch (e) {
       notes.push(`multi-hop, ${d.name}: failed (${e instanceof Error ? e.message.slice(0, 200) : String(e)})`)
       await d.stop().catch(() => {})
@@ -141,28 +171,5 @@ if (scenarios.includes('multi-hop')) {
   }
 }
 
-mkdirSync(outDir, { recursive: true })
-const charts: string[] = []
-for (const [i, g] of groups(rows).entries()) {
-  const file = `chart-${i + 1}.svg`
-  writeFileSync(join(outDir, file), chart(g.title, g.rows))
-  charts.push(file)
-}
-const cpus = os.cpus()
-const info = {
-  date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-  cpu: cpus[0]?.model ?? 'unknown CPU',
-  cores: cpus.length,
-  memoryGb: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
-  command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
-  notes: [
-    `Links: ${profile.name} (${profile.note}); catch-up over ${catchProfile.name}. The emulator is bench/src/link (userland TCP proxy, 40 B header per segment charged, loss as retransmission stalls).`,
-    'Baselines hold each synthetic patient as one document created from its JSON (one Automerge change; one PouchDB revision). Corpora above 10,000 repeat the 10,000 distinct synthetic patients under new keys.',
-    'automerge-repo tuned: immutable strings for every non-prose field, permessage-deflate on the WebSocket, and a source that announces nothing (the sink requests each document by id). PouchDB: express-pouchdb with its gzip middleware.',
-    ...notes
-  ]
-}
-writeFileSync(join(outDir, 'report.md'), markdown(info, rows, charts, targetsSection(rows, profile.name)))
-writeFileSync(join(outDir, 'rows.json'), JSON.stringify({ info, rows }, null, 2) + '\n')
+writeReport()
 console.log(`report: ${join(outDir, 'report.md')}`)

@@ -28,6 +28,8 @@ export interface Row {
   cpuMs: number
   /** payload ÷ bandwidth (busier direction) + one RTT, ms; 0 on an unshaped link. */
   limitMs: number
+  /** Time the link spent stalled on lost segments in the busier direction, ms (the limit ignores loss). */
+  stallMs?: number
   note?: string
   /** Extra per-scenario figures (e.g. sealed bytes of the changed items). */
   extra?: Record<string, number | string>
@@ -61,6 +63,7 @@ function rowOf (base: Pick<Row, 'scenario' | 'system' | 'profile' | 'size'>, out
     peakRssMb: Math.max(...usage.map(u => u.maxRssMb)),
     cpuMs: usage.reduce((a, u) => a + u.cpuMs, 0) - cpu0,
     limitMs: physicalLimitMs(profile, bytesUp, bytesDown),
+    stallMs: bytesUp >= bytesDown ? stats.up.stallMs : stats.down.stallMs,
     ...(out.done ? {} : { note: `timed out, ${out.missing ?? '?'} documents missing` })
   }
 }

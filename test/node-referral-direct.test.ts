@@ -6,31 +6,14 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { TEST_SECRET, loopbackAddress, makeNetwork, registration, tempDir } from '../packages/node/src/testing/fixtures.js'
-import { exited, startNodeProcess, type NodeProcess } from './processes.js'
+import { getJson, nodeProcessPool, POLL, postJson, type NodeProcess } from './processes.js'
 
-const env = { PAGDANDI_SECRET: TEST_SECRET }
-const children: NodeProcess[] = []
-afterAll(async () => {
-  for (const c of children) { c.child.kill('SIGTERM'); await exited(c.child) }
-})
-
-async function start (dir: string): Promise<NodeProcess> {
-  const p = await startNodeProcess(dir, env)
-  children.push(p)
-  return p
-}
-
-async function get (node: NodeProcess, path: string): Promise<any> {
-  const res = await fetch(new URL(path, node.url))
-  return await res.json()
-}
-
-async function post (node: NodeProcess, path: string, body: unknown): Promise<{ status: number, json: any }> {
-  const res = await fetch(new URL(path, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
-}
-
-const poll = { timeout: 60_000, interval: 200 }
+const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
+afterAll(pool.stopAll)
+const start = pool.start
+const get = getJson
+const post = postJson
+const poll = POLL
 
 function referralTo (to: string) {
   return {

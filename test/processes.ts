@@ -39,3 +39,33 @@ export async function exited (child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   await new Promise<void>(resolve => child.once('exit', () => resolve()))
 }
+
+/** Starts node processes for one test file and stops them all when asked (call `stopAll` in `afterAll`). */
+export function nodeProcessPool (env: NodeJS.ProcessEnv): { start: (data: string) => Promise<NodeProcess>, stopAll: () => Promise<void> } {
+  const children: NodeProcess[] = []
+  return {
+    async start (data) {
+      const p = await startNodeProcess(data, env)
+      children.push(p)
+      return p
+    },
+    async stopAll () {
+      for (const c of children) { c.child.kill('SIGTERM'); await exited(c.child) }
+    }
+  }
+}
+
+/** GET a node's JSON API. */
+export async function getJson (node: NodeProcess, path: string): Promise<any> {
+  const res = await fetch(new URL(path, node.url))
+  return await res.json()
+}
+
+/** POST JSON to a node's API; the status and the JSON answer. */
+export async function postJson (node: NodeProcess, path: string, body: unknown): Promise<{ status: number, json: any }> {
+  const res = await fetch(new URL(path, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return { status: res.status, json: await res.json() }
+}
+
+/** How long process tests wait for replication to show (loopback, but a loaded 2-core machine). */
+export const POLL = { timeout: 60_000, interval: 200 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Prng } from '@pagdandi/core/testing'
-import type { PatientDoc } from '@pagdandi/core/record'
+import { readPatient, type PatientDoc } from '@pagdandi/core/record'
 import { FacilityNode, openStore } from '@pagdandi/node'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from '../packages/node/src/testing/fixtures.js'
 import { exited, startNodeProcess } from './processes.js'
@@ -53,7 +53,7 @@ describe('kill -9 during 1,000 writes', () => {
     try {
       const present = new Map<string, string>()
       for (const id of reopened.bridge.docIds()) {
-        const uhid = Object.values(reopened.bridge.doc<PatientDoc>(id)!.identifiers.uhid)[0]
+        const uhid = Object.values(readPatient(reopened.bridge.doc<PatientDoc>(id)!).identifiers.uhid)[0]
         if (uhid !== undefined) present.set(uhid, id)
       }
       const lost = [...acked].filter(([uhid, id]) => present.get(uhid) !== id).map(([uhid]) => uhid)

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { PatientDoc } from '@pagdandi/core/record'
+import { readPatient, type PatientDoc } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
@@ -26,7 +26,7 @@ describe('confidentiality at rest (Invariant 6)', () => {
     await node.registerPatient(registration({ name: 'Somaru Markam', phone: '9826123456' }))
     const secrets = new Set<string>(['Somaru Markam', '9826123456'])
     for (const id of ids) {
-      const d = node.bridge.doc<PatientDoc>(id)!.demographics
+      const d = readPatient(node.bridge.doc<PatientDoc>(id)!).demographics
       secrets.add(d.name)
       if (d.phone !== undefined) secrets.add(d.phone)
     }

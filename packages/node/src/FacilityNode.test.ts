@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import * as A from '@automerge/automerge'
 import type { PatientDoc } from '@pagdandi/core/record'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
@@ -33,6 +34,10 @@ describe('FacilityNode HTTP API', () => {
     expect(found.json.map((p: { patientId: string }) => p.patientId)).toEqual([reg.json.patientId])
     const heads = await api(node, `/api/patients/${reg.json.patientId}/heads`)
     expect(heads.json.heads.length).toBeGreaterThan(0)
+    // Stored as immutable strings (docs/design/0005), and read back as plain ones.
+    const stored = node.bridge.doc<PatientDoc>(reg.json.patientId)!
+    expect(A.isImmutableString(stored.demographics.name)).toBe(true)
+    expect((await node.patient(reg.json.patientId) as PatientDoc).demographics.name).toBe(registration().name)
   })
 
   it('rejects a bad registration with 400 and a named error, storing nothing', async () => {

@@ -8,7 +8,7 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import { applyImport, exportPatientBundles, importBundle, registrationFromImport } from '@pagdandi/core/fhir'
-import { advanceReferral, createReferral, currentStatus, newPatientDoc } from '@pagdandi/core/record'
+import { advanceReferral, createReferral, currentStatus, newPatientDoc, readPatient, wrapStrings } from '@pagdandi/core/record'
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from './crypto/index.js'
 import { HttpServer } from './http/HttpServer.js'
@@ -106,9 +106,11 @@ export class FacilityNode implements NodeApi {
     const views = new RecordViews(facility.facility)
     const node = new FacilityNode(opts, dataDir, facility, keys, roster, store, repo, sealer, bridge, views)
     bridge.on('doc', id => {
+      // Read once per change: the views and the receipt check look at plain strings.
       const doc = bridge.doc<PatientDoc>(id)
-      views.refresh(id as PatientId, doc)
-      node.#acknowledgeReferrals(id as PatientId, doc)
+      const plain = doc === undefined ? undefined : readPatient(doc)
+      views.refresh(id as PatientId, doc, plain)
+      node.#acknowledgeReferrals(id as PatientId, plain)
     })
     bridge.on('error', err => { node.#log(`repo bridge: ${err.name}: ${err.message}`) })
     sealer.markErased(await store.erasedDocs?.() ?? [])
@@ -228,14 +230,16 @@ export class FacilityNode implements NodeApi {
   }
 
   async registerPatient (input: RegistrationInput): Promise<{ patientId: PatientId }> {
-    const initial = newPatientDoc(input, this.#ctx())
+    // Every string an immutable scalar, as the record change functions write them (docs/design/0005).
+    const initial = wrapStrings(newPatientDoc(input, this.#ctx()))
     const patientId = await this.bridge.create(initial) as PatientId
     return { patientId }
   }
 
   async patient (patientId: PatientId): Promise<unknown> {
     if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
-    return this.bridge.doc<PatientDoc>(patientId)
+    const doc = this.bridge.doc<PatientDoc>(patientId)
+    return doc === undefined ? undefined : readPatient(doc)
   }
 
   async durableHeads (patientId: PatientId): Promise<string[] | undefined> {

@@ -11,6 +11,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FacilityId, PatientDoc, PatientId } from '@pagdandi/core/record'
+import { readPatient } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { createReplicator } from './cli/replicatorFactory.js'
 import { nodeSignatureScheme } from './crypto/index.js'
@@ -86,7 +87,7 @@ async function main (): Promise<void> {
 
   // 4. A referral: grant the DH, record it in the document, seal, push.
   const patientId = pickReferral(chc, ids as PatientId[])
-  const doc = chc.bridge.doc<PatientDoc>(patientId)!
+  const doc = readPatient(chc.bridge.doc<PatientDoc>(patientId)!)
   const before = await dh.store.lastSeq()
   const { referralId } = await chc.createReferral(patientId, {
     to: DH.facility as FacilityId,
@@ -98,7 +99,7 @@ async function main (): Promise<void> {
   })
   say(`\n4. The CHC refers patient ${patientId} (${doc.demographics.name}, synthetic) to the DH: referral ${referralId}`)
   await until('the referral to reach the DH inbox', async () => (await dh.referrals('incoming')).some(r => r.referralId === referralId))
-  const atDh = dh.bridge.doc<PatientDoc>(patientId)!
+  const atDh = readPatient(dh.bridge.doc<PatientDoc>(patientId)!)
   const encounters = Object.values(atDh.encounters)
   const diagnoses = encounters.flatMap(e => Object.values(e.diagnoses).map(d => d.coding.display))
   say(`   it reached the DH with ${(await dh.store.lastSeq()) - before} new items; the DH can now open the record:`)

@@ -11,6 +11,7 @@ import type {
   MedicationRequest, Observation, Organization, Patient, Practitioner, Procedure, Reference
 } from '@medplum/fhirtypes'
 import type { CareSummary, EntryId, Encounter, LabOrder, Referral } from '../record/types.js'
+import { plainValue, readPatient } from '../record/index.js'
 import { BundleBuilder } from './builder.js'
 import {
   COMPOSITION_TYPE, DS_SECTION, type FixedCode, LAB_ORDER_CATEGORY, LAB_REPORT_SECTION, OP_SECTION, SYSTEM, profileUrl
@@ -64,35 +65,44 @@ function composition (c: CompositionInput): Composition {
   }
 }
 
+/**
+ * The scope with its document as plain data: an Automerge document holds immutable strings, and the
+ * projection compares and hashes strings. Each exported entry point converts once, here.
+ */
+function plainScope (scope: ExportScope): ExportScope {
+  return { ...scope, doc: readPatient(scope.doc) }
+}
+
 /** Project every record of the patient document into ABDM document bundles. */
-export function exportPatientBundles (scope: ExportScope): ExportedDocument[] {
+export function exportPatientBundles (input: ExportScope): ExportedDocument[] {
+  const scope = plainScope(input)
   const out: ExportedDocument[] = []
   const { doc } = scope
   const encounters = sorted(doc.encounters).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   for (const e of encounters) {
-    out.push({ kind: 'OPConsultRecord', sourceId: e.id, bundle: opConsultBundle(scope, e) })
+    out.push({ kind: 'OPConsultRecord', sourceId: e.id, bundle: opConsult(scope, e) })
     if (Object.keys(e.prescriptions).length > 0) {
-      out.push({ kind: 'PrescriptionRecord', sourceId: e.id, bundle: prescriptionBundle(scope, e) })
+      out.push({ kind: 'PrescriptionRecord', sourceId: e.id, bundle: prescriptionDoc(scope, e) })
     }
     for (const order of sorted(e.labOrders)) {
       if (order.result !== undefined) {
-        out.push({ kind: 'DiagnosticReportRecord', sourceId: order.id, bundle: labReportBundle(scope, e, order) })
+        out.push({ kind: 'DiagnosticReportRecord', sourceId: order.id, bundle: labReport(scope, e, order) })
       }
     }
   }
   for (const r of sorted(doc.referrals)) {
     if (r.encounterId === undefined || doc.encounters[r.encounterId] === undefined) {
-      out.push({ kind: 'OPConsultRecord', sourceId: r.id, bundle: referralBundle(scope, r) })
+      out.push({ kind: 'OPConsultRecord', sourceId: r.id, bundle: referralDoc(scope, r) })
     }
   }
   for (const cs of sorted(doc.summaries)) {
-    out.push({ kind: 'DischargeSummaryRecord', sourceId: cs.id, bundle: careSummaryBundle(scope, cs) })
+    out.push({ kind: 'DischargeSummaryRecord', sourceId: cs.id, bundle: careSummaryDoc(scope, cs) })
   }
   return out
 }
 
 /** The OPConsultRecord of one encounter, with the Referral section when a referral was made at it. */
-export function opConsultBundle (scope: ExportScope, e: Encounter): Bundle {
+function opConsult (scope: ExportScope, e: Encounter): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const encounter = addEncounter(b, scope, e, patient)
@@ -137,7 +147,7 @@ export function opConsultBundle (scope: ExportScope, e: Encounter): Bundle {
 }
 
 /** The PrescriptionRecord of one encounter's prescriptions. */
-export function prescriptionBundle (scope: ExportScope, e: Encounter): Bundle {
+function prescriptionDoc (scope: ExportScope, e: Encounter): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const encounter = addEncounter(b, scope, e, patient, { diagnoses: false })
@@ -172,7 +182,7 @@ const INTERPRETATION = {
 } as const
 
 /** The DiagnosticReportRecord of one lab result: a DiagnosticReportLab with one result Observation. */
-export function labReportBundle (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
+function labReport (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
   const result = order.result
   if (result === undefined) throw new TypeError('labReportBundle: the lab order has no result')
   const b = new BundleBuilder()
@@ -236,7 +246,7 @@ export function labReportBundle (scope: ExportScope, e: Encounter, order: LabOrd
  * A referral decided outside any recorded visit: an OPConsultRecord whose only section is Referral,
  * over an Encounter marked as synthesized (the importer does not turn it into a visit).
  */
-export function referralBundle (scope: ExportScope, r: Referral): Bundle {
+function referralDoc (scope: ExportScope, r: Referral): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const visit: Encounter = {
@@ -268,7 +278,7 @@ function addDays (instant: string, days: number): string {
  * the Encounter, treatment as a Procedure, medicines to continue as MedicationRequests, and follow-up
  * advice, review date and red flags in a CarePlan naming the lower facility.
  */
-export function careSummaryBundle (scope: ExportScope, cs: CareSummary): Bundle {
+function careSummaryDoc (scope: ExportScope, cs: CareSummary): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const from = addOrganization(b, scope, cs.from)
@@ -362,3 +372,27 @@ export function careSummaryBundle (scope: ExportScope, cs: CareSummary): Bundle 
   }), cs.at)
 }
 
+/** The OPConsultRecord of one encounter (of a plain or Automerge document). */
+export function opConsultBundle (scope: ExportScope, e: Encounter): Bundle {
+  return opConsult(plainScope(scope), plainValue(e))
+}
+
+/** The PrescriptionRecord of one encounter's prescriptions. */
+export function prescriptionBundle (scope: ExportScope, e: Encounter): Bundle {
+  return prescriptionDoc(plainScope(scope), plainValue(e))
+}
+
+/** The DiagnosticReportRecord of one resulted lab order. */
+export function labReportBundle (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
+  return labReport(plainScope(scope), plainValue(e), plainValue(order))
+}
+
+/** The OPConsultRecord of a referral not made at a recorded encounter. */
+export function referralBundle (scope: ExportScope, r: Referral): Bundle {
+  return referralDoc(plainScope(scope), plainValue(r))
+}
+
+/** The DischargeSummaryRecord of a back-referral or discharge summary. */
+export function careSummaryBundle (scope: ExportScope, cs: CareSummary): Bundle {
+  return careSummaryDoc(plainScope(scope), plainValue(cs))
+}

@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
-import { newPatientDoc } from '../record/index.js'
+import { newPatientDoc, readPatient, wrapStrings } from '../record/index.js'
 import type { FacilityId, PatientDoc } from '../record/index.js'
 import { InvalidFhirBundleError } from './errors.js'
 import { exportPatientBundles } from './export.js'
@@ -54,10 +54,10 @@ describe('import of ABDM document bundles into a patient document', () => {
     const source = handBuiltDoc()
     const records = exportPatientBundles(scopeOf(source)).map(b => importBundle(b.bundle, { facility: DH }))
     const initial = newPatientDoc(registrationFromImport(records[0]!, CHC), { facility: CHC, at: source.registeredAt, newId: () => 'reg' as never })
-    let doc = Automerge.from(initial as unknown as Record<string, unknown>) as unknown as Automerge.Doc<PatientDoc>
+    let doc = Automerge.from(wrapStrings(initial) as unknown as Record<string, unknown>) as unknown as Automerge.Doc<PatientDoc>
     for (const r of records) doc = Automerge.change(doc, d => { applyImport(d, r) })
     const loaded = Automerge.load<PatientDoc>(Automerge.save(doc))
-    expect(clinicalContent(Automerge.toJS(loaded) as PatientDoc)).toEqual(clinicalContent(source))
+    expect(clinicalContent(readPatient(loaded))).toEqual(clinicalContent(source))
   })
 
   it('reports, and does not overwrite, an ABHA number that differs from the document', () => {

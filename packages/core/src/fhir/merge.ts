@@ -5,6 +5,7 @@
  * does not have yet, and never overwrites a value the document already holds.
  */
 import type { FacilityId, PatientDoc, RegistrationInput } from '../record/index.js'
+import { readString as str, writeField as put } from '../record/index.js'
 import type { ImportedRecord } from './import.js'
 
 /** What a merge did, in counts (no patient data), for logs and the API answer. */
@@ -17,47 +18,50 @@ export interface MergeReport {
 }
 
 function clone<T> (v: T): T {
-  // Automerge proxies must receive fresh plain values, never an object already in another document.
+  // Automerge proxies must receive fresh plain values, never an object already in another document;
+  // `put` then makes every string immutable when `d` is a proxy.
   return JSON.parse(JSON.stringify(v)) as T
 }
 
-/** Add every imported entry the document does not have yet. */
+/** Add every imported entry the document does not have yet (into an Automerge proxy or a plain PatientDoc). */
 export function applyImport (d: PatientDoc, rec: ImportedRecord): MergeReport {
   const report: MergeReport = { added: 0, skipped: 0, identifierMismatches: [] }
   const addTo = <T extends { id: string }>(target: Record<string, T>, items: readonly T[]): void => {
     for (const item of items) {
       if (Object.hasOwn(target, item.id)) { report.skipped++; continue }
-      target[item.id] = clone(item)
+      put(target, item.id, clone(item))
       report.added++
     }
   }
   const p = rec.patient
   if (p.abhaNumber !== undefined) {
-    if (d.identifiers.abhaNumber === undefined) d.identifiers.abhaNumber = p.abhaNumber
-    else if (d.identifiers.abhaNumber !== p.abhaNumber) report.identifierMismatches.push('abhaNumber')
+    const have = str(d.identifiers.abhaNumber)
+    if (have === undefined) put(d.identifiers, 'abhaNumber', p.abhaNumber)
+    else if (have !== p.abhaNumber) report.identifierMismatches.push('abhaNumber')
   }
   if (p.abhaAddress !== undefined) {
-    if (d.identifiers.abhaAddress === undefined) d.identifiers.abhaAddress = p.abhaAddress
-    else if (d.identifiers.abhaAddress !== p.abhaAddress) report.identifierMismatches.push('abhaAddress')
+    const have = str(d.identifiers.abhaAddress)
+    if (have === undefined) put(d.identifiers, 'abhaAddress', p.abhaAddress)
+    else if (have !== p.abhaAddress) report.identifierMismatches.push('abhaAddress')
   }
   for (const [hfr, uhid] of Object.entries(p.uhid)) {
-    const existing = d.identifiers.uhid[hfr as FacilityId]
-    if (existing === undefined) d.identifiers.uhid[hfr as FacilityId] = uhid
+    const existing = str(d.identifiers.uhid[hfr as FacilityId])
+    if (existing === undefined) put(d.identifiers.uhid, hfr as FacilityId, uhid)
     else if (existing !== uhid) report.identifierMismatches.push(`uhid ${hfr}`)
   }
   // Complete encounters first, so that a visit is created with its complaints and vitals, not as a stub.
   const ordered = [...rec.encounters].sort((a, b) => Number(b.complete) - Number(a.complete))
   for (const { encounter: e, complete } of ordered) {
     const existing = d.encounters[e.id]
-    if (existing === undefined) { d.encounters[e.id] = clone(e); report.added++; continue }
-    if (complete && existing.complaints.length === 0 && e.complaints.length > 0) existing.complaints = clone(e.complaints)
-    if (complete && Object.keys(existing.vitals).length === 0 && Object.keys(e.vitals).length > 0) existing.vitals = clone(e.vitals)
+    if (existing === undefined) { put(d.encounters, e.id, clone(e)); report.added++; continue }
+    if (complete && existing.complaints.length === 0 && e.complaints.length > 0) put(existing, 'complaints', clone(e.complaints))
+    if (complete && Object.keys(existing.vitals).length === 0 && Object.keys(e.vitals).length > 0) put(existing, 'vitals', clone(e.vitals))
     addTo(existing.diagnoses, Object.values(e.diagnoses))
     addTo(existing.prescriptions, Object.values(e.prescriptions))
     for (const order of Object.values(e.labOrders)) {
       const have = existing.labOrders[order.id]
-      if (have === undefined) { existing.labOrders[order.id] = clone(order); report.added++ }
-      else if (have.result === undefined && order.result !== undefined) { have.result = clone(order.result); report.added++ }
+      if (have === undefined) { put(existing.labOrders, order.id, clone(order)); report.added++ }
+      else if (have.result === undefined && order.result !== undefined) { put(have, 'result', clone(order.result)); report.added++ }
       else report.skipped++
     }
   }

@@ -3,10 +3,9 @@
  * synthetic patients from the seeded generator, and a view of a document's clinical content that a
  * FHIR round trip must preserve. Every value is synthetic.
  */
-import * as Automerge from '@automerge/automerge'
 import type { Bundle } from '@medplum/fhirtypes'
 import {
-  addAlert, addAllergy, addEncounter, createReferral, newPatientDoc, recordLabResult, writeCareSummary
+  addAlert, addAllergy, addEncounter, createReferral, newPatientDoc, readPatient, recordLabResult, writeCareSummary
 } from '../record/index.js'
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, PractitionerId } from '../record/index.js'
 import { CHC, DH, feverEncounter, registration, withLuhn } from '../record/test-fixtures.js'
@@ -77,7 +76,7 @@ export function synthDocs (seed: number, count: number): { id: PatientId, doc: P
   const facilities = generateFacilities(seed)
   return generatePatients({ seed, count, facilities }).map(p => ({
     id: `synth-${seed}-${p.key}` as PatientId,
-    doc: Automerge.toJS(buildPatientDoc(p, { seed })) as PatientDoc
+    doc: readPatient(buildPatientDoc(p, { seed }))
   }))
 }
 

@@ -3,6 +3,7 @@ import type { AlertInput, AllergyInput, ChangeContext } from './inputs.js'
 import type { EntryId, PatientDoc, Severity } from './types.js'
 import { checkContext, compact, emitWarnings, entry, newEntryId } from './context.js'
 import { CODE_SYSTEMS, validateCoding, validateEnum, validateText } from './validate-clinical.js'
+import { put, str } from './strings.js'
 
 /** Allergy severities, mildest first. */
 export const SEVERITIES: readonly Severity[] = ['mild', 'moderate', 'severe']
@@ -21,7 +22,7 @@ export function addAllergy (d: PatientDoc, input: AllergyInput, ctx: ChangeConte
     by: facility
   })
   const id = newEntryId(ctx, d.allergies)
-  d.allergies[id] = { id, ...value }
+  put(d.allergies, id, { id, ...value })
   emitWarnings(ctx, coding?.warnings ?? [])
   return id
 }
@@ -31,7 +32,7 @@ export function setAllergySeverity (d: PatientDoc, allergyId: EntryId, severity:
   checkContext(ctx)
   const value = validateEnum(severity, 'severity', SEVERITIES)
   const allergy = entry(d.allergies, allergyId, 'allergy')
-  if (allergy.severity !== value) allergy.severity = value
+  if (str(allergy.severity) !== value) put(allergy, 'severity', value)
 }
 
 /** Adds an active clinical alert (e.g. sickle cell disease, high-risk pregnancy). */
@@ -47,7 +48,7 @@ export function addAlert (d: PatientDoc, input: AlertInput, ctx: ChangeContext):
     active: true
   })
   const id = newEntryId(ctx, d.alerts)
-  d.alerts[id] = { id, ...value }
+  put(d.alerts, id, { id, ...value })
   emitWarnings(ctx, coding?.warnings ?? [])
   return id
 }
@@ -56,5 +57,5 @@ export function addAlert (d: PatientDoc, input: AlertInput, ctx: ChangeContext):
 export function deactivateAlert (d: PatientDoc, alertId: EntryId, ctx: ChangeContext): void {
   checkContext(ctx)
   const alert = entry(d.alerts, alertId, 'alert')
-  if (alert.active) alert.active = false
+  if (alert.active) put(alert, 'active', false)
 }

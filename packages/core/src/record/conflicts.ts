@@ -13,6 +13,7 @@ import { validateDose } from './encounter.js'
 import { validateAbhaAddress, validateAbhaNumber, validateHfrId } from './validate-ids.js'
 import { validateEnum, validateInt, validateIsoInstant, validateText } from './validate-clinical.js'
 import { InvalidRecordInputError } from './errors.js'
+import { plainValue, put } from './strings.js'
 
 /** A value that can be in conflict. */
 export type ConflictValue = string | number | boolean | LabResult
@@ -64,8 +65,10 @@ function canonical (value: unknown): string {
   return `{${Object.keys(obj).sort().map(k => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
 }
 
+// getConflicts returns raw values (an immutable string as a plain string) while the document shows
+// the winner as an ImmutableString: both are made plain before they are compared or handed out.
 function plain (value: unknown): ConflictValue {
-  return (typeof value === 'object' && value !== null ? JSON.parse(JSON.stringify(value)) : value) as ConflictValue
+  return plainValue(value) as ConflictValue
 }
 
 /** Every concrete (parent object, path) matching a field pattern in the document. */
@@ -91,9 +94,10 @@ export function openConflicts (doc: Automerge.Doc<PatientDoc>): Conflict[] {
       const winner = plain((parent as Record<string, unknown>)[prop])
       const seen = new Set([canonical(winner)])
       const others: ConflictValue[] = []
-      for (const v of Object.values(conflicts)) {
+      for (const raw of Object.values(conflicts)) {
+        const v = plain(raw)
         const key = canonical(v)
-        if (!seen.has(key)) { seen.add(key); others.push(plain(v)) }
+        if (!seen.has(key)) { seen.add(key); others.push(v) }
       }
       // Concurrent writes of the same value are agreement, not a conflict.
       if (others.length > 0) out.push({ path, winner, others })
@@ -118,7 +122,7 @@ export function resolveConflict (d: PatientDoc, conflict: Pick<Conflict, 'path'>
   const joined = path.join('/')
   const field = FIELDS.find(f => matches(f.pattern, path))
   if (field === undefined) throw new UnknownConflictPathError(joined)
-  const value = field.check(chosen)
+  const value = field.check(plainValue(chosen))
   let parent: unknown = d
   for (const key of path.slice(0, -1)) {
     parent = typeof parent === 'object' && parent !== null && Object.hasOwn(parent, key)
@@ -127,7 +131,7 @@ export function resolveConflict (d: PatientDoc, conflict: Pick<Conflict, 'path'>
     if (parent === undefined) throw new UnknownConflictPathError(joined)
   }
   const id = newEntryId(ctx, d.resolutions)
-  ;(parent as Record<string, unknown>)[path[path.length - 1]!] = value
-  d.resolutions[id] = { path: joined, chosen: typeof value === 'string' ? value : JSON.stringify(value), at, by: facility }
+  put(parent as Record<string, unknown>, path[path.length - 1]!, value)
+  put(d.resolutions, id, { path: joined, chosen: typeof value === 'string' ? value : JSON.stringify(value), at, by: facility })
   return id
 }

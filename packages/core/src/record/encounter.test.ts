@@ -2,6 +2,7 @@ import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
 import { addDiagnosis, addEncounter, addPrescription, dispense, orderLab, recordLabResult, setPrescriptionDose } from './encounter.js'
 import { createPatientDoc, newPatientDoc } from './registration.js'
+import { readPatient } from './strings.js'
 import type { EntryId, PatientDoc } from './types.js'
 import { CHC, DH, feverEncounter, registration, testContext } from './test-fixtures.js'
 
@@ -12,7 +13,7 @@ describe('addEncounter', () => {
     const ctx = testContext(CHC)
     let id = '' as EntryId
     const doc = Automerge.change(patient(), d => { id = addEncounter(d, feverEncounter(), ctx) })
-    const enc = doc.encounters[id]!
+    const enc = readPatient(doc).encounters[id]!
     expect(enc).toMatchObject({ kind: 'opd', facility: CHC, complaints: ['fever 3 days', 'chills'], vitals: { temperature: 39.2 } })
     expect(Object.values(enc.diagnoses)).toEqual([expect.objectContaining({ text: 'Pf malaria, RDT positive', certainty: 'provisional', coding: expect.objectContaining({ code: 'B50.9' }) })])
     expect(Object.values(enc.prescriptions)).toHaveLength(1)
@@ -52,7 +53,7 @@ describe('changes inside an encounter', () => {
       setPrescriptionDose(d, enc, rx, '650 mg', ctx)
       disp = dispense(d, enc, rx, 9, ctx)
     })
-    const e = doc.encounters[enc]!
+    const e = readPatient(doc).encounters[enc]!
     expect(Object.values(e.diagnoses)[0]).toMatchObject({ text: 'Presumptive TB' })
     expect(e.prescriptions[rx]!.dose).toBe('650 mg')
     expect(e.dispensing[disp]).toMatchObject({ prescriptionId: rx, quantity: 9, by: CHC })
@@ -64,7 +65,7 @@ describe('changes inside an encounter', () => {
       lab = orderLab(d, enc, { test: { system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin' } }, ctx)
       recordLabResult(d, enc, lab, { value: '6.8', unit: 'g/dL', interpretation: 'abnormal' }, testContext(DH))
     })
-    expect(doc.encounters[enc]!.labOrders[lab]!.result).toMatchObject({ value: '6.8', unit: 'g/dL', interpretation: 'abnormal', by: DH })
+    expect(readPatient(doc).encounters[enc]!.labOrders[lab]!.result).toMatchObject({ value: '6.8', unit: 'g/dL', interpretation: 'abnormal', by: DH })
   })
 
   it('names the missing entry when an id is unknown', () => {

@@ -10,6 +10,7 @@ import {
 } from './validate-clinical.js'
 import type { RecordWarning } from './validate-ids.js'
 import { validateHprId } from './validate-ids.js'
+import { put, str } from './strings.js'
 
 type Checked<T> = { value: T, warnings: RecordWarning[] }
 
@@ -82,7 +83,7 @@ export function addEncounter (d: PatientDoc, input: EncounterInput, ctx: ChangeC
   for (const x of diagnoses) { const k = newEntryId(ctx, base.diagnoses); base.diagnoses[k] = { id: k, ...x.value } }
   for (const x of prescriptions) { const k = newEntryId(ctx, base.prescriptions); base.prescriptions[k] = { id: k, ...x.value } }
   for (const x of labOrders) { const k = newEntryId(ctx, base.labOrders); base.labOrders[k] = { id: k, test: x.value, orderedAt: at } }
-  d.encounters[id] = base
+  put(d.encounters, id, base)
   emitWarnings(ctx, [...diagnoses, ...prescriptions, ...labOrders].flatMap(x => x.warnings))
   return id
 }
@@ -93,7 +94,7 @@ export function addDiagnosis (d: PatientDoc, encounterId: EntryId, input: Diagno
   const checked = checkDiagnosis(input, 'diagnosis')
   const enc = entry(d.encounters, encounterId, 'encounter')
   const id = newEntryId(ctx, enc.diagnoses)
-  enc.diagnoses[id] = { id, ...checked.value }
+  put(enc.diagnoses, id, { id, ...checked.value })
   emitWarnings(ctx, checked.warnings)
   return id
 }
@@ -104,7 +105,7 @@ export function addPrescription (d: PatientDoc, encounterId: EntryId, input: Pre
   const checked = checkPrescription(input, 'prescription')
   const enc = entry(d.encounters, encounterId, 'encounter')
   const id = newEntryId(ctx, enc.prescriptions)
-  enc.prescriptions[id] = { id, ...checked.value }
+  put(enc.prescriptions, id, { id, ...checked.value })
   emitWarnings(ctx, checked.warnings)
   return id
 }
@@ -114,7 +115,7 @@ export function setPrescriptionDose (d: PatientDoc, encounterId: EntryId, prescr
   checkContext(ctx)
   const value = validateDose(dose)
   const rx = entry(entry(d.encounters, encounterId, 'encounter').prescriptions, prescriptionId, 'prescription')
-  if (rx.dose !== value) rx.dose = value
+  if (str(rx.dose) !== value) put(rx, 'dose', value)
 }
 
 /** Orders a lab test (LOINC) in an encounter. */
@@ -123,7 +124,7 @@ export function orderLab (d: PatientDoc, encounterId: EntryId, input: LabOrderIn
   const checked = checkLabOrder(input, 'labOrder')
   const enc = entry(d.encounters, encounterId, 'encounter')
   const id = newEntryId(ctx, enc.labOrders)
-  enc.labOrders[id] = { id, test: checked.value, orderedAt: at }
+  put(enc.labOrders, id, { id, test: checked.value, orderedAt: at })
   return id
 }
 
@@ -141,7 +142,7 @@ export function recordLabResult (d: PatientDoc, encounterId: EntryId, labOrderId
     by: facility
   })
   const order = entry(entry(d.encounters, encounterId, 'encounter').labOrders, labOrderId, 'labOrder')
-  order.result = result
+  put(order, 'result', result)
 }
 
 /** Records medicines handed over against a prescription. */
@@ -149,8 +150,8 @@ export function dispense (d: PatientDoc, encounterId: EntryId, prescriptionId: E
   const { facility, at } = checkContext(ctx)
   const qty = validateInt(quantity, 'quantity', 1, 10_000)
   const enc = entry(d.encounters, encounterId, 'encounter')
-  const rxId = entry(enc.prescriptions, prescriptionId, 'prescription').id
+  const rxId = str(entry(enc.prescriptions, prescriptionId, 'prescription').id)
   const id = newEntryId(ctx, enc.dispensing)
-  enc.dispensing[id] = { id, prescriptionId: rxId, quantity: qty, dispensedAt: at, by: facility }
+  put(enc.dispensing, id, { id, prescriptionId: rxId, quantity: qty, dispensedAt: at, by: facility })
   return id
 }

@@ -17,3 +17,4 @@ export { SEVERITIES, addAlert, addAllergy, deactivateAlert, setAllergySeverity }
 export { STATUS_RANK, advanceReferral, createReferral, currentStatus, writeCareSummary } from './referral.js'
 export type { Conflict, ConflictValue } from './conflicts.js'
 export { openConflicts, resolveConflict } from './conflicts.js'
+export { plainValue, put as writeField, readPatient, str as readString, wrap as wrapStrings } from './strings.js'

@@ -5,6 +5,7 @@ import { openConflicts, resolveConflict } from './conflicts.js'
 import { addDiagnosis, addEncounter, addPrescription, orderLab, recordLabResult, setPrescriptionDose } from './encounter.js'
 import { advanceReferral, createReferral, currentStatus } from './referral.js'
 import { createPatientDoc, linkAbha } from './registration.js'
+import { readPatient } from './strings.js'
 import type { EntryId, PatientDoc } from './types.js'
 import { CHC, DH, feverEncounter, referralSlip, registration, testContext, withLuhn } from './test-fixtures.js'
 
@@ -46,7 +47,7 @@ describe('M1: concurrent additions are all kept', () => {
     let [chc, dh] = twoReplicas()
     chc = Automerge.change(chc, d => { addAllergy(d, { substance: 'Penicillin', severity: 'severe' }, { facility: CHC, at: '2026-11-20T09:00:00Z' }) })
     dh = Automerge.change(dh, d => { addAllergy(d, { substance: 'Sulfa drugs', severity: 'mild' }, { facility: DH, at: '2026-11-20T09:00:00Z' }) })
-    expect(Object.values(Automerge.merge(chc, dh).allergies).map(a => a.substance).sort()).toEqual(['Penicillin', 'Sulfa drugs'])
+    expect(Object.values(readPatient(Automerge.merge(chc, dh)).allergies).map(a => a.substance).sort()).toEqual(['Penicillin', 'Sulfa drugs'])
   })
 })
 
@@ -64,15 +65,15 @@ describe('M2: concurrent edits of one clinical value are listed as conflicts unt
     const b = Automerge.merge(Automerge.clone(dh), chc)
     sameDoc(a, b)
     const conflicts = openConflicts(a)
-    expect(conflicts).toEqual([{ path: ['encounters', enc, 'prescriptions', rx, 'dose'], winner: a.encounters[enc]!.prescriptions[rx]!.dose, others: [expect.any(String)] }])
+    expect(conflicts).toEqual([{ path: ['encounters', enc, 'prescriptions', rx, 'dose'], winner: readPatient(a).encounters[enc]!.prescriptions[rx]!.dose, others: [expect.any(String)] }])
     expect([conflicts[0]!.winner, ...conflicts[0]!.others].sort()).toEqual(['1 g', '650 mg'])
     expect(openConflicts(b)).toEqual(conflicts)
 
     const ctx = testContext(DH, 'res')
     const resolved = Automerge.change(b, d => { resolveConflict(d, conflicts[0]!, '650 mg', ctx) })
-    expect(resolved.encounters[enc]!.prescriptions[rx]!.dose).toBe('650 mg')
+    expect(readPatient(resolved).encounters[enc]!.prescriptions[rx]!.dose).toBe('650 mg')
     expect(openConflicts(resolved)).toEqual([])
-    expect(Object.values(resolved.resolutions)).toEqual([{ path: `encounters/${enc}/prescriptions/${rx}/dose`, chosen: '650 mg', at: ctx.at, by: DH }])
+    expect(Object.values(readPatient(resolved).resolutions)).toEqual([{ path: `encounters/${enc}/prescriptions/${rx}/dose`, chosen: '650 mg', at: ctx.at, by: DH }])
     // The CHC receives the resolution: the conflict is gone there too.
     expect(openConflicts(Automerge.merge(a, resolved))).toEqual([])
   })
@@ -102,7 +103,7 @@ describe('M2: concurrent edits of one clinical value are listed as conflicts unt
     const labConflict = openConflicts(merged).find(c => c.path.includes(lab))!
     const chosen = [labConflict.winner, ...labConflict.others].find(v => typeof v === 'object' && v.value === '6.9')!
     const after = Automerge.change(merged, d => { resolveConflict(d, labConflict, chosen, testContext(DH, 'x')) })
-    expect(after.encounters[enc]!.labOrders[lab]!.result!.value).toBe('6.9')
+    expect(readPatient(after).encounters[enc]!.labOrders[lab]!.result!.value).toBe('6.9')
     expect(openConflicts(after).map(c => c.path.join('/'))).not.toContain(`encounters/${enc}/labOrders/${lab}/result`)
   })
 

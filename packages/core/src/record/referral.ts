@@ -5,6 +5,7 @@ import { checkContext, checkEntryId, compact, emitWarnings, entry, newEntryId } 
 import { InvalidRecordInputError, InvalidReferralTransitionError } from './errors.js'
 import { validateHfrId } from './validate-ids.js'
 import { CODE_SYSTEMS, validateCoding, validateEnum, validateInt, validateText, validateTextList } from './validate-clinical.js'
+import { put, str } from './strings.js'
 
 /**
  * Rank of each status. The current status is the highest rank present in the grow-only history, so
@@ -46,7 +47,7 @@ export function createReferral (d: PatientDoc, input: ReferralInput, ctx: Change
     statusHistory: { sent: { at, by: facility } }
   })
   const id = newEntryId(ctx, d.referrals)
-  d.referrals[id] = { id, ...value }
+  put(d.referrals, id, { id, ...value })
   emitWarnings(ctx, dx.warnings)
   return id
 }
@@ -60,12 +61,12 @@ export function advanceReferral (d: PatientDoc, referralId: EntryId, status: Ref
   const next = validateEnum(status, 'status', STATUSES)
   const text = note === undefined ? undefined : validateText(note, 'note', 500)
   const referral = entry(d.referrals, referralId, 'referral')
-  if (referral.to !== facility) throw new InvalidReferralTransitionError(referral.id, 'only the receiving facility may advance it')
+  if (str(referral.to) !== facility) throw new InvalidReferralTransitionError(str(referral.id), 'only the receiving facility may advance it')
   if (STATUS_RANK[next] <= STATUS_RANK[currentStatus(referral)]) {
-    throw new InvalidReferralTransitionError(referral.id, `cannot move back or stay at ${currentStatus(referral)}`)
+    throw new InvalidReferralTransitionError(str(referral.id), `cannot move back or stay at ${currentStatus(referral)}`)
   }
   const event: StatusEvent = compact({ at, by: facility, note: text })
-  referral.statusHistory[next] = event
+  put(referral.statusHistory, next, event)
 }
 
 /**
@@ -79,8 +80,8 @@ export function writeCareSummary (d: PatientDoc, input: CareSummaryInput, ctx: C
   const to = validateHfrId(input.to, 'to')
   const referralId = input.referralId === undefined ? undefined : checkEntryId(input.referralId, 'referralId')
   const referral = referralId === undefined ? undefined : entry(d.referrals, referralId, 'referral')
-  if (referral !== undefined && referral.to !== facility) {
-    throw new InvalidReferralTransitionError(referral.id, 'only the receiving facility may answer it')
+  if (referral !== undefined && str(referral.to) !== facility) {
+    throw new InvalidReferralTransitionError(str(referral.id), 'only the receiving facility may answer it')
   }
   const dx = validateCoding(input.finalDiagnosis, 'finalDiagnosis', [CODE_SYSTEMS.snomed, CODE_SYSTEMS.icd10])
   const value = compact({
@@ -98,11 +99,11 @@ export function writeCareSummary (d: PatientDoc, input: CareSummaryInput, ctx: C
     at
   })
   const id = newEntryId(ctx, d.summaries)
-  d.summaries[id] = { id, ...value }
+  put(d.summaries, id, { id, ...value })
   if (referral !== undefined) {
     const status: ReferralStatus = kind === 'back-referral' ? 'back-referred' : 'completed'
     if (STATUS_RANK[currentStatus(referral)] < STATUS_RANK[status]) {
-      referral.statusHistory[status] = { at, by: facility, note: `summary ${id}` }
+      put(referral.statusHistory, status, { at, by: facility, note: `summary ${id}` })
     }
   }
   emitWarnings(ctx, dx.warnings)

@@ -7,6 +7,7 @@ import { InvalidRecordInputError } from './errors.js'
 import { validateEnum, validateInt, validateIsoDate, validateText, validateTextList } from './validate-clinical.js'
 import type { RecordWarning } from './validate-ids.js'
 import { validateAbhaAddress, validateAbhaNumber, validatePhone } from './validate-ids.js'
+import { put, str, wrap } from './strings.js'
 
 const SEXES = ['female', 'male', 'other', 'unknown'] as const
 
@@ -33,7 +34,10 @@ function validateAbha (input: AbhaLinkInput): { abhaNumber?: string, abhaAddress
   return { abhaNumber: number?.value, abhaAddress, warnings: number?.warnings ?? [] }
 }
 
-/** Builds the initial value of a new patient document; use it with `Automerge.from`. */
+/**
+ * Builds the initial value of a new patient document, with plain strings (to use as a plain object,
+ * or to store through `createPatientDoc` / `wrapStrings`, which make every string immutable).
+ */
 export function newPatientDoc (input: RegistrationInput, ctx: ChangeContext): PatientDoc {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a RegistrationInput is required')
@@ -98,7 +102,7 @@ export function createPatientDoc (input: RegistrationInput, ctx: ChangeContext, 
   if (opts.time !== undefined && (!Number.isSafeInteger(opts.time) || opts.time < 0)) {
     throw new TypeError('createPatientDoc: time must be whole seconds since the epoch')
   }
-  const initial = newPatientDoc(input, ctx) as unknown as Record<string, unknown>
+  const initial = wrap(newPatientDoc(input, ctx)) as unknown as Record<string, unknown>
   const init = opts.actor === undefined ? undefined : { actor: opts.actor }
   if (opts.time === undefined) return Automerge.from(initial, init) as unknown as Automerge.Doc<PatientDoc>
   // Same single change as Automerge.from, whose options cannot carry a change time.
@@ -124,17 +128,19 @@ export function linkAbha (d: PatientDoc, input: AbhaLinkInput, ctx: ChangeContex
   }
   const abha = validateAbha(input)
   const ids = d.identifiers
-  if (abha.abhaNumber !== undefined && ids.abhaNumber !== undefined && ids.abhaNumber !== abha.abhaNumber) {
+  const haveNumber = str(ids.abhaNumber)
+  const haveAddress = str(ids.abhaAddress)
+  if (abha.abhaNumber !== undefined && haveNumber !== undefined && haveNumber !== abha.abhaNumber) {
     throw new InvalidRecordInputError('abhaNumber', 'record is already linked to a different ABHA number')
   }
-  if (abha.abhaAddress !== undefined && ids.abhaAddress !== undefined && ids.abhaAddress !== abha.abhaAddress) {
+  if (abha.abhaAddress !== undefined && haveAddress !== undefined && haveAddress !== abha.abhaAddress) {
     throw new InvalidRecordInputError('abhaAddress', 'record is already linked to a different ABHA address')
   }
-  const newNumber = abha.abhaNumber !== undefined && ids.abhaNumber === undefined
-  const newAddress = abha.abhaAddress !== undefined && ids.abhaAddress === undefined
-  if (newNumber) ids.abhaNumber = abha.abhaNumber
-  if (newAddress) ids.abhaAddress = abha.abhaAddress
-  if (newNumber || newAddress) ids.abhaLinked = { at, by: facility }
+  const newNumber = abha.abhaNumber !== undefined && haveNumber === undefined
+  const newAddress = abha.abhaAddress !== undefined && haveAddress === undefined
+  if (newNumber) put(ids, 'abhaNumber', abha.abhaNumber)
+  if (newAddress) put(ids, 'abhaAddress', abha.abhaAddress)
+  if (newNumber || newAddress) put(ids, 'abhaLinked', { at, by: facility })
   emitWarnings(ctx, abha.warnings)
 }
 
@@ -142,7 +148,7 @@ export function linkAbha (d: PatientDoc, input: AbhaLinkInput, ctx: ChangeContex
 export function setUhid (d: PatientDoc, uhid: string, ctx: ChangeContext): void {
   const { facility } = checkContext(ctx)
   const value = validateText(uhid, 'uhid', 40)
-  if (d.identifiers.uhid[facility] !== value) d.identifiers.uhid[facility] = value
+  if (str(d.identifiers.uhid[facility]) !== value) put(d.identifiers.uhid, facility, value)
 }
 
 /** Marks this record and another as the same person. Both records are kept; search shows them together. */
@@ -153,6 +159,6 @@ export function markDuplicate (d: PatientDoc, otherPatient: PatientId, reason: s
     reason: validateText(reason, 'reason', 500)
   }
   const id = newEntryId(ctx, d.duplicates)
-  d.duplicates[id] = { otherPatient: input.otherPatient, markedAt: at, by: facility, reason: input.reason }
+  put(d.duplicates, id, { otherPatient: input.otherPatient, markedAt: at, by: facility, reason: input.reason })
   return id
 }

@@ -3,7 +3,8 @@
  *
  * Shape rules (see docs/SPEC.md, merge semantics):
  * - Collections are maps keyed by random ids, so concurrent additions at two facilities are all kept.
- * - Names, codes and identifiers are plain (immutable) strings; only free-text notes would be text CRDTs.
+ * - Every string is stored as an Automerge immutable string (no field is edited character by character),
+ *   written through `record/strings.ts`. The types below are what `readPatient(doc)` returns: plain strings.
  * - A referral's status is a grow-only map of status → event; the current status is the highest rank
  *   present, so a merge can never move it backwards.
  */

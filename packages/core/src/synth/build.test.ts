@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
-import { currentStatus, type RecordWarning } from '../record/index.js'
+import { currentStatus, readPatient, type RecordWarning } from '../record/index.js'
 import { buildPatientBytes, buildPatientDoc, DEFAULT_GRANULARITY, type Granularity } from './build.js'
 import { generateFacilities } from './facilities.js'
 import { generateChcDay, generatePatients } from './generate.js'
@@ -17,11 +17,18 @@ const sample = [
   ...patients.slice(0, 20)
 ]
 
+/** Paths of the strings an Automerge document holds as text CRDTs (toJS gives those as plain strings). */
+function textPaths (value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return [path]
+  if (typeof value !== 'object' || value === null || Automerge.isImmutableString(value)) return []
+  return Object.entries(value).flatMap(([k, v]) => textPaths(v, `${path}/${k}`))
+}
+
 describe('buildPatientDoc', () => {
   it(`builds documents the record validators accept, with no warnings (seed ${SEED})`, { timeout: 60_000 }, () => {
     const warnings: RecordWarning[] = []
     for (const p of sample) {
-      const doc = buildPatientDoc(p, { seed: SEED, onWarning: w => warnings.push(w) })
+      const doc = readPatient(buildPatientDoc(p, { seed: SEED, onWarning: w => warnings.push(w) }))
       const arrivals = p.visits.filter(v => v.referral?.arrival !== undefined).length
       expect(Object.keys(doc.encounters), p.key).toHaveLength(p.visits.length + arrivals)
       expect(doc.demographics.name).toBe(p.registration.name)
@@ -51,10 +58,10 @@ describe('buildPatientDoc', () => {
   it('builds every patient of a CHC day', { timeout: 60_000 }, () => {
     const chc = facilities.find(f => f.kind === 'CHC')!
     const day = generateChcDay({ seed: SEED, facility: chc, date: '2025-08-04', facilities })
-    for (const p of day.patients.slice(0, 40)) expect(buildPatientDoc(p, { seed: SEED }).registeredBy).toBe(chc.id)
+    for (const p of day.patients.slice(0, 40)) expect(readPatient(buildPatientDoc(p, { seed: SEED })).registeredBy).toBe(chc.id)
   })
 
-  it('gives the same clinical content at every granularity, in fewer changes when batched', { timeout: 120_000 }, () => {
+  it('gives the same clinical content at every granularity, in fewer changes when batched, every string immutable', { timeout: 120_000 }, () => {
     const actor = 'fe'.repeat(16)
     // Freed at once: documents left to the garbage collector slow WebAssembly down (see buildPatientBytes).
     const build = (p: (typeof sample)[number], g: Granularity): { content: unknown, changes: number } => {
@@ -71,6 +78,9 @@ describe('buildPatientDoc', () => {
       expect(patient.content, `${p.key} patient`).toEqual(step.content)
       expect(visit.changes, p.key).toBeLessThanOrEqual(step.changes)
       expect(patient.changes, p.key).toBe(step.changes > 1 ? 2 : 1)
+      for (const [g, built] of [['step', step], ['visit', visit], ['patient', patient]] as const) {
+        expect(textPaths(built.content), `${p.key} ${g}`).toEqual([])
+      }
     }
     expect(DEFAULT_GRANULARITY).toBe('visit')
   })

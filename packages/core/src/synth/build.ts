@@ -8,7 +8,7 @@
 import * as Automerge from '@automerge/automerge'
 import {
   addAlert, addEncounter, addPrescription, advanceReferral, createPatientDoc, createReferral, dispense, linkAbha,
-  orderLab, recordLabResult, writeCareSummary
+  orderLab, readPatient, recordLabResult, writeCareSummary
 } from '../record/index.js'
 import type { ChangeContext, EntryId, FacilityId, IsoInstant, PatientDoc } from '../record/index.js'
 import { Prng } from '../testing/prng.js'
@@ -152,8 +152,10 @@ export function applyCare (
   }
   // Batched: the change functions run on a plain copy and their net effect is written in one change, so
   // each new entry is one WebAssembly batch instead of a call per property. Same content (the build test
-  // compares toJS); the remaining cost is Automerge materialising each change's patches.
-  let plain = Automerge.toJS(out) as PatientDoc
+  // compares toJS); the remaining cost is Automerge materialising each change's patches. The plain copy
+  // has plain strings (readPatient), so unchanged fields compare equal and writeDiff leaves them alone;
+  // writeDiff writes every string it does write as an immutable string, as the proxy path does.
+  let plain = readPatient(out)
   for (const group of groups) {
     const before = plain
     plain = JSON.parse(JSON.stringify(before)) as PatientDoc

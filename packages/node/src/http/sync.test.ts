@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as A from '@automerge/automerge'
 import { Repo, type DocumentId } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
-import type { PatientDoc } from '@pagdandi/core/record'
+import { readPatient, wrapStrings, type PatientDoc } from '@pagdandi/core/record'
 import { FacilityNode } from '../FacilityNode.js'
 import type { NodeStore } from '../ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from '../testing/fixtures.js'
@@ -36,20 +36,20 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
 
     const one = browser(node)
     const handle = await one.find<PatientDoc>(patientId as unknown as DocumentId)
-    expect(handle.doc().demographics.name).toBe('Somaru Markam')
+    expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')
     const itemsBefore = await store.lastSeq()
-    handle.change(d => { d.demographics.nameVariants.push('Somru Markaam') })
+    handle.change(d => { d.demographics.nameVariants.push(wrapStrings('Somru Markaam')) })
     const edited = A.getHeads(handle.doc())
     await expect.poll(async () => sameHeads(await node.durableHeads(patientId), edited), { timeout: 10_000 }).toBe(true)
     expect(await store.lastSeq()).toBe(itemsBefore + 1)
 
     const two = browser(node)
     const seen = await two.find<PatientDoc>(patientId as unknown as DocumentId)
-    await expect.poll(() => seen.doc().demographics.nameVariants, { timeout: 10_000 }).toEqual(['Somru Markaam'])
+    await expect.poll(() => readPatient(seen.doc()).demographics.nameVariants, { timeout: 10_000 }).toEqual(['Somru Markaam'])
 
     // The edit survives a restart: it is in the sealed items, not in any plaintext storage.
     await node.stop()
     const again = await startNode(dirs[0]!, store)
-    expect(again.bridge.doc<PatientDoc>(patientId)!.demographics.nameVariants).toEqual(['Somru Markaam'])
+    expect(readPatient(again.bridge.doc<PatientDoc>(patientId)!).demographics.nameVariants).toEqual(['Somru Markaam'])
   })
 })

@@ -56,7 +56,7 @@ const phoneKey = (s: string): string => digits(s).slice(-10)
 export class PatientIndex {
   readonly #entries = new Map<PatientId, Entry>()
 
-  /** Adds or refreshes one patient from its current document. */
+  /** Adds or refreshes one patient from its current document, read with `readPatient` (plain strings). */
   upsert (patientId: PatientId, doc: PatientDoc, facility: string | undefined, today = new Date()): void {
     const d = doc.demographics
     if (d === undefined || typeof d.name !== 'string') return

@@ -3,7 +3,7 @@
  * out, and open conflicts. Refreshed whenever the bridge reports a document changed.
  */
 import type * as A from '@automerge/automerge'
-import { currentStatus, openConflicts } from '@pagdandi/core/record'
+import { currentStatus, openConflicts, readPatient } from '@pagdandi/core/record'
 import type { FacilityId, PatientDoc, PatientId, Referral } from '@pagdandi/core/record'
 import { PatientIndex } from './PatientIndex.js'
 
@@ -21,17 +21,20 @@ export class RecordViews {
 
   constructor (readonly facility: FacilityId) {}
 
-  /** Re-derives every view of one document. */
-  refresh (patientId: PatientId, doc: A.Doc<PatientDoc> | undefined): void {
-    if (doc === undefined || doc.demographics === undefined) {
+  /**
+   * Re-derives every view of one document. The views hold plain strings (`plain`: the document read
+   * with readPatient, if the caller already has it); conflicts are found on the Automerge document.
+   */
+  refresh (patientId: PatientId, doc: A.Doc<PatientDoc> | undefined, plain = doc === undefined ? undefined : readPatient(doc)): void {
+    if (doc === undefined || plain === undefined || plain.demographics === undefined) {
       this.index.remove(patientId)
       this.#referrals.delete(patientId)
       this.#conflicts.delete(patientId)
       return
     }
-    this.index.upsert(patientId, doc, this.facility)
-    const mine = Object.values(doc.referrals ?? {}).filter(r => r.from === this.facility || r.to === this.facility)
-    if (mine.length > 0) this.#referrals.set(patientId, mine.map(r => ({ ...r, statusHistory: { ...r.statusHistory } })))
+    this.index.upsert(patientId, plain, this.facility)
+    const mine = Object.values(plain.referrals ?? {}).filter(r => r.from === this.facility || r.to === this.facility)
+    if (mine.length > 0) this.#referrals.set(patientId, mine)
     else this.#referrals.delete(patientId)
     let conflicts = 0
     try { conflicts = openConflicts(doc).length } catch { conflicts = 0 }

@@ -1,6 +1,8 @@
 /**
  * A live patient document for the screens: the automerge-repo handle adapted once with
- * `createSubscriber`, plus the honest save state of this tab's edits.
+ * `createSubscriber`, plus the honest save state of this tab's edits. Screens get the document as
+ * plain data (`readPatient`: the document stores strings as Automerge immutable strings), and its
+ * open conflicts, which only the Automerge document knows.
  *
  * "Saved" means the facility node's durably sealed heads include every change this tab made
  * (checked against the document's history, never assumed from a sent message).
@@ -8,7 +10,8 @@
 import { createSubscriber } from 'svelte/reactivity'
 import type { DocHandle } from '@automerge/automerge-repo'
 import * as A from '@automerge/automerge'
-import type { ChangeContext, PatientDoc, PatientId, FacilityId } from '@pagdandi/core/record'
+import { openConflicts, readPatient } from '@pagdandi/core/record'
+import type { ChangeContext, Conflict, PatientDoc, PatientId, FacilityId } from '@pagdandi/core/record'
 import { api } from '../api.js'
 import { headsCover, openPatient, toHashes } from '../repo.js'
 
@@ -26,6 +29,8 @@ export class PatientRecord {
   #save = $state<SaveState>('idle')
   #timer: ReturnType<typeof setTimeout> | undefined
   #subscribe: () => void
+  // The last document read and its plain copy: an Automerge document is immutable, so one copy per version.
+  #read: { raw: A.Doc<PatientDoc>, plain: PatientDoc } | undefined
 
   constructor (patientId: PatientId, handle: DocHandle<PatientDoc>) {
     this.patientId = patientId
@@ -36,10 +41,18 @@ export class PatientRecord {
     })
   }
 
-  /** The document now (including other tabs' and facilities' edits as they arrive). */
+  /** The document now, as plain data (including other tabs' and facilities' edits as they arrive). */
   get current (): PatientDoc {
     this.#subscribe()
-    return this.handle.doc()
+    const raw = this.handle.doc()
+    if (this.#read?.raw !== raw) this.#read = { raw, plain: readPatient(raw) }
+    return this.#read.plain
+  }
+
+  /** The document's open conflicts now (found on the Automerge document; values are plain). */
+  get conflicts (): Conflict[] {
+    this.#subscribe()
+    return openConflicts(this.handle.doc())
   }
 
   /** Whether this tab's edits are durably saved at the node. */

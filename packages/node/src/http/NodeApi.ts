@@ -2,62 +2,10 @@
  * What the HTTP API needs from the facility node: the answers of the table in
  * docs/design/0001-module-contracts.md. `FacilityNode` implements it; tests may supply fakes.
  */
-import type {
-  FacilityId, FacilityKind, PatientId, ReferralInput, ReferralStatus, RegistrationInput, Urgency
-} from '@pagdandi/core/record'
-import type { PatientSummary } from '../repo/PatientIndex.js'
+import type { FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type { NodeStatus, PatientSummary, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
 
-/** One roster peer as the status page shows it. */
-export interface PeerStatus {
-  facility: FacilityId
-  name: string
-  connected: boolean
-  /** ISO instant of the last frame received from this peer, if any. */
-  lastSeen: string | undefined
-  /** Items of ours this peer is entitled to and has not acknowledged. */
-  itemsToSend: number
-  /** Items the peer announced that we have not yet stored, when known. */
-  itemsToReceive: number | undefined
-}
-
-/** `GET /api/status`. */
-export interface NodeStatus {
-  facility: FacilityId
-  name: string
-  kind: FacilityKind
-  peers: PeerStatus[]
-  undeliveredReferrals: number
-  openConflicts: number
-  /** Items in the local log. */
-  items: number
-  /** Patient documents this node can open. */
-  patients: number
-  /** Whether the replicator is running in this process. */
-  replication: 'running' | 'unavailable' | 'stopped'
-}
-
-/** `GET /api/roster` entry. */
-export interface RosterEntry {
-  facility: FacilityId
-  name: string
-  kind: FacilityKind
-  district: string
-  revoked?: boolean
-}
-
-/** `GET /api/referrals` entry. */
-export interface ReferralSummary {
-  patientId: PatientId
-  referralId: string
-  from: FacilityId
-  to: FacilityId
-  status: ReferralStatus
-  urgency: Urgency
-  reason: string
-  createdAt: string
-  /** True only once the receiving facility has durably acknowledged the referral's items. */
-  delivered: boolean
-}
+export type { NodeStatus, PatientSummary, PeerStatus, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
 
 /** The node as the HTTP API sees it. */
 export interface NodeApi {

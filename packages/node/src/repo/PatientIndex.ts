@@ -2,19 +2,12 @@
  * In-memory search over the patients this node can open. It lives only in RAM: plaintext
  * names and phone numbers never reach disk (Invariant 6), so it is rebuilt from the documents at start.
  */
+import type { PatientSummary } from '@pagdandi/core/api'
 import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import { plainLetters, skeleton, words } from './transliteration.js'
 
 /** One search hit, as `GET /api/patients` returns it. */
-export interface PatientSummary {
-  patientId: PatientId
-  name: string
-  sex: PatientDoc['demographics']['sex']
-  age: number | undefined
-  village: string
-  uhid: string | undefined
-  abhaNumber: string | undefined
-}
+export type { PatientSummary } from '@pagdandi/core/api'
 
 interface Entry {
   summary: PatientSummary

@@ -2,64 +2,11 @@
  * The one place the app talks HTTP to its facility node (docs/design/0001-module-contracts.md,
  * "node HTTP API"). Every failure becomes a named error: `NodeUnreachableError` or `NodeRequestError`.
  */
-import type {
-  FacilityId, FacilityKind, PatientId, ReferralInput, ReferralStatus, RegistrationInput, Sex, Urgency
-} from '@pagdandi/core/record'
+import type { NodeStatus, PatientSummary, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { NodeRequestError, NodeUnreachableError } from './errors.js'
 
-/** One peer facility as the sync panel shows it. */
-export interface PeerStatus {
-  facility: FacilityId
-  name: string
-  connected: boolean
-  lastSeen: string | undefined | null
-  itemsToSend: number
-  itemsToReceive: number | undefined | null
-}
-
-/** `GET /api/status`. */
-export interface NodeStatus {
-  facility: FacilityId
-  name: string
-  kind: FacilityKind
-  peers: PeerStatus[]
-  undeliveredReferrals: number
-  openConflicts: number
-}
-
-/** `GET /api/roster` entry. */
-export interface RosterEntry {
-  facility: FacilityId
-  name: string
-  kind: FacilityKind
-  district: string
-  revoked?: boolean
-}
-
-/** `GET /api/patients?q=` hit. */
-export interface PatientHit {
-  patientId: PatientId
-  name: string
-  sex: Sex
-  age: number | undefined | null
-  village: string
-  uhid: string | undefined | null
-  abhaNumber: string | undefined | null
-}
-
-/** `GET /api/referrals` entry. */
-export interface ReferralRow {
-  patientId: PatientId
-  referralId: string
-  from: FacilityId
-  to: FacilityId
-  status: ReferralStatus
-  urgency: Urgency
-  reason: string
-  createdAt: string
-  /** True only once the receiving node durably holds the referral. */
-  delivered: boolean
-}
+export type { NodeStatus, PatientSummary, PeerStatus, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
 
 // Long enough for a busy node on a slow PC; short enough that "offline" shows promptly.
 const TIMEOUT_MS = 8000
@@ -101,12 +48,12 @@ export const api = {
   /** Member facilities (referral destinations). */
   roster: () => request<RosterEntry[]>('/api/roster'),
   /** Transliteration-tolerant search by name, ABHA, phone, village or UHID. */
-  searchPatients: (query: string) => request<PatientHit[]>(`/api/patients?q=${q(query)}`),
+  searchPatients: (query: string) => request<PatientSummary[]>(`/api/patients?q=${q(query)}`),
   /** Registers a patient; resolves after the node durably stored the registration. */
   registerPatient: (input: RegistrationInput) =>
     request<{ patientId: PatientId }>('/api/patients', { method: 'POST', body: input }),
   /** Referrals received (`incoming`) or sent (`outgoing`) by this facility. */
-  referrals: (box: 'incoming' | 'outgoing') => request<ReferralRow[]>(`/api/referrals?box=${box}`),
+  referrals: (box: 'incoming' | 'outgoing') => request<ReferralSummary[]>(`/api/referrals?box=${box}`),
   /** Creates a referral: the node grants the receiver and pushes the patient's items. */
   createReferral: (patientId: PatientId, referral: ReferralInput) =>
     request<{ referralId: string }>('/api/referrals', { method: 'POST', body: { patientId, referral } }),

@@ -67,7 +67,7 @@ function withLag (s: NodeStatus): NodeStatus & { peers: Array<NodeStatus['peers'
     peers: s.peers.map(p => ({
       ...p,
       lagItems: p.itemsToSend + (p.itemsToReceive ?? 0),
-      lagSeconds: p.lastSeen !== undefined ? Math.round((now - Date.parse(p.lastSeen)) / 1000) : null
+      lagSeconds: p.lastSeen != null ? Math.round((now - Date.parse(p.lastSeen)) / 1000) : null
     }))
   }
 }

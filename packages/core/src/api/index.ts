@@ -1,0 +1,70 @@
+/**
+ * @pagdandi/core/api: the JSON shapes of the facility node's local HTTP API
+ * (docs/design/0001-module-contracts.md, "node HTTP API"). One definition for the node that answers
+ * and the browser app that asks. Types only: JSON has no `undefined`, so optional fields may be
+ * missing (or null, from older nodes).
+ */
+import type { FacilityId, FacilityKind, PatientId, ReferralStatus, Sex, Urgency } from '../record/types.js'
+
+/** One roster peer as the status page shows it. */
+export interface PeerStatus {
+  facility: FacilityId
+  name: string
+  connected: boolean
+  /** ISO instant of the last frame received from this peer, if any. */
+  lastSeen?: string | null | undefined
+  /** Items of ours this peer is entitled to and has not acknowledged. */
+  itemsToSend: number
+  /** Items the peer announced that we have not yet stored, when known. */
+  itemsToReceive?: number | null | undefined
+}
+
+/** `GET /api/status`. */
+export interface NodeStatus {
+  facility: FacilityId
+  name: string
+  kind: FacilityKind
+  peers: PeerStatus[]
+  undeliveredReferrals: number
+  openConflicts: number
+  /** Items in the local log. */
+  items?: number
+  /** Patient documents this node can open. */
+  patients?: number
+  /** Whether the replicator is running in this process. */
+  replication?: 'running' | 'unavailable' | 'stopped'
+}
+
+/** `GET /api/roster` entry. */
+export interface RosterEntry {
+  facility: FacilityId
+  name: string
+  kind: FacilityKind
+  district: string
+  revoked?: boolean
+}
+
+/** `GET /api/patients?q=` hit. */
+export interface PatientSummary {
+  patientId: PatientId
+  name: string
+  sex: Sex
+  age?: number | null | undefined
+  village: string
+  uhid?: string | null | undefined
+  abhaNumber?: string | null | undefined
+}
+
+/** `GET /api/referrals` entry. */
+export interface ReferralSummary {
+  patientId: PatientId
+  referralId: string
+  from: FacilityId
+  to: FacilityId
+  status: ReferralStatus
+  urgency: Urgency
+  reason: string
+  createdAt: string
+  /** True only once the receiving facility durably holds the referral (it marked it received). */
+  delivered: boolean
+}

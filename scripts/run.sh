@@ -10,13 +10,17 @@ PNPM_VERSION=12.4.2
 say() { printf '==> %s\n' "$*" >&2; }
 
 # pnpm, exactly the pinned version (corepack and version switching fail here: no registry signatures).
-if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+has_pnpm() { [ "$(pnpm --version 2>/dev/null || true)" = "$PNPM_VERSION" ]; }
+if ! has_pnpm; then
   say "installing pnpm $PNPM_VERSION"
-  if ! npm install --global --silent "pnpm@$PNPM_VERSION" >/dev/null 2>&1; then
-    # No permission for a global install: keep a private copy inside the checkout.
+  npm install --global --silent "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || true
+  if ! has_pnpm; then
+    # No permission for a global install, or npm's global bin is not on the PATH:
+    # keep a private copy inside the checkout.
     npm install --silent --no-save --prefix .tools "pnpm@$PNPM_VERSION" >/dev/null
     PATH="$PWD/.tools/node_modules/.bin:$PATH"
     export PATH
+    has_pnpm || { echo "could not install pnpm $PNPM_VERSION" >&2; exit 1; }
   fi
 fi
 

@@ -7,6 +7,7 @@ import './polyfill.js'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import type { SyncTraffic } from '@pagdandi/core/api'
 import { applyImport, exportPatientBundles, importBundle, registrationFromImport } from '@pagdandi/core/fhir'
 import { advanceReferral, createReferral, currentStatus, newPatientDoc, readPatient, wrapStrings } from '@pagdandi/core/record'
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
@@ -177,6 +178,13 @@ export class FacilityNode implements NodeApi {
     return this.#replicator?.metrics?.()
   }
 
+  #traffic (): { traffic?: SyncTraffic } {
+    const m = this.replicationMetrics()
+    if (m === undefined) return {}
+    const { framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, itemBytesOut = 0 } = m
+    return { traffic: { framesIn, framesOut, bytesIn, bytesOut, itemBytesOut } }
+  }
+
   /** Whether the replicator runs in this process. */
   get replicating (): boolean { return this.#replicator !== undefined }
 
@@ -212,7 +220,8 @@ export class FacilityNode implements NodeApi {
       openConflicts: this.views.openConflicts,
       items: await this.store.lastSeq(),
       patients: this.views.index.size,
-      replication: this.#replicator !== undefined ? (this.#stopped ? 'stopped' : 'running') : 'unavailable'
+      replication: this.#replicator !== undefined ? (this.#stopped ? 'stopped' : 'running') : 'unavailable',
+      ...this.#traffic()
     }
   }
 

@@ -33,6 +33,19 @@ export interface NodeStatus {
   patients?: number
   /** Whether the replicator is running in this process. */
   replication?: 'running' | 'unavailable' | 'stopped'
+  /** Sync traffic since this process started, all peers together. */
+  traffic?: SyncTraffic
+}
+
+/** Sync traffic counters of a node since its process started. */
+export interface SyncTraffic {
+  /** Frames and their bytes (after the length prefix, before transport encryption), each way. */
+  framesIn: number
+  framesOut: number
+  bytesIn: number
+  bytesOut: number
+  /** Bytes of sealed items inside the batches sent. */
+  itemBytesOut: number
 }
 
 /** `GET /api/roster` entry. */

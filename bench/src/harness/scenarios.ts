@@ -64,7 +64,7 @@ function rowOf (base: Pick<Row, 'scenario' | 'system' | 'profile' | 'size'>, out
     cpuMs: usage.reduce((a, u) => a + u.cpuMs, 0) - cpu0,
     limitMs: physicalLimitMs(profile, bytesUp, bytesDown),
     stallMs: bytesUp >= bytesDown ? stats.up.stallMs : stats.down.stallMs,
-    ...(out.done ? {} : { note: `timed out, ${out.missing ?? '?'} documents missing` })
+    ...(out.done ? {} : { note: `timed out, ${out.missing ?? '?'} still missing (documents; items for Pagdandi)` })
   }
 }
 

@@ -107,7 +107,7 @@ servePeer({
     return { port: (server.address() as { port: number }).port }
   },
   connect: ({ port }: { port: number }) => {
-    theRepo().networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(`ws://127.0.0.1:${port}`, 250))
+    theRepo().networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(`ws://127.0.0.1:${port}`))
     return null
   },
   /**

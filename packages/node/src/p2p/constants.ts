@@ -25,3 +25,18 @@ export const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 60_000 }
 
 /** How often the dialler looks at peers whose retry time has come. */
 export const DIAL_TICK_MS = 250
+
+/**
+ * libp2p's connection monitor pings every connection and aborts it when a ping times out. Its
+ * default timeout (5-60 s, adaptive) is shorter than the queueing delay of a full send window on
+ * the links Pagdandi is for: 192 KiB queued behind a 200 kbit/s EDGE link takes about 8 s to drain,
+ * behind a 64 kbit/s 2G-over-VSAT link about 25 s, and a ping waits behind it. Aborting then throws
+ * away the unacknowledged window and starts over, so a slow link never finished a catch-up. A dead
+ * link is still detected: a ping that gets no answer within two minutes closes the connection, and
+ * the dialler reconnects when the link returns.
+ */
+export const CONNECTION_MONITOR = {
+  pingInterval: 30_000,
+  pingTimeout: { minTimeout: 120_000, maxTimeout: 300_000 },
+  abortConnectionOnPingFailure: true
+}

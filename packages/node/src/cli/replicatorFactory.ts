@@ -1,18 +1,33 @@
 /** The replicator `pagdandi start` and the demo run: libp2p replication with the roster peers. */
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { ReplicatorContext } from '../FacilityNode.js'
+import { DEFAULT_BACKOFF } from '../p2p/constants.js'
 import { Replicator } from '../p2p/index.js'
 import type { ReplicatorLike } from '../ports.js'
 
 /** Builds the libp2p replicator for a node; undefined (offline) while it has no roster. */
 export function createReplicator (ctx: ReplicatorContext): ReplicatorLike | undefined {
-  if (ctx.roster === undefined) return undefined
-  return new Replicator({
-    store: ctx.store,
-    facility: ctx.facility.facility,
-    roster: ctx.roster,
-    signatures: ctx.scheme,
-    privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
-    listen: ctx.facility.addresses
-  }) as unknown as ReplicatorLike
+  return replicatorFactory()(ctx)
+}
+
+/**
+ * A replicator factory with a chosen redial ceiling. The default (60 s) keeps a node that is
+ * offline for days to one dial a minute on a metered link; a shorter ceiling finds short link
+ * windows sooner (and time-compressed benchmarks need one compressed like their schedule).
+ */
+export function replicatorFactory (opts: { maxRedialMs?: number } = {}): (ctx: ReplicatorContext) => ReplicatorLike | undefined {
+  const maxMs = opts.maxRedialMs ?? DEFAULT_BACKOFF.maxMs
+  const backoff = { initialMs: Math.min(DEFAULT_BACKOFF.initialMs, maxMs), maxMs }
+  return ctx => {
+    if (ctx.roster === undefined) return undefined
+    return new Replicator({
+      backoff,
+      store: ctx.store,
+      facility: ctx.facility.facility,
+      roster: ctx.roster,
+      signatures: ctx.scheme,
+      privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
+      listen: ctx.facility.addresses
+    }) as unknown as ReplicatorLike
+  }
 }

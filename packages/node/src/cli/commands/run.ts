@@ -4,18 +4,19 @@ import type { NodeStatus } from '../../http/NodeApi.js'
 import { intOpt, opt, type Command, type Io } from '../command.js'
 import { dataDirOf, removeRunFile, runningNode, secretOf, withApi, writeRunFile } from '../context.js'
 import { NodeRunningError } from '../errors.js'
-import { createReplicator } from '../replicatorFactory.js'
+import { replicatorFactory } from '../replicatorFactory.js'
 import { openStore } from '../storeFactory.js'
 
 /** `pagdandi start`. */
 export const start: Command = {
   name: 'start',
   summary: 'run the node: replication with roster peers and the local HTTP API and UI',
-  usage: '[--host 127.0.0.1] [--port 8080]\n\n' +
+  usage: '[--host 127.0.0.1] [--port 8080] [--max-redial-seconds 60]\n\n' +
     '  --host ADDR   where the HTTP API and UI listen (default 127.0.0.1: this machine only)\n' +
     '  --port N      HTTP port (default 8080; 0 picks a free one)\n' +
+    '  --max-redial-seconds N  longest wait between dials of an unreachable peer (default 60, at least 1)\n' +
     'Prints where it listens, then runs until interrupted (Ctrl-C or SIGTERM stops it cleanly).',
-  options: { host: { type: 'string' }, port: { type: 'string' } },
+  options: { host: { type: 'string' }, port: { type: 'string' }, 'max-redial-seconds': { type: 'string' } },
   async run (values, _pos, io) {
     const dir = dataDirOf(values, io)
     const already = await runningNode(dir)
@@ -25,7 +26,7 @@ export const start: Command = {
       secret: await secretOf(values, io),
       http: { host: opt(values, 'host') ?? '127.0.0.1', port: intOpt(values, 'port', 8080, 'start') },
       openStore,
-      createReplicator,
+      createReplicator: replicatorFactory({ maxRedialMs: 1000 * Math.max(1, intOpt(values, 'max-redial-seconds', 60, 'start')) }),
       log: line => io.err(`${new Date().toISOString()} ${line}`),
       onProgress: n => io.progress(`rebuilding documents: ${n} items scanned`)
     })

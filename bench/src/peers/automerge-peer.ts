@@ -4,7 +4,7 @@
  * non-prose fields, permessage-deflate on the socket, and a listening side that announces nothing
  * (`sharePolicy` false) so the asking side requests exactly the documents it wants.
  */
-import './polyfill.js'
+import '@pagdandi/node/polyfill'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { WebSocketServer } from 'ws'
 import * as Automerge from '@automerge/automerge'

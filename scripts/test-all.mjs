@@ -26,7 +26,7 @@ for (const [name, cmd, args] of [
 
 const results = '.vitest-results.json'
 rmSync(results, { force: true })
-const ok = run('vitest (core, node, bench, e2e)', 'pnpm', [
+const ok = run('vitest (core, node, ui, bench, e2e)', 'pnpm', [
   'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`
 ])
 if (existsSync(results)) {

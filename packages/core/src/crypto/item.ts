@@ -4,7 +4,6 @@ import { DOC_ID_BYTES, documentIdFromBytes, documentIdToBytes } from './docId.js
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import { sha512 } from './scheme.js'
 import type { DecodedItem, ItemHeader, ItemId, ItemKind, SignatureScheme } from './types.js'
-import type { FacilityId, PatientId } from '../record/types.js'
 
 /**
  * Format version of sealed items: the high nibble of the type byte (byte 0). Version 1 (string
@@ -41,16 +40,8 @@ function typeByte (kind: ItemKind, dictionaryVersion: number): number {
   return TYPE_CHANGE | dictionaryVersion
 }
 
-/** Fields an author fills in; the tag is computed when sealing. */
-export interface HeaderFields {
-  kind: ItemKind
-  dictionaryVersion: number
-  docId: PatientId
-  generation: number
-  rosterVersion: number
-  author: FacilityId
-  recipient?: FacilityId
-}
+/** Fields an author fills in; the version is fixed, the tag and length are computed when sealing. */
+export type HeaderFields = Omit<ItemHeader, 'formatVersion' | 'payloadTag' | 'headerLength'>
 
 /** The header bytes up to (not including) the payload tag: everything the tag binds. */
 export function encodeHeaderPrefix (h: HeaderFields): Uint8Array {

@@ -61,6 +61,10 @@ export class SyncSession {
   #chain: Promise<void> = Promise.resolve()
   #snapshot: SummarySnapshot | undefined
   #closed = false
+  /** Our log position the peer's catch-up started from (its valid cursor, or the repair base). */
+  #catchUpFrom = 0
+  /** Documents with items this session skipped because the peer was not entitled to them then. */
+  readonly #skipped = new Set<PatientId>()
 
   constructor (options: SyncSessionOptions) {
     this.#o = options
@@ -171,7 +175,14 @@ export class SyncSession {
         if (a.cursor !== undefined && a.cursor.seq <= lastSeq) {
           valid = bytesEqual((await this.#tokenAt(a.cursor.seq)).token, a.cursor.token)
         }
-        return { type: 'cursor-checked', valid, base: valid && a.cursor !== undefined ? a.cursor : base }
+        // Nothing to reconcile when the peer holds nothing or we have nothing: catch up from the start.
+        if (a.cursor === undefined && (a.peerEmpty === true || lastSeq === 0)) {
+          this.#catchUpFrom = 0
+          return { type: 'cursor-checked', valid: true, base: await this.#tokenAt(0) }
+        }
+        const from = valid && a.cursor !== undefined ? a.cursor : base
+        this.#catchUpFrom = from.seq
+        return { type: 'cursor-checked', valid, base: from }
       }
       case 'read-log': return await this.#readLog(a.after)
       case 'read-doc': {
@@ -231,17 +242,29 @@ export class SyncSession {
     for (const e of entries) {
       let ok = allowed.get(e.docId)
       if (ok === undefined) { ok = await entitled(peer, e.docId); allowed.set(e.docId, ok) }
+      if (ok && e.from !== peer && items.length > 0 && bytes + e.bytes.length > BATCH_TARGET_BYTES) break
       upTo = e.seq
+      if (!ok) this.#skipped.add(e.docId)
       if (ok && e.from !== peer) {
         items.push(e.bytes)
         bytes += e.bytes.length
-        // A grant may make the peer newly entitled to older items of the document: offer it.
-        if (e.kind === 'access' && !offers.includes(e.docId)) offers.push(e.docId)
-        if (bytes >= BATCH_TARGET_BYTES) break
+        if (e.kind === 'access' && !offers.includes(e.docId) && await this.#mayHaveMissed(e.docId, e.seq)) offers.push(e.docId)
       }
     }
     const at = await this.#tokenAt(upTo)
     return { type: 'log-read', items, offers, upTo, token: at.token }
+  }
+
+  /**
+   * Whether a grant at `seq` may make the peer entitled to items of `docId` it was not sent: items
+   * this session skipped, or items from before this session's catch-up began (an earlier session
+   * may have skipped them). A document created after that point and never skipped, such as every
+   * new registration with its self-grant, needs no offer: its items go out in log order.
+   */
+  async #mayHaveMissed (docId: PatientId, seq: number): Promise<boolean> {
+    if (this.#skipped.has(docId)) return true
+    const earliest = (await this.#o.store.itemsForDoc(docId)).reduce((m, i) => Math.min(m, i.seq), seq)
+    return earliest <= this.#catchUpFrom
   }
 
   async #store (batch: BatchFrame): Promise<SessionEvent> {

@@ -34,8 +34,9 @@ async function harness (store: MemoryItemStore): Promise<Harness> {
   return { node, out, ended: () => end, send: async f => { await node.receive(encodeFrame(f)) } }
 }
 
+/** The peer's hello; it claims to hold items (lastSeq 1), so a node without its cursor repairs. */
 function hello (cursor?: { seq: number, token: Uint8Array }): Frame {
-  const f: Frame = { type: 'hello', facility: B, rosterVersion: 1, epoch: new Uint8Array(16), lastSeq: 0 }
+  const f: Frame = { type: 'hello', facility: B, rosterVersion: 1, epoch: new Uint8Array(16), lastSeq: 1 }
   if (cursor !== undefined) f.cursor = cursor
   return f
 }
@@ -101,8 +102,9 @@ describe('sync session against a hostile peer', () => {
     for (let i = 0; i < 100 && flood.ended() === 'open'; i++) await flood.send({ type: 'summary', ranges: [] })
     expect(flood.ended()).toMatchObject({ name: 'ProtocolViolationError', message: expect.stringContaining('unrequested summary') })
 
-    // No cursor in the hello: the node repairs its flow to the peer, so summary requests are allowed.
-    const wide = await harness(new MemoryItemStore(inspectTestItem))
+    // No cursor in the hello, and both logs hold items: the node repairs its flow to the peer, so
+    // summary requests are allowed.
+    const wide = await harness(await storeWithDoc(new Prng(8104), 1, 16))
     await wide.send(hello())
     expect(wide.out.some(f => f.type === 'repair')).toBe(true)
     const ranges = Array.from({ length: MAX_RANGES_PER_REQUEST + 1 }, (_, i) => ({ lo: `d${String(i).padStart(3, '0')}` }))
@@ -115,7 +117,7 @@ describe('sync session against a hostile peer', () => {
     await huge.node.receive(encodeFrame({ type: 'summary-request', ranges: Array.from({ length: 300 }, (_, i) => ({ lo: `d${i}` })) }))
     expect(huge.ended()).toMatchObject({ name: 'MalformedFrameError' })
 
-    const after = await harness(new MemoryItemStore(inspectTestItem))
+    const after = await harness(await storeWithDoc(new Prng(8105), 1, 16))
     await after.send(hello())
     await after.send({ type: 'repair-fin' })
     await after.send({ type: 'summary-request', ranges: [{ lo: '' }] })

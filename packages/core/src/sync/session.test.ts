@@ -43,8 +43,12 @@ async function settle (p: Pair): Promise<void> {
   }
 }
 
+function randomBytes (prng: Prng, n: number): Uint8Array {
+  return Uint8Array.from({ length: n }, () => prng.int(0, 255))
+}
+
 function items (prng: Prng, doc: string, author: FacilityId, n: number, size = 200): Uint8Array[] {
-  return Array.from({ length: n }, () => makeTestItem({ docId: doc, author, payload: Uint8Array.from({ length: size }, () => prng.int(0, 255)) }))
+  return Array.from({ length: n }, () => makeTestItem({ docId: doc, author, payload: randomBytes(prng, size) }))
 }
 
 async function ids (s: MemoryItemStore): Promise<string[]> {
@@ -112,6 +116,69 @@ describe('sync session', () => {
     expect(probeSecret.map(s => s.frame.type)).toEqual(probeNothing.map(s => s.frame.type))
     expect(probeSecret.filter(s => s.frame.type === 'batch')).toEqual([])
     expect((await sb.docSummaries()).map(s => s.docId)).toEqual(['doc-shared'])
+  })
+
+  it('sends each new registration (change + self-grant) once, in full batches, with no offer', async () => {
+    const prng = new Prng(17)
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    for (let i = 0; i < 200; i++) {
+      const doc = `doc-${i}`
+      await sa.putItems([...items(prng, doc, A, 1, 900), makeTestItem({ docId: doc, author: A, grantRecipient: A, payload: randomBytes(prng, 48) })])
+    }
+    const p = connect(sa, sb)
+    await settle(p)
+    expect(await ids(sb)).toEqual(await ids(sa))
+    const fromA = p.sent.filter(s => s.from === A).map(s => s.frame)
+    expect(fromA.filter(f => f.type === 'offer')).toEqual([])
+    // B's log was empty, so there was nothing to reconcile: no repair in either direction.
+    expect(p.sent.filter(s => s.frame.type === 'repair' || s.frame.type === 'summary-request')).toEqual([])
+    const batches = fromA.filter(f => f.type === 'batch')
+    expect(batches.reduce((n, b) => n + (b.type === 'batch' ? b.items.length : 0), 0)).toBe(400)
+    // About 32 KiB per batch (~1 KB an item), not one batch per patient.
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil(400 * 1000 / 32_768) + 2)
+  })
+
+  it('offers the older items of a document when a grant makes the peer entitled to it', async () => {
+    const prng = new Prng(19)
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    const granted = new Set<string>()
+    const ea: Entitlement = async (_peer, doc) => doc !== 'doc-old' || granted.has(doc)
+    await sa.putItems([...items(prng, 'doc-old', A, 3), ...items(prng, 'doc-open', A, 2)])
+    // Session 1: B is not entitled to doc-old; its items are skipped and B's cursor moves past them.
+    let p = connect(sa, sb, ea, all)
+    await settle(p)
+    expect((await sb.docSummaries()).map(d => d.docId)).toEqual(['doc-open'])
+    p.a.close(); p.b.close()
+    // The grant arrives while disconnected; session 2 starts from B's cursor, past doc-old's items.
+    granted.add('doc-old')
+    await sa.putItems([makeTestItem({ docId: 'doc-old', author: A, grantRecipient: B, payload: randomBytes(prng, 48) })])
+    p = connect(sa, sb, ea, all)
+    await settle(p)
+    expect(p.sent.filter(s => s.from === A && s.frame.type === 'offer').length).toBe(1)
+    expect(await ids(sb)).toEqual(await ids(sa))
+    expect(p.errors.filter(e => e !== undefined)).toEqual([])
+  })
+
+  it('offers a document whose items this session skipped before the grant arrived', async () => {
+    const prng = new Prng(23)
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    const granted = new Set<string>()
+    const ea: Entitlement = async (_peer, doc) => doc !== 'doc-new' || granted.has(doc)
+    const p = connect(sa, sb, ea, all)
+    await settle(p)
+    await sa.putItems(items(prng, 'doc-new', A, 2))
+    p.a.logGrew()
+    await settle(p)
+    expect(await sb.lastSeq()).toBe(0)
+    granted.add('doc-new')
+    await sa.putItems([makeTestItem({ docId: 'doc-new', author: A, grantRecipient: B, payload: randomBytes(prng, 48) })])
+    p.a.logGrew()
+    await settle(p)
+    expect(p.sent.filter(s => s.from === A && s.frame.type === 'offer').length).toBe(1)
+    expect(await ids(sb)).toEqual(await ids(sa))
   })
 
   it('closes the stream with ProtocolViolationError on a duplicated batch', async () => {

@@ -79,7 +79,8 @@ export type SessionEvent =
 export type SessionAction =
   | { type: 'send', frame: Frame }
   | { type: 'send-hello', cursor?: Cursor }
-  | { type: 'check-cursor', cursor?: Cursor }
+  /** `peerEmpty`: the peer's hello says its log is empty, so it holds nothing to reconcile. */
+  | { type: 'check-cursor', cursor?: Cursor, peerEmpty?: boolean }
   | { type: 'read-log', after: number }
   | { type: 'read-doc', docId: PatientId, exclude: ItemId[] }
   | { type: 'store', batch: BatchFrame }
@@ -188,7 +189,7 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
     s.phase = 'open'
     s.recv.peerLastSeq = f.lastSeq
     s.send.mode = 'checking'
-    out.push(f.cursor === undefined ? { type: 'check-cursor' } : { type: 'check-cursor', cursor: f.cursor })
+    out.push(f.cursor === undefined ? { type: 'check-cursor', peerEmpty: f.lastSeq === 0 } : { type: 'check-cursor', cursor: f.cursor })
     return
   }
   if (s.phase !== 'open') throw new ProtocolViolationError(`${f.type} before hello`)

@@ -46,6 +46,8 @@ export interface Driver {
   awaitCurrent (timeoutMs: number): Promise<SyncOutcome>
   /** Peak RSS and CPU of the source and the sink. */
   usage (): Promise<{ source: Usage, sink: Usage }>
+  /** System-specific figures for the report (e.g. the sync streams a run needed), read before `stop`. */
+  extras? (): Promise<Record<string, number | string>>
   stop (): Promise<void>
 }
 

@@ -8,7 +8,7 @@
  * seeding writes each patient durably and costs far more than the sync being measured.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -89,8 +89,10 @@ async function startNode (dataDir: string): Promise<RunningNode> {
   const proc = spawn(process.execPath, [CLI, 'start', '--data', dataDir, '--port', '0', ...extra], { env: { ...process.env, PAGDANDI_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] })
   let text = ''
   const url = await new Promise<string>((resolve, reject) => {
+    const logFile = process.env.PAGDANDI_BENCH_NODE_LOG
     const onData = (b: Buffer): void => {
       text += b.toString()
+      if (logFile !== undefined) appendFileSync(logFile, `[${dataDir.split('/').pop()}] ${b.toString()}`)
       const m = /listening on (http:\/\/\S+?)\/?\s/.exec(text)
       if (m !== null) resolve(m[1]!)
     }
@@ -256,6 +258,13 @@ export class PagdandiDriver implements Driver {
 
   async usage (): Promise<{ source: Usage, sink: Usage }> {
     return { source: procUsage(this.#chc?.proc.pid), sink: procUsage(this.#dh?.proc.pid) }
+  }
+
+  /** What the CHC's replicator counted: the sync streams it needed and the item bytes it sent. */
+  async extras (): Promise<Record<string, number>> {
+    if (this.#chc === undefined) return {}
+    const t = (await (await fetch(`${this.#chc.url}/api/status`)).json() as { traffic?: { streams: number, itemBytesOut: number, bytesOut: number } }).traffic
+    return t === undefined ? {} : { 'sync streams (CHC)': t.streams, 'item bytes sent (CHC)': t.itemBytesOut, 'sync frame bytes sent (CHC)': t.bytesOut }
   }
 
   async #stopNode (n: RunningNode | undefined): Promise<void> {

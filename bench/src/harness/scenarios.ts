@@ -68,6 +68,10 @@ function rowOf (base: Pick<Row, 'scenario' | 'system' | 'profile' | 'size'>, out
   }
 }
 
+function withExtras (row: Row, extra: Record<string, number | string> | undefined): Row {
+  return extra === undefined || Object.keys(extra).length === 0 ? row : { ...row, extra: { ...row.extra, ...extra } }
+}
+
 async function freePort (): Promise<number> {
   const s = net.createServer()
   await new Promise<void>(resolve => s.listen(0, '127.0.0.1', () => resolve()))
@@ -89,7 +93,8 @@ export async function initial (d: Driver, corpusFile: string, size: number, prof
     const cpu0 = cpuOf(await d.usage())
     const out = await d.sync(port, s.timeoutMs)
     const u = await d.usage()
-    return rowOf({ scenario: 'initial', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0)
+    const row = rowOf({ scenario: 'initial', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0)
+    return withExtras(row, await d.extras?.())
   } finally {
     await link.close()
     await d.stop()
@@ -115,7 +120,7 @@ export async function catchUp (d: Driver, corpusFile: string, size: number, frac
     const u = await d.usage()
     const sealed = (d as { sealedBytesOfChanges?: number }).sealedBytesOfChanges
     const row = rowOf({ scenario: 'catch-up', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0)
-    return { ...row, changed, ...(sealed === undefined ? {} : { extra: { 'sealed bytes of changed items': sealed } }) }
+    return withExtras({ ...row, changed }, { ...(sealed === undefined ? {} : { 'sealed bytes of changed items': sealed }), ...await d.extras?.() })
   } finally {
     await link.close()
     await d.stop()
@@ -157,7 +162,7 @@ export async function referral (d: Driver, corpusFile: string, size: number, pro
     const row = rowOf({ scenario: 'referral', system: d.name, profile: profile.name, size }, out, stats, profile, [u.source, u.sink], cpu0)
     // Delivery cannot start before the link is back; what the system adds is the rest.
     const backAt = upMs + downMs - (upMs + 1000)
-    return { ...row, changed, extra: { 'after link up, ms': Math.round(out.ms - backAt) } }
+    return withExtras({ ...row, changed }, { 'after link up, ms': Math.round(out.ms - backAt), ...await d.extras?.() })
   } finally {
     await link.close()
     await d.stop()

@@ -54,6 +54,8 @@ export interface ReplicatorContext {
   roster: VerifiedRoster | undefined
   store: NodeStore
   scheme: SignatureScheme
+  /** Local routes from `routes.json` (DataDir.readRoutes), if any. */
+  routes?: ReadonlyMap<string, readonly string[]>
 }
 
 /** A running facility node. */
@@ -132,8 +134,10 @@ export class FacilityNode implements NodeApi {
       const where = await this.#http.listen()
       this.url = where.url
     }
+    const routes = await this.dataDir.readRoutes()
     this.#replicator = this.#opts.createReplicator?.({
-      keys: this.keys, facility: this.facility, roster: this.verifiedRoster, store: this.store, scheme: this.sealer.scheme
+      keys: this.keys, facility: this.facility, roster: this.verifiedRoster, store: this.store, scheme: this.sealer.scheme,
+      ...(routes === undefined ? {} : { routes })
     })
     if (this.#replicator !== undefined) {
       this.#replicator.on('items', items => {
@@ -181,8 +185,8 @@ export class FacilityNode implements NodeApi {
   #traffic (): { traffic?: SyncTraffic } {
     const m = this.replicationMetrics()
     if (m === undefined) return {}
-    const { framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, itemBytesOut = 0 } = m
-    return { traffic: { framesIn, framesOut, bytesIn, bytesOut, itemBytesOut } }
+    const { framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, itemBytesOut = 0, streams = 0 } = m
+    return { traffic: { framesIn, framesOut, bytesIn, bytesOut, itemBytesOut, streams } }
   }
 
   /** Whether the replicator runs in this process. */

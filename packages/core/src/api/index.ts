@@ -46,6 +46,8 @@ export interface SyncTraffic {
   bytesOut: number
   /** Bytes of sealed items inside the batches sent. */
   itemBytesOut: number
+  /** Sync streams opened or accepted since start: one per connection, more when links flap. */
+  streams: number
 }
 
 /** `GET /api/roster` entry. */

@@ -27,7 +27,8 @@ export function replicatorFactory (opts: { maxRedialMs?: number } = {}): (ctx: R
       roster: ctx.roster,
       signatures: ctx.scheme,
       privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
-      listen: ctx.facility.addresses
+      listen: ctx.facility.addresses,
+      ...(ctx.routes === undefined ? {} : { routes: ctx.routes })
     }) as unknown as ReplicatorLike
   }
 }

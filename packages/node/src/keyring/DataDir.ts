@@ -6,6 +6,7 @@
  *   keyring.bin     encrypted: identity secret keys and the libp2p private key
  *   roster.json     public: the signed roster and the authority key it is pinned to
  *   items/          LevelDB: sealed items, log, cursors (LevelItemStore)
+ *   routes.json     optional, local: addresses to dial for some facilities instead of the roster's
  */
 import { mkdir, readFile, rename, stat, writeFile, open as openFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -43,6 +44,7 @@ export class DataDir {
   get keyringFile (): string { return join(this.dir, 'keyring.bin') }
   get rosterFile (): string { return join(this.dir, 'roster.json') }
   get itemsDir (): string { return join(this.dir, 'items') }
+  get routesFile (): string { return join(this.dir, 'routes.json') }
 
   /** Whether `pagdandi init` has run here. */
   async initialised (): Promise<boolean> {
@@ -82,6 +84,28 @@ export class DataDir {
 
   async writeRoster (r: RosterFile): Promise<void> {
     await writeAtomic(this.rosterFile, new TextEncoder().encode(JSON.stringify(r, null, 2) + '\n'))
+  }
+
+  /**
+   * Local routes, if `routes.json` exists: `{ "routes": { "<facility id>": ["<multiaddr>", ...] } }`.
+   * A listed facility is dialled at these addresses instead of the roster's; an empty list means it
+   * is never dialled from here (a CHC that reaches only its hub). Anything else is a `DataDirError`.
+   */
+  async readRoutes (): Promise<Map<string, string[]> | undefined> {
+    if (!await exists(this.routesFile)) return undefined
+    const file = await readJson<{ routes?: unknown }>(this.routesFile, this.dir)
+    const routes = file?.routes
+    if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) {
+      throw new DataDirError(`${this.routesFile} must be { "routes": { "<facility id>": ["<multiaddr>", ...] } }`)
+    }
+    const out = new Map<string, string[]>()
+    for (const [facility, addrs] of Object.entries(routes)) {
+      if (!Array.isArray(addrs) || !addrs.every(a => typeof a === 'string' && a.startsWith('/'))) {
+        throw new DataDirError(`${this.routesFile}: the route for ${facility} must be a list of multiaddrs (e.g. "/ip4/10.0.0.5/tcp/7001/ws"), or [] for none`)
+      }
+      out.set(facility, addrs as string[])
+    }
+    return out
   }
 }
 

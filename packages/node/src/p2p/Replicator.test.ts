@@ -39,6 +39,23 @@ describe('Replicator over real libp2p and LevelDB', () => {
     await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')
   })
 
+  it('local routes keep a CHC and a DH apart: the referral reaches the DH through the hub alone', async () => {
+    fs = await facilities(3)
+    const [chc, hub, dh] = fs as [Fac, Fac, Fac]
+    const r = roster([entry(chc), entry(hub, [chc]), entry(dh)])
+    // Each end reaches only the hub (say, over VSAT); neither dials the other's roster address.
+    const rc = await startNode(chc, r, new Map([[dh.id.facility, []]]))
+    await startNode(hub, r)
+    const rd = await startNode(dh, r, new Map([[chc.id.facility, []]]))
+    const doc = sealedDoc(chc, r, 10, [dh])
+    await chc.store!.putItems(doc.items); rc.notifyLocalItems()
+    await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives through the hub')
+    const senders = new Set((await dh.store!.logSince(0, 1e9)).map(i => i.from))
+    expect(senders).toEqual(new Set([hub.id.facility]))
+    expect(rc.status().find(p => p.facility === dh.id.facility)?.connected).toBe(false)
+    expect(rd.status().find(p => p.facility === chc.id.facility)?.connected).toBe(false)
+  })
+
   it('a grant made later delivers the whole document to a facility that carries nothing for the sender', async () => {
     fs = await facilities(2)
     const [chc, dh] = fs as [Fac, Fac]

@@ -31,6 +31,12 @@ export interface ReplicatorOptions {
   listen: string[]
   /** Redial backoff; tests shorten it. */
   backoff?: { initialMs: number, maxMs: number }
+  /**
+   * Local routes (the data directory's `routes.json`): for a listed facility, dial these addresses
+   * instead of the roster's; an empty list means never dial it (it may still dial us). A CHC that
+   * can reach only its hub lists the other facilities with no address.
+   */
+  routes?: ReadonlyMap<string, readonly string[]>
 }
 
 /** Replication state with one roster peer, for `pagdandi status` and the UI. */
@@ -202,7 +208,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     if (node === undefined) return
     const now = Date.now()
     for (const e of this.#roster.body.entries) {
-      if (e.facility === this.#o.facility || e.addresses.length === 0) continue
+      const addresses = this.#o.routes?.get(e.facility) ?? e.addresses
+      if (e.facility === this.#o.facility || addresses.length === 0) continue
       const p = this.#peer(e.facility)
       if (p.dialing || (p.session !== undefined && !p.session.closed) || now < p.nextDial) continue
       const remote = peerIdFromString(e.peerId)
@@ -210,7 +217,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         if (this.#o.facility < e.facility) void this.#openStream(e.facility, remote)
         continue
       }
-      void this.#dial(e.facility, remote, e.addresses)
+      void this.#dial(e.facility, remote, addresses)
     }
   }
 
@@ -221,7 +228,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     p.delay = Math.min(maxMs, p.delay * 2)
   }
 
-  async #dial (f: FacilityId, remote: PeerId, addresses: string[]): Promise<void> {
+  async #dial (f: FacilityId, remote: PeerId, addresses: readonly string[]): Promise<void> {
     const node = this.#node
     const p = this.#peer(f)
     if (node === undefined) return

@@ -74,11 +74,12 @@ export function roster (entries: RosterEntry[], version = 1): VerifiedRoster {
 }
 
 /** Open the facility's store and start its replicator. */
-export async function startNode (f: Fac, r: VerifiedRoster): Promise<Replicator> {
+export async function startNode (f: Fac, r: VerifiedRoster, routes?: ReadonlyMap<string, readonly string[]>): Promise<Replicator> {
   f.store ??= await LevelItemStore.open(f.dir, cryptoInspector(scheme))
   f.rep = new Replicator({
     store: f.store, facility: f.id.facility, roster: r, signatures: scheme, privateKey: f.key,
-    listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`], backoff: { initialMs: 100, maxMs: 1_000 }
+    listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`], backoff: { initialMs: 100, maxMs: 1_000 },
+    ...(routes === undefined ? {} : { routes })
   })
   await f.rep.start()
   return f.rep

@@ -32,11 +32,8 @@ export interface Driver {
    * the measured sync will dial later, where the system keys its checkpoints on the address.
    */
   preload (sourcePort: number, viaPort: () => Promise<{ port: number, close: () => Promise<void> }>): Promise<void>
-  /**
-   * Change `fraction` of the source's documents (a new encounter each); resolves with how many.
-   * `measure` asks the system to also measure what the changes cost (it may restart a process).
-   */
-  mutate (fraction: number, seed: number, measure?: boolean): Promise<number>
+  /** Change `fraction` of the source's documents (a new encounter each); resolves with how many. */
+  mutate (fraction: number, seed: number): Promise<number>
   /**
    * Connect the sink through `port` and wait until it holds what the source holds. `live` keeps
    * the sink connected (and reconnecting) afterwards, for `awaitCurrent`.

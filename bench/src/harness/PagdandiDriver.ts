@@ -8,19 +8,20 @@
  * seeding writes each patient durably and costs far more than the sync being measured.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CACHE_DIR } from '../corpus.js'
 import type { LinkEmulator } from '../link/index.js'
 import type { Usage } from '../peers/rpc.js'
-import type { Driver, SyncOutcome } from './Driver.js'
+import type { Driver, RelayDriver, SyncOutcome } from './Driver.js'
 
 const CLI = fileURLToPath(new URL('../../../packages/node/dist/cli.js', import.meta.url))
 const SECRET = 'bench-operator-secret'
 const CHC_ID = 'IN2210000101'
 const DH_ID = 'IN2210000001'
+const HUB_ID = 'IN2210000002'
 
 /** Whether the node's CLI is built and offers what the bench needs. */
 export function pagdandiAvailable (): boolean {
@@ -45,6 +46,13 @@ async function freePort (): Promise<number> {
 }
 
 interface Template { dir: string, proxyPort: number, items: number }
+
+const wsAddr = (port: number): string => `/ip4/127.0.0.1/tcp/${port}/ws`
+
+/** A node's local routes (docs/PROTOCOL.md, Data directory): facility id → addresses, [] = never dial. */
+function writeRoutes (dataDir: string, routes: Record<string, string[]>): void {
+  writeFileSync(join(dataDir, 'routes.json'), JSON.stringify({ routes }, null, 2))
+}
 
 function alive (pid: number): boolean {
   try { process.kill(pid, 0); return true } catch { return false }
@@ -103,8 +111,10 @@ async function startNode (dataDir: string): Promise<RunningNode> {
   return { proc, url }
 }
 
-async function status (n: RunningNode): Promise<{ items: number, peers: Array<{ connected: boolean, itemsToSend: number, itemsToReceive: number }> }> {
-  return await (await fetch(`${n.url}/api/status`)).json() as { items: number, peers: Array<{ connected: boolean, itemsToSend: number, itemsToReceive: number }> }
+interface Status { items: number, sealed: { items: number, bytes: number }, traffic?: { streams: number, itemBytesOut: number, bytesOut: number } }
+
+async function status (n: RunningNode): Promise<Status> {
+  return await (await fetch(`${n.url}/api/status`)).json() as Status
 }
 
 /** Peak RSS and CPU of a process, from /proc (Linux). */
@@ -122,18 +132,18 @@ function procUsage (pid: number | undefined): Usage {
 }
 
 /** Pagdandi: encrypted, signed items over libp2p (websockets, noise, yamux). */
-export class PagdandiDriver implements Driver {
+export class PagdandiDriver implements Driver, RelayDriver {
   readonly name = 'Pagdandi'
   readonly #log: (s: string) => void
   #run: string | undefined
   #tpl: Template | undefined
   #chc: RunningNode | undefined
   #dh: RunningNode | undefined
+  #hub: RunningNode | undefined
   #link: LinkEmulator | undefined
   #dhPort = 0
   #patients = 0
   #want: number | undefined
-  #bundleBefore = 0
   #sealedChanged: number | undefined
 
   constructor (log: (s: string) => void = () => {}) {
@@ -159,12 +169,9 @@ export class PagdandiDriver implements Driver {
     this.#dhPort = await freePort()
     const fj = join(this.#run, 'dh', 'facility.json')
     const f = JSON.parse(readFileSync(fj, 'utf8')) as { addresses: string[] }
-    f.addresses = [`/ip4/127.0.0.1/tcp/${this.#dhPort}/ws`]
+    f.addresses = [wsAddr(this.#dhPort)]
     writeFileSync(fj, JSON.stringify(f, null, 2))
     this.#patients = patients
-    const before = join(this.#run, 'before.bundle')
-    cli(['export-bundle', '--data', join(this.#run, 'chc'), '--for', DH_ID, '--out', before])
-    this.#bundleBefore = statSync(before).size
     return this.#dhPort
   }
 
@@ -181,11 +188,12 @@ export class PagdandiDriver implements Driver {
 
   /**
    * New registrations at the CHC through its HTTP API, `fraction` of the corpus. (The API has no
-   * encounter endpoint: clinical edits arrive over automerge-repo from the browser.) Then the CHC
-   * is stopped to measure, with `export-bundle`, the sealed bytes those changes added.
+   * encounter endpoint: clinical edits arrive over automerge-repo from the browser.) The sealed
+   * bytes they added are the growth of the CHC's `sealed` counter in its status.
    */
-  async mutate (fraction: number, seed: number, measure = true): Promise<number> {
+  async mutate (fraction: number, seed: number): Promise<number> {
     const n = Math.max(1, Math.round(this.#patients * fraction))
+    const before = (await status(this.#chc!)).sealed.bytes
     for (let i = 0; i < n; i++) {
       const input = {
         name: `Bench Patient ${seed}-${i}`,
@@ -199,17 +207,13 @@ export class PagdandiDriver implements Driver {
       const res = await fetch(`${this.#chc!.url}/api/patients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
       if (res.status !== 201) throw new Error(`register answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
     }
-    this.#want = (await status(this.#chc!)).items
-    if (!measure) return n
-    await this.#stopNode(this.#chc)
-    const file = join(this.#run!, 'after.bundle')
-    cli(['export-bundle', '--data', join(this.#run!, 'chc'), '--for', DH_ID, '--out', file])
-    this.#sealedChanged = statSync(file).size - this.#bundleBefore
-    this.#chc = await startNode(join(this.#run!, 'chc'))
+    const after = await status(this.#chc!)
+    this.#want = after.items
+    this.#sealedChanged = after.sealed.bytes - before
     return n
   }
 
-  /** Sealed bytes (bundle bytes) the last `mutate` added, for the catch-up target. */
+  /** Sealed bytes of the items the last `mutate` added, for the catch-up target. */
   get sealedBytesOfChanges (): number | undefined {
     return this.#sealedChanged
   }
@@ -263,8 +267,37 @@ export class PagdandiDriver implements Driver {
   /** What the CHC's replicator counted: the sync streams it needed and the item bytes it sent. */
   async extras (): Promise<Record<string, number>> {
     if (this.#chc === undefined) return {}
-    const t = (await (await fetch(`${this.#chc.url}/api/status`)).json() as { traffic?: { streams: number, itemBytesOut: number, bytesOut: number } }).traffic
+    const t = (await status(this.#chc)).traffic
     return t === undefined ? {} : { 'sync streams (CHC)': t.streams, 'item bytes sent (CHC)': t.itemBytesOut, 'sync frame bytes sent (CHC)': t.bytesOut }
+  }
+
+  /**
+   * CHC → hub → DH. The run copy gains a hub (a DH-kind facility carrying for the CHC). The CHC and
+   * the DH each reach only the hub, through their own emulated links (`routes.json`), and never
+   * dial each other. The DH carries for the CHC as well (say, the district archive), so it is
+   * entitled to the whole corpus, as the baselines' DH is. The clock starts once all three nodes
+   * are up (the CHC has rebuilt its documents) and stops when the DH holds every CHC item.
+   */
+  async relay (corpusFile: string, link: (target: number, leg: 'chc-hub' | 'hub-dh') => Promise<number>, timeoutMs: number): Promise<SyncOutcome & { usage: Usage[] }> {
+    await this.startSource(corpusFile)
+    const d = (x: string): string => join(this.#run!, x)
+    const hubPort = await freePort()
+    cli(['init', '--data', d('hub'), '--facility', HUB_ID, '--name', 'Hub Bench', '--kind', 'DH', '--district', 'Bastar', '--listen', wsAddr(hubPort)])
+    cli(['roster', 'add', '--data', d('authority'), '--member', d('hub/facility.json'), '--carries-for', CHC_ID])
+    cli(['roster', 'export', '--data', d('authority'), '--out', d('roster-relay.json')])
+    for (const f of ['chc', 'dh', 'hub']) cli(['roster', 'import', d('roster-relay.json'), '--data', d(f)])
+    const toHub = await link(hubPort, 'chc-hub')
+    const toDh = await link(this.#dhPort, 'hub-dh')
+    writeRoutes(d('chc'), { [HUB_ID]: [wsAddr(toHub)], [DH_ID]: [] })
+    writeRoutes(d('hub'), { [DH_ID]: [wsAddr(toDh)] })
+    writeRoutes(d('dh'), { [HUB_ID]: [], [CHC_ID]: [] })
+    this.#link = undefined
+    this.#hub = await startNode(d('hub'))
+    this.#dh = await startNode(d('dh'))
+    this.#chc = await startNode(d('chc'))
+    const out = await this.#until(this.#tpl!.items, timeoutMs)
+    const usage = [this.#chc, this.#hub, this.#dh].map(n => procUsage(n.proc.pid))
+    return { ...out, usage }
   }
 
   async #stopNode (n: RunningNode | undefined): Promise<void> {
@@ -278,8 +311,10 @@ export class PagdandiDriver implements Driver {
 
   async stop (): Promise<void> {
     await this.#stopNode(this.#chc)
+    await this.#stopNode(this.#hub)
     await this.#stopNode(this.#dh)
     this.#chc = undefined
+    this.#hub = undefined
     this.#dh = undefined
     this.#want = undefined
     this.#sealedChanged = undefined

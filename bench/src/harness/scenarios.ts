@@ -149,7 +149,7 @@ export async function referral (d: Driver, corpusFile: string, size: number, pro
     await new Promise(resolve => setTimeout(resolve, Math.max(0, upMs + 1000 - link.elapsedMs())))
     const before = link.stats()
     const cpu0 = cpuOf(await d.usage())
-    const changed = await d.mutate(1 / size, s.seed + 1, false)
+    const changed = await d.mutate(1 / size, s.seed + 1)
     const out = await d.awaitCurrent(s.timeoutMs)
     const u = await d.usage()
     const after = link.stats()

@@ -38,6 +38,10 @@ describe('FacilityNode HTTP API', () => {
     const stored = node.bridge.doc<PatientDoc>(reg.json.patientId)!
     expect(A.isImmutableString(stored.demographics.name)).toBe(true)
     expect((await node.patient(reg.json.patientId) as PatientDoc).demographics.name).toBe(registration().name)
+    // The status counts what this process sealed: the self-grant and the registration change.
+    const status = await api(node, '/api/status')
+    expect(status.json.sealed.items).toBe(2)
+    expect(status.json.sealed.bytes).toBeGreaterThan(120 * 2)
   })
 
   it('rejects a bad registration with 400 and a named error, storing nothing', async () => {

@@ -23,7 +23,7 @@ import { NotOnRosterError } from './keyring/errors.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
 import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { NodeStore, ReplicatorLike, ReplicatorPeer } from './ports.js'
-import { DocBridge } from './repo/DocBridge.js'
+import { DocBridge, type StartProgress } from './repo/DocBridge.js'
 import { RecordViews } from './repo/RecordViews.js'
 import { seedPatients } from './repo/seed.js'
 import { checkItem, entitledItems } from './repo/exchange.js'
@@ -44,7 +44,7 @@ export interface FacilityNodeOptions {
   /** Builds the replicator; omitted or returning undefined runs the node offline. */
   createReplicator?: (ctx: ReplicatorContext) => ReplicatorLike | undefined
   /** Progress of the start-up rebuild (items scanned). */
-  onProgress?: (scanned: number) => void
+  onProgress?: StartProgress
 }
 
 /** What a replicator is built from. */
@@ -225,6 +225,7 @@ export class FacilityNode implements NodeApi {
       items: await this.store.lastSeq(),
       patients: this.views.index.size,
       replication: this.#replicator !== undefined ? (this.#stopped ? 'stopped' : 'running') : 'unavailable',
+      sealed: { items: this.bridge.stats.sealedItems, bytes: this.bridge.stats.sealedBytes },
       ...this.#traffic()
     }
   }

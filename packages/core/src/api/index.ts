@@ -35,6 +35,8 @@ export interface NodeStatus {
   replication?: 'running' | 'unavailable' | 'stopped'
   /** Sync traffic since this process started, all peers together. */
   traffic?: SyncTraffic
+  /** Items this node sealed (its own changes and grants) since its process started, and their bytes. */
+  sealed?: { items: number, bytes: number }
 }
 
 /** Sync traffic counters of a node since its process started. */

@@ -63,7 +63,7 @@ export async function openOffline (values: Values, io: Io, extra: Partial<Facili
     http: false,
     openStore,
     log: line => io.err(line),
-    onProgress: n => { if (n >= 5000) io.progress(`opening: ${n} items scanned`) },
+    onProgress: (what, n, total) => { if (n >= 5000 || what === 'documents rebuilt') io.progress(`opening: ${n}${total === undefined ? '' : `/${total}`} ${what}`) },
     ...extra
   })
 }

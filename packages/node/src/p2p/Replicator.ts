@@ -81,6 +81,8 @@ interface PeerState {
   delay: number
   nextDial: number
   dialing: boolean
+  /** A sync stream is being opened (protocol negotiation takes round trips on 2G). */
+  opening: boolean
   last?: { itemsToSend: number, itemsToReceive: number, cursor: number }
 }
 
@@ -197,7 +199,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #peer (f: FacilityId): PeerState {
     let p = this.#peers.get(f)
     if (p === undefined) {
-      p = { delay: (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs, nextDial: 0, dialing: false }
+      p = { delay: (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs, nextDial: 0, dialing: false, opening: false }
       this.#peers.set(f, p)
     }
     return p
@@ -211,7 +213,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       const addresses = this.#o.routes?.get(e.facility) ?? e.addresses
       if (e.facility === this.#o.facility || addresses.length === 0) continue
       const p = this.#peer(e.facility)
-      if (p.dialing || (p.session !== undefined && !p.session.closed) || now < p.nextDial) continue
+      if (p.dialing || p.opening || (p.session !== undefined && !p.session.closed) || now < p.nextDial) continue
       const remote = peerIdFromString(e.peerId)
       if (node.getConnections(remote).length > 0) {
         if (this.#o.facility < e.facility) void this.#openStream(e.facility, remote)
@@ -256,16 +258,19 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   async #openStream (f: FacilityId, remote: PeerId): Promise<void> {
     const node = this.#node
     const p = this.#peer(f)
-    if (node === undefined || p.dialing && p.session !== undefined) return
+    // One stream at a time: a second connection opening while the first stream is still being
+    // negotiated (a redial on a slow link) must not open another, or the peer replaces the first
+    // session and everything in flight on it is sent again.
+    if (node === undefined || p.opening) return
     if (p.session !== undefined && !p.session.closed) return
     try {
-      p.dialing = true
+      p.opening = true
       const stream = await node.dialProtocol(remote, SYNC_PROTOCOL)
       this.#run(f, stream)
     } catch {
       this.#backoff(p)
     } finally {
-      p.dialing = false
+      p.opening = false
     }
   }
 

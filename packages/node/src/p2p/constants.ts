@@ -40,3 +40,19 @@ export const CONNECTION_MONITOR = {
   pingTimeout: { minTimeout: 120_000, maxTimeout: 300_000 },
   abortConnectionOnPingFailure: true
 }
+
+/**
+ * Connection set-up timeouts, for 2G via VSAT. Opening a connection takes about six round trips
+ * (WebSocket upgrade, multistream, Noise XX, yamux, identify): at lwe-2g-vsat's 1.4 ± 0.2 s RTT and
+ * 3% loss that is 8–12 s, and a lost segment adds a retransmission stall. libp2p's defaults (6 s per
+ * address, 10 s per dial and per inbound upgrade, 10 s per protocol negotiation) give up first, and
+ * the node would redial forever without ever connecting. Unauthenticated connections are still
+ * bounded by libp2p's pending-connection limit while they wait (docs/THREAT_MODEL.md).
+ */
+export const CONNECTION_TIMEOUTS = {
+  dialTimeout: 60_000,
+  addressDialTimeout: 45_000,
+  inboundUpgradeTimeout: 45_000,
+  outboundStreamProtocolNegotiationTimeout: 30_000,
+  inboundStreamProtocolNegotiationTimeout: 30_000
+}

@@ -40,6 +40,9 @@ const SCAN_PAGE = 2000
 const sameHeads = (a: A.Heads, b: A.Heads): boolean =>
   a.length === b.length && a.every(h => b.includes(h))
 
+/** Progress of `start`: items scanned so far, then documents rebuilt of `total`. */
+export type StartProgress = (what: 'items scanned' | 'documents rebuilt', done: number, total?: number) => void
+
 /** Keeps a storage-less Repo in step with the sealed item store. */
 export class DocBridge extends EventEmitter<DocBridgeEvents> {
   readonly #docs = new Map<string, DocState>()
@@ -60,7 +63,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Rebuilds every document this facility can open from the store. Call once, before serving. */
-  async start (onProgress?: (done: number) => void): Promise<void> {
+  async start (onProgress?: StartProgress): Promise<void> {
     const changes = new Map<string, Uint8Array[]>()
     const keyed = new Set<string>()
     const pending: StoredItemLike[] = []
@@ -77,14 +80,16 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         else if (opened.docId !== undefined) pending.push(item)
       }
       scanned += page.length
-      onProgress?.(scanned)
+      onProgress?.('items scanned', scanned)
     }
     // A grant can be logged after the changes it unlocks (a carrier delivered them first).
     for (const item of pending) {
       const opened = this.sealer.open(item.bytes)
       if (opened.kind === 'change') push(changes, opened.docId, opened.changes)
     }
+    let built = 0
     for (const docId of keyed) {
+      if (++built % 1000 === 0) onProgress?.('documents rebuilt', built, keyed.size)
       if (!this.sealer.canOpen(docId)) continue
       if (this.sealer.settle !== undefined) this.sealer.settle(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
       const handle = this.repo.import<unknown>(concat(changes.get(docId) ?? []), { docId: docId as DocumentId })

@@ -28,7 +28,7 @@ export const start: Command = {
       openStore,
       createReplicator: replicatorFactory({ maxRedialMs: 1000 * Math.max(1, intOpt(values, 'max-redial-seconds', 60, 'start')) }),
       log: line => io.err(`${new Date().toISOString()} ${line}`),
-      onProgress: n => io.progress(`rebuilding documents: ${n} items scanned`)
+      onProgress: (what, n, total) => io.progress(`rebuilding documents: ${n}${total === undefined ? '' : `/${total}`} ${what}`)
     })
     await node.start()
     await writeRunFile(dir, { pid: process.pid, url: node.url! })

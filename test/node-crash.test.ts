@@ -53,7 +53,7 @@ describe('kill -9 during 1,000 writes', () => {
     try {
       const present = new Map<string, string>()
       for (const id of reopened.bridge.docIds()) {
-        const uhid = Object.values(readPatient(reopened.bridge.doc<PatientDoc>(id)!).identifiers.uhid)[0]
+        const uhid = Object.values(readPatient((await reopened.bridge.open<PatientDoc>(id))!).identifiers.uhid)[0]
         if (uhid !== undefined) present.set(uhid, id)
       }
       const lost = [...acked].filter(([uhid, id]) => present.get(uhid) !== id).map(([uhid]) => uhid)

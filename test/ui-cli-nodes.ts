@@ -3,7 +3,7 @@
  * (`node packages/node/dist/cli.js`) exactly as district IT would: init, roster, start.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +38,8 @@ export class CliNode {
     const child = spawn(process.execPath, [CLI, 'start', '--data', this.dir, '--port', port], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child = child
     child.stderr!.on('data', (b: Buffer) => { this.#log.push(b.toString()) })
+    const logFile = process.env.PAGDANDI_TEST_NODE_LOG
+    if (logFile !== undefined) for (const s of [child.stdout!, child.stderr!]) s.on('data', (b: Buffer) => { appendFileSync(logFile, `[${this.spec.facility}] ${b.toString()}`) })
     this.url = await new Promise<string>((resolve, reject) => {
       let out = ''
       const timer = setTimeout(() => reject(new Error(`${this.spec.facility} did not start: ${this.#log.join('')}`)), 60_000)

@@ -5,14 +5,14 @@
  * patched to listen on the real port behind it, so every byte between them crosses the link.
  *
  * A seeded pair of data directories is built once per (size, seed) and copied for each run:
- * seeding writes each patient durably and costs far more than the sync being measured.
+ * building the patients' Automerge histories costs far more than the sync being measured.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CACHE_DIR } from '../corpus.js'
+import { CACHE_DIR, UNIQUE_LIMIT } from '../corpus.js'
 import type { LinkEmulator } from '../link/index.js'
 import type { Usage } from '../peers/rpc.js'
 import type { Driver, RelayDriver, SyncOutcome } from './Driver.js'
@@ -81,7 +81,8 @@ export async function prepareTemplate (patients: number, seed: number, log: (s: 
   cli(['roster', 'import', d('roster.json'), '--data', d('chc')])
   cli(['roster', 'import', d('roster.json'), '--data', d('dh')])
   log(`seeding ${patients} patients into a Pagdandi CHC (once; cached in ${dir})`)
-  const out = cli(['seed', '--data', d('chc'), '--count', String(patients), '--seed', String(seed)])
+  // Like the baselines' corpora, above UNIQUE_LIMIT the distinct patients repeat under new ids and keys.
+  const out = cli(['seed', '--data', d('chc'), '--count', String(patients), '--seed', String(seed), '--unique', String(Math.min(patients, UNIQUE_LIMIT))])
   const items = Number(/(\d+) items sealed/.exec(out)?.[1] ?? NaN)
   const t: Template = { dir, proxyPort, items }
   writeFileSync(meta, JSON.stringify(t))

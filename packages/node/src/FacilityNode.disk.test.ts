@@ -26,7 +26,7 @@ describe('confidentiality at rest (Invariant 6)', () => {
     await node.registerPatient(registration({ name: 'Somaru Markam', phone: '9826123456' }))
     const secrets = new Set<string>(['Somaru Markam', '9826123456'])
     for (const id of ids) {
-      const d = readPatient(node.bridge.doc<PatientDoc>(id)!).demographics
+      const d = readPatient((await node.bridge.open<PatientDoc>(id))!).demographics
       secrets.add(d.name)
       if (d.phone !== undefined) secrets.add(d.phone)
     }

@@ -10,8 +10,8 @@ import type { NodeStore, ReplicatorLike } from './ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
 
 /** A facility's UHID in the patient's document as `node` holds it (read as plain strings). */
-function uhidAt (node: FacilityNode, patientId: PatientId, facility: FacilityId): string | undefined {
-  const doc = node.bridge.doc<PatientDoc>(patientId)
+async function uhidAt (node: FacilityNode, patientId: PatientId, facility: FacilityId): Promise<string | undefined> {
+  const doc = (await node.bridge.open<PatientDoc>(patientId))
   return doc === undefined ? undefined : readPatient(doc).identifiers.uhid[facility]
 }
 
@@ -68,7 +68,7 @@ describe('Invariant 7: revocation rotates document keys', () => {
     await chc.createReferral(patientId, referral(DH2))
     await deliver(stores[0], dh1)
     await deliver(stores[0], dh2)
-    expect(uhidAt(dh1, patientId, CHC)).toBe('CHC-0001')
+    expect(await uhidAt(dh1, patientId, CHC)).toBe('CHC-0001')
     const oldChange = (await stores[0].itemsForDoc(patientId)).find(i => i.kind === 'change')!.bytes
     const dh1Key0 = dh1.sealer.keyring.get(patientId, 0)!
 
@@ -90,17 +90,17 @@ describe('Invariant 7: revocation rotates document keys', () => {
     const after = (await stores[0].logSince(0, 10_000)).filter(i => i.kind === 'change').at(-1)!.bytes
     expect(decodeItemHeader(after).generation).toBe(1)
     await deliver(stores[0], dh2)
-    expect(uhidAt(dh2, patientId, CHC)).toBe('CHC-0777')
+    expect(await uhidAt(dh2, patientId, CHC)).toBe('CHC-0777')
     // And a change DH2 makes reaches the CHC the same way.
     await dh2.bridge.change<PatientDoc>(patientId, d => { setUhid(d, 'DH-0042', { facility: DH2, at: new Date().toISOString() }) })
     await deliver(stores[2], chc)
-    expect(uhidAt(chc, patientId, DH2)).toBe('DH-0042')
+    expect(await uhidAt(chc, patientId, DH2)).toBe('DH-0042')
 
     // The revoked DH1 is handed every new item directly (and even the new, public roster): none opens.
     await dh1.acceptRoster(rosterFile(r2)).catch(() => undefined)
     await deliver(stores[0], dh1)
     await deliver(stores[2], dh1)
-    expect(uhidAt(dh1, patientId, CHC)).toBe('CHC-0001')
+    expect(await uhidAt(dh1, patientId, CHC)).toBe('CHC-0001')
     expect(dh1.sealer.keyring.generations(patientId)).toEqual([0])
     expect(() => openItem(after, { ...dh1Key0, generation: 1 }, undefined, tweetnaclScheme)).toThrow(UndecryptableItemError)
     const newGrants = (await stores[0].accessItems(patientId)).filter(i => i.kind === 'access' && decodeItemHeader(i.bytes).generation === 1 && decodeItemHeader(i.bytes).kind === 'grant')
@@ -134,6 +134,6 @@ describe('Invariant 7: revocation rotates document keys', () => {
     running.splice(0)
     const third = await open(dirs[0]!, store)
     expect(await rotations()).toBe(1)
-    expect(uhidAt(third, patientId, CHC)).toBe('CHC-0001')
+    expect(await uhidAt(third, patientId, CHC)).toBe('CHC-0001')
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as A from '@automerge/automerge'
-import type { PatientDoc } from '@pagdandi/core/record'
+import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
@@ -35,13 +35,25 @@ describe('FacilityNode HTTP API', () => {
     const heads = await api(node, `/api/patients/${reg.json.patientId}/heads`)
     expect(heads.json.heads.length).toBeGreaterThan(0)
     // Stored as immutable strings (docs/design/0005), and read back as plain ones.
-    const stored = node.bridge.doc<PatientDoc>(reg.json.patientId)!
+    const stored = (await node.bridge.open<PatientDoc>(reg.json.patientId))!
     expect(A.isImmutableString(stored.demographics.name)).toBe(true)
     expect((await node.patient(reg.json.patientId) as PatientDoc).demographics.name).toBe(registration().name)
     // The status counts what this process sealed: the self-grant and the registration change.
     const status = await api(node, '/api/status')
     expect(status.json.sealed.items).toBe(2)
     expect(status.json.sealed.bytes).toBeGreaterThan(120 * 2)
+  })
+
+  it('seeds many patients from a few distinct ones (--unique): each its own document, ids and keys', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+    const node = await startNode(dirs[0]!)
+    const ids = await node.seed(7, 3, undefined, 2)
+    expect(new Set(ids).size).toBe(7)
+    const names = await Promise.all(ids.map(async id => ((await node.patient(id as PatientId)) as PatientDoc).demographics.name))
+    expect(new Set(names).size).toBe(2)
+    expect(names[0]).toBe(names[2])
+    expect((await api(node, '/api/status')).json.items).toBe(14) // a self-grant and a change each
   })
 
   it('rejects a bad registration with 400 and a named error, storing nothing', async () => {
@@ -112,8 +124,8 @@ describe('FacilityNode referrals', () => {
     await dhStore.putItems(items)
     await dh.bridge.applyReceived(items)
     expect(dh.bridge.docIds()).toEqual([patientId])
-    const atDh = dh.bridge.doc<PatientDoc>(patientId!)!
-    expect(atDh.encounters).toEqual(chc.bridge.doc<PatientDoc>(patientId!)!.encounters)
+    const atDh = (await dh.bridge.open<PatientDoc>(patientId!))!
+    expect(atDh.encounters).toEqual((await chc.bridge.open<PatientDoc>(patientId!))!.encounters)
     const inbox = await api(dh, '/api/referrals?box=incoming')
     expect(inbox.json.map((r: { referralId: string }) => r.referralId)).toEqual([refer.json.referralId])
 
@@ -137,7 +149,8 @@ describe('FacilityNode FHIR', () => {
     ])
     const chc = await startNode(dirs[0]!)
     const ids = await chc.seed(4, 5)
-    const withVisit = ids.find(id => Object.keys(chc.bridge.doc<PatientDoc>(id)!.encounters).length > 0)!
+    let withVisit = ids[0]!
+    for (const id of ids) if (Object.keys((await chc.bridge.open<PatientDoc>(id))!.encounters).length > 0) { withVisit = id; break }
     const exported = await api(chc, `/api/patients/${withVisit}/fhir`)
     expect(exported.status).toBe(200)
     const opd = exported.json.find((d: { kind: string }) => d.kind === 'OPConsultRecord')
@@ -146,7 +159,7 @@ describe('FacilityNode FHIR', () => {
     const dh = await startNode(dirs[1]!)
     const imported = await api(dh, '/api/fhir/import', { method: 'POST', body: opd.bundle })
     expect(imported.status).toBe(201)
-    const doc = dh.bridge.doc<PatientDoc>(imported.json.patientId)!
+    const doc = (await dh.bridge.open<PatientDoc>(imported.json.patientId))!
     expect(Object.keys(doc.encounters)).toHaveLength(1)
 
     const broken = await api(dh, '/api/fhir/import', { method: 'POST', body: { ...opd.bundle, type: 'collection' } })

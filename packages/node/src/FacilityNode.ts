@@ -4,6 +4,7 @@
  * It implements the HTTP API's `NodeApi`.
  */
 import './polyfill.js'
+import type * as A from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
@@ -25,6 +26,7 @@ import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { NodeStore, ReplicatorLike, ReplicatorPeer } from './ports.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
 import { RecordViews } from './repo/RecordViews.js'
+import { SealedStorage } from './repo/SealedStorage.js'
 import { seedPatients } from './repo/seed.js'
 import { checkItem, entitledItems } from './repo/exchange.js'
 import type { PatientSummary } from './repo/PatientIndex.js'
@@ -101,16 +103,19 @@ export class FacilityNode implements NodeApi {
       http = new HttpServer(undefined, { ...opts.http, ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}), ...(opts.log !== undefined ? { log: opts.log } : {}) })
       network.push(new WebSocketServerAdapter(http.wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]))
     }
-    // No storage adapter: plaintext never reaches disk (Invariant 6). Browsers ask for documents
-    // by id, so the node announces none (sharePolicy false) and 10,000 documents stay quiet.
-    const repo = new Repo({ network, peerId: `node-${facility.facility}` as PeerId, sharePolicy: async () => false })
+    // A read-only storage adapter: it loads cold documents from sealed items and writes nothing, so
+    // plaintext never reaches disk (Invariant 6). Browsers ask for documents by id, so the node
+    // announces none (sharePolicy false) and 10,000 documents stay quiet.
+    const storage = new SealedStorage()
+    const repo = new Repo({ network, storage, peerId: `node-${facility.facility}` as PeerId, sharePolicy: async () => false })
     const sealer = new ItemSealer(keys.keyring, roster, scheme)
     const bridge = new DocBridge(repo, store, sealer)
+    storage.loader = async docId => await bridge.storedChanges(docId)
     const views = new RecordViews(facility.facility)
     const node = new FacilityNode(opts, dataDir, facility, keys, roster, store, repo, sealer, bridge, views)
-    bridge.on('doc', id => {
+    bridge.on('doc', (id, cold) => {
       // Read once per change: the views and the receipt check look at plain strings.
-      const doc = bridge.doc<PatientDoc>(id)
+      const doc = (cold ?? bridge.doc(id)) as A.Doc<PatientDoc> | undefined
       const plain = doc === undefined ? undefined : readPatient(doc)
       views.refresh(id as PatientId, doc, plain)
       node.#acknowledgeReferrals(id as PatientId, plain)
@@ -252,12 +257,14 @@ export class FacilityNode implements NodeApi {
 
   async patient (patientId: PatientId): Promise<unknown> {
     if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
-    const doc = this.bridge.doc<PatientDoc>(patientId)
+    const doc = await this.bridge.open<PatientDoc>(patientId)
     return doc === undefined ? undefined : readPatient(doc)
   }
 
+  /** Also makes the record resident, so a browser asking for it next is answered (DocBridge, invariant 5). */
   async durableHeads (patientId: PatientId): Promise<string[] | undefined> {
     if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
+    await this.bridge.resident(patientId)
     return this.bridge.durableHeads(patientId)
   }
 
@@ -304,7 +311,7 @@ export class FacilityNode implements NodeApi {
   async erasePatient (patientId: PatientId): Promise<ErasureReport> {
     if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
     const held = await this.store.itemsForDoc(patientId)
-    if (held.length === 0 && this.bridge.handle(patientId) === undefined) throw new PatientNotFoundError(patientId)
+    if (held.length === 0 && !this.bridge.knows(patientId)) throw new PatientNotFoundError(patientId)
     if (this.store.eraseDoc === undefined) throw new NotImplementedError('erasure on this store')
     await this.bridge.forget(patientId)
     const items = await this.store.eraseDoc(patientId)
@@ -364,7 +371,7 @@ export class FacilityNode implements NodeApi {
   }
 
   async createReferral (patientId: PatientId, input: ReferralInput): Promise<{ referralId: string }> {
-    const handle = this.bridge.handle<PatientDoc>(patientId)
+    const handle = await this.bridge.resident<PatientDoc>(patientId)
     if (handle === undefined) throw new PatientNotFoundError(patientId)
     if (this.verifiedRoster === undefined || !this.verifiedRoster.body.entries.some(e => e.facility === input.to)) {
       throw new NotOnRosterError(input.to)
@@ -383,8 +390,8 @@ export class FacilityNode implements NodeApi {
   }
 
   /** Loads `count` synthetic patients (seeded), stored as sealed items; returns their ids. */
-  async seed (count: number, seed: number, onProgress?: (done: number, total: number) => void): Promise<string[]> {
-    const ids = await seedPatients(this.bridge, this.facility, { count, seed, ...(onProgress !== undefined ? { onProgress } : {}) })
+  async seed (count: number, seed: number, onProgress?: (done: number, total: number) => void, unique?: number): Promise<string[]> {
+    const ids = await seedPatients(this.bridge, this.facility, { count, seed, ...(onProgress !== undefined ? { onProgress } : {}), ...(unique !== undefined ? { unique } : {}) })
     this.#replicator?.notifyLocalItems()
     return ids
   }
@@ -417,7 +424,7 @@ export class FacilityNode implements NodeApi {
 
   async patientFhir (patientId: PatientId): Promise<unknown[]> {
     if (this.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
-    const doc = this.bridge.doc<PatientDoc>(patientId)
+    const doc = await this.bridge.open<PatientDoc>(patientId)
     if (doc === undefined) throw new PatientNotFoundError(patientId)
     const facilities = Object.fromEntries((this.verifiedRoster?.body.entries ?? []).map(e => [e.facility, { name: e.name }]))
     return exportPatientBundles({ doc, patientId, facilities })

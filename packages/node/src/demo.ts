@@ -86,8 +86,8 @@ async function main (): Promise<void> {
   if (m1 !== undefined) say(`   on the wire so far: ${kb(m1.bytesOut ?? 0)} CHC→DH, ${kb(m1.bytesIn ?? 0)} DH→CHC`)
 
   // 4. A referral: grant the DH, record it in the document, seal, push.
-  const patientId = pickReferral(chc, ids as PatientId[])
-  const doc = readPatient(chc.bridge.doc<PatientDoc>(patientId)!)
+  const patientId = await pickReferral(chc, ids as PatientId[])
+  const doc = readPatient((await chc.bridge.open<PatientDoc>(patientId))!)
   const before = await dh.store.lastSeq()
   const { referralId } = await chc.createReferral(patientId, {
     to: DH.facility as FacilityId,
@@ -99,7 +99,7 @@ async function main (): Promise<void> {
   })
   say(`\n4. The CHC refers patient ${patientId} (${doc.demographics.name}, synthetic) to the DH: referral ${referralId}`)
   await until('the referral to reach the DH inbox', async () => (await dh.referrals('incoming')).some(r => r.referralId === referralId))
-  const atDh = readPatient(dh.bridge.doc<PatientDoc>(patientId)!)
+  const atDh = readPatient((await dh.bridge.open<PatientDoc>(patientId))!)
   const encounters = Object.values(atDh.encounters)
   const diagnoses = encounters.flatMap(e => Object.values(e.diagnoses).map(d => d.coding.display))
   say(`   it reached the DH with ${(await dh.store.lastSeq()) - before} new items; the DH can now open the record:`)
@@ -130,8 +130,9 @@ async function main (): Promise<void> {
 }
 
 /** A patient with at least one encounter, so the DH sees some history arrive. */
-function pickReferral (node: FacilityNode, ids: PatientId[]): PatientId {
-  return ids.find(id => Object.keys(node.bridge.doc<PatientDoc>(id)?.encounters ?? {}).length > 1) ?? ids[0]!
+async function pickReferral (node: FacilityNode, ids: PatientId[]): Promise<PatientId> {
+  for (const id of ids) if (Object.keys((await node.bridge.open<PatientDoc>(id))?.encounters ?? {}).length > 1) return id
+  return ids[0]!
 }
 
 function sameHeads (a: string[] | undefined, b: string[] | undefined): boolean {

@@ -50,6 +50,25 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
     // The edit survives a restart: it is in the sealed items, not in any plaintext storage.
     await node.stop()
     const again = await startNode(dirs[0]!, store)
-    expect(readPatient(again.bridge.doc<PatientDoc>(patientId)!).demographics.nameVariants).toEqual(['Somru Markaam'])
+    expect(readPatient((await again.bridge.open<PatientDoc>(patientId))!).demographics.nameVariants).toEqual(['Somru Markaam'])
+  })
+
+  it('a browser asking for a cold record by id gets it from the sealed items, and its edit is sealed once', async () => {
+    const root = await tempDir()
+    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+    const store = await memoryStore()
+    const first = await startNode(dirs[0]!, store)
+    const { patientId } = await first.registerPatient(registration())
+    await first.stop()
+    const node = await startNode(dirs[0]!, store)
+    expect(node.bridge.doc(patientId)).toBeUndefined() // cold after the restart
+
+    const handle = await browser(node).find<PatientDoc>(patientId as unknown as DocumentId, { signal: AbortSignal.timeout(10_000) })
+    expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')
+    const itemsBefore = await store.lastSeq()
+    handle.change(d => { d.demographics.nameVariants.push(wrapStrings('Somru Markaam')) })
+    const edited = A.getHeads(handle.doc())
+    await expect.poll(async () => sameHeads(await node.durableHeads(patientId), edited), { timeout: 10_000 }).toBe(true)
+    expect(await store.lastSeq()).toBe(itemsBefore + 1)
   })
 })

@@ -60,14 +60,62 @@ describe('DocBridge', () => {
     await bridge.flush(id)
     expect(store.log.length).toBe(3)
     const heads = bridge.durableHeads(id)
-    expect(heads).toEqual(A.getHeads(bridge.doc<Doc>(id)!))
+    expect(heads).toEqual(A.getHeads((await bridge.open<Doc>(id))!))
 
     const again = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
+    const seen: Array<[string, unknown]> = []
+    again.on('doc', (docId, cold) => { seen.push([docId, cold === undefined ? undefined : { ...cold as Doc }]) })
     await again.start()
-    expect(again.doc<Doc>(id)).toEqual({ name: 'x', visits: 1 })
+    // Invariant 5: rebuilt cold. The start-up index saw the document; it is not held in memory.
+    expect(seen).toEqual([[id, { name: 'x', visits: 1 }]])
+    expect(again.doc<Doc>(id)).toBeUndefined()
+    expect(again.knows(id)).toBe(true)
     expect(again.durableHeads(id)).toEqual(heads)
     await again.flush(id)
     expect(store.log.length).toBe(3)
+    // Opened on demand, and a change to it is sealed once, on top of what was stored.
+    expect(await again.open<Doc>(id)).toEqual({ name: 'x', visits: 1 })
+    await again.change<Doc>(id, d => { d.visits = 2 })
+    expect(store.log.length).toBe(4)
+    const third = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
+    await third.start()
+    expect(await third.open<Doc>(id)).toEqual({ name: 'x', visits: 2 })
+  })
+
+  it('imports saved documents cold, in one durable batch, and indexes each once', async () => {
+    const store = new MemoryStore()
+    const bridge = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
+    const saved = [1, 2, 3].map(n => A.save(A.from<Record<string, unknown>>({ name: `p${n}`, visits: n })))
+    const seen: string[] = []
+    bridge.on('doc', (_id, cold) => { seen.push((cold as Doc).name) })
+    const ids = await bridge.importCold(saved)
+    expect(seen).toEqual(['p1', 'p2', 'p3'])
+    expect(store.log.length).toBe(6) // a self-grant and a change each
+    expect(ids.map(id => bridge.doc(id))).toEqual([undefined, undefined, undefined])
+    expect(await bridge.open<Doc>(ids[1]!)).toEqual({ name: 'p2', visits: 2 })
+  })
+
+  it('re-indexes a cold document when changes to it arrive, without loading it into the Repo', async () => {
+    const chc = new MemoryStore()
+    const chcBridge = new DocBridge(new Repo({}), chc, new FakeSealer('CHC'))
+    const id = await chcBridge.create<Doc>({ name: 'z' })
+    const grant = chcBridge.sealer.grant(id, 'DH')
+    await chcBridge.flushWith(id, [grant])
+    const dh = new MemoryStore()
+    const dhBridge = new DocBridge(new Repo({}), dh, new FakeSealer('DH'))
+    await dhBridge.start()
+    await dh.putItems(chc.log.map(i => i.bytes))
+    await dhBridge.applyReceived(chc.log.map(i => i.bytes))
+    expect(dhBridge.doc(id)).toBeUndefined()
+    const before = chc.log.length
+    await chcBridge.change<Doc>(id, d => { d.visits = 7 })
+    const fresh = chc.log.slice(before).map(i => i.bytes)
+    const seen: unknown[] = []
+    dhBridge.on('doc', (_id, cold) => { seen.push(cold === undefined ? 'resident' : { ...cold as Doc }) })
+    await dh.putItems(fresh)
+    await dhBridge.applyReceived(fresh)
+    expect(seen).toEqual([{ name: 'z', visits: 7 }])
+    expect(dhBridge.doc(id)).toBeUndefined()
   })
 
   it('applies received items once a grant arrives, and does not re-seal them', async () => {
@@ -82,13 +130,13 @@ describe('DocBridge', () => {
     const changes = chc.log.map(i => i.bytes)
     await dh.putItems(changes)
     await dhBridge.applyReceived(changes)
-    expect(dhBridge.doc(id)).toBeUndefined()
+    expect((await dhBridge.open(id))).toBeUndefined()
 
     const grant = chcBridge.sealer.grant(id, 'DH')
     await chcBridge.flushWith(id, [grant])
     await dh.putItems([grant])
     await dhBridge.applyReceived([grant])
-    expect(dhBridge.doc<Doc>(id)).toEqual({ name: 'y', visits: 2 })
+    expect((await dhBridge.open<Doc>(id))).toEqual({ name: 'y', visits: 2 })
     const before = dh.log.length
     await dhBridge.flush(id)
     expect(dh.log.length).toBe(before)

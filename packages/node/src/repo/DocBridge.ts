@@ -1,8 +1,9 @@
 /**
- * The bridge between sealed items and an automerge-repo `Repo` with no storage adapter.
+ * The bridge between sealed items and an automerge-repo `Repo` whose only storage adapter is the
+ * read-only `SealedStorage`.
  *
  * Invariants (docs/SPEC.md, "Node"):
- * 1. Plaintext never reaches disk: the Repo has no storage; documents are rebuilt from sealed items
+ * 1. Plaintext never reaches disk: the Repo's storage writes nothing; documents are rebuilt from sealed items
  *    at start, and every change leaves the process only as a sealed item.
  * 2. A local change is durable before it is acknowledged: `flush(docId)` resolves only after the
  *    store's atomic `sync: true` batch holding its sealed item resolved.
@@ -10,15 +11,21 @@
  *    or was received as items; only `saveSince(doc, covered)` is sealed.
  * 4. One queue per document orders sealing and applying received items, so a received change
  *    is never mistaken for a local one.
+ * 5. Documents are cold until used: start-up and received items index each document (the `doc`
+ *    event carries it) and free it again, so memory and start-up time do not grow with every
+ *    record held. `open`, `change` and browsers (after `open`) make a document resident. With
+ *    thousands of live Automerge documents in one process each further load slows down ~40×
+ *    (docs/design/0006-cold-documents.md).
  */
 import { EventEmitter } from 'node:events'
 import * as A from '@automerge/automerge'
-import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
+import { generateAutomergeUrl, parseAutomergeUrl, type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, StoredItemLike } from './ports.js'
 
 interface DocState {
-  handle: DocHandle<unknown>
+  /** The live handle; undefined while the document is cold (only in the store). */
+  handle?: DocHandle<unknown>
   /** Heads whose whole ancestry is durably stored as items on this node. */
   covered: A.Heads
   /** Whether the self-grant holding this document's key is durably stored. */
@@ -27,10 +34,13 @@ interface DocState {
   sealScheduled: boolean
 }
 
-/** Events: `sealed` (items newly stored from local changes), `doc` (a document changed or appeared). */
+/**
+ * Events: `sealed` (items newly stored from local changes), `doc` (a document changed or appeared;
+ * for a cold document the event carries it, valid only while listeners run, as it is freed after).
+ */
 export interface DocBridgeEvents {
   sealed: [items: StoredItemLike[]]
-  doc: [docId: string]
+  doc: [docId: string, cold?: A.Doc<unknown>]
   error: [err: Error]
 }
 
@@ -54,7 +64,14 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     super()
     // Documents that browsers create arrive through the network subsystem; seal them too.
     repo.on('document', ({ handle }) => {
-      if (!this.#docs.has(handle.documentId)) {
+      const known = this.#docs.get(handle.documentId)
+      // A browser asked for a cold document: the Repo loads it through SealedStorage; attach to it.
+      if (known !== undefined && known.handle === undefined) {
+        void handle.whenReady().then(() => {
+          if (this.#docs.get(handle.documentId) === known && !this.#closed) this.#attach(handle.documentId, known, handle as DocHandle<unknown>)
+        }, () => {})
+      }
+      if (known === undefined) {
         void handle.whenReady().then(() => {
           if (!this.#docs.has(handle.documentId) && !this.#closed) this.#adopt(handle as DocHandle<unknown>, [], false)
         }, () => {})
@@ -92,10 +109,74 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       if (++built % 1000 === 0) onProgress?.('documents rebuilt', built, keyed.size)
       if (!this.sealer.canOpen(docId)) continue
       if (this.sealer.settle !== undefined) this.sealer.settle(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
-      const handle = this.repo.import<unknown>(concat(changes.get(docId) ?? []), { docId: docId as DocumentId })
-      handle.doneLoading()
-      this.#adopt(handle, A.getHeads(handle.doc() as A.Doc<unknown>), true)
+      const heads = this.#index(docId, concat(changes.get(docId) ?? []))
+      this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
     }
+  }
+
+  /** Loads a cold document, announces it with the `doc` event and frees it; returns its heads. */
+  #index (docId: string, changes: Uint8Array): A.Heads {
+    const doc = A.load<unknown>(changes)
+    try {
+      this.emit('doc', docId, doc)
+      return A.getHeads(doc)
+    } finally {
+      A.free(doc)
+    }
+  }
+
+  /** Every change of a document this node can open, from the store. */
+  async #storedChanges (docId: string): Promise<Uint8Array> {
+    const all: Uint8Array[] = []
+    for (const item of await this.store.itemsForDoc(docId)) {
+      const o = this.sealer.open(item.bytes)
+      if (o.kind === 'change') all.push(o.changes)
+    }
+    return concat(all)
+  }
+
+  /** Makes a known document resident (in the Repo, for changes and browsers); run in its queue. */
+  async #wake (docId: string, st: DocState): Promise<DocHandle<unknown>> {
+    if (st.handle !== undefined) return st.handle
+    // The Repo may already hold a handle for it (a browser sent its copy before we loaded ours):
+    // the stored changes merge into it, `covered` stays the stored heads, and whatever the browser
+    // added beyond them is sealed like any other change.
+    const handle = this.repo.import<unknown>(await this.#storedChanges(docId), { docId: docId as DocumentId })
+    handle.doneLoading()
+    this.#attach(docId, st, handle)
+    return st.handle ?? handle
+  }
+
+  /** Binds a resident handle to a known document's state (once). */
+  #attach (docId: string, st: DocState, handle: DocHandle<unknown>): void {
+    if (st.handle !== undefined) return
+    st.handle = handle
+    handle.on('change', () => { this.#scheduleSeal(docId, st) })
+    if (!sameHeads(A.getHeads(handle.doc() as A.Doc<unknown>), st.covered)) this.#scheduleSeal(docId, st)
+  }
+
+  /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
+  async storedChanges (docId: string): Promise<Uint8Array | undefined> {
+    if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
+    return await this.#storedChanges(docId)
+  }
+
+  /**
+   * The document, made resident if it was cold (browsers can then sync it); undefined when this
+   * node cannot open it.
+   */
+  async open<T> (docId: string): Promise<A.Doc<T> | undefined> {
+    return (await this.resident<T>(docId))?.doc() as A.Doc<T> | undefined
+  }
+
+  /** The live handle of a document, made resident if it was cold; undefined when not open here. */
+  async resident<T> (docId: string): Promise<DocHandle<T> | undefined> {
+    const st = this.#docs.get(docId)
+    if (st === undefined || this.#closed) return undefined
+    if (st.handle !== undefined) return st.handle as DocHandle<T>
+    let handle: DocHandle<unknown> | undefined
+    await this.#enqueue(st, async () => { handle = await this.#wake(docId, st) })
+    return handle as DocHandle<T> | undefined
   }
 
   /** Creates a new document from a plain initial value; resolves with its id once durably sealed. */
@@ -121,26 +202,57 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     return handle.documentId
   }
 
+  /**
+   * Adopts saved Automerge documents (synthetic or bulk-imported) under new random ids, cold:
+   * each is sealed with its self-grant, all in one durable batch, indexed and freed. Resolves
+   * with their ids once stored. For loading many records without holding them in memory.
+   */
+  async importCold (saved: Uint8Array[]): Promise<string[]> {
+    this.#open()
+    const ids: string[] = []
+    const items: Uint8Array[] = []
+    const heads: A.Heads[] = []
+    for (const bytes of saved) {
+      const docId = parseAutomergeUrl(generateAutomergeUrl()).documentId
+      const doc = A.load<unknown>(bytes)
+      try {
+        items.push(...this.sealer.ensureKey(docId), this.sealer.sealChange(docId, A.saveSince(doc, [])))
+        ids.push(docId)
+        heads.push(A.getHeads(doc))
+        this.emit('doc', docId, doc)
+      } finally {
+        A.free(doc)
+      }
+    }
+    const stored = await this.store.putItems(items)
+    ids.forEach((docId, i) => this.#docs.set(docId, { covered: heads[i]!, keyStored: true, queue: Promise.resolve(), sealScheduled: false }))
+    this.stats.sealedItems += items.length
+    for (const i of items) this.stats.sealedBytes += i.byteLength
+    if (stored.length > 0) this.emit('sealed', stored)
+    return ids
+  }
+
   /** Applies `fn` to a document and resolves once the change is durably sealed. */
   async change<T> (docId: string, fn: (d: T) => void): Promise<A.Heads> {
     const st = this.#state(docId)
-    ;(st.handle as DocHandle<T>).change(d => { fn(d as T) })
+    const handle = await this.resident<T>(docId)
+    if (handle === undefined) throw new UnknownDocumentError(docId)
+    handle.change(d => { fn(d as T) })
     await this.flush(docId)
     return st.covered
   }
 
-  /** The current document, or undefined when it is not open here. */
+  /** The current document if it is resident; undefined when cold or not open here (see `open`). */
   doc<T> (docId: string): A.Doc<T> | undefined {
-    const st = this.#docs.get(docId)
-    return st === undefined ? undefined : st.handle.doc() as A.Doc<T>
+    return this.#docs.get(docId)?.handle?.doc() as A.Doc<T> | undefined
   }
 
-  /** The handle of an open document. */
-  handle<T> (docId: string): DocHandle<T> | undefined {
-    return this.#docs.get(docId)?.handle as DocHandle<T> | undefined
+  /** Whether this node can open the document (resident or cold). */
+  knows (docId: string): boolean {
+    return this.#docs.has(docId)
   }
 
-  /** Ids of every document open here. */
+  /** Ids of every document this node can open, resident or cold. */
   docIds (): string[] {
     return [...this.#docs.keys()]
   }
@@ -171,7 +283,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     if (st === undefined) return false
     this.#docs.delete(docId)
     await st.queue
-    this.repo.delete(docId as DocumentId)
+    if (st.handle !== undefined) this.repo.delete(docId as DocumentId)
     return true
   }
 
@@ -208,22 +320,28 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         if (o.kind === 'change') all.push(o.changes)
       }
       if (this.#docs.has(docId)) { push(byDoc, docId, ...all); continue }
-      const handle = this.repo.import<unknown>(concat(all), { docId: docId as DocumentId })
-      handle.doneLoading()
-      this.#adopt(handle, A.getHeads(handle.doc() as A.Doc<unknown>), true)
+      // A newly readable document stays cold: indexed, then freed (invariant 5).
+      const heads = this.#index(docId, concat(all))
+      this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
       this.stats.appliedItems += all.length
-      this.emit('doc', docId)
     }
     for (const [docId, chunks] of byDoc) {
       const st = this.#docs.get(docId)!
+      let cold = false
       await this.#enqueue(st, async () => {
+        if (st.handle === undefined) {
+          // Cold: the items are already stored, so re-index from the store (which holds them).
+          cold = true
+          st.covered = this.#index(docId, await this.#storedChanges(docId))
+          return
+        }
         // Seal our own pending edits first, so that `covered` is the doc's heads before merging.
         await this.#seal(docId, st)
         st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concat(chunks)))
         st.covered = A.getHeads(st.handle.doc() as A.Doc<unknown>)
       })
       this.stats.appliedItems += chunks.length
-      this.emit('doc', docId)
+      if (!cold) this.emit('doc', docId)
     }
   }
 
@@ -246,6 +364,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   #adopt (handle: DocHandle<unknown>, covered: A.Heads, keyStored: boolean): void {
+    // Only new documents are adopted; a known cold one is woken through `resident` instead.
     const st: DocState = { handle, covered, keyStored, queue: Promise.resolve(), sealScheduled: false }
     this.#docs.set(handle.documentId, st)
     handle.on('change', () => { this.#scheduleSeal(handle.documentId, st) })
@@ -272,14 +391,14 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   async #seal (docId: string, st: DocState, extra: Uint8Array[] = []): Promise<void> {
-    const doc = st.handle.doc() as A.Doc<unknown>
-    const heads = A.getHeads(doc)
-    const fresh = !sameHeads(heads, st.covered)
+    const doc = st.handle?.doc() as A.Doc<unknown> | undefined
+    const heads = doc === undefined ? st.covered : A.getHeads(doc)
+    const fresh = doc !== undefined && !sameHeads(heads, st.covered)
     if (!fresh && extra.length === 0 && st.keyStored) return
     try {
       const items: Uint8Array[] = []
       if (!st.keyStored) items.push(...this.sealer.ensureKey(docId))
-      if (fresh) items.push(this.sealer.sealChange(docId, A.saveSince(doc, st.covered)))
+      if (fresh) items.push(this.sealer.sealChange(docId, A.saveSince(doc!, st.covered)))
       items.push(...extra)
       const stored = await this.store.putItems(items)
       st.keyStored = true

@@ -114,16 +114,20 @@ export const refer: Command = {
 export const seed: Command = {
   name: 'seed',
   summary: 'load synthetic patients (core/synth) as if registered here',
-  usage: '[--count 100] [--seed 1]\n\nThe node must not be running (the data directory is opened directly).',
-  options: { count: { type: 'string' }, seed: { type: 'string' } },
+  usage: '[--count 100] [--seed 1] [--unique N]\n\n' +
+    '  --unique N   build only N distinct patients; the rest repeat them under new ids and keys\n' +
+    '               (a large benchmark corpus in minutes)\n\n' +
+    'The node must not be running (the data directory is opened directly).',
+  options: { count: { type: 'string' }, seed: { type: 'string' }, unique: { type: 'string' } },
   async run (values, _pos, io) {
     const count = intOpt(values, 'count', 100, 'seed')
     const seedValue = intOpt(values, 'seed', 1, 'seed')
+    const unique = values.unique === undefined ? undefined : intOpt(values, 'unique', count, 'seed')
     const node = await openOffline(values, io)
     try {
       const ids = await node.seed(count, seedValue, (done, total) => {
-        if (done === total || done % 10 === 0) io.progress(`seeding: ${done}/${total} patients`)
-      })
+        if (done === total || done % 1000 === 0) io.progress(`seeding: ${done}/${total} patients`)
+      }, unique)
       io.err('')
       io.out(`seeded ${ids.length} synthetic patients (seed ${seedValue}); ${node.bridge.stats.sealedItems} items sealed`)
     } finally {

@@ -109,5 +109,8 @@ export class PatientRecord {
 
 /** Opens a patient's live record. */
 export async function loadPatient (patientId: PatientId): Promise<PatientRecord> {
+  // The node keeps records cold until used; asking for the durable heads brings this one into
+  // memory, so the sync request that follows is answered. Offline, the request fails: go on.
+  await api.durableHeads(patientId).catch(() => undefined)
   return new PatientRecord(patientId, await openPatient(patientId))
 }

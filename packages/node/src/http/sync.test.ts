@@ -26,22 +26,32 @@ function browser (node: FacilityNode): Repo {
 
 const sameHeads = (a: string[] | undefined, b: string[]): boolean => a !== undefined && a.length === b.length && a.every(h => b.includes(h))
 
+/** A CHC node with one registered patient, on an in-memory store that outlives restarts. */
+async function nodeWithPatient (): Promise<{ dir: string, store: NodeStore, node: FacilityNode, patientId: string }> {
+  const root = await tempDir()
+  const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
+  const store = await memoryStore()
+  const node = await startNode(dirs[0]!, store)
+  const { patientId } = await node.registerPatient(registration())
+  return { dir: dirs[0]!, store, node, patientId }
+}
+
+/** A browser's edit of the patient's name variants; resolves once the node has sealed it. */
+async function editAndAwaitSealed (node: FacilityNode, store: NodeStore, patientId: string, handle: { change: (fn: (d: PatientDoc) => void) => void, doc: () => PatientDoc }): Promise<void> {
+  const itemsBefore = await store.lastSeq()
+  handle.change(d => { d.demographics.nameVariants.push(wrapStrings('Somru Markaam')) })
+  const edited = A.getHeads(handle.doc())
+  await expect.poll(async () => sameHeads(await node.durableHeads(patientId as never), edited), { timeout: 10_000 }).toBe(true)
+  expect(await store.lastSeq()).toBe(itemsBefore + 1)
+}
+
 describe('browsers over the automerge-repo WebSocket at /sync', () => {
   it('seal a browser edit durably, and a second browser sees it', async () => {
-    const root = await tempDir()
-    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
-    const store = await memoryStore()
-    const node = await startNode(dirs[0]!, store)
-    const { patientId } = await node.registerPatient(registration())
-
+    const { dir, store, node, patientId } = await nodeWithPatient()
     const one = browser(node)
     const handle = await one.find<PatientDoc>(patientId as unknown as DocumentId)
     expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')
-    const itemsBefore = await store.lastSeq()
-    handle.change(d => { d.demographics.nameVariants.push(wrapStrings('Somru Markaam')) })
-    const edited = A.getHeads(handle.doc())
-    await expect.poll(async () => sameHeads(await node.durableHeads(patientId), edited), { timeout: 10_000 }).toBe(true)
-    expect(await store.lastSeq()).toBe(itemsBefore + 1)
+    await editAndAwaitSealed(node, store, patientId, handle)
 
     const two = browser(node)
     const seen = await two.find<PatientDoc>(patientId as unknown as DocumentId)
@@ -49,26 +59,18 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
 
     // The edit survives a restart: it is in the sealed items, not in any plaintext storage.
     await node.stop()
-    const again = await startNode(dirs[0]!, store)
+    const again = await startNode(dir, store)
     expect(readPatient((await again.bridge.open<PatientDoc>(patientId))!).demographics.nameVariants).toEqual(['Somru Markaam'])
   })
 
   it('a browser asking for a cold record by id gets it from the sealed items, and its edit is sealed once', async () => {
-    const root = await tempDir()
-    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
-    const store = await memoryStore()
-    const first = await startNode(dirs[0]!, store)
-    const { patientId } = await first.registerPatient(registration())
+    const { dir, store, node: first, patientId } = await nodeWithPatient()
     await first.stop()
-    const node = await startNode(dirs[0]!, store)
+    const node = await startNode(dir, store)
     expect(node.bridge.doc(patientId)).toBeUndefined() // cold after the restart
 
     const handle = await browser(node).find<PatientDoc>(patientId as unknown as DocumentId, { signal: AbortSignal.timeout(10_000) })
     expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')
-    const itemsBefore = await store.lastSeq()
-    handle.change(d => { d.demographics.nameVariants.push(wrapStrings('Somru Markaam')) })
-    const edited = A.getHeads(handle.doc())
-    await expect.poll(async () => sameHeads(await node.durableHeads(patientId), edited), { timeout: 10_000 }).toBe(true)
-    expect(await store.lastSeq()).toBe(itemsBefore + 1)
+    await editAndAwaitSealed(node, store, patientId, handle)
   })
 })

@@ -149,6 +149,8 @@ export class FacilityNode implements NodeApi {
         void this.bridge.applyReceived(items.map(i => i.bytes)).catch(err => this.#log(`apply: ${(err as Error).name}`))
       })
       this.bridge.on('sealed', items => { this.#replicator?.notifyLocalItems(items) })
+      this.#replicator.on('session-error', ({ facility, error }) => { this.#log(`sync with ${facility} ended: ${error.name}: ${error.message}`) })
+      this.#replicator.on('peer', ({ facility, connected }) => { this.#log(`sync with ${facility}: ${connected ? 'session open' : 'session closed'}`) })
       await this.#replicator.start()
     }
   }

@@ -56,3 +56,12 @@ export const CONNECTION_TIMEOUTS = {
   outboundStreamProtocolNegotiationTimeout: 30_000,
   inboundStreamProtocolNegotiationTimeout: 30_000
 }
+
+/**
+ * How long the ping responder waits for a ping exchange to finish. Its echo queues behind the
+ * send window in the busy direction (about 8 s of queue on edge, 25 s on lwe-2g-vsat). With
+ * libp2p's 10 s default the responder reset the stream and the pinging side then aborted the whole
+ * connection, resending the window in flight: 1,000 patients over edge needed two sessions and sent
+ * 1.55 MB of items for 1.37 MB. Matches the connection monitor's shortest ping timeout.
+ */
+export const PING_RESPONDER_TIMEOUT_MS = CONNECTION_MONITOR.pingTimeout.minTimeout

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { itemId, sealChange, sealGrant } from '@pagdandi/core/crypto'
+import { LevelItemStore } from '../store/LevelItemStore.js'
+import { cryptoInspector } from './items.js'
 import { cleanup, entry, eventually, facilities, heldIds, roster, scheme, sealedDoc, startNode, type Fac } from './testNetwork.js'
 
 let fs: Fac[] = []
@@ -54,6 +56,39 @@ describe('Replicator over real libp2p and LevelDB', () => {
     expect(senders).toEqual(new Set([hub.id.facility]))
     expect(rc.status().find(p => p.facility === dh.id.facility)?.connected).toBe(false)
     expect(rd.status().find(p => p.facility === chc.id.facility)?.connected).toBe(false)
+  })
+
+  it('a session that ends while the connection stays up is reopened, also towards a peer without an address', async () => {
+    fs = await facilities(2)
+    const [dh, chc] = fs as [Fac, Fac] // the DH has the lower id: it opens the sync stream
+    const r = roster([entry(dh, [chc]), { ...entry(chc), addresses: [] }])
+    // The CHC's store fails one log read, as a disk hiccup would: its session ends with that error.
+    let failNext = false
+    const real = await LevelItemStore.open(chc.dir, cryptoInspector(scheme))
+    chc.store = new Proxy(real, {
+      get (target, key) {
+        if (key === 'logSince') {
+          return async (seq: number, limit: number) => {
+            if (failNext) { failNext = false; throw new Error('disk hiccup') }
+            return await target.logSince(seq, limit)
+          }
+        }
+        const v = Reflect.get(target, key, target) as unknown
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
+      }
+    })
+    await startNode(dh, r)
+    const rc = await startNode(chc, r)
+    const first = sealedDoc(chc, r, 3)
+    await chc.store.putItems(first.items); rc.notifyLocalItems()
+    await eventually(async () => (await heldIds(dh.store!)).size === first.items.length, 20_000, 'first items')
+    failNext = true
+    const second = sealedDoc(chc, r, 3)
+    await chc.store.putItems(second.items); rc.notifyLocalItems()
+    await eventually(() => !failNext, 5_000, 'the failed read')
+    // The CHC cannot dial the DH again (it keeps its connection) and has no address to be dialled at.
+    await eventually(async () => (await heldIds(dh.store!)).size === first.items.length + second.items.length, 20_000, 'a new session')
+    expect(rc.metrics().streams).toBeGreaterThanOrEqual(2)
   })
 
   it('a grant made later delivers the whole document to a facility that carries nothing for the sender', async () => {

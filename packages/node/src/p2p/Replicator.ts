@@ -210,16 +210,21 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     if (node === undefined) return
     const now = Date.now()
     for (const e of this.#roster.body.entries) {
+      if (e.facility === this.#o.facility) continue
       const addresses = this.#o.routes?.get(e.facility) ?? e.addresses
-      if (e.facility === this.#o.facility || addresses.length === 0) continue
-      const p = this.#peer(e.facility)
+      const known = this.#peers.get(e.facility)
+      // A peer we cannot dial (no address) is still served over a connection it made to us.
+      if (addresses.length === 0 && known === undefined) continue
+      const p = known ?? this.#peer(e.facility)
       if (p.dialing || p.opening || (p.session !== undefined && !p.session.closed) || now < p.nextDial) continue
       const remote = peerIdFromString(e.peerId)
       if (node.getConnections(remote).length > 0) {
+        // The lower id opens the stream. After a session ends on a connection that stays up, this
+        // reopens it, also for a peer without an address (it dialled us, and will not dial again).
         if (this.#o.facility < e.facility) void this.#openStream(e.facility, remote)
         continue
       }
-      void this.#dial(e.facility, remote, addresses)
+      if (addresses.length > 0) void this.#dial(e.facility, remote, addresses)
     }
   }
 

@@ -87,7 +87,7 @@ const settings: RunSettings = {
 const pagdandiReady = systems.includes('pagdandi') && pagdandiAvailable()
 const notes: string[] = []
 if (pagdandiReady) {
-  notes.push('Pagdandi: two `pagdandi start` processes (CHC seeded with `pagdandi seed`, its DH as hub and carrier), libp2p websockets + noise + yamux, every item sealed and signed. Its clock starts at the first connection through the link, so node start-up and the first dial are not counted; its CPU figure does include node start-up (rebuilding documents from the store). Its catch-up changes are new registrations through the HTTP API (the API has no encounter endpoint); the baselines add an encounter to existing documents. "Sealed bytes of changed items" is the growth of an `export-bundle` file for the DH.')
+  notes.push('Pagdandi: two `pagdandi start` processes (CHC seeded with `pagdandi seed`, its DH as hub and carrier), libp2p websockets + noise + yamux, every item sealed and signed. Its clock starts at the first connection through the link, so node start-up and the first dial are not counted; its CPU figure does include node start-up (opening and indexing the stored documents). Its catch-up changes are new registrations through the HTTP API (the API has no encounter endpoint); the baselines add an encounter to existing documents. "Sealed bytes of changed items" is the growth of the CHC\'s `sealed.bytes` counter (`GET /api/status`). "Sync streams" counts the CHC\'s sessions since it started, including the preload session in catch-up and referral.')
 }
 if (systems.includes('pagdandi') && !pagdandiReady) notes.push('Pagdandi rows are missing: packages/node/dist/cli.js was not built (run `pnpm build`).')
 

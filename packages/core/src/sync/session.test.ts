@@ -51,6 +51,13 @@ function items (prng: Prng, doc: string, author: FacilityId, n: number, size = 2
   return Array.from({ length: n }, () => makeTestItem({ docId: doc, author, payload: randomBytes(prng, size) }))
 }
 
+/** Two empty stores; A's entitlement withholds `doc` from B until `granted` holds it. */
+function grantSetup (seed: number, doc: string): { prng: Prng, sa: MemoryItemStore, sb: MemoryItemStore, granted: Set<string>, ea: Entitlement } {
+  const granted = new Set<string>()
+  const ea: Entitlement = async (_peer, d) => d !== doc || granted.has(d)
+  return { prng: new Prng(seed), sa: new MemoryItemStore(inspectTestItem), sb: new MemoryItemStore(inspectTestItem), granted, ea }
+}
+
 async function ids (s: MemoryItemStore): Promise<string[]> {
   return (await s.logSince(0, 1e9)).map(i => i.id).sort()
 }
@@ -140,11 +147,7 @@ describe('sync session', () => {
   })
 
   it('offers the older items of a document when a grant makes the peer entitled to it', async () => {
-    const prng = new Prng(19)
-    const sa = new MemoryItemStore(inspectTestItem)
-    const sb = new MemoryItemStore(inspectTestItem)
-    const granted = new Set<string>()
-    const ea: Entitlement = async (_peer, doc) => doc !== 'doc-old' || granted.has(doc)
+    const { prng, sa, sb, granted, ea } = grantSetup(19, 'doc-old')
     await sa.putItems([...items(prng, 'doc-old', A, 3), ...items(prng, 'doc-open', A, 2)])
     // Session 1: B is not entitled to doc-old; its items are skipped and B's cursor moves past them.
     let p = connect(sa, sb, ea, all)
@@ -162,11 +165,7 @@ describe('sync session', () => {
   })
 
   it('offers a document whose items this session skipped before the grant arrived', async () => {
-    const prng = new Prng(23)
-    const sa = new MemoryItemStore(inspectTestItem)
-    const sb = new MemoryItemStore(inspectTestItem)
-    const granted = new Set<string>()
-    const ea: Entitlement = async (_peer, doc) => doc !== 'doc-new' || granted.has(doc)
+    const { prng, sa, sb, granted, ea } = grantSetup(23, 'doc-new')
     const p = connect(sa, sb, ea, all)
     await settle(p)
     await sa.putItems(items(prng, 'doc-new', A, 2))

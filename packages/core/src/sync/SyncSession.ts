@@ -240,12 +240,15 @@ export class SyncSession {
     let upTo = after
     const entries = await store.logSince(after, LOG_SCAN_LIMIT)
     for (const e of entries) {
+      // Items the peer sent us are never sent back: no entitlement lookup for them (a hub's log
+      // is mostly its CHC's items, and a lookup reads the store).
+      if (e.from === peer) { upTo = e.seq; continue }
       let ok = allowed.get(e.docId)
       if (ok === undefined) { ok = await entitled(peer, e.docId); allowed.set(e.docId, ok) }
-      if (ok && e.from !== peer && items.length > 0 && bytes + e.bytes.length > BATCH_TARGET_BYTES) break
+      if (ok && items.length > 0 && bytes + e.bytes.length > BATCH_TARGET_BYTES) break
       upTo = e.seq
       if (!ok) this.#skipped.add(e.docId)
-      if (ok && e.from !== peer) {
+      if (ok) {
         items.push(e.bytes)
         bytes += e.bytes.length
         if (e.kind === 'access' && !offers.includes(e.docId) && await this.#mayHaveMissed(e.docId, e.seq)) offers.push(e.docId)

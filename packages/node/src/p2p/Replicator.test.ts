@@ -91,6 +91,18 @@ describe('Replicator over real libp2p and LevelDB', () => {
     expect(rc.metrics().streams).toBeGreaterThanOrEqual(2)
   })
 
+  it('a hub whose log holds only its CHC\'s items still gives the CHC a cursor of it, so the next session needs no repair', async () => {
+    fs = await facilities(2)
+    const [dh, chc] = fs as [Fac, Fac]
+    const r = roster([entry(dh, [chc]), entry(chc)])
+    await startNode(dh, r)
+    const rc = await startNode(chc, r)
+    const doc = sealedDoc(chc, r, 20)
+    await chc.store!.putItems(doc.items); rc.notifyLocalItems()
+    await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')
+    await eventually(async () => (await chc.store!.getCursor(dh.id.facility))?.seq === await dh.store!.lastSeq(), 10_000, 'CHC holds a cursor of the DH log')
+  })
+
   it('a grant made later delivers the whole document to a facility that carries nothing for the sender', async () => {
     fs = await facilities(2)
     const [chc, dh] = fs as [Fac, Fac]

@@ -306,7 +306,10 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       onItems: items => {
         this.#entitlement.invalidate(items)
         this.emit('items', items, f)
-        for (const [g, other] of this.#peers) if (g !== f) other.session?.logGrew()
+        // Every session learns that the log grew, this one too: its reader then skips these
+        // echoes and sends only a cursor mark, so the peer holds a cursor of our log even when all
+        // of it came from the peer (a hub of one CHC). Without one, the next session repairs.
+        for (const other of this.#peers.values()) other.session?.logGrew()
       },
       onFrame: (dir, frame, n) => {
         if (dir === 'in') { this.#metrics.framesIn++; this.#metrics.bytesIn += n; p.lastSeen = Date.now() } else {

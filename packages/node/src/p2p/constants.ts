@@ -65,3 +65,11 @@ export const CONNECTION_TIMEOUTS = {
  * 1.55 MB of items for 1.37 MB. Matches the connection monitor's shortest ping timeout.
  */
 export const PING_RESPONDER_TIMEOUT_MS = CONNECTION_MONITOR.pingTimeout.minTimeout
+
+/**
+ * Ping streams allowed at once per connection, each way. A ping every 30 s whose echo queues for
+ * longer than that (a full send window on 2G) overlaps the next one; with libp2p's limit of one
+ * outbound ping stream the second raised TooManyOutboundProtocolStreamsError, which aborted the
+ * whole connection (seen in a 5,000-patient catch-up over edge).
+ */
+export const PING_STREAMS = 4

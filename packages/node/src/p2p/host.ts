@@ -11,7 +11,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { CONNECTION_MONITOR, CONNECTION_TIMEOUTS, PING_RESPONDER_TIMEOUT_MS } from './constants.js'
+import { CONNECTION_MONITOR, CONNECTION_TIMEOUTS, PING_RESPONDER_TIMEOUT_MS, PING_STREAMS } from './constants.js'
 
 /** A new Ed25519 libp2p key as protobuf bytes: store it, and pass it to `Replicator` on every start. */
 export async function generatePeerKey (): Promise<Uint8Array> {
@@ -55,7 +55,7 @@ export async function createHost (o: HostOptions): Promise<Libp2p> {
     connectionGater,
     connectionMonitor: CONNECTION_MONITOR,
     connectionManager: CONNECTION_TIMEOUTS,
-    services: { identify: identify(), ping: ping({ timeout: PING_RESPONDER_TIMEOUT_MS }) },
+    services: { identify: identify(), ping: ping({ timeout: PING_RESPONDER_TIMEOUT_MS, maxInboundStreams: PING_STREAMS, maxOutboundStreams: PING_STREAMS }) },
     start: false
   })
 }

@@ -110,8 +110,13 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       if (!this.sealer.canOpen(docId)) continue
       if (this.sealer.settle !== undefined) this.sealer.settle(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
       const heads = this.#index(docId, concat(changes.get(docId) ?? []))
-      this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
+      this.#setCold(docId, heads)
     }
+  }
+
+  /** Records a document as known and cold: stored up to `heads`, with its key stored. */
+  #setCold (docId: string, heads: A.Heads): void {
+    this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
   }
 
   /** Loads a cold document, announces it with the `doc` event and frees it; returns its heads. */
@@ -125,14 +130,14 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     }
   }
 
-  /** Every change of a document this node can open, from the store. */
-  async #storedChanges (docId: string): Promise<Uint8Array> {
+  /** Every change chunk of a document this node can open, from the store. */
+  async #storedChanges (docId: string): Promise<Uint8Array[]> {
     const all: Uint8Array[] = []
     for (const item of await this.store.itemsForDoc(docId)) {
       const o = this.sealer.open(item.bytes)
       if (o.kind === 'change') all.push(o.changes)
     }
-    return concat(all)
+    return all
   }
 
   /** Makes a known document resident (in the Repo, for changes and browsers); run in its queue. */
@@ -141,7 +146,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // The Repo may already hold a handle for it (a browser sent its copy before we loaded ours):
     // the stored changes merge into it, `covered` stays the stored heads, and whatever the browser
     // added beyond them is sealed like any other change.
-    const handle = this.repo.import<unknown>(await this.#storedChanges(docId), { docId: docId as DocumentId })
+    const handle = this.repo.import<unknown>(concat(await this.#storedChanges(docId)), { docId: docId as DocumentId })
     handle.doneLoading()
     this.#attach(docId, st, handle)
     return st.handle ?? handle
@@ -158,7 +163,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
   async storedChanges (docId: string): Promise<Uint8Array | undefined> {
     if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
-    return await this.#storedChanges(docId)
+    return concat(await this.#storedChanges(docId))
   }
 
   /**
@@ -225,7 +230,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       }
     }
     const stored = await this.store.putItems(items)
-    ids.forEach((docId, i) => this.#docs.set(docId, { covered: heads[i]!, keyStored: true, queue: Promise.resolve(), sealScheduled: false }))
+    ids.forEach((docId, i) => { this.#setCold(docId, heads[i]!) })
     this.stats.sealedItems += items.length
     for (const i of items) this.stats.sealedBytes += i.byteLength
     if (stored.length > 0) this.emit('sealed', stored)
@@ -312,17 +317,11 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       }
     }
     for (const docId of unlocked) {
-      const all: Uint8Array[] = []
-      const stored = await this.store.itemsForDoc(docId)
-      this.sealer.settle?.(docId, stored.map(i => i.bytes))
-      for (const item of stored) {
-        const o = this.sealer.open(item.bytes)
-        if (o.kind === 'change') all.push(o.changes)
-      }
+      this.sealer.settle?.(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
+      const all = await this.#storedChanges(docId)
       if (this.#docs.has(docId)) { push(byDoc, docId, ...all); continue }
       // A newly readable document stays cold: indexed, then freed (invariant 5).
-      const heads = this.#index(docId, concat(all))
-      this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
+      this.#setCold(docId, this.#index(docId, concat(all)))
       this.stats.appliedItems += all.length
     }
     for (const [docId, chunks] of byDoc) {
@@ -332,7 +331,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         if (st.handle === undefined) {
           // Cold: the items are already stored, so re-index from the store (which holds them).
           cold = true
-          st.covered = this.#index(docId, await this.#storedChanges(docId))
+          st.covered = this.#index(docId, concat(await this.#storedChanges(docId)))
           return
         }
         // Seal our own pending edits first, so that `covered` is the doc's heads before merging.

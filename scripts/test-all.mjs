@@ -9,7 +9,7 @@ const labelIndex = process.argv.indexOf('--label')
 const label = labelIndex > 0 ? process.argv[labelIndex + 1] : undefined
 const counts = { passed: 0, failed: 0, skipped: 0 }
 
-function run (name, cmd, args) {
+function run(name, cmd, args) {
   process.stderr.write(`==> ${name}\n`)
   const r = spawnSync(cmd, args, { stdio: 'inherit' })
   return r.status === 0
@@ -17,6 +17,7 @@ function run (name, cmd, args) {
 
 // Static checks count as one test each: a failing lint or type-check fails the run visibly.
 for (const [name, cmd, args] of [
+  ['format (prettier --check)', 'pnpm', ['run', '--silent', 'format:check']],
   ['lint (oxlint, import cycles)', 'pnpm', ['run', '--silent', 'lint']],
   ['type-check', 'pnpm', ['run', '--silent', 'typecheck']]
 ]) {
@@ -27,7 +28,12 @@ for (const [name, cmd, args] of [
 const results = '.vitest-results.json'
 rmSync(results, { force: true })
 const ok = run('vitest (core, node, ui, bench, e2e)', 'pnpm', [
-  'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${results}`
 ])
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, 'utf8'))

@@ -32,7 +32,8 @@ describe('kill -9 during 1,000 writes', () => {
         const uhid = `W-${String(next++).padStart(4, '0')}`
         try {
           const res = await fetch(new URL('/api/patients', node.url), {
-            method: 'POST', headers: { 'content-type': 'application/json' },
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
             body: JSON.stringify(registration({ uhid, name: `Test Patient ${uhid}` }))
           })
           if (res.status === 201) acked.set(uhid, ((await res.json()) as { patientId: string }).patientId)
@@ -59,7 +60,9 @@ describe('kill -9 during 1,000 writes', () => {
       const lost = [...acked].filter(([uhid, id]) => present.get(uhid) !== id).map(([uhid]) => uhid)
       expect(lost, `seed ${seed}: acknowledged writes lost after kill -9 at ${killAfter}`).toEqual([])
       expect(present.size).toBeGreaterThanOrEqual(acked.size)
-      console.log(`killed after ${acked.size} acknowledged writes (target ${killAfter}); ${present.size} present after restart`)
+      console.log(
+        `killed after ${acked.size} acknowledged writes (target ${killAfter}); ${present.size} present after restart`
+      )
     } finally {
       await reopened.stop()
     }

@@ -5,7 +5,13 @@
  * CHC's hub when the receiver is a second DH that only the hub reaches.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { TEST_SECRET, loopbackAddress, makeNetwork, registration, tempDir } from '../packages/node/src/testing/fixtures.js'
+import {
+  TEST_SECRET,
+  loopbackAddress,
+  makeNetwork,
+  registration,
+  tempDir
+} from '../packages/node/src/testing/fixtures.js'
 import { getJson, nodeProcessPool, POLL, postJson, type NodeProcess } from './processes.js'
 
 const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
@@ -15,18 +21,26 @@ const get = getJson
 const post = postJson
 const poll = POLL
 
-function referralTo (to: string) {
+function referralTo(to: string) {
   return {
-    to, reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA', transport: '108',
+    to,
+    reason: 'Severe anaemia',
+    urgency: 'urgent',
+    treatmentGiven: 'IFA',
+    transport: '108',
     provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
   }
 }
 
 /** Registers five patients at `chc`; the first is the one referred. */
-async function registerPatients (chc: NodeProcess): Promise<string[]> {
+async function registerPatients(chc: NodeProcess): Promise<string[]> {
   const ids: string[] = []
   for (let i = 0; i < 5; i++) {
-    const r = await post(chc, '/api/patients', registration({ uhid: `CHC-${i}`, name: i === 0 ? 'Budhri Kawasi' : `Patient ${i}` }))
+    const r = await post(
+      chc,
+      '/api/patients',
+      registration({ uhid: `CHC-${i}`, name: i === 0 ? 'Budhri Kawasi' : `Patient ${i}` })
+    )
     expect(r.status).toBe(201)
     ids.push(r.json.patientId)
   }
@@ -34,23 +48,38 @@ async function registerPatients (chc: NodeProcess): Promise<string[]> {
 }
 
 /** The receiver has the referral in its inbox, the whole record open, and the sender sees it delivered. */
-async function expectDelivered (chc: NodeProcess, receiver: NodeProcess, patientId: string, referralId: string): Promise<void> {
-  await expect.poll(async () => (await get(receiver, '/api/referrals?box=incoming')).map((r: any) => r.referralId), poll).toEqual([referralId])
+async function expectDelivered(
+  chc: NodeProcess,
+  receiver: NodeProcess,
+  patientId: string,
+  referralId: string
+): Promise<void> {
+  await expect
+    .poll(async () => (await get(receiver, '/api/referrals?box=incoming')).map((r: any) => r.referralId), poll)
+    .toEqual([referralId])
   expect((await get(receiver, '/api/patients?q=Kawasee')).map((p: any) => p.patientId)).toEqual([patientId])
   await expect.poll(async () => (await get(chc, '/api/referrals?box=outgoing'))[0].delivered, poll).toBe(true)
   expect((await get(chc, '/api/status')).undeliveredReferrals).toBe(0)
-  await expect.poll(async () => {
-    const [a, b] = await Promise.all([get(chc, `/api/patients/${patientId}/heads`), get(receiver, `/api/patients/${patientId}/heads`)])
-    return JSON.stringify([...a.heads].sort()) === JSON.stringify([...b.heads].sort())
-  }, poll).toBe(true)
+  await expect
+    .poll(async () => {
+      const [a, b] = await Promise.all([
+        get(chc, `/api/patients/${patientId}/heads`),
+        get(receiver, `/api/patients/${patientId}/heads`)
+      ])
+      return JSON.stringify([...a.heads].sort()) === JSON.stringify([...b.heads].sort())
+    }, poll)
+    .toBe(true)
   // The full history, including the registration sealed before the grant existed.
-  const [sent, got] = await Promise.all([get(chc, `/api/patients/${patientId}`), get(receiver, `/api/patients/${patientId}`)])
+  const [sent, got] = await Promise.all([
+    get(chc, `/api/patients/${patientId}`),
+    get(receiver, `/api/patients/${patientId}`)
+  ])
   expect(got.doc).toEqual(sent.doc)
   // Least privilege: the other patients stay unknown to the receiver.
   expect((await get(receiver, '/api/status')).patients).toBe(1)
 }
 
-describe('referral to a facility that is not the sender\'s hub, real processes', () => {
+describe("referral to a facility that is not the sender's hub, real processes", () => {
   it('reaches a DH that carries nothing for the CHC, with the full history, and shows delivered', async () => {
     const root = await tempDir('pagdandi-direct-')
     const { dirs } = await makeNetwork(root, [
@@ -68,17 +97,25 @@ describe('referral to a facility that is not the sender\'s hub, real processes',
     await expectDelivered(chc, dh, ids[0]!, refer.json.referralId)
   })
 
-  it('reaches a second DH through the CHC\'s hub, which carries but cannot open it', async () => {
+  it("reaches a second DH through the CHC's hub, which carries but cannot open it", async () => {
     const root = await tempDir('pagdandi-hop-')
     // The CHC knows no address of DH Kanker: only its hub links the two.
     const { dirs } = await makeNetwork(root, [
       { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC', addresses: [await loopbackAddress()] },
-      { facility: 'IN2210000001', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000101'], addresses: [await loopbackAddress()] },
+      {
+        facility: 'IN2210000001',
+        name: 'DH Jagdalpur',
+        kind: 'DH',
+        carriesFor: ['IN2210000101'],
+        addresses: [await loopbackAddress()]
+      },
       { facility: 'IN2210000002', name: 'DH Kanker', kind: 'DH', addresses: [] }
     ])
     const [chc, hub, far] = await Promise.all([start(dirs[0]!), start(dirs[1]!), start(dirs[2]!)])
     const ids = await registerPatients(chc)
-    await expect.poll(async () => (await get(hub, '/api/status')).items, poll).toBe((await get(chc, '/api/status')).items)
+    await expect
+      .poll(async () => (await get(hub, '/api/status')).items, poll)
+      .toBe((await get(chc, '/api/status')).items)
     expect((await get(far, '/api/status')).items).toBe(0)
 
     const refer = await post(chc, '/api/referrals', { patientId: ids[0], referral: referralTo('IN2210000002') })

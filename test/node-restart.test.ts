@@ -12,11 +12,11 @@ const env = { PAGDANDI_SECRET: TEST_SECRET }
 const pool = nodeProcessPool(env)
 afterAll(pool.stopAll)
 
-async function items (node: NodeProcess): Promise<number> {
+async function items(node: NodeProcess): Promise<number> {
   return (await getJson(node, '/api/status')).items as number
 }
 
-async function itemBytesOut (node: NodeProcess): Promise<number> {
+async function itemBytesOut(node: NodeProcess): Promise<number> {
   return (await getJson(node, '/api/status')).traffic.itemBytesOut as number
 }
 
@@ -25,8 +25,20 @@ describe('restart in the middle of catch-up, real processes', () => {
     const root = await tempDir('pagdandi-restart-')
     const { dirs } = await makeNetwork(root, [
       { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC', addresses: [await loopbackAddress()] },
-      { facility: 'IN2210000001', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000101'], addresses: [await loopbackAddress()] },
-      { facility: 'IN2210000002', name: 'DH Dantewada', kind: 'DH', carriesFor: ['IN2210000101'], addresses: [await loopbackAddress()] }
+      {
+        facility: 'IN2210000001',
+        name: 'DH Jagdalpur',
+        kind: 'DH',
+        carriesFor: ['IN2210000101'],
+        addresses: [await loopbackAddress()]
+      },
+      {
+        facility: 'IN2210000002',
+        name: 'DH Dantewada',
+        kind: 'DH',
+        carriesFor: ['IN2210000101'],
+        addresses: [await loopbackAddress()]
+      }
     ])
     const [chcDir, cleanDir, killedDir] = dirs as [string, string, string]
 
@@ -55,8 +67,10 @@ describe('restart in the middle of catch-up, real processes', () => {
     expect(atRestart, 'the kill must land mid catch-up for this test to mean anything').toBeLessThan(total)
 
     await expect.poll(async () => await items(restarted), POLL).toBe(total)
-    const resumedBytes = await itemBytesOut(chc) - cleanBytes
-    console.log(`clean catch-up ${cleanBytes} item bytes; interrupted and resumed ${resumedBytes} (${((resumedBytes / cleanBytes - 1) * 100).toFixed(1)}% extra)`)
+    const resumedBytes = (await itemBytesOut(chc)) - cleanBytes
+    console.log(
+      `clean catch-up ${cleanBytes} item bytes; interrupted and resumed ${resumedBytes} (${((resumedBytes / cleanBytes - 1) * 100).toFixed(1)}% extra)`
+    )
     expect(resumedBytes).toBeLessThanOrEqual(cleanBytes * 1.25)
   })
 })

@@ -8,7 +8,13 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LinkEmulator, PROFILES } from '../bench/src/link/index.js'
-import { TEST_SECRET, loopbackAddress, makeNetwork, registration, tempDir } from '../packages/node/src/testing/fixtures.js'
+import {
+  TEST_SECRET,
+  loopbackAddress,
+  makeNetwork,
+  registration,
+  tempDir
+} from '../packages/node/src/testing/fixtures.js'
 import { getJson, nodeProcessPool, postJson } from './processes.js'
 
 const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
@@ -26,19 +32,31 @@ describe('a CHC and its DH over 2G via VSAT', () => {
     const dhAddress = await loopbackAddress()
     const { dirs } = await makeNetwork(root, [
       { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' },
-      { facility: 'IN2210000001', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000101'], addresses: [dhAddress] }
+      {
+        facility: 'IN2210000001',
+        name: 'DH Jagdalpur',
+        kind: 'DH',
+        carriesFor: ['IN2210000101'],
+        addresses: [dhAddress]
+      }
     ])
     const dhPort = Number(/tcp\/(\d+)/.exec(dhAddress)![1])
     const link = new LinkEmulator({ target: { port: dhPort }, profile: PROFILES['lwe-2g-vsat'], seed })
     links.push(link)
     const viaLink = await link.start()
-    await writeFile(join(dirs[0]!, 'routes.json'), JSON.stringify({ routes: { IN2210000001: [`/ip4/127.0.0.1/tcp/${viaLink}/ws`] } }))
+    await writeFile(
+      join(dirs[0]!, 'routes.json'),
+      JSON.stringify({ routes: { IN2210000001: [`/ip4/127.0.0.1/tcp/${viaLink}/ws`] } })
+    )
 
     const chc = await pool.start(dirs[0]!)
-    for (let i = 0; i < 3; i++) expect((await postJson(chc, '/api/patients', registration({ uhid: `CHC-${i}` }))).status).toBe(201)
+    for (let i = 0; i < 3; i++)
+      expect((await postJson(chc, '/api/patients', registration({ uhid: `CHC-${i}` }))).status).toBe(201)
     const want = (await getJson(chc, '/api/status')).items
     const dh = await pool.start(dirs[1]!)
-    await expect.poll(async () => (await getJson(dh, '/api/status')).items, { timeout: 120_000, interval: 500 }).toBe(want)
+    await expect
+      .poll(async () => (await getJson(dh, '/api/status')).items, { timeout: 120_000, interval: 500 })
+      .toBe(want)
     // Every byte crossed the emulated 2G link: nothing bypassed it.
     expect(link.stats().up.bytes).toBeGreaterThan(0)
     expect((await getJson(chc, '/api/status')).peers[0].connected).toBe(true)

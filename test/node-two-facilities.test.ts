@@ -4,7 +4,13 @@
  * reaches the DH's inbox with the history, and comes back marked received; both converge.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { TEST_SECRET, loopbackAddress, makeNetwork, registration, tempDir } from '../packages/node/src/testing/fixtures.js'
+import {
+  TEST_SECRET,
+  loopbackAddress,
+  makeNetwork,
+  registration,
+  tempDir
+} from '../packages/node/src/testing/fixtures.js'
 import { exited, getJson, nodeProcessPool, POLL, postJson } from './processes.js'
 
 const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
@@ -19,12 +25,22 @@ describe('two facilities, real processes', () => {
     const root = await tempDir('pagdandi-two-')
     const { dirs } = await makeNetwork(root, [
       { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC', addresses: [await loopbackAddress()] },
-      { facility: 'IN2210000001', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000101'], addresses: [await loopbackAddress()] }
+      {
+        facility: 'IN2210000001',
+        name: 'DH Jagdalpur',
+        kind: 'DH',
+        carriesFor: ['IN2210000101'],
+        addresses: [await loopbackAddress()]
+      }
     ])
     const chc = await start(dirs[0]!)
     const ids: string[] = []
     for (let i = 0; i < 5; i++) {
-      const r = await post(chc, '/api/patients', registration({ uhid: `CHC-${i}`, name: i === 0 ? 'Budhri Kawasi' : `Patient ${i}` }))
+      const r = await post(
+        chc,
+        '/api/patients',
+        registration({ uhid: `CHC-${i}`, name: i === 0 ? 'Budhri Kawasi' : `Patient ${i}` })
+      )
       expect(r.status).toBe(201)
       ids.push(r.json.patientId)
     }
@@ -41,26 +57,42 @@ describe('two facilities, real processes', () => {
     const refer = await post(chc, '/api/referrals', {
       patientId: ids[0],
       referral: {
-        to: 'IN2210000001', reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA', transport: '108',
-        provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
+        to: 'IN2210000001',
+        reason: 'Severe anaemia',
+        urgency: 'urgent',
+        treatmentGiven: 'IFA',
+        transport: '108',
+        provisionalDiagnosis: {
+          system: 'http://hl7.org/fhir/sid/icd-10',
+          code: 'D64.9',
+          display: 'Anaemia, unspecified'
+        }
       }
     })
     expect(refer.status).toBe(201)
-    await expect.poll(async () => (await get(dh, '/api/referrals?box=incoming')).map((r: any) => r.referralId), poll).toEqual([refer.json.referralId])
+    await expect
+      .poll(async () => (await get(dh, '/api/referrals?box=incoming')).map((r: any) => r.referralId), poll)
+      .toEqual([refer.json.referralId])
     expect((await get(dh, '/api/patients?q=Kawasee')).map((p: any) => p.patientId)).toEqual([ids[0]])
     await expect.poll(async () => (await get(chc, '/api/referrals?box=outgoing'))[0].delivered, poll).toBe(true)
     expect((await get(chc, '/api/status')).undeliveredReferrals).toBe(0)
 
     // Convergence: the same heads for the shared document on both nodes.
-    await expect.poll(async () => {
-      const [a, b] = await Promise.all([get(chc, `/api/patients/${ids[0]}/heads`), get(dh, `/api/patients/${ids[0]}/heads`)])
-      return JSON.stringify([...a.heads].sort()) === JSON.stringify([...b.heads].sort())
-    }, poll).toBe(true)
+    await expect
+      .poll(async () => {
+        const [a, b] = await Promise.all([
+          get(chc, `/api/patients/${ids[0]}/heads`),
+          get(dh, `/api/patients/${ids[0]}/heads`)
+        ])
+        return JSON.stringify([...a.heads].sort()) === JSON.stringify([...b.heads].sort())
+      }, poll)
+      .toBe(true)
 
     // The DH goes down; the CHC keeps working; when the DH returns, it catches up.
     dh.child.kill('SIGTERM')
     await exited(dh.child)
-    for (let i = 5; i < 8; i++) expect((await post(chc, '/api/patients', registration({ uhid: `CHC-${i}` }))).status).toBe(201)
+    for (let i = 5; i < 8; i++)
+      expect((await post(chc, '/api/patients', registration({ uhid: `CHC-${i}` }))).status).toBe(201)
     const later = (await get(chc, '/api/status')).items
     const dh2 = await start(dirs[1]!)
     await expect.poll(async () => (await get(dh2, '/api/status')).items, poll).toBe(later)

@@ -7,63 +7,93 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = fileURLToPath(new URL('../packages/node/src/cli.ts', import.meta.url))
 
 /** A running `pagdandi start` child and the URL it printed. */
-export interface NodeProcess { child: ChildProcess, url: string, output: () => string }
+export interface NodeProcess {
+  child: ChildProcess
+  url: string
+  output: () => string
+}
 
 /** Spawns `pagdandi <args>` with the sources (no build needed). */
-export function spawnCli (args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CLI, ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe']
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
   })
 }
 
 /** Starts `pagdandi start` and resolves once it printed where it listens. */
-export async function startNodeProcess (data: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<NodeProcess> {
+export async function startNodeProcess(
+  data: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[] = []
+): Promise<NodeProcess> {
   const child = spawnCli(['start', '--data', data, '--port', '0', ...extra], env)
   let out = ''
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString() })
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString() })
+  child.stdout!.on('data', (b: Buffer) => {
+    out += b.toString()
+  })
+  child.stderr!.on('data', (b: Buffer) => {
+    out += b.toString()
+  })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node did not start:\n${out}`)), 60_000)
     const check = (): void => {
       const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m !== null) { clearTimeout(timer); resolve(m[1]!) }
+      if (m !== null) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
     }
     child.stdout!.on('data', check)
-    child.once('exit', code => { clearTimeout(timer); reject(new Error(`node exited ${code}:\n${out}`)) })
+    child.once('exit', code => {
+      clearTimeout(timer)
+      reject(new Error(`node exited ${code}:\n${out}`))
+    })
   })
   return { child, url, output: () => out }
 }
 
 /** Resolves when the child has exited. */
-export async function exited (child: ChildProcess): Promise<void> {
+export async function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   await new Promise<void>(resolve => child.once('exit', () => resolve()))
 }
 
 /** Starts node processes for one test file and stops them all when asked (call `stopAll` in `afterAll`). */
-export function nodeProcessPool (env: NodeJS.ProcessEnv): { start: (data: string) => Promise<NodeProcess>, stopAll: () => Promise<void> } {
+export function nodeProcessPool(env: NodeJS.ProcessEnv): {
+  start: (data: string) => Promise<NodeProcess>
+  stopAll: () => Promise<void>
+} {
   const children: NodeProcess[] = []
   return {
-    async start (data) {
+    async start(data) {
       const p = await startNodeProcess(data, env)
       children.push(p)
       return p
     },
-    async stopAll () {
-      for (const c of children) { c.child.kill('SIGTERM'); await exited(c.child) }
+    async stopAll() {
+      for (const c of children) {
+        c.child.kill('SIGTERM')
+        await exited(c.child)
+      }
     }
   }
 }
 
 /** GET a node's JSON API. */
-export async function getJson (node: NodeProcess, path: string): Promise<any> {
+export async function getJson(node: NodeProcess, path: string): Promise<any> {
   const res = await fetch(new URL(path, node.url))
   return await res.json()
 }
 
 /** POST JSON to a node's API; the status and the JSON answer. */
-export async function postJson (node: NodeProcess, path: string, body: unknown): Promise<{ status: number, json: any }> {
-  const res = await fetch(new URL(path, node.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+export async function postJson(node: NodeProcess, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(new URL(path, node.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  })
   return { status: res.status, json: await res.json() }
 }
 

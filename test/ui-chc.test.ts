@@ -23,7 +23,7 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     nodes = await setUpCliNetwork([CHC, DH])
     for (const n of nodes) await n.start()
     ctx = await launchBrowser()
-    page = ctx.pages()[0] ?? await ctx.newPage()
+    page = ctx.pages()[0] ?? (await ctx.newPage())
     errors = watchErrors(page)
   })
   afterAll(async () => {
@@ -55,7 +55,9 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     await form.getByLabel('ABHA number').fill('12')
     await form.getByLabel('UHID *').press('Enter')
     // The node rejects the short ABHA number: the named error becomes a sentence, not a stack.
-    await expect.poll(() => form.getByTestId('form-error').textContent()).toBe('ABHA number: not a valid ABHA number (14 digits).')
+    await expect
+      .poll(() => form.getByTestId('form-error').textContent())
+      .toBe('ABHA number: not a valid ABHA number (14 digits).')
     await form.getByLabel('ABHA number').fill('')
     await form.getByRole('button', { name: 'Register' }).click()
     await page.getByTestId('patient-name').waitFor()
@@ -92,7 +94,9 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     await shot(page, '03-opd-form')
     await form.getByRole('button', { name: 'Save visit' }).click()
     await page.getByTestId('encounter').waitFor()
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved')
     const visit = page.getByTestId('encounter')
     expect(await visit.textContent()).toContain('Falciparum malaria')
     expect(await visit.textContent()).toContain('Paracetamol 500 mg tablet — 1 tab, TDS, 3 days')
@@ -107,7 +111,9 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     await pcm.getByLabel('Quantity').fill('9')
     await pcm.getByRole('button', { name: 'Dispense' }).click()
     await pcm.getByText('9 dispensed').waitFor()
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved')
     await shot(page, '04-chart')
   })
 
@@ -119,7 +125,8 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     await form.getByLabel('शिकायतें *').fill('खाँसी')
     await form.getByLabel(/नाड़ी/).fill('900')
     await form.getByRole('button', { name: 'विज़िट सहेजें' }).click()
-    await expect.poll(() => form.getByTestId('form-error').textContent())
+    await expect
+      .poll(() => form.getByTestId('form-error').textContent())
       .toBe('नाड़ी: संभव सीमा से बाहर है। कृपया मान और इकाई जाँचें।')
     await shot(page, '05-opd-validation-hi')
     await page.goto(chartUrl)
@@ -130,7 +137,7 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     await page.getByRole('button', { name: 'English' }).click()
   })
 
-  it('two tabs on one patient see each other\'s edits', async () => {
+  it("two tabs on one patient see each other's edits", async () => {
     const other = await ctx.newPage()
     await other.goto(chartUrl)
     await page.goto(chartUrl)

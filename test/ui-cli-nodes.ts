@@ -20,40 +20,66 @@ export const haveCli = existsSync(CLI)
 const ENV = { ...process.env, PAGDANDI_SECRET: 'ui-test-operator-secret' }
 
 /** A facility to create; `carriesFor` makes it the hub of those facilities (a DH for its CHCs). */
-export interface CliFacility { facility: string, name: string, kind: 'CHC' | 'CH' | 'DH' | 'MC', carriesFor?: string[] }
+export interface CliFacility {
+  facility: string
+  name: string
+  kind: 'CHC' | 'CH' | 'DH' | 'MC'
+  carriesFor?: string[]
+}
 
 /** A node process started by `pagdandi start`. */
 export class CliNode {
   url = ''
   #child: ChildProcess | undefined
   #log: string[] = []
-  constructor (readonly spec: CliFacility, readonly dir: string) {}
+  constructor(
+    readonly spec: CliFacility,
+    readonly dir: string
+  ) {}
 
   /**
    * Starts the node and waits until it prints where it listens. A restart reuses the first port,
    * as a facility's server does, so open browser tabs reconnect by themselves.
    */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     const port = this.url === '' ? '0' : new URL(this.url).port
-    const child = spawn(process.execPath, [CLI, 'start', '--data', this.dir, '--port', port], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, 'start', '--data', this.dir, '--port', port], {
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     this.#child = child
-    child.stderr!.on('data', (b: Buffer) => { this.#log.push(b.toString()) })
+    child.stderr!.on('data', (b: Buffer) => {
+      this.#log.push(b.toString())
+    })
     const logFile = process.env.PAGDANDI_TEST_NODE_LOG
-    if (logFile !== undefined) for (const s of [child.stdout!, child.stderr!]) s.on('data', (b: Buffer) => { appendFileSync(logFile, `[${this.spec.facility}] ${b.toString()}`) })
+    if (logFile !== undefined)
+      for (const s of [child.stdout!, child.stderr!])
+        s.on('data', (b: Buffer) => {
+          appendFileSync(logFile, `[${this.spec.facility}] ${b.toString()}`)
+        })
     this.url = await new Promise<string>((resolve, reject) => {
       let out = ''
-      const timer = setTimeout(() => reject(new Error(`${this.spec.facility} did not start: ${this.#log.join('')}`)), 60_000)
+      const timer = setTimeout(
+        () => reject(new Error(`${this.spec.facility} did not start: ${this.#log.join('')}`)),
+        60_000
+      )
       child.stdout!.on('data', (b: Buffer) => {
         out += b.toString()
         const m = /listening on (http:\/\/\S+)/.exec(out)
-        if (m) { clearTimeout(timer); resolve(m[1]!.replace(/\/$/, '')) }
+        if (m) {
+          clearTimeout(timer)
+          resolve(m[1]!.replace(/\/$/, ''))
+        }
       })
-      child.once('exit', code => { clearTimeout(timer); reject(new Error(`${this.spec.facility} exited ${code}: ${this.#log.join('')}`)) })
+      child.once('exit', code => {
+        clearTimeout(timer)
+        reject(new Error(`${this.spec.facility} exited ${code}: ${this.#log.join('')}`))
+      })
     })
   }
 
   /** Stops the node (SIGTERM: a clean shutdown) and waits for the process to end. */
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     const child = this.#child
     if (!child || child.exitCode !== null) return
     const done = new Promise<void>(resolve => child.once('exit', () => resolve()))
@@ -64,10 +90,12 @@ export class CliNode {
   }
 
   /** What the node wrote to stderr (ids only, never patient data). */
-  get log (): string { return this.#log.join('') }
+  get log(): string {
+    return this.#log.join('')
+  }
 }
 
-async function freePort (): Promise<number> {
+async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const s = createServer()
     s.listen(0, '127.0.0.1', () => {
@@ -78,13 +106,13 @@ async function freePort (): Promise<number> {
   })
 }
 
-async function cli (...args: string[]): Promise<string> {
+async function cli(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [CLI, ...args], { env: ENV })
   return stdout
 }
 
 /** Initialises the facilities under a temp root, signs one roster with all of them, installs it in each. */
-export async function setUpCliNetwork (specs: CliFacility[]): Promise<CliNode[]> {
+export async function setUpCliNetwork(specs: CliFacility[]): Promise<CliNode[]> {
   const root = mkdtempSync(join(tmpdir(), 'pagdandi-ui-net-'))
   const authority = join(root, 'authority')
   await cli('roster', 'create', '--data', authority, '--network', 'ui-test')
@@ -92,10 +120,30 @@ export async function setUpCliNetwork (specs: CliFacility[]): Promise<CliNode[]>
   for (const s of specs) {
     const dir = join(root, s.facility)
     const port = await freePort()
-    await cli('init', '--data', dir, '--facility', s.facility, '--name', s.name, '--kind', s.kind, '--district', 'Bastar',
-      '--listen', `/ip4/127.0.0.1/tcp/${port}/ws`)
-    await cli('roster', 'add', '--data', authority, '--member', join(dir, 'facility.json'),
-      ...(s.carriesFor?.length ? ['--carries-for', s.carriesFor.join(',')] : []))
+    await cli(
+      'init',
+      '--data',
+      dir,
+      '--facility',
+      s.facility,
+      '--name',
+      s.name,
+      '--kind',
+      s.kind,
+      '--district',
+      'Bastar',
+      '--listen',
+      `/ip4/127.0.0.1/tcp/${port}/ws`
+    )
+    await cli(
+      'roster',
+      'add',
+      '--data',
+      authority,
+      '--member',
+      join(dir, 'facility.json'),
+      ...(s.carriesFor?.length ? ['--carries-for', s.carriesFor.join(',')] : [])
+    )
     nodes.push(new CliNode(s, dir))
   }
   const rosterPath = join(root, 'roster.json')

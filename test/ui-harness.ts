@@ -21,7 +21,7 @@ export const ARTIFACTS = join(here, 'artifacts')
 export const CHROMIUM = process.env['PAGDANDI_CHROMIUM'] ?? '/usr/bin/chromium'
 
 /** Builds the UI once if dist/ is missing. */
-export function ensureUiBuilt (): void {
+export function ensureUiBuilt(): void {
   if (existsSync(join(UI_DIST, 'index.html'))) return
   execFileSync('pnpm', ['-C', join(ROOT, 'packages/ui'), 'run', 'build'], { stdio: 'inherit' })
 }
@@ -30,26 +30,33 @@ export function ensureUiBuilt (): void {
 export const haveChromium = existsSync(CHROMIUM)
 
 /** A headless chromium with a fresh profile, sized like the CHC's 1366×768 PCs. */
-export async function launchBrowser (viewport = { width: 1366, height: 768 }): Promise<BrowserContext> {
+export async function launchBrowser(viewport = { width: 1366, height: 768 }): Promise<BrowserContext> {
   return await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pagdandi-chr-')), {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
     locale: 'en-IN',
     timezoneId: 'Asia/Kolkata',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync']
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
   })
 }
 
 /** Saves a full-page screenshot as test/artifacts/<name>.png. */
-export async function shot (page: Page, name: string): Promise<void> {
+export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
 /** Collects page errors so a test can assert that nothing raw was thrown at the user. */
-export function watchErrors (page: Page): string[] {
+export function watchErrors(page: Page): string[] {
   const errors: string[] = []
   page.on('pageerror', e => errors.push(`${e.name}: ${e.message}`))
   return errors

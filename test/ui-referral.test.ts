@@ -27,14 +27,14 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
 
   beforeAll(async () => {
     ensureUiBuilt()
-    ;[chcNode, dhNode] = await setUpCliNetwork([CHC, DH]) as [CliNode, CliNode]
+    ;[chcNode, dhNode] = (await setUpCliNetwork([CHC, DH])) as [CliNode, CliNode]
     await chcNode.start()
     await dhNode.start()
     chcCtx = await launchBrowser()
     // The DH's clinician uses a tablet.
     dhCtx = await launchBrowser({ width: 1024, height: 768 })
-    chc = chcCtx.pages()[0] ?? await chcCtx.newPage()
-    dh = dhCtx.pages()[0] ?? await dhCtx.newPage()
+    chc = chcCtx.pages()[0] ?? (await chcCtx.newPage())
+    dh = dhCtx.pages()[0] ?? (await dhCtx.newPage())
     chc.on('pageerror', e => errors.push(e.message))
     dh.on('pageerror', e => errors.push(e.message))
   })
@@ -115,12 +115,17 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await incoming.getByTestId('accept-referral').click()
     await dh.getByTestId('inbox-accepted').getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })
 
-    await dh.getByTestId('inbox-accepted').getByRole('link', { name: 'Write back-referral / discharge summary' }).click()
+    await dh
+      .getByTestId('inbox-accepted')
+      .getByRole('link', { name: 'Write back-referral / discharge summary' })
+      .click()
     const form = dh.getByTestId('summary-form')
     await form.waitFor({ timeout: SYNC_TIMEOUT })
     await form.getByLabel('Treatment given *').fill('2 units PRBC transfused; iron sucrose IV')
     await form.getByLabel('Follow-up advice *').fill('ANC at CHC every 2 weeks; Hb check in 2 weeks')
-    await form.getByLabel(/Medicines to continue/).fill('IFA tablet (60 mg iron + 500 mcg folic acid)\nCalcium 500 mg tablet')
+    await form
+      .getByLabel(/Medicines to continue/)
+      .fill('IFA tablet (60 mg iron + 500 mcg folic acid)\nCalcium 500 mg tablet')
     await form.getByLabel(/Red flags/).fill('bleeding\nbreathlessness\nswelling of face')
     await form.getByLabel('Review after (days)').fill('14')
     await shot(dh, '13-dh-back-referral')
@@ -133,12 +138,14 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await shot(dh, '14-dh-chart')
   })
 
-  it('the back-referral then appears in the CHC\'s app', async () => {
+  it("the back-referral then appears in the CHC's app", async () => {
     await chc.goto(chcNode.url + patientPath)
     const summary = chc.getByTestId('care-summary')
     await summary.waitFor({ timeout: SYNC_TIMEOUT })
     expect(await summary.textContent()).toContain('2 units PRBC transfused')
-    await expect.poll(() => chc.getByTestId('referral-status').textContent(), { timeout: SYNC_TIMEOUT }).toBe('Back-referred')
+    await expect
+      .poll(() => chc.getByTestId('referral-status').textContent(), { timeout: SYNC_TIMEOUT })
+      .toBe('Back-referred')
     await shot(chc, '15-chc-chart-back-referral')
   })
 
@@ -169,13 +176,17 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     await ifa.getByRole('button', { name: 'Dispense' }).click()
     await ifa.getByText('60 dispensed').waitFor()
     // Never "saved" while the node cannot confirm it.
-    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('offline')
+    await expect
+      .poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('offline')
     await new Promise(resolve => setTimeout(resolve, 2000))
     expect(await chc.getByTestId('save-state').getAttribute('data-state')).toBe('offline')
     await shot(chc, '18-chc-offline-not-saved')
 
     await chcNode.start()
-    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: SYNC_TIMEOUT }).toBe('saved')
+    await expect
+      .poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: SYNC_TIMEOUT })
+      .toBe('saved')
     await chc.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 })
   })
 
@@ -208,7 +219,9 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     // The choice travels: the DH's app stops showing the conflict too, with the chosen value.
     await dh.goto(dhNode.url + patientPath)
     await expect.poll(async () => await dh.getByTestId('conflicts-link').count(), { timeout: SYNC_TIMEOUT }).toBe(0)
-    expect(await dh.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' }).textContent()).toContain('Pv positive')
+    expect(await dh.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' }).textContent()).toContain(
+      'Pv positive'
+    )
   })
 
   it('never showed the user a raw error', () => {

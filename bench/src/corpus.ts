@@ -24,7 +24,7 @@ export const UNIQUE_LIMIT = 10_000
 export const CACHE_DIR = join(tmpdir(), 'pagdandi-bench')
 
 /** Path of the cached corpus file (JSON lines) for this seed and size, building it if needed. */
-export function corpusFile (count: number, seed: number, log: (s: string) => void = () => {}): string {
+export function corpusFile(count: number, seed: number, log: (s: string) => void = () => {}): string {
   mkdirSync(CACHE_DIR, { recursive: true })
   const file = join(CACHE_DIR, `corpus-${seed}-${count}.jsonl`)
   if (existsSync(file)) return file
@@ -40,7 +40,7 @@ export function corpusFile (count: number, seed: number, log: (s: string) => voi
   return file
 }
 
-function uniqueDocs (count: number, seed: number, log: (s: string) => void): CorpusDoc[] {
+function uniqueDocs(count: number, seed: number, log: (s: string) => void): CorpusDoc[] {
   const file = join(CACHE_DIR, `unique-${seed}-${count}.jsonl`)
   if (existsSync(file)) return readCorpus(file)
   // A prefix of the full pool is as good a sample as a pool of its own, and saves rebuilding.
@@ -52,19 +52,23 @@ function uniqueDocs (count: number, seed: number, log: (s: string) => void): Cor
   const t0 = performance.now()
   for (const [i, p] of patients.entries()) {
     out.push({ key: p.key, doc: Automerge.toJS(buildPatientDoc(p, { seed })) as unknown as Record<string, unknown> })
-    if (i % 1000 === 999) log(`built ${i + 1}/${count} synthetic patients (${Math.round((performance.now() - t0) / 1000)} s)`)
+    if (i % 1000 === 999)
+      log(`built ${i + 1}/${count} synthetic patients (${Math.round((performance.now() - t0) / 1000)} s)`)
   }
   writeFileSync(file, out.map(d => JSON.stringify(d)).join('\n') + '\n')
   return out
 }
 
 /** Read a corpus file. */
-export function readCorpus (file: string): CorpusDoc[] {
-  return readFileSync(file, 'utf8').split('\n').filter(l => l.length > 0).map(l => JSON.parse(l) as CorpusDoc)
+export function readCorpus(file: string): CorpusDoc[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(l => l.length > 0)
+    .map(l => JSON.parse(l) as CorpusDoc)
 }
 
 /** Keys of the `fraction` of documents that a catch-up scenario changes (seeded, without repeats). */
-export function changedKeys (keys: readonly string[], fraction: number, seed: number): string[] {
+export function changedKeys(keys: readonly string[], fraction: number, seed: number): string[] {
   const prng = new Prng(seed)
   const n = Math.max(1, Math.round(keys.length * fraction))
   const picked = new Set<number>()
@@ -73,7 +77,7 @@ export function changedKeys (keys: readonly string[], fraction: number, seed: nu
 }
 
 /** The new encounter a catch-up scenario adds to a changed patient (plain JSON, same shape as record's). */
-export function newEncounter (key: string, n: number): { id: string, value: Record<string, unknown> } {
+export function newEncounter(key: string, n: number): { id: string; value: Record<string, unknown> } {
   const id = `bench${n.toString(36).padStart(7, '0')}`
   return {
     id,

@@ -15,10 +15,10 @@ export interface RunInfo {
   notes: string[]
 }
 
-const kb = (b: number): string => b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(1)} kB`
-const sec = (ms: number): string => ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`
+const kb = (b: number): string => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(1)} kB`)
+const sec = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`)
 
-function ratio (r: Row): string {
+function ratio(r: Row): string {
   if (!r.done) return '—'
   if (r.limitMs <= 0) return 'n/a'
   const withStalls = r.stallMs === undefined ? '' : ` (${(r.ms / (r.limitMs + r.stallMs)).toFixed(2)}× with stalls)`
@@ -26,7 +26,7 @@ function ratio (r: Row): string {
 }
 
 /** Rows grouped by scenario, size and profile, in first-seen order. */
-export function groups (rows: readonly Row[]): Array<{ title: string, rows: Row[] }> {
+export function groups(rows: readonly Row[]): Array<{ title: string; rows: Row[] }> {
   const out = new Map<string, Row[]>()
   for (const r of rows) {
     const title = `${r.scenario}, ${r.size.toLocaleString('en-US')} patients${r.changed !== undefined ? `, ${r.changed} changed` : ''}, ${r.profile}`
@@ -36,16 +36,20 @@ export function groups (rows: readonly Row[]): Array<{ title: string, rows: Row[
 }
 
 /** One markdown table for a group, with time relative to the fastest finished system. */
-export function table (rows: readonly Row[]): string {
+export function table(rows: readonly Row[]): string {
   const best = Math.min(...rows.filter(r => r.done).map(r => r.ms))
   const lines = [
     '| system | time | vs fastest | bytes up | bytes down | round trips | ÷ physical limit | peak RSS | CPU | note |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|'
   ]
   for (const r of rows) {
-    const extra = Object.entries(r.extra ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')
+    const extra = Object.entries(r.extra ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')
     const note = [r.note, extra].filter(x => x !== undefined && x !== '').join('; ')
-    lines.push(`| ${r.system} | ${r.done ? sec(r.ms) : `> ${sec(r.ms)}`} | ${r.done && Number.isFinite(best) ? `${(r.ms / best).toFixed(2)}×` : '—'} | ${kb(r.bytesUp)} | ${kb(r.bytesDown)} | ${r.roundTrips} | ${ratio(r)} | ${Math.round(r.peakRssMb)} MB | ${sec(r.cpuMs)} | ${note} |`)
+    lines.push(
+      `| ${r.system} | ${r.done ? sec(r.ms) : `> ${sec(r.ms)}`} | ${r.done && Number.isFinite(best) ? `${(r.ms / best).toFixed(2)}×` : '—'} | ${kb(r.bytesUp)} | ${kb(r.bytesDown)} | ${r.roundTrips} | ${ratio(r)} | ${Math.round(r.peakRssMb)} MB | ${sec(r.cpuMs)} | ${note} |`
+    )
   }
   return lines.join('\n')
 }
@@ -53,7 +57,7 @@ export function table (rows: readonly Row[]): string {
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 /** A horizontal bar chart (time and bytes side by side) for one group, as standalone SVG. */
-export function chart (title: string, rows: readonly Row[]): string {
+export function chart(title: string, rows: readonly Row[]): string {
   const w = 760
   const rowH = 26
   const top = 40
@@ -71,9 +75,15 @@ export function chart (title: string, rows: readonly Row[]): string {
   ]
   rows.forEach((r, i) => {
     const y = top + i * rowH
-    const tw = Math.max(1, r.ms / maxMs * (barW - 60))
-    const bw = Math.max(1, (r.bytesUp + r.bytesDown) / maxB * (barW - 60))
-    const color = r.system.startsWith('Pagdandi') ? '#2a7d4f' : r.system.includes('tuned') ? '#4a6fa5' : r.system.includes('automerge') ? '#8fa8cc' : '#c98b3c'
+    const tw = Math.max(1, (r.ms / maxMs) * (barW - 60))
+    const bw = Math.max(1, ((r.bytesUp + r.bytesDown) / maxB) * (barW - 60))
+    const color = r.system.startsWith('Pagdandi')
+      ? '#2a7d4f'
+      : r.system.includes('tuned')
+        ? '#4a6fa5'
+        : r.system.includes('automerge')
+          ? '#8fa8cc'
+          : '#c98b3c'
     parts.push(
       `<text x="10" y="${y + 16}">${esc(r.system)}</text>`,
       `<rect x="${labelW}" y="${y + 4}" width="${tw.toFixed(1)}" height="16" fill="${color}"${r.done ? '' : ' fill-opacity="0.4"'}/>`,
@@ -87,7 +97,7 @@ export function chart (title: string, rows: readonly Row[]): string {
 }
 
 /** The whole report as markdown; charts are referenced by file name. */
-export function markdown (info: RunInfo, rows: readonly Row[], chartFiles: readonly string[], targets: string): string {
+export function markdown(info: RunInfo, rows: readonly Row[], chartFiles: readonly string[], targets: string): string {
   const out = [
     '# Pagdandi sync benchmark',
     '',

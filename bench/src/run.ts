@@ -58,11 +58,20 @@ if (values.help === true) {
 }
 
 const quick = values.quick === true
-const list = (s: string | undefined, d: string): string[] => (s ?? d).split(',').map(x => x.trim()).filter(x => x !== '')
+const list = (s: string | undefined, d: string): string[] =>
+  (s ?? d)
+    .split(',')
+    .map(x => x.trim())
+    .filter(x => x !== '')
 const nums = (s: string | undefined, d: string): number[] => list(s, d).map(Number)
-const profileOf = (name: string) => name === 'issue4-2g'
-  ? customProfile('issue4-2g', { up: { rateBps: 256_000, delayMs: 150, jitterMs: 0, loss: 0 }, down: { rateBps: 256_000, delayMs: 150, jitterMs: 0, loss: 0 }, note: 'the 2G link of issue 4: 256 kbit/s, 300 ms RTT' })
-  : linkProfile(name)
+const profileOf = (name: string) =>
+  name === 'issue4-2g'
+    ? customProfile('issue4-2g', {
+        up: { rateBps: 256_000, delayMs: 150, jitterMs: 0, loss: 0 },
+        down: { rateBps: 256_000, delayMs: 150, jitterMs: 0, loss: 0 },
+        note: 'the 2G link of issue 4: 256 kbit/s, 300 ms RTT'
+      })
+    : linkProfile(name)
 
 const scenarios = list(values.scenarios, 'initial,catch-up,referral,multi-hop')
 const systems = list(values.systems, 'pagdandi,automerge-default,automerge-tuned,pouchdb')
@@ -87,12 +96,15 @@ const settings: RunSettings = {
 const pagdandiReady = systems.includes('pagdandi') && pagdandiAvailable()
 const notes: string[] = []
 if (pagdandiReady) {
-  notes.push('Pagdandi: two `pagdandi start` processes (CHC seeded with `pagdandi seed`, its DH as hub and carrier), libp2p websockets + noise + yamux, every item sealed and signed. Its clock starts at the first connection through the link, so node start-up and the first dial are not counted; its CPU figure does include node start-up (opening and indexing the stored documents). Its catch-up changes are new registrations through the HTTP API (the API has no encounter endpoint); the baselines add an encounter to existing documents. "Sealed bytes of changed items" is the growth of the CHC\'s `sealed.bytes` counter (`GET /api/status`). "Sync streams" counts the CHC\'s sessions since it started, including the preload session in catch-up and referral.')
+  notes.push(
+    'Pagdandi: two `pagdandi start` processes (CHC seeded with `pagdandi seed`, its DH as hub and carrier), libp2p websockets + noise + yamux, every item sealed and signed. Its clock starts at the first connection through the link, so node start-up and the first dial are not counted; its CPU figure does include node start-up (opening and indexing the stored documents). Its catch-up changes are new registrations through the HTTP API (the API has no encounter endpoint); the baselines add an encounter to existing documents. "Sealed bytes of changed items" is the growth of the CHC\'s `sealed.bytes` counter (`GET /api/status`). "Sync streams" counts the CHC\'s sessions since it started, including the preload session in catch-up and referral.'
+  )
 }
-if (systems.includes('pagdandi') && !pagdandiReady) notes.push('Pagdandi rows are missing: packages/node/dist/cli.js was not built (run `pnpm build`).')
+if (systems.includes('pagdandi') && !pagdandiReady)
+  notes.push('Pagdandi rows are missing: packages/node/dist/cli.js was not built (run `pnpm build`).')
 
 /** Write the report with the rows so far (after every row, so an interrupted run still leaves one). */
-function writeReport (): void {
+function writeReport(): void {
   mkdirSync(outDir, { recursive: true })
   const charts: string[] = []
   for (const [i, g] of groups(rows).entries()) {
@@ -119,7 +131,7 @@ function writeReport (): void {
   writeFileSync(join(outDir, 'rows.json'), JSON.stringify({ info, rows }, null, 2) + '\n')
 }
 
-function drivers (): Driver[] {
+function drivers(): Driver[] {
   const out: Driver[] = []
   if (pagdandiReady) out.push(new PagdandiDriver(settings.log))
   if (systems.includes('automerge-tuned')) out.push(new AutomergeDriver(true))
@@ -129,14 +141,16 @@ function drivers (): Driver[] {
 }
 
 const rows: Row[] = []
-async function each (label: string, fn: (d: Driver) => Promise<Row>): Promise<void> {
+async function each(label: string, fn: (d: Driver) => Promise<Row>): Promise<void> {
   for (const d of drivers()) {
     console.log(`${label}: ${d.name}`)
     try {
       const r = await fn(d)
       rows.push(r)
       writeReport()
-      console.log(`  ${r.done ? 'converged' : 'DID NOT converge'} in ${(r.ms / 1000).toFixed(2)} s, ${r.bytesUp} B up, ${r.bytesDown} B down, ${r.roundTrips} round trips`)
+      console.log(
+        `  ${r.done ? 'converged' : 'DID NOT converge'} in ${(r.ms / 1000).toFixed(2)} s, ${r.bytesUp} B up, ${r.bytesDown} B down, ${r.roundTrips} round trips`
+      )
     } catch (e) {
       console.log(`  failed: ${e instanceof Error ? e.message : String(e)}`)
       notes.push(`${label}, ${d.name}: failed (${e instanceof Error ? e.message.slice(0, 200) : String(e)})`)
@@ -148,16 +162,26 @@ async function each (label: string, fn: (d: Driver) => Promise<Row>): Promise<vo
 const corpus = (n: number): string => corpusFile(n, seed, s => console.log(`  ${s}`))
 
 if (scenarios.includes('initial')) {
-  for (const n of initialSizes) await each(`initial ${n} over ${profile.name}`, async d => await initial(d, corpus(n), n, profile, settings))
+  for (const n of initialSizes)
+    await each(`initial ${n} over ${profile.name}`, async d => await initial(d, corpus(n), n, profile, settings))
 }
 if (scenarios.includes('catch-up')) {
-  for (const n of catchSizes) await each(`catch-up ${n} (${fraction * 100}% changed) over ${catchProfile.name}`, async d => await catchUp(d, corpus(n), n, fraction, catchProfile, settings))
+  for (const n of catchSizes)
+    await each(
+      `catch-up ${n} (${fraction * 100}% changed) over ${catchProfile.name}`,
+      async d => await catchUp(d, corpus(n), n, fraction, catchProfile, settings)
+    )
 }
 if (scenarios.includes('referral')) {
-  const up = 5 * 60_000 / compress
-  const down = 55 * 60_000 / compress
-  notes.push(`Referral: the link is up ${up / 1000} s and down ${down / 1000} s (the 5 min / 55 min cycle compressed ${compress}×, link parameters unchanged); the referral is made 1 s after the link drops, so delivery cannot start before ${(down - 1000) / 1000} s. Open connections are cut when the link drops.`)
-  await each(`referral over ${profile.name}, intermittent`, async d => await referral(d, corpus(100), 100, profile, up, down, settings))
+  const up = (5 * 60_000) / compress
+  const down = (55 * 60_000) / compress
+  notes.push(
+    `Referral: the link is up ${up / 1000} s and down ${down / 1000} s (the 5 min / 55 min cycle compressed ${compress}×, link parameters unchanged); the referral is made 1 s after the link drops, so delivery cannot start before ${(down - 1000) / 1000} s. Open connections are cut when the link drops.`
+  )
+  await each(
+    `referral over ${profile.name}, intermittent`,
+    async d => await referral(d, corpus(100), 100, profile, up, down, settings)
+  )
 }
 if (scenarios.includes('multi-hop')) {
   const legs = { chcHub: profile, hubDh: linkProfile('vsat-geo') }

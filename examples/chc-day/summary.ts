@@ -2,10 +2,19 @@
 import type { DiagnosisGroup, SynthChcDay } from '@pagdandi/core/synth'
 
 const GROUP_LABEL: Record<DiagnosisGroup, string> = {
-  'fever-malaria': 'Fever / malaria', ari: 'Acute respiratory infection', diarrhoea: 'Diarrhoea', skin: 'Skin',
-  musculoskeletal: 'Musculoskeletal', 'acid-peptic': 'Acid-peptic disease', anaemia: 'Anaemia', anc: 'Antenatal care',
-  'tb-suspect': 'Presumptive TB', 'htn-dm': 'Hypertension / diabetes', 'injury-bite': 'Injuries and bites',
-  'sickle-cell': 'Sickle cell', 'symptom-only': 'Symptoms only'
+  'fever-malaria': 'Fever / malaria',
+  ari: 'Acute respiratory infection',
+  diarrhoea: 'Diarrhoea',
+  skin: 'Skin',
+  musculoskeletal: 'Musculoskeletal',
+  'acid-peptic': 'Acid-peptic disease',
+  anaemia: 'Anaemia',
+  anc: 'Antenatal care',
+  'tb-suspect': 'Presumptive TB',
+  'htn-dm': 'Hypertension / diabetes',
+  'injury-bite': 'Injuries and bites',
+  'sickle-cell': 'Sickle cell',
+  'symptom-only': 'Symptoms only'
 }
 
 const TRANSPORT: Record<string, string> = { 108: '108 ambulance', 102: '102 ambulance', own: 'own transport' }
@@ -13,10 +22,10 @@ const TRANSPORT: Record<string, string> = { 108: '108 ambulance', 102: '102 ambu
 // Times are stored in UTC; the clinic reads them in IST (UTC+05:30).
 const ist = (at: string): string => new Date(Date.parse(at) + 330 * 60_000).toISOString().slice(11, 16)
 
-const pct = (n: number, of: number): string => of === 0 ? '0%' : `${Math.round((100 * n) / of)}%`
+const pct = (n: number, of: number): string => (of === 0 ? '0%' : `${Math.round((100 * n) / of)}%`)
 
 /** Summarises a CHC day as multi-line text: OPD by diagnosis group, referrals, ABHA share and duplicates. */
-export function summariseChcDay (day: SynthChcDay): string {
+export function summariseChcDay(day: SynthChcDay): string {
   const visits = day.patients.flatMap(p => p.visits)
   const total = day.patients.length
   const lines = [
@@ -35,12 +44,19 @@ export function summariseChcDay (day: SynthChcDay): string {
   lines.push('', `Referrals: ${referred.length} (${pct(referred.length, total)} of OPD)`)
   for (const v of referred) {
     const r = v.referral!
-    lines.push(`  ${ist(v.at)} IST  ${r.input.urgency.padEnd(9)} to ${r.toName} by ${TRANSPORT[r.input.transport]}: ${r.input.reason}`)
+    lines.push(
+      `  ${ist(v.at)} IST  ${r.input.urgency.padEnd(9)} to ${r.toName} by ${TRANSPORT[r.input.transport]}: ${r.input.reason}`
+    )
   }
   const atRegistration = day.patients.filter(p => p.registration.abhaNumber !== undefined).length
   const linkedToday = day.patients.filter(p => p.abhaLinkedLater !== undefined).length
-  lines.push('', `ABHA-linked: ${atRegistration + linkedToday} of ${total} (${pct(atRegistration + linkedToday, total)}); ${linkedToday} linked today`)
+  lines.push(
+    '',
+    `ABHA-linked: ${atRegistration + linkedToday} of ${total} (${pct(atRegistration + linkedToday, total)}); ${linkedToday} linked today`
+  )
   const duplicates = day.patients.filter(p => p.duplicateOf !== undefined)
-  lines.push(`Duplicate registrations (same person registered elsewhere): ${duplicates.length} (${pct(duplicates.length, total)})`)
+  lines.push(
+    `Duplicate registrations (same person registered elsewhere): ${duplicates.length} (${pct(duplicates.length, total)})`
+  )
   return lines.join('\n')
 }

@@ -24,7 +24,7 @@ const DH_ID = 'IN2210000001'
 const HUB_ID = 'IN2210000002'
 
 /** Whether the node's CLI is built and offers what the bench needs. */
-export function pagdandiAvailable (): boolean {
+export function pagdandiAvailable(): boolean {
   if (!existsSync(CLI)) return false
   try {
     return execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).includes('seed')
@@ -33,11 +33,15 @@ export function pagdandiAvailable (): boolean {
   }
 }
 
-function cli (args: string[]): string {
-  return execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, PAGDANDI_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] })
+function cli(args: string[]): string {
+  return execFileSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PAGDANDI_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
 }
 
-async function freePort (): Promise<number> {
+async function freePort(): Promise<number> {
   const s = net.createServer()
   await new Promise<void>(resolve => s.listen(0, '127.0.0.1', () => resolve()))
   const port = (s.address() as net.AddressInfo).port
@@ -45,21 +49,30 @@ async function freePort (): Promise<number> {
   return port
 }
 
-interface Template { dir: string, proxyPort: number, items: number }
+interface Template {
+  dir: string
+  proxyPort: number
+  items: number
+}
 
 const wsAddr = (port: number): string => `/ip4/127.0.0.1/tcp/${port}/ws`
 
 /** A node's local routes (docs/PROTOCOL.md, Data directory): facility id → addresses, [] = never dial. */
-function writeRoutes (dataDir: string, routes: Record<string, string[]>): void {
+function writeRoutes(dataDir: string, routes: Record<string, string[]>): void {
   writeFileSync(join(dataDir, 'routes.json'), JSON.stringify({ routes }, null, 2))
 }
 
-function alive (pid: number): boolean {
-  try { process.kill(pid, 0); return true } catch { return false }
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Build (or reuse) the seeded CHC + empty DH pair for this size; waits if another process is seeding it. */
-export async function prepareTemplate (patients: number, seed: number, log: (s: string) => void): Promise<Template> {
+export async function prepareTemplate(patients: number, seed: number, log: (s: string) => void): Promise<Template> {
   const dir = join(CACHE_DIR, `pagdandi-${patients}-${seed}`)
   const meta = join(dir, 'meta.json')
   const marker = join(dir, 'seeding.pid')
@@ -73,8 +86,34 @@ export async function prepareTemplate (patients: number, seed: number, log: (s: 
   const proxyPort = await freePort()
   const d = (x: string): string => join(dir, x)
   cli(['roster', 'create', '--data', d('authority'), '--network', 'bench'])
-  cli(['init', '--data', d('chc'), '--facility', CHC_ID, '--name', 'CHC Bench', '--kind', 'CHC', '--district', 'Bastar'])
-  cli(['init', '--data', d('dh'), '--facility', DH_ID, '--name', 'DH Bench', '--kind', 'DH', '--district', 'Bastar', '--listen', `/ip4/127.0.0.1/tcp/${proxyPort}/ws`])
+  cli([
+    'init',
+    '--data',
+    d('chc'),
+    '--facility',
+    CHC_ID,
+    '--name',
+    'CHC Bench',
+    '--kind',
+    'CHC',
+    '--district',
+    'Bastar'
+  ])
+  cli([
+    'init',
+    '--data',
+    d('dh'),
+    '--facility',
+    DH_ID,
+    '--name',
+    'DH Bench',
+    '--kind',
+    'DH',
+    '--district',
+    'Bastar',
+    '--listen',
+    `/ip4/127.0.0.1/tcp/${proxyPort}/ws`
+  ])
   cli(['roster', 'add', '--data', d('authority'), '--member', d('chc/facility.json')])
   cli(['roster', 'add', '--data', d('authority'), '--member', d('dh/facility.json'), '--carries-for', CHC_ID])
   cli(['roster', 'export', '--data', d('authority'), '--out', d('roster.json')])
@@ -82,20 +121,36 @@ export async function prepareTemplate (patients: number, seed: number, log: (s: 
   cli(['roster', 'import', d('roster.json'), '--data', d('dh')])
   log(`seeding ${patients} patients into a Pagdandi CHC (once; cached in ${dir})`)
   // Like the baselines' corpora, above UNIQUE_LIMIT the distinct patients repeat under new ids and keys.
-  const out = cli(['seed', '--data', d('chc'), '--count', String(patients), '--seed', String(seed), '--unique', String(Math.min(patients, UNIQUE_LIMIT))])
+  const out = cli([
+    'seed',
+    '--data',
+    d('chc'),
+    '--count',
+    String(patients),
+    '--seed',
+    String(seed),
+    '--unique',
+    String(Math.min(patients, UNIQUE_LIMIT))
+  ])
   const items = Number(/(\d+) items sealed/.exec(out)?.[1] ?? NaN)
   const t: Template = { dir, proxyPort, items }
   writeFileSync(meta, JSON.stringify(t))
   return t
 }
 
-interface RunningNode { proc: ChildProcess, url: string }
+interface RunningNode {
+  proc: ChildProcess
+  url: string
+}
 
-async function startNode (dataDir: string): Promise<RunningNode> {
+async function startNode(dataDir: string): Promise<RunningNode> {
   // A time-compressed run compresses the node's redial ceiling with its schedule (run.ts sets it).
   const redial = process.env.PAGDANDI_BENCH_MAX_REDIAL_S
   const extra = redial === undefined ? [] : ['--max-redial-seconds', redial]
-  const proc = spawn(process.execPath, [CLI, 'start', '--data', dataDir, '--port', '0', ...extra], { env: { ...process.env, PAGDANDI_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(process.execPath, [CLI, 'start', '--data', dataDir, '--port', '0', ...extra], {
+    env: { ...process.env, PAGDANDI_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let text = ''
   const url = await new Promise<string>((resolve, reject) => {
     const logFile = process.env.PAGDANDI_BENCH_NODE_LOG
@@ -112,14 +167,18 @@ async function startNode (dataDir: string): Promise<RunningNode> {
   return { proc, url }
 }
 
-interface Status { items: number, sealed: { items: number, bytes: number }, traffic?: { streams: number, itemBytesOut: number, bytesOut: number } }
+interface Status {
+  items: number
+  sealed: { items: number; bytes: number }
+  traffic?: { streams: number; itemBytesOut: number; bytesOut: number }
+}
 
-async function status (n: RunningNode): Promise<Status> {
-  return await (await fetch(`${n.url}/api/status`)).json() as Status
+async function status(n: RunningNode): Promise<Status> {
+  return (await (await fetch(`${n.url}/api/status`)).json()) as Status
 }
 
 /** Peak RSS and CPU of a process, from /proc (Linux). */
-function procUsage (pid: number | undefined): Usage {
+function procUsage(pid: number | undefined): Usage {
   if (pid === undefined) return { maxRssMb: 0, cpuMs: 0 }
   try {
     const st = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -147,20 +206,20 @@ export class PagdandiDriver implements Driver, RelayDriver {
   #want: number | undefined
   #sealedChanged: number | undefined
 
-  constructor (log: (s: string) => void = () => {}) {
+  constructor(log: (s: string) => void = () => {}) {
     this.#log = log
   }
 
-  get linkPort (): number | undefined {
+  get linkPort(): number | undefined {
     return this.#tpl?.proxyPort
   }
 
-  attachLink (link: LinkEmulator): void {
+  attachLink(link: LinkEmulator): void {
     this.#link = link
   }
 
   /** Prepares the seeded pair; the "source" data is at the CHC, and the port to forward to is the DH's. */
-  async startSource (corpusFile: string): Promise<number> {
+  async startSource(corpusFile: string): Promise<number> {
     const patients = Number(/corpus-(\d+)-(\d+)\.jsonl$/.exec(corpusFile)?.[2] ?? NaN)
     const seed = Number(/corpus-(\d+)-/.exec(corpusFile)?.[1] ?? 1)
     this.#tpl = await prepareTemplate(patients, seed, this.#log)
@@ -176,10 +235,13 @@ export class PagdandiDriver implements Driver, RelayDriver {
     return this.#dhPort
   }
 
-  async startSink (): Promise<void> {}
+  async startSink(): Promise<void> {}
 
   /** Both nodes start and replicate everything over a fast link, which is then taken away. */
-  async preload (_sourcePort: number, viaPort: () => Promise<{ port: number, close: () => Promise<void> }>): Promise<void> {
+  async preload(
+    _sourcePort: number,
+    viaPort: () => Promise<{ port: number; close: () => Promise<void> }>
+  ): Promise<void> {
     const via = await viaPort()
     await this.#startNodes()
     const out = await this.#until(this.#tpl!.items, 30 * 60_000)
@@ -192,7 +254,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
    * encounter endpoint: clinical edits arrive over automerge-repo from the browser.) The sealed
    * bytes they added are the growth of the CHC's `sealed` counter in its status.
    */
-  async mutate (fraction: number, seed: number): Promise<number> {
+  async mutate(fraction: number, seed: number): Promise<number> {
     const n = Math.max(1, Math.round(this.#patients * fraction))
     const before = (await status(this.#chc!)).sealed.bytes
     for (let i = 0; i < n; i++) {
@@ -205,7 +267,11 @@ export class PagdandiDriver implements Driver, RelayDriver {
         district: 'Bastar',
         uhid: `BENCH-${seed}-${i}`
       }
-      const res = await fetch(`${this.#chc!.url}/api/patients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+      const res = await fetch(`${this.#chc!.url}/api/patients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input)
+      })
       if (res.status !== 201) throw new Error(`register answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
     }
     const after = await status(this.#chc!)
@@ -215,7 +281,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
   }
 
   /** Sealed bytes of the items the last `mutate` added, for the catch-up target. */
-  get sealedBytesOfChanges (): number | undefined {
+  get sealedBytesOfChanges(): number | undefined {
     return this.#sealedChanged
   }
 
@@ -224,17 +290,17 @@ export class PagdandiDriver implements Driver, RelayDriver {
    * connection through the link: node start-up (rebuilding documents from the store) and the
    * CHC's first dial are not part of replication.
    */
-  async sync (_port: number, timeoutMs: number): Promise<SyncOutcome> {
+  async sync(_port: number, timeoutMs: number): Promise<SyncOutcome> {
     if (this.#dh === undefined) await this.#startNodes()
     return await this.#until(this.#want ?? this.#tpl!.items, timeoutMs)
   }
 
-  async #startNodes (): Promise<void> {
+  async #startNodes(): Promise<void> {
     this.#dh = await startNode(join(this.#run!, 'dh'))
     this.#chc = await startNode(join(this.#run!, 'chc'))
   }
 
-  async #until (want: number, timeoutMs: number): Promise<SyncOutcome> {
+  async #until(want: number, timeoutMs: number): Promise<SyncOutcome> {
     if (this.#dh === undefined) throw new TypeError('nodes not started')
     const t0 = performance.now()
     const linkStart = performance.now() - (this.#link?.elapsedMs() ?? 0)
@@ -251,7 +317,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
     return { done: false, ms: performance.now() - t0, missing: want - have }
   }
 
-  async awaitCurrent (timeoutMs: number): Promise<SyncOutcome> {
+  async awaitCurrent(timeoutMs: number): Promise<SyncOutcome> {
     const t0 = performance.now()
     const want = this.#want ?? (await status(this.#chc!)).items
     while (performance.now() - t0 < timeoutMs) {
@@ -261,15 +327,21 @@ export class PagdandiDriver implements Driver, RelayDriver {
     return { done: false, ms: performance.now() - t0 }
   }
 
-  async usage (): Promise<{ source: Usage, sink: Usage }> {
+  async usage(): Promise<{ source: Usage; sink: Usage }> {
     return { source: procUsage(this.#chc?.proc.pid), sink: procUsage(this.#dh?.proc.pid) }
   }
 
   /** What the CHC's replicator counted: the sync streams it needed and the item bytes it sent. */
-  async extras (): Promise<Record<string, number>> {
+  async extras(): Promise<Record<string, number>> {
     if (this.#chc === undefined) return {}
     const t = (await status(this.#chc)).traffic
-    return t === undefined ? {} : { 'sync streams (CHC)': t.streams, 'item bytes sent (CHC)': t.itemBytesOut, 'sync frame bytes sent (CHC)': t.bytesOut }
+    return t === undefined
+      ? {}
+      : {
+          'sync streams (CHC)': t.streams,
+          'item bytes sent (CHC)': t.itemBytesOut,
+          'sync frame bytes sent (CHC)': t.bytesOut
+        }
   }
 
   /**
@@ -279,11 +351,29 @@ export class PagdandiDriver implements Driver, RelayDriver {
    * entitled to the whole corpus, as the baselines' DH is. The clock starts once all three nodes
    * are up (the CHC has rebuilt its documents) and stops when the DH holds every CHC item.
    */
-  async relay (corpusFile: string, link: (target: number, leg: 'chc-hub' | 'hub-dh') => Promise<number>, timeoutMs: number): Promise<SyncOutcome & { usage: Usage[] }> {
+  async relay(
+    corpusFile: string,
+    link: (target: number, leg: 'chc-hub' | 'hub-dh') => Promise<number>,
+    timeoutMs: number
+  ): Promise<SyncOutcome & { usage: Usage[] }> {
     await this.startSource(corpusFile)
     const d = (x: string): string => join(this.#run!, x)
     const hubPort = await freePort()
-    cli(['init', '--data', d('hub'), '--facility', HUB_ID, '--name', 'Hub Bench', '--kind', 'DH', '--district', 'Bastar', '--listen', wsAddr(hubPort)])
+    cli([
+      'init',
+      '--data',
+      d('hub'),
+      '--facility',
+      HUB_ID,
+      '--name',
+      'Hub Bench',
+      '--kind',
+      'DH',
+      '--district',
+      'Bastar',
+      '--listen',
+      wsAddr(hubPort)
+    ])
     cli(['roster', 'add', '--data', d('authority'), '--member', d('hub/facility.json'), '--carries-for', CHC_ID])
     cli(['roster', 'export', '--data', d('authority'), '--out', d('roster-relay.json')])
     for (const f of ['chc', 'dh', 'hub']) cli(['roster', 'import', d('roster-relay.json'), '--data', d(f)])
@@ -301,7 +391,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
     return { ...out, usage }
   }
 
-  async #stopNode (n: RunningNode | undefined): Promise<void> {
+  async #stopNode(n: RunningNode | undefined): Promise<void> {
     if (n === undefined || n.proc.exitCode !== null) return
     const done = new Promise<void>(resolve => n.proc.once('exit', () => resolve()))
     n.proc.kill('SIGTERM')
@@ -310,7 +400,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
     clearTimeout(t)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     await this.#stopNode(this.#chc)
     await this.#stopNode(this.#hub)
     await this.#stopNode(this.#dh)

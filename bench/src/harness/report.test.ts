@@ -5,8 +5,19 @@ import { physicalLimitMs, type Row } from './scenarios.js'
 import { targetsSection } from './targets.js'
 
 const row = (system: string, ms: number, bytes: number, extra?: Row['extra']): Row => ({
-  scenario: 'initial', system, profile: 'edge', size: 1000, done: true, ms, bytesUp: 1000, bytesDown: bytes,
-  roundTrips: 3, peakRssMb: 100, cpuMs: 500, limitMs: physicalLimitMs(PROFILES.edge, 1000, bytes), ...(extra === undefined ? {} : { extra })
+  scenario: 'initial',
+  system,
+  profile: 'edge',
+  size: 1000,
+  done: true,
+  ms,
+  bytesUp: 1000,
+  bytesDown: bytes,
+  roundTrips: 3,
+  peakRssMb: 100,
+  cpuMs: 500,
+  limitMs: physicalLimitMs(PROFILES.edge, 1000, bytes),
+  ...(extra === undefined ? {} : { extra })
 })
 
 describe('bench report', () => {
@@ -26,10 +37,18 @@ describe('bench report', () => {
   })
 
   it('renders every row in the table, the chart and the report', () => {
-    const rows = [row('Pagdandi', 12_000, 250_000), { ...row('PouchDB', 90_000, 2_100_000), done: false, note: 'timed out' }]
+    const rows = [
+      row('Pagdandi', 12_000, 250_000),
+      { ...row('PouchDB', 90_000, 2_100_000), done: false, note: 'timed out' }
+    ]
     expect(table(rows).split('\n')).toHaveLength(4)
     expect(chart('t', rows)).toContain('PouchDB')
-    const md = markdown({ date: 'd', cpu: 'c', cores: 2, memoryGb: 24, node: 'v20', command: 'pnpm bench', notes: ['n'] }, rows, ['chart-1.svg'], 'targets')
+    const md = markdown(
+      { date: 'd', cpu: 'c', cores: 2, memoryGb: 24, node: 'v20', command: 'pnpm bench', notes: ['n'] },
+      rows,
+      ['chart-1.svg'],
+      'targets'
+    )
     expect(md).toContain('![initial, 1,000 patients, edge](chart-1.svg)')
   })
 })

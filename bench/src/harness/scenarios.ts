@@ -43,14 +43,21 @@ export interface RunSettings {
 }
 
 /** The physical limit of moving these bytes over this link: payload ÷ bandwidth + one RTT. */
-export function physicalLimitMs (profile: LinkProfile, bytesUp: number, bytesDown: number): number {
-  const up = Number.isFinite(profile.up.rateBps) ? bytesUp * 8000 / profile.up.rateBps : 0
-  const down = Number.isFinite(profile.down.rateBps) ? bytesDown * 8000 / profile.down.rateBps : 0
+export function physicalLimitMs(profile: LinkProfile, bytesUp: number, bytesDown: number): number {
+  const up = Number.isFinite(profile.up.rateBps) ? (bytesUp * 8000) / profile.up.rateBps : 0
+  const down = Number.isFinite(profile.down.rateBps) ? (bytesDown * 8000) / profile.down.rateBps : 0
   if (up === 0 && down === 0) return 0
   return Math.max(up, down) + profileRttMs(profile)
 }
 
-function rowOf (base: Pick<Row, 'scenario' | 'system' | 'profile' | 'size'>, out: SyncOutcome, stats: LinkStats, profile: LinkProfile, usage: Usage[], cpu0: number): Row {
+function rowOf(
+  base: Pick<Row, 'scenario' | 'system' | 'profile' | 'size'>,
+  out: SyncOutcome,
+  stats: LinkStats,
+  profile: LinkProfile,
+  usage: Usage[],
+  cpu0: number
+): Row {
   const bytesUp = stats.up.bytes
   const bytesDown = stats.down.bytes
   return {
@@ -68,11 +75,11 @@ function rowOf (base: Pick<Row, 'scenario' | 'system' | 'profile' | 'size'>, out
   }
 }
 
-function withExtras (row: Row, extra: Record<string, number | string> | undefined): Row {
+function withExtras(row: Row, extra: Record<string, number | string> | undefined): Row {
   return extra === undefined || Object.keys(extra).length === 0 ? row : { ...row, extra: { ...row.extra, ...extra } }
 }
 
-async function freePort (): Promise<number> {
+async function freePort(): Promise<number> {
   const s = net.createServer()
   await new Promise<void>(resolve => s.listen(0, '127.0.0.1', () => resolve()))
   const port = (s.address() as net.AddressInfo).port
@@ -80,20 +87,38 @@ async function freePort (): Promise<number> {
   return port
 }
 
-const cpuOf = (u: { source: Usage, sink: Usage }): number => u.source.cpuMs + u.sink.cpuMs
+const cpuOf = (u: { source: Usage; sink: Usage }): number => u.source.cpuMs + u.sink.cpuMs
 
 /** Initial replication: the sink starts empty and must receive the whole corpus. */
-export async function initial (d: Driver, corpusFile: string, size: number, profile: LinkProfile, s: RunSettings): Promise<Row> {
+export async function initial(
+  d: Driver,
+  corpusFile: string,
+  size: number,
+  profile: LinkProfile,
+  s: RunSettings
+): Promise<Row> {
   const target = await d.startSource(corpusFile)
   await d.startSink()
-  const link = new LinkEmulator({ target: { port: target }, profile, seed: s.seed, ...(d.linkPort === undefined ? {} : { listenPort: d.linkPort }) })
+  const link = new LinkEmulator({
+    target: { port: target },
+    profile,
+    seed: s.seed,
+    ...(d.linkPort === undefined ? {} : { listenPort: d.linkPort })
+  })
   const port = await link.start()
   d.attachLink?.(link)
   try {
     const cpu0 = cpuOf(await d.usage())
     const out = await d.sync(port, s.timeoutMs)
     const u = await d.usage()
-    const row = rowOf({ scenario: 'initial', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0)
+    const row = rowOf(
+      { scenario: 'initial', system: d.name, profile: profile.name, size },
+      out,
+      link.stats(),
+      profile,
+      [u.source, u.sink],
+      cpu0
+    )
     return withExtras(row, await d.extras?.())
   } finally {
     await link.close()
@@ -102,12 +127,24 @@ export async function initial (d: Driver, corpusFile: string, size: number, prof
 }
 
 /** Catch-up: the sink held the corpus, then `fraction` of it changed at the source. */
-export async function catchUp (d: Driver, corpusFile: string, size: number, fraction: number, profile: LinkProfile, s: RunSettings): Promise<Row> {
+export async function catchUp(
+  d: Driver,
+  corpusFile: string,
+  size: number,
+  fraction: number,
+  profile: LinkProfile,
+  s: RunSettings
+): Promise<Row> {
   const target = await d.startSource(corpusFile)
   await d.startSink()
-  const linkPort = d.linkPort ?? await freePort()
+  const linkPort = d.linkPort ?? (await freePort())
   await d.preload(target, async () => {
-    const fast = new LinkEmulator({ target: { port: target }, profile: PROFILES.loopback, seed: s.seed, listenPort: linkPort })
+    const fast = new LinkEmulator({
+      target: { port: target },
+      profile: PROFILES.loopback,
+      seed: s.seed,
+      listenPort: linkPort
+    })
     return { port: await fast.start(), close: async () => await fast.close() }
   })
   const changed = await d.mutate(fraction, s.seed)
@@ -119,8 +156,18 @@ export async function catchUp (d: Driver, corpusFile: string, size: number, frac
     const out = await d.sync(linkPort, s.timeoutMs)
     const u = await d.usage()
     const sealed = (d as { sealedBytesOfChanges?: number }).sealedBytesOfChanges
-    const row = rowOf({ scenario: 'catch-up', system: d.name, profile: profile.name, size }, out, link.stats(), profile, [u.source, u.sink], cpu0)
-    return withExtras({ ...row, changed }, { ...(sealed === undefined ? {} : { 'sealed bytes of changed items': sealed }), ...await d.extras?.() })
+    const row = rowOf(
+      { scenario: 'catch-up', system: d.name, profile: profile.name, size },
+      out,
+      link.stats(),
+      profile,
+      [u.source, u.sink],
+      cpu0
+    )
+    return withExtras(
+      { ...row, changed },
+      { ...(sealed === undefined ? {} : { 'sealed bytes of changed items': sealed }), ...(await d.extras?.()) }
+    )
   } finally {
     await link.close()
     await d.stop()
@@ -132,15 +179,35 @@ export async function catchUp (d: Driver, corpusFile: string, size: number, frac
  * and connected; the referral (a change to one patient) is made one second after the link drops,
  * the worst case. Measured: from the change until the sink holds it.
  */
-export async function referral (d: Driver, corpusFile: string, size: number, profile: LinkProfile, upMs: number, downMs: number, s: RunSettings): Promise<Row> {
+export async function referral(
+  d: Driver,
+  corpusFile: string,
+  size: number,
+  profile: LinkProfile,
+  upMs: number,
+  downMs: number,
+  s: RunSettings
+): Promise<Row> {
   const target = await d.startSource(corpusFile)
   await d.startSink()
-  const linkPort = d.linkPort ?? await freePort()
+  const linkPort = d.linkPort ?? (await freePort())
   await d.preload(target, async () => {
-    const fast = new LinkEmulator({ target: { port: target }, profile: PROFILES.loopback, seed: s.seed, listenPort: linkPort })
+    const fast = new LinkEmulator({
+      target: { port: target },
+      profile: PROFILES.loopback,
+      seed: s.seed,
+      listenPort: linkPort
+    })
     return { port: await fast.start(), close: async () => await fast.close() }
   })
-  const link = new LinkEmulator({ target: { port: target }, profile, seed: s.seed, listenPort: linkPort, outageMode: 'cut', outages: intermittent(upMs, downMs, 20) })
+  const link = new LinkEmulator({
+    target: { port: target },
+    profile,
+    seed: s.seed,
+    listenPort: linkPort,
+    outageMode: 'cut',
+    outages: intermittent(upMs, downMs, 20)
+  })
   await link.start()
   d.attachLink?.(link)
   try {
@@ -159,10 +226,20 @@ export async function referral (d: Driver, corpusFile: string, size: number, pro
       down: { ...after.down, bytes: after.down.bytes - before.down.bytes },
       roundTrips: after.roundTrips - before.roundTrips
     }
-    const row = rowOf({ scenario: 'referral', system: d.name, profile: profile.name, size }, out, stats, profile, [u.source, u.sink], cpu0)
+    const row = rowOf(
+      { scenario: 'referral', system: d.name, profile: profile.name, size },
+      out,
+      stats,
+      profile,
+      [u.source, u.sink],
+      cpu0
+    )
     // Delivery cannot start before the link is back; what the system adds is the rest.
     const backAt = upMs + downMs - (upMs + 1000)
-    return withExtras({ ...row, changed }, { 'after link up, ms': Math.round(out.ms - backAt), ...await d.extras?.() })
+    return withExtras(
+      { ...row, changed },
+      { 'after link up, ms': Math.round(out.ms - backAt), ...(await d.extras?.()) }
+    )
   } finally {
     await link.close()
     await d.stop()
@@ -170,15 +247,25 @@ export async function referral (d: Driver, corpusFile: string, size: number, pro
 }
 
 /** CHC → hub → DH: the DH must receive the CHC's corpus through the hub, each leg its own link. */
-export async function multiHop (d: RelayDriver, corpusFile: string, size: number, legs: { chcHub: LinkProfile, hubDh: LinkProfile }, s: RunSettings): Promise<Row> {
+export async function multiHop(
+  d: RelayDriver,
+  corpusFile: string,
+  size: number,
+  legs: { chcHub: LinkProfile; hubDh: LinkProfile },
+  s: RunSettings
+): Promise<Row> {
   const links: LinkEmulator[] = []
   try {
-    const out = await d.relay(corpusFile, async (target, leg) => {
-      const profile = leg === 'chc-hub' ? legs.chcHub : legs.hubDh
-      const link = new LinkEmulator({ target: { port: target }, profile, seed: s.seed + links.length })
-      links.push(link)
-      return await link.start()
-    }, s.timeoutMs)
+    const out = await d.relay(
+      corpusFile,
+      async (target, leg) => {
+        const profile = leg === 'chc-hub' ? legs.chcHub : legs.hubDh
+        const link = new LinkEmulator({ target: { port: target }, profile, seed: s.seed + links.length })
+        links.push(link)
+        return await link.start()
+      },
+      s.timeoutMs
+    )
     const stats = links.map(l => l.stats())
     const sum = (f: (x: LinkStats) => number): number => stats.reduce((a, x) => a + f(x), 0)
     const limit = links.reduce((a, l) => a + physicalLimitMs(l.profile, l.stats().up.bytes, l.stats().down.bytes), 0)

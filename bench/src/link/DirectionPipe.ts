@@ -20,13 +20,13 @@ export const MSS = 1460
 /** What a pipe needs to know about the connection a segment belongs to. */
 export interface PipeEndpoint {
   /** Write delivered bytes to the far side. */
-  deliver (data: Buffer): void
+  deliver(data: Buffer): void
   /** The near side ended its stream and every byte before the end was delivered. */
-  deliverEnd (): void
+  deliverEnd(): void
   /** Queued (not yet delivered) bytes in this direction; the proxy pauses the source above a mark. */
   queued: number
   /** Called when `queued` drops; the proxy may resume the source. */
-  drained (): void
+  drained(): void
   closed: boolean
 }
 
@@ -76,7 +76,7 @@ export class DirectionPipe {
   #rxTimer: NodeJS.Timeout | undefined
   #traceLimit = 10_000
 
-  constructor (spec: DirectionSpec, prng: Prng, opts: PipeOptions) {
+  constructor(spec: DirectionSpec, prng: Prng, opts: PipeOptions) {
     this.#spec = spec
     this.#prng = prng
     this.#opts = opts
@@ -87,7 +87,7 @@ export class DirectionPipe {
    * last queued segment short are added to it, as a TCP send queue coalesces small writes while
    * the link is busy: otherwise a chatty sender would pay a header and a loss draw per write.
    */
-  enqueue (ep: PipeEndpoint, data: Buffer): void {
+  enqueue(ep: PipeEndpoint, data: Buffer): void {
     this.stats.bytes += data.length
     let off = 0
     const last = this.#pending[this.#pending.length - 1]
@@ -104,13 +104,13 @@ export class DirectionPipe {
   }
 
   /** Queue the end of the sender's stream behind its bytes. */
-  enqueueEnd (ep: PipeEndpoint): void {
+  enqueueEnd(ep: PipeEndpoint): void {
     this.#push(ep, null)
     this.#pump()
   }
 
   /** Bring the link up or down. Down holds every queued byte until up again. */
-  setUp (up: boolean): void {
+  setUp(up: boolean): void {
     if (up === this.#up) return
     this.#up = up
     this.#clearTimers()
@@ -125,22 +125,23 @@ export class DirectionPipe {
   }
 
   /** Forget a connection's queued segments (it was cut or closed). */
-  drop (ep: PipeEndpoint): void {
+  drop(ep: PipeEndpoint): void {
     this.#pending = this.#pending.filter(s => s.ep !== ep)
     this.#inflight = this.#inflight.filter(s => s.ep !== ep)
     ep.queued = 0
   }
 
   /** Stop every timer; the pipe is finished. */
-  close (): void {
+  close(): void {
     this.#clearTimers()
     this.#pending = []
     this.#inflight = []
   }
 
-  #push (ep: PipeEndpoint, data: Buffer | null): void {
+  #push(ep: PipeEndpoint, data: Buffer | null): void {
     // An idle bottleneck starts now; a busy one keeps its virtual clock (timer lateness is not idleness).
-    if (this.#pending.length === 0 && this.#txTimer === undefined) this.#freeAt = Math.max(this.#freeAt, this.#opts.now())
+    if (this.#pending.length === 0 && this.#txTimer === undefined)
+      this.#freeAt = Math.max(this.#freeAt, this.#opts.now())
     const size = data?.length ?? 0
     const lost = this.#spec.loss > 0 && this.#prng.chance(this.#spec.loss)
     const delayMs = this.#drawDelay()
@@ -151,24 +152,24 @@ export class DirectionPipe {
     this.#pending.push({ ep, data, lost, delayMs, deliverAt: 0 })
   }
 
-  #drawDelay (): number {
+  #drawDelay(): number {
     const { delayMs, jitterMs } = this.#spec
     if (jitterMs <= 0) return delayMs
     const d = this.#prng.normal(delayMs, jitterMs)
     return Math.max(0, Math.min(delayMs + 2 * jitterMs, Math.max(delayMs - 2 * jitterMs, d)))
   }
 
-  #txMs (seg: Segment): number {
+  #txMs(seg: Segment): number {
     if (!Number.isFinite(this.#spec.rateBps)) return 0
     const size = (seg.data?.length ?? 0) + this.#opts.headerBytes
-    return size * 8 * 1000 / this.#spec.rateBps
+    return (size * 8 * 1000) / this.#spec.rateBps
   }
 
   /**
    * Move segments whose serialisation has finished onto the wire. The bottleneck clock
    * (`#freeAt`) is virtual: a late timer does not slow the link down, it only batches.
    */
-  #pump (): void {
+  #pump(): void {
     if (!this.#up || this.#txTimer !== undefined) return
     const now = this.#opts.now()
     while (this.#pending.length > 0) {
@@ -176,7 +177,10 @@ export class DirectionPipe {
       const stall = seg.lost ? this.#opts.rtoMs : 0
       const end = this.#freeAt + stall + this.#txMs(seg)
       if (end > now + 1) {
-        this.#txTimer = setTimeout(() => { this.#txTimer = undefined; this.#pump() }, end - now)
+        this.#txTimer = setTimeout(() => {
+          this.#txTimer = undefined
+          this.#pump()
+        }, end - now)
         break
       }
       this.#pending.shift()
@@ -189,7 +193,7 @@ export class DirectionPipe {
     this.#scheduleDelivery()
   }
 
-  #scheduleDelivery (): void {
+  #scheduleDelivery(): void {
     if (!this.#up || this.#rxTimer !== undefined) return
     const head = this.#inflight[0]
     if (head === undefined) return
@@ -198,10 +202,13 @@ export class DirectionPipe {
       this.#deliverDue()
       return
     }
-    this.#rxTimer = setTimeout(() => { this.#rxTimer = undefined; this.#deliverDue() }, wait)
+    this.#rxTimer = setTimeout(() => {
+      this.#rxTimer = undefined
+      this.#deliverDue()
+    }, wait)
   }
 
-  #deliverDue (): void {
+  #deliverDue(): void {
     if (!this.#up) return
     const now = this.#opts.now()
     const touched = new Set<PipeEndpoint>()
@@ -221,7 +228,7 @@ export class DirectionPipe {
     this.#scheduleDelivery()
   }
 
-  #clearTimers (): void {
+  #clearTimers(): void {
     if (this.#txTimer !== undefined) clearTimeout(this.#txTimer)
     if (this.#rxTimer !== undefined) clearTimeout(this.#rxTimer)
     this.#txTimer = undefined

@@ -10,11 +10,14 @@ import { achievedRate, dial, measureRtt, pattern, startRecorder, until } from '.
 const SEED = 20261126
 
 /** Payload rate the profile allows once the 40-byte headers per full segment are paid. */
-function goodputBytesPerSec (bps: number): number {
-  return bps / 8 * MSS / (MSS + 40)
+function goodputBytesPerSec(bps: number): number {
+  return ((bps / 8) * MSS) / (MSS + 40)
 }
 
-async function uploadRate (profile: LinkProfile, bytes: number): Promise<{ rate: number, intact: boolean, link: LinkEmulator }> {
+async function uploadRate(
+  profile: LinkProfile,
+  bytes: number
+): Promise<{ rate: number; intact: boolean; link: LinkEmulator }> {
   const rec = await startRecorder()
   const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED })
   const port = await link.start()
@@ -31,12 +34,12 @@ async function uploadRate (profile: LinkProfile, bytes: number): Promise<{ rate:
   }
 }
 
-async function downloadRate (profile: LinkProfile, bytes: number): Promise<number> {
+async function downloadRate(profile: LinkProfile, bytes: number): Promise<number> {
   const data = pattern(bytes)
   const rec = await startRecorder(s => s.write(data))
   const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED })
   const port = await link.start()
-  const arrivals: Array<{ at: number, bytes: number }> = []
+  const arrivals: Array<{ at: number; bytes: number }> = []
   try {
     const s = await dial(port)
     s.on('data', (d: Buffer) => arrivals.push({ at: performance.now(), bytes: d.length }))
@@ -49,7 +52,7 @@ async function downloadRate (profile: LinkProfile, bytes: number): Promise<numbe
   }
 }
 
-async function rttThrough (profile: LinkProfile, n: number): Promise<number> {
+async function rttThrough(profile: LinkProfile, n: number): Promise<number> {
   const rec = await startRecorder(s => s.on('data', (d: Buffer) => s.write(d)))
   const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED })
   const port = await link.start()
@@ -64,7 +67,7 @@ async function rttThrough (profile: LinkProfile, n: number): Promise<number> {
 // Transfers are a second or two each and the profiles run concurrently, to keep the file short.
 // Sample counts are chosen so that the jitter's sampling error (2 sd of the mean) is under 10%.
 describe.concurrent('LinkEmulator matches its profile (±10%)', () => {
-  const cases: Array<{ profile: LinkProfile, upBytes: number, downBytes: number, pings: number }> = [
+  const cases: Array<{ profile: LinkProfile; upBytes: number; downBytes: number; pings: number }> = [
     { profile: PROFILES['bharatnet-fibre'], upBytes: 2_500_000, downBytes: 2_500_000, pings: 20 },
     { profile: PROFILES['3g-rural'], upBytes: 120_000, downBytes: 120_000, pings: 16 },
     { profile: PROFILES['4g-rural-congested'], upBytes: 60_000, downBytes: 250_000, pings: 30 },
@@ -99,7 +102,7 @@ describe.concurrent('LinkEmulator matches its profile (±10%)', () => {
     const st = link.stats().up
     expect(st.lostSegments).toBeGreaterThan(0)
     // Time = serialisation + stalls; the measured rate agrees with that account within 10%.
-    const serialMs = (bytes + st.segments * 40) * 8 * 1000 / profile.up.rateBps
+    const serialMs = ((bytes + st.segments * 40) * 8 * 1000) / profile.up.rateBps
     const expected = bytes / ((serialMs + st.stallMs) / 1000)
     expect(rate / expected).toBeGreaterThan(0.9)
     expect(rate / expected).toBeLessThan(1.1)
@@ -125,21 +128,38 @@ describe('LinkEmulator segments', () => {
 })
 
 describe('LinkEmulator outages', () => {
-  const profile = customProfile('test-1mbit', { up: { rateBps: 1_000_000, delayMs: 10, jitterMs: 0, loss: 0 }, down: { rateBps: 1_000_000, delayMs: 10, jitterMs: 0, loss: 0 } })
+  const profile = customProfile('test-1mbit', {
+    up: { rateBps: 1_000_000, delayMs: 10, jitterMs: 0, loss: 0 },
+    down: { rateBps: 1_000_000, delayMs: 10, jitterMs: 0, loss: 0 }
+  })
 
   it('stall: nothing arrives while down, everything arrives after, new connections are refused meanwhile', async () => {
     const rec = await startRecorder()
-    const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED, outages: [{ atMs: 300, forMs: 600 }] })
+    const link = new LinkEmulator({
+      target: { port: rec.port },
+      profile,
+      seed: SEED,
+      outages: [{ atMs: 300, forMs: 600 }]
+    })
     const port = await link.start()
     const s = await dial(port)
     const t0 = performance.now()
     let sent = 0
-    const timer = setInterval(() => { s.write(pattern(500)); sent += 500 }, 10)
+    const timer = setInterval(() => {
+      s.write(pattern(500))
+      sent += 500
+    }, 10)
     await new Promise(resolve => setTimeout(resolve, 500))
     // During the outage a new dial is reset.
-    const refused = await dial(port).then(async c => await new Promise<boolean>(resolve => {
-      c.on('error', () => resolve(true)); c.on('close', () => resolve(true)); c.on('data', () => resolve(false))
-    }), () => true)
+    const refused = await dial(port).then(
+      async c =>
+        await new Promise<boolean>(resolve => {
+          c.on('error', () => resolve(true))
+          c.on('close', () => resolve(true))
+          c.on('data', () => resolve(false))
+        }),
+      () => true
+    )
     await new Promise(resolve => setTimeout(resolve, 700))
     clearInterval(timer)
     await until(() => rec.arrivals.reduce((a, x) => a + x.bytes, 0) >= sent, 5_000)
@@ -157,7 +177,13 @@ describe('LinkEmulator outages', () => {
 
   it('cut: open connections are closed when the link drops, and a new one works after it returns', async () => {
     const rec = await startRecorder(s => s.on('data', (d: Buffer) => s.write(d)))
-    const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED, outageMode: 'cut', outages: [{ atMs: 200, forMs: 300 }] })
+    const link = new LinkEmulator({
+      target: { port: rec.port },
+      profile,
+      seed: SEED,
+      outageMode: 'cut',
+      outages: [{ atMs: 200, forMs: 300 }]
+    })
     const port = await link.start()
     const s = await dial(port)
     const closed = new Promise<void>(resolve => s.on('close', () => resolve()))
@@ -186,7 +212,12 @@ describe('LinkEmulator determinism', () => {
     const traces = []
     for (const seed of [SEED, SEED, SEED + 1]) {
       const rec = await startRecorder()
-      const link = new LinkEmulator({ target: { port: rec.port }, profile: PROFILES['bharatnet-fibre'], seed, outages: 'profile' })
+      const link = new LinkEmulator({
+        target: { port: rec.port },
+        profile: PROFILES['bharatnet-fibre'],
+        seed,
+        outages: 'profile'
+      })
       const port = await link.start()
       const s = await dial(port)
       // Writes in MSS multiples, so segmentation does not depend on how the socket coalesces.
@@ -202,7 +233,16 @@ describe('LinkEmulator determinism', () => {
   })
 
   it('names every profile of the field research, and rejects an unknown one with a named error', () => {
-    for (const name of ['loopback', 'bharatnet-fibre', '4g-rural-congested', '3g-rural', 'vsat-geo', 'edge', 'lwe-2g-vsat', 'offline-days']) {
+    for (const name of [
+      'loopback',
+      'bharatnet-fibre',
+      '4g-rural-congested',
+      '3g-rural',
+      'vsat-geo',
+      'edge',
+      'lwe-2g-vsat',
+      'offline-days'
+    ]) {
       expect(linkProfile(name).name).toBe(name)
     }
     expect(() => linkProfile('5g')).toThrow(UnknownLinkProfileError)

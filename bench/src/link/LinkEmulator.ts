@@ -21,7 +21,7 @@ export type OutageMode = 'stall' | 'cut'
 /** How to build a link emulator. */
 export interface LinkEmulatorOptions {
   /** Where the proxy forwards to (the listening side, e.g. the hub or DH node). */
-  target: { host?: string, port: number }
+  target: { host?: string; port: number }
   profile: LinkProfile
   seed: number
   /** Outage windows relative to `start()`; `'profile'` draws them from the profile's model over `horizonMs`. */
@@ -73,7 +73,7 @@ export class LinkEmulator {
   #t0 = 0
   #firstConnectionMs: number | undefined
 
-  constructor (opts: LinkEmulatorOptions) {
+  constructor(opts: LinkEmulatorOptions) {
     this.#opts = opts
     this.profile = opts.profile
     this.#mode = opts.outageMode ?? 'stall'
@@ -82,9 +82,10 @@ export class LinkEmulator {
     const outagePrng = prng.fork()
     const upPrng = prng.fork()
     const downPrng = prng.fork()
-    this.outages = opts.outages === 'profile'
-      ? planOutages(opts.profile.outages, outagePrng, opts.horizonMs ?? 7 * 24 * 3600_000)
-      : [...(opts.outages ?? [])]
+    this.outages =
+      opts.outages === 'profile'
+        ? planOutages(opts.profile.outages, outagePrng, opts.horizonMs ?? 7 * 24 * 3600_000)
+        : [...(opts.outages ?? [])]
     const rtt = profileRttMs(opts.profile)
     const jitter = Math.hypot(opts.profile.up.jitterMs, opts.profile.down.jitterMs)
     const pipeOpts = {
@@ -97,7 +98,7 @@ export class LinkEmulator {
   }
 
   /** Listen on 127.0.0.1 and start the outage schedule. Resolves with the port to dial. */
-  async start (): Promise<number> {
+  async start(): Promise<number> {
     const server = net.createServer({ allowHalfOpen: true }, sock => this.#accept(sock))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -114,28 +115,28 @@ export class LinkEmulator {
   }
 
   /** The port the proxy listens on. */
-  get port (): number {
+  get port(): number {
     if (this.#server === undefined) throw new LinkNotRunningError()
     return this.#port
   }
 
   /** Whether the link is up now. */
-  get isUp (): boolean {
+  get isUp(): boolean {
     return this.#isUp
   }
 
   /** Ms since `start()`. */
-  elapsedMs (): number {
+  elapsedMs(): number {
     return performance.now() - this.#t0
   }
 
   /** Ms from `start()` to the first accepted connection, if any. */
-  get firstConnectionMs (): number | undefined {
+  get firstConnectionMs(): number | undefined {
     return this.#firstConnectionMs
   }
 
   /** Bring the link up or down by hand (outage schedules call this too). */
-  setLinkUp (up: boolean, mode: OutageMode = this.#mode): void {
+  setLinkUp(up: boolean, mode: OutageMode = this.#mode): void {
     if (up === this.#isUp) return
     this.#isUp = up
     this.#up.setUp(up)
@@ -149,7 +150,7 @@ export class LinkEmulator {
   }
 
   /** Counters since start. */
-  stats (): LinkStats {
+  stats(): LinkStats {
     return {
       up: { ...this.#up.stats },
       down: { ...this.#down.stats },
@@ -161,12 +162,12 @@ export class LinkEmulator {
   }
 
   /** The random draws made so far per direction, for checking determinism. */
-  trace (): { up: ReadonlyArray<[number, boolean, number]>, down: ReadonlyArray<[number, boolean, number]> } {
+  trace(): { up: ReadonlyArray<[number, boolean, number]>; down: ReadonlyArray<[number, boolean, number]> } {
     return { up: this.#up.trace, down: this.#down.trace }
   }
 
   /** Stop listening, cut every connection, stop every timer. */
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t)
     for (const c of [...this.#conns]) this.#destroy(c)
     this.#up.close()
@@ -176,7 +177,7 @@ export class LinkEmulator {
     if (server !== undefined) await new Promise<void>(resolve => server.close(() => resolve()))
   }
 
-  #accept (client: net.Socket): void {
+  #accept(client: net.Socket): void {
     if (!this.#isUp) {
       // A down link answers nothing; refusing at once keeps the dialler's retry loop honest and fast.
       this.#counters.refused++
@@ -219,18 +220,24 @@ export class LinkEmulator {
   }
 
   /** One side's view: bytes flow from `source` into the pipe and come out on `dest`. */
-  #endpoint (dest: net.Socket, source: net.Socket, highWater: number): PipeEndpoint {
+  #endpoint(dest: net.Socket, source: net.Socket, highWater: number): PipeEndpoint {
     const ep: PipeEndpoint = {
       queued: 0,
       closed: false,
-      deliver: data => { if (!dest.destroyed) dest.write(data) },
-      deliverEnd: () => { if (!dest.destroyed) dest.end() },
-      drained: () => { if (ep.queued < highWater / 2 && source.isPaused()) source.resume() }
+      deliver: data => {
+        if (!dest.destroyed) dest.write(data)
+      },
+      deliverEnd: () => {
+        if (!dest.destroyed) dest.end()
+      },
+      drained: () => {
+        if (ep.queued < highWater / 2 && source.isPaused()) source.resume()
+      }
     }
     return ep
   }
 
-  #ingress (dir: 'up' | 'down', conn: Conn, data: Buffer): void {
+  #ingress(dir: 'up' | 'down', conn: Conn, data: Buffer): void {
     if (this.#lastDir !== dir) {
       this.#counters.turns++
       this.#lastDir = dir
@@ -241,23 +248,23 @@ export class LinkEmulator {
     if (ep.queued > this.#highWater()) (dir === 'up' ? conn.client : conn.server).pause()
   }
 
-  #highWater (): number {
+  #highWater(): number {
     const rate = Math.min(this.profile.up.rateBps, this.profile.down.rateBps)
-    const bdp = Number.isFinite(rate) ? rate / 8 * profileRttMs(this.profile) / 1000 : Infinity
+    const bdp = Number.isFinite(rate) ? ((rate / 8) * profileRttMs(this.profile)) / 1000 : Infinity
     return Math.max(64 * 1024, Math.min(4 * 1024 * 1024, 2 * bdp), 4 * MSS)
   }
 
-  #maybeFinish (conn: Conn): void {
+  #maybeFinish(conn: Conn): void {
     if (conn.client.destroyed && conn.server.destroyed) this.#forget(conn)
   }
 
-  #destroy (conn: Conn): void {
+  #destroy(conn: Conn): void {
     conn.client.destroy()
     conn.server.destroy()
     this.#forget(conn)
   }
 
-  #forget (conn: Conn): void {
+  #forget(conn: Conn): void {
     if (!this.#conns.delete(conn)) return
     conn.up.closed = true
     conn.down.closed = true

@@ -3,7 +3,7 @@ import { PagdandiError } from '@pagdandi/core'
 /** A profile name that is not one of the built-in link profiles. */
 export class UnknownLinkProfileError extends PagdandiError {
   override name = 'UnknownLinkProfileError'
-  constructor (profile: string) {
+  constructor(profile: string) {
     super('ERR_UNKNOWN_LINK_PROFILE', `unknown link profile: ${profile}`)
   }
 }
@@ -11,7 +11,7 @@ export class UnknownLinkProfileError extends PagdandiError {
 /** The emulator was used before `start()` or after `close()`. */
 export class LinkNotRunningError extends PagdandiError {
   override name = 'LinkNotRunningError'
-  constructor () {
+  constructor() {
     super('ERR_LINK_NOT_RUNNING', 'the link emulator is not running')
   }
 }

@@ -13,19 +13,19 @@ export interface OutageWindow {
 /** One source of outages in a profile. */
 export type OutageProcess =
   /** Outages arriving at exponential gaps of the given mean, each lasting uniformly min..max. */
-  | { kind: 'poisson', meanGapMs: number, minMs: number, maxMs: number }
+  | { kind: 'poisson'; meanGapMs: number; minMs: number; maxMs: number }
   /** Each slot of `slotMs` is down with probability `p` ("10% of minutes fully down"). */
-  | { kind: 'fraction', slotMs: number, p: number }
+  | { kind: 'fraction'; slotMs: number; p: number }
   /** Between minCount and maxCount outages in every period, at uniform times ("1–3 a week"). */
-  | { kind: 'perPeriod', periodMs: number, minCount: number, maxCount: number, minMs: number, maxMs: number }
+  | { kind: 'perPeriod'; periodMs: number; minCount: number; maxCount: number; minMs: number; maxMs: number }
   /** One outage at a fixed time lasting uniformly min..max. */
-  | { kind: 'once', atMs: number, minMs: number, maxMs: number }
+  | { kind: 'once'; atMs: number; minMs: number; maxMs: number }
 
 /** A profile's outage model: the union of its processes. */
 export type OutageModel = readonly OutageProcess[]
 
 /** Draw the outage windows of `model` over `[0, horizonMs)`, merged and sorted. */
-export function planOutages (model: OutageModel, prng: Prng, horizonMs: number): OutageWindow[] {
+export function planOutages(model: OutageModel, prng: Prng, horizonMs: number): OutageWindow[] {
   const windows: OutageWindow[] = []
   for (const proc of model) {
     // Each process draws from its own fork, so adding a process does not move the others.
@@ -49,12 +49,16 @@ export function planOutages (model: OutageModel, prng: Prng, horizonMs: number):
         for (let p0 = 0; p0 < horizonMs; p0 += proc.periodMs) {
           const n = r.int(proc.minCount, proc.maxCount)
           for (let i = 0; i < n; i++) {
-            windows.push({ atMs: p0 + r.next() * proc.periodMs, forMs: proc.minMs + r.next() * (proc.maxMs - proc.minMs) })
+            windows.push({
+              atMs: p0 + r.next() * proc.periodMs,
+              forMs: proc.minMs + r.next() * (proc.maxMs - proc.minMs)
+            })
           }
         }
         break
       case 'once':
-        if (proc.atMs < horizonMs) windows.push({ atMs: proc.atMs, forMs: proc.minMs + r.next() * (proc.maxMs - proc.minMs) })
+        if (proc.atMs < horizonMs)
+          windows.push({ atMs: proc.atMs, forMs: proc.minMs + r.next() * (proc.maxMs - proc.minMs) })
         break
     }
   }
@@ -62,14 +66,14 @@ export function planOutages (model: OutageModel, prng: Prng, horizonMs: number):
 }
 
 /** A link that is up for `upMs` then down for `downMs`, repeated `cycles` times (first up at 0). */
-export function intermittent (upMs: number, downMs: number, cycles: number): OutageWindow[] {
+export function intermittent(upMs: number, downMs: number, cycles: number): OutageWindow[] {
   const out: OutageWindow[] = []
   for (let i = 0; i < cycles; i++) out.push({ atMs: i * (upMs + downMs) + upMs, forMs: downMs })
   return out
 }
 
 /** Sorted, with overlapping or touching windows joined. */
-export function mergeWindows (windows: readonly OutageWindow[]): OutageWindow[] {
+export function mergeWindows(windows: readonly OutageWindow[]): OutageWindow[] {
   const sorted = [...windows].sort((a, b) => a.atMs - b.atMs)
   const out: OutageWindow[] = []
   for (const w of sorted) {
@@ -84,7 +88,7 @@ export function mergeWindows (windows: readonly OutageWindow[]): OutageWindow[] 
 }
 
 /** Fraction of `[0, horizonMs)` that the windows cover. */
-export function downFraction (windows: readonly OutageWindow[], horizonMs: number): number {
+export function downFraction(windows: readonly OutageWindow[], horizonMs: number): number {
   let down = 0
   for (const w of windows) down += Math.max(0, Math.min(w.atMs + w.forMs, horizonMs) - Math.max(w.atMs, 0))
   return down / horizonMs

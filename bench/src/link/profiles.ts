@@ -33,7 +33,12 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
-function symmetric (rateBps: number, delayMs: number, jitterMs: number, loss: number): { up: DirectionSpec, down: DirectionSpec } {
+function symmetric(
+  rateBps: number,
+  delayMs: number,
+  jitterMs: number,
+  loss: number
+): { up: DirectionSpec; down: DirectionSpec } {
   const d = { rateBps, delayMs, jitterMs, loss }
   return { up: { ...d }, down: { ...d } }
 }
@@ -104,14 +109,17 @@ export const PROFILES = {
 export type ProfileName = keyof typeof PROFILES
 
 /** The built-in profile with this name; throws `UnknownLinkProfileError` otherwise. */
-export function linkProfile (name: string): LinkProfile {
+export function linkProfile(name: string): LinkProfile {
   const p = (PROFILES as Record<string, LinkProfile>)[name]
   if (p === undefined) throw new UnknownLinkProfileError(name)
   return p
 }
 
 /** A custom profile derived from a base profile (or from nothing), e.g. the issue-4 2G link. */
-export function customProfile (name: string, spec: Partial<Omit<LinkProfile, 'name'>> & { base?: LinkProfile }): LinkProfile {
+export function customProfile(
+  name: string,
+  spec: Partial<Omit<LinkProfile, 'name'>> & { base?: LinkProfile }
+): LinkProfile {
   const base = spec.base ?? PROFILES.loopback
   return {
     name,
@@ -123,11 +131,11 @@ export function customProfile (name: string, spec: Partial<Omit<LinkProfile, 'na
 }
 
 /** The profile's base round-trip time (mean delays both ways), in ms. */
-export function profileRttMs (p: LinkProfile): number {
+export function profileRttMs(p: LinkProfile): number {
   return p.up.delayMs + p.down.delayMs
 }
 
 /** The same profile without loss, for measuring what rate and delay alone give. */
-export function withoutLoss (p: LinkProfile): LinkProfile {
+export function withoutLoss(p: LinkProfile): LinkProfile {
   return { ...p, name: `${p.name}/no-loss`, up: { ...p.up, loss: 0 }, down: { ...p.down, loss: 0 } }
 }

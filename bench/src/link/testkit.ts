@@ -8,15 +8,15 @@ import { performance } from 'node:perf_hooks'
 /** A target that records every chunk it receives, with its arrival time. */
 export interface Recorder {
   port: number
-  arrivals: Array<{ at: number, bytes: number }>
+  arrivals: Array<{ at: number; bytes: number }>
   received: Buffer[]
   /** Called for each accepted socket (to echo, or to send). */
   onSocket?: (s: net.Socket) => void
-  close (): Promise<void>
+  close(): Promise<void>
 }
 
 /** Start a recording target on 127.0.0.1. */
-export async function startRecorder (onSocket?: (s: net.Socket) => void): Promise<Recorder> {
+export async function startRecorder(onSocket?: (s: net.Socket) => void): Promise<Recorder> {
   const sockets = new Set<net.Socket>()
   const rec: Recorder = {
     port: 0,
@@ -43,23 +43,26 @@ export async function startRecorder (onSocket?: (s: net.Socket) => void): Promis
 }
 
 /** Connect to 127.0.0.1:port; resolves once connected. */
-export async function dial (port: number): Promise<net.Socket> {
+export async function dial(port: number): Promise<net.Socket> {
   return await new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => { s.off('error', reject); resolve(s) })
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.off('error', reject)
+      resolve(s)
+    })
     s.setNoDelay(true)
     s.once('error', reject)
   })
 }
 
 /** A deterministic byte pattern, so reordering or loss of data would show. */
-export function pattern (n: number): Buffer {
+export function pattern(n: number): Buffer {
   const b = Buffer.alloc(n)
   for (let i = 0; i < n; i++) b[i] = (i * 31 + (i >> 8)) & 0xff
   return b
 }
 
 /** Resolve once `pred` holds, polling every `everyMs`; reject after `timeoutMs`. */
-export async function until (pred: () => boolean, timeoutMs: number, everyMs = 5): Promise<void> {
+export async function until(pred: () => boolean, timeoutMs: number, everyMs = 5): Promise<void> {
   const t0 = performance.now()
   while (!pred()) {
     if (performance.now() - t0 > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`)
@@ -68,7 +71,7 @@ export async function until (pred: () => boolean, timeoutMs: number, everyMs = 5
 }
 
 /** Mean round-trip time of `n` one-byte pings through `port` to an echoing target, in ms. */
-export async function measureRtt (port: number, n: number): Promise<number> {
+export async function measureRtt(port: number, n: number): Promise<number> {
   const s = await dial(port)
   const samples: number[] = []
   try {
@@ -81,7 +84,7 @@ export async function measureRtt (port: number, n: number): Promise<number> {
   return samples.reduce((a, b) => a + b, 0) / samples.length
 }
 
-async function ping (s: net.Socket): Promise<number> {
+async function ping(s: net.Socket): Promise<number> {
   const t0 = performance.now()
   await new Promise<void>(resolve => {
     s.once('data', () => resolve())
@@ -91,7 +94,7 @@ async function ping (s: net.Socket): Promise<number> {
 }
 
 /** Bytes per second between the first and the last arrival, counting bytes after the first chunk. */
-export function achievedRate (arrivals: ReadonlyArray<{ at: number, bytes: number }>): number {
+export function achievedRate(arrivals: ReadonlyArray<{ at: number; bytes: number }>): number {
   if (arrivals.length < 2) return NaN
   const first = arrivals[0]!
   const last = arrivals[arrivals.length - 1]!

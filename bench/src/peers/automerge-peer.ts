@@ -17,7 +17,7 @@ type Json = Record<string, unknown>
 const PROSE_KEYS = new Set(['notes', 'note', 'narrative', 'summary'])
 
 /** Non-prose strings become immutable strings; prose stays a text CRDT. */
-function immutableStrings (v: unknown, key = ''): unknown {
+function immutableStrings(v: unknown, key = ''): unknown {
   if (typeof v === 'string') return PROSE_KEYS.has(key) ? v : new Automerge.ImmutableString(v)
   if (Array.isArray(v)) return v.map(x => immutableStrings(x))
   if (v !== null && typeof v === 'object') {
@@ -29,25 +29,30 @@ function immutableStrings (v: unknown, key = ''): unknown {
 // The stock client adapter can emit a socket error with no listener while it redials (seen when
 // the server's keep-alive drops a connection on a slow link). Log it and keep the peer alive so
 // the adapter's own retry is what gets measured, not a crash.
-process.on('uncaughtException', e => { console.error(`automerge peer: ${e.name}: ${e.message}`) })
+process.on('uncaughtException', e => {
+  console.error(`automerge peer: ${e.name}: ${e.message}`)
+})
 
 let repo: Repo | undefined
 let tuned = false
 let wss: WebSocketServer | undefined
 const keyOf = new Map<DocumentId, string>()
 
-function theRepo (): Repo {
+function theRepo(): Repo {
   if (repo === undefined) throw new Error('no repo: call init first')
   return repo
 }
 
-function headsOf (h: DocHandle<unknown>): string {
-  return Automerge.getHeads(h.doc() as Automerge.Doc<unknown>).slice().sort().join(',')
+function headsOf(h: DocHandle<unknown>): string {
+  return Automerge.getHeads(h.doc() as Automerge.Doc<unknown>)
+    .slice()
+    .sort()
+    .join(',')
 }
 
 servePeer({
   /** role 'source' announces unless tuned; 'sink' always announces what it holds. */
-  init: ({ role, tuned: t }: { role: 'source' | 'sink', tuned: boolean }) => {
+  init: ({ role, tuned: t }: { role: 'source' | 'sink'; tuned: boolean }) => {
     tuned = t
     repo = new Repo(role === 'source' && tuned ? { sharePolicy: async () => false } : {})
     return null
@@ -65,7 +70,13 @@ servePeer({
   export: ({ file }: { file: string }) => {
     const lines: string[] = []
     for (const [id, h] of Object.entries(theRepo().handles)) {
-      lines.push(JSON.stringify({ id, key: keyOf.get(id as DocumentId), bytes: Buffer.from(Automerge.save(h.doc() as Automerge.Doc<unknown>)).toString('base64') }))
+      lines.push(
+        JSON.stringify({
+          id,
+          key: keyOf.get(id as DocumentId),
+          bytes: Buffer.from(Automerge.save(h.doc() as Automerge.Doc<unknown>)).toString('base64')
+        })
+      )
     }
     writeFileSync(file, lines.join('\n') + '\n')
     return { docs: lines.length }
@@ -75,7 +86,7 @@ servePeer({
     let n = 0
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (line.length === 0) continue
-      const { id, key, bytes } = JSON.parse(line) as { id: DocumentId, key: string, bytes: string }
+      const { id, key, bytes } = JSON.parse(line) as { id: DocumentId; key: string; bytes: string }
       theRepo().import(Buffer.from(bytes, 'base64'), { docId: id })
       keyOf.set(id, key)
       n++
@@ -98,12 +109,21 @@ servePeer({
     return { changed: ids.length }
   },
   listen: async ({ deflate }: { deflate: boolean }) => {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: deflate ? { threshold: 64 } : false })
+    const server = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      perMessageDeflate: deflate ? { threshold: 64 } : false
+    })
     await new Promise<void>(resolve => server.once('listening', () => resolve()))
     wss = server
     // Tuned: a 60 s keep-alive. The stock 5 s one terminates a client whose pong waits behind
     // seconds of queued data on a 200 kbit/s link, and every reconnect restarts the sync.
-    theRepo().networkSubsystem.addNetworkAdapter(new WebSocketServerAdapter(server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0], tuned ? 60_000 : undefined))
+    theRepo().networkSubsystem.addNetworkAdapter(
+      new WebSocketServerAdapter(
+        server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0],
+        tuned ? 60_000 : undefined
+      )
+    )
     return { port: (server.address() as { port: number }).port }
   },
   connect: ({ port }: { port: number }) => {
@@ -114,7 +134,15 @@ servePeer({
    * Wait until every listed document has the expected heads. With `request`, ask for each one
    * (the tuned source announces nothing); otherwise wait for the announcements.
    */
-  await: async ({ expected, request, timeoutMs }: { expected: Record<string, string>, request: boolean, timeoutMs: number }) => {
+  await: async ({
+    expected,
+    request,
+    timeoutMs
+  }: {
+    expected: Record<string, string>
+    request: boolean
+    timeoutMs: number
+  }) => {
     const r = theRepo()
     const t0 = performance.now()
     if (request) {
@@ -128,7 +156,8 @@ servePeer({
         return h === undefined || !h.isReady() || headsOf(h) !== expected[id]
       })
       if (pending.length === 0) break
-      if (performance.now() - t0 > timeoutMs) return { done: false, ms: performance.now() - t0, missing: pending.length }
+      if (performance.now() - t0 > timeoutMs)
+        return { done: false, ms: performance.now() - t0, missing: pending.length }
       await new Promise(resolve => setTimeout(resolve, 20))
     }
     return { done: true, ms: performance.now() - t0, missing: 0 }

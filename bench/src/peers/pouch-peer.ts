@@ -10,15 +10,23 @@ import { servePeer } from './rpc.js'
 
 const require = createRequire(import.meta.url)
 
-interface PouchDoc { _id: string, _rev?: string, [k: string]: unknown }
-interface PouchDb {
-  bulkDocs (docs: PouchDoc[], opts?: { new_edits?: boolean }): Promise<unknown[]>
-  allDocs (opts: { include_docs?: boolean }): Promise<{ rows: Array<{ id: string, value: { rev: string }, doc?: PouchDoc }> }>
-  get (id: string): Promise<PouchDoc>
-  put (doc: PouchDoc): Promise<unknown>
-  replicate: { from (src: PouchDb, opts?: Record<string, unknown>): Promise<{ docs_written: number }> & { cancel (): void } }
+interface PouchDoc {
+  _id: string
+  _rev?: string
+  [k: string]: unknown
 }
-type PouchCtor = (new (name: string) => PouchDb) & { defaults (o: object): PouchCtor, plugin (p: unknown): PouchCtor }
+interface PouchDb {
+  bulkDocs(docs: PouchDoc[], opts?: { new_edits?: boolean }): Promise<unknown[]>
+  allDocs(opts: {
+    include_docs?: boolean
+  }): Promise<{ rows: Array<{ id: string; value: { rev: string }; doc?: PouchDoc }> }>
+  get(id: string): Promise<PouchDoc>
+  put(doc: PouchDoc): Promise<unknown>
+  replicate: {
+    from(src: PouchDb, opts?: Record<string, unknown>): Promise<{ docs_written: number }> & { cancel(): void }
+  }
+}
+type PouchCtor = (new (name: string) => PouchDb) & { defaults(o: object): PouchCtor; plugin(p: unknown): PouchCtor }
 
 const PouchDB = (require('pouchdb-core') as PouchCtor)
   .plugin(require('pouchdb-adapter-memory'))
@@ -28,20 +36,23 @@ const MemPouch = PouchDB.defaults({ adapter: 'memory' })
 
 let db: PouchDb | undefined
 let server: Server | undefined
-let liveRep: (Promise<unknown> & { cancel (): void }) | undefined
+let liveRep: (Promise<unknown> & { cancel(): void }) | undefined
 
 /** The source's database over HTTP. The base constructor, because the memory default would shadow the URL. */
-function remote (port: number | undefined): PouchDb {
+function remote(port: number | undefined): PouchDb {
   return new PouchDB(`http://127.0.0.1:${port}/corpus`)
 }
 
-function theDb (): PouchDb {
+function theDb(): PouchDb {
   db ??= new MemPouch('corpus')
   return db
 }
 
 servePeer({
-  init: () => { theDb(); return null },
+  init: () => {
+    theDb()
+    return null
+  },
   load: async ({ file }: { file: string }) => {
     const docs = readCorpus(file).map(({ key, doc }) => ({ _id: key, ...doc }))
     for (let i = 0; i < docs.length; i += 1000) await theDb().bulkDocs(docs.slice(i, i + 1000))
@@ -66,12 +77,17 @@ servePeer({
     return { changed: ids.length }
   },
   listen: async () => {
-    const express = require('express') as () => { use (path: string, h: unknown): void, listen (port: number, host: string, cb: () => void): Server }
+    const express = require('express') as () => {
+      use(path: string, h: unknown): void
+      listen(port: number, host: string, cb: () => void): Server
+    }
     const expressPouch = require('express-pouchdb') as (p: PouchCtor, o: object) => unknown
     const app = express()
     app.use('/', expressPouch(MemPouch, { mode: 'minimumForPouchDB', inMemoryConfig: true, logPath: '/dev/null' }))
     theDb()
-    const s = await new Promise<Server>(resolve => { const x = app.listen(0, '127.0.0.1', () => resolve(x)) })
+    const s = await new Promise<Server>(resolve => {
+      const x = app.listen(0, '127.0.0.1', () => resolve(x))
+    })
     server = s
     return { port: (s.address() as { port: number }).port }
   },
@@ -79,7 +95,17 @@ servePeer({
    * Pull replication from the source behind `port`. One-shot: resolves when complete. Live (with
    * `expected` revisions): a continuous, retrying replication, resolved once the revisions are here.
    */
-  await: async ({ port, timeoutMs, live, expected }: { port: number, timeoutMs: number, live?: boolean, expected?: Record<string, string> }) => {
+  await: async ({
+    port,
+    timeoutMs,
+    live,
+    expected
+  }: {
+    port: number
+    timeoutMs: number
+    live?: boolean
+    expected?: Record<string, string>
+  }) => {
     const t0 = performance.now()
     if (live === true) {
       liveRep ??= theDb().replicate.from(remote(port), { live: true, retry: true })
@@ -97,12 +123,21 @@ servePeer({
     const rep = theDb().replicate.from(remote(port))
     const timeout = new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), timeoutMs).unref())
     const r = await Promise.race([rep, timeout])
-    return r === 'timeout' ? { done: false, ms: performance.now() - t0 } : { done: true, ms: performance.now() - t0, written: r.docs_written }
+    return r === 'timeout'
+      ? { done: false, ms: performance.now() - t0 }
+      : { done: true, ms: performance.now() - t0, written: r.docs_written }
   },
   import: async ({ file }: { file: string }) => {
-    const docs = readFileSync(file, 'utf8').split('\n').filter(l => l.length > 0).map(l => JSON.parse(l) as PouchDoc)
+    const docs = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(l => l.length > 0)
+      .map(l => JSON.parse(l) as PouchDoc)
     for (let i = 0; i < docs.length; i += 1000) await theDb().bulkDocs(docs.slice(i, i + 1000), { new_edits: false })
     return { docs: docs.length }
   },
-  close: () => { liveRep?.cancel(); server?.close(); return null }
+  close: () => {
+    liveRep?.cancel()
+    server?.close()
+    return null
+  }
 })

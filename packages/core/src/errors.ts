@@ -6,7 +6,7 @@ export class PagdandiError extends Error {
   /** Stable machine-readable code, e.g. `ERR_INVALID_ABHA_NUMBER`. */
   readonly code: string
 
-  constructor (code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code
   }

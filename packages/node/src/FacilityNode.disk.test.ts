@@ -6,11 +6,11 @@ import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 
-async function filesUnder (dir: string): Promise<string[]> {
+async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = []
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name)
-    if (e.isDirectory()) out.push(...await filesUnder(p))
+    if (e.isDirectory()) out.push(...(await filesUnder(p)))
     else out.push(p)
   }
   return out

@@ -9,27 +9,38 @@ import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtu
 
 const [CHC, DH] = ['IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
-afterEach(async () => { for (const n of running.splice(0)) await n.stop() })
+afterEach(async () => {
+  for (const n of running.splice(0)) await n.stop()
+})
 
-async function open (dir: string): Promise<FacilityNode> {
-  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore, scheme: tweetnaclScheme })
+async function open(dir: string): Promise<FacilityNode> {
+  const node = await FacilityNode.open({
+    data: dir,
+    secret: TEST_SECRET,
+    http: { port: 0 },
+    openStore,
+    scheme: tweetnaclScheme
+  })
   await node.start()
   running.push(node)
   return node
 }
 
-async function stop (node: FacilityNode): Promise<void> {
+async function stop(node: FacilityNode): Promise<void> {
   await node.stop()
   running.splice(running.indexOf(node), 1)
 }
 
-async function api (node: FacilityNode, path: string, method = 'GET'): Promise<{ status: number, json: any }> {
-  const res = await fetch(new URL(path, node.url), method === 'GET' ? undefined : { method, headers: { 'content-type': 'application/json' }, body: '{}' })
+async function api(node: FacilityNode, path: string, method = 'GET'): Promise<{ status: number; json: any }> {
+  const res = await fetch(
+    new URL(path, node.url),
+    method === 'GET' ? undefined : { method, headers: { 'content-type': 'application/json' }, body: '{}' }
+  )
   return { status: res.status, json: await res.json() }
 }
 
 /** Every file under `dir`, concatenated: what someone holding the disk can read. */
-async function diskBytes (dir: string): Promise<Buffer> {
+async function diskBytes(dir: string): Promise<Buffer> {
   const parts: Buffer[] = []
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile()) parts.push(await readFile(join(e.parentPath, e.name)))
@@ -47,9 +58,15 @@ describe('erasure (crypto-shredding)', () => {
     const dir = dirs[0]!
     let chc = await open(dir)
     const { patientId } = await chc.registerPatient(registration())
-    const other = await chc.registerPatient(registration({ name: 'Budhri Kashyap', uhid: 'CHC-0002', phone: '9826000000' }))
+    const other = await chc.registerPatient(
+      registration({ name: 'Budhri Kashyap', uhid: 'CHC-0002', phone: '9826000000' })
+    )
     await chc.createReferral(patientId, {
-      to: DH, reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA started', transport: '108',
+      to: DH,
+      reason: 'Severe anaemia',
+      urgency: 'urgent',
+      treatmentGiven: 'IFA started',
+      transport: '108',
       provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
     })
     const key = chc.sealer.keyring.get(patientId, 0)!.key.slice()
@@ -72,7 +89,11 @@ describe('erasure (crypto-shredding)', () => {
     expect(gone.json.error.name).toBe('PatientErasedError')
     expect((await api(chc, '/api/patients?q=' + encodeURIComponent('Somaru Markam'))).json).toEqual([])
     // A peer re-sending the old grants cannot bring the key back.
-    expect(await chc.importItems(grants, (_i, err) => { throw err })).toBe(0)
+    expect(
+      await chc.importItems(grants, (_i, err) => {
+        throw err
+      })
+    ).toBe(0)
     expect(chc.sealer.keyring.generations(patientId)).toEqual([])
     await stop(chc)
 
@@ -89,7 +110,11 @@ describe('erasure (crypto-shredding)', () => {
     expect((await api(chc, `/api/patients/${patientId}/erase`, 'POST')).status).toBe(404)
     expect((await api(chc, '/api/patients?q=' + encodeURIComponent('Somaru Markam'))).json).toEqual([])
     // The other patient is untouched, and new work continues after the erased log positions.
-    expect((await api(chc, '/api/patients?q=' + encodeURIComponent('Budhri'))).json.map((p: { patientId: string }) => p.patientId)).toEqual([other.patientId])
+    expect(
+      (await api(chc, '/api/patients?q=' + encodeURIComponent('Budhri'))).json.map(
+        (p: { patientId: string }) => p.patientId
+      )
+    ).toEqual([other.patientId])
     const seqBefore = await chc.store.lastSeq()
     await chc.registerPatient(registration({ name: 'Sukaro Poyam', uhid: 'CHC-0003', phone: '9826000001' }))
     expect(await chc.store.lastSeq()).toBeGreaterThan(seqBefore)

@@ -1,50 +1,77 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  UndecryptableItemError, decodeItemHeader, openGrant, openItem, tweetnaclScheme, type VerifiedRoster
+  UndecryptableItemError,
+  decodeItemHeader,
+  openGrant,
+  openItem,
+  tweetnaclScheme,
+  type VerifiedRoster
 } from '@pagdandi/core/crypto'
-import { readPatient, setUhid, type FacilityId, type PatientDoc, type PatientId, type ReferralInput } from '@pagdandi/core/record'
+import {
+  readPatient,
+  setUhid,
+  type FacilityId,
+  type PatientDoc,
+  type PatientId,
+  type ReferralInput
+} from '@pagdandi/core/record'
 import { FacilityNode } from './FacilityNode.js'
 import { revokeMember, rosterFile } from './keyring/authority.js'
 import type { NodeStore, ReplicatorLike } from './ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
 
 /** A facility's UHID in the patient's document as `node` holds it (read as plain strings). */
-async function uhidAt (node: FacilityNode, patientId: PatientId, facility: FacilityId): Promise<string | undefined> {
-  const doc = (await node.bridge.open<PatientDoc>(patientId))
+async function uhidAt(node: FacilityNode, patientId: PatientId, facility: FacilityId): Promise<string | undefined> {
+  const doc = await node.bridge.open<PatientDoc>(patientId)
   return doc === undefined ? undefined : readPatient(doc).identifiers.uhid[facility]
 }
 
 const [CHC, DH1, DH2] = ['IN2210000001', 'IN2210000002', 'IN2210000003'] as FacilityId[]
 const running: FacilityNode[] = []
-afterEach(async () => { for (const n of running.splice(0)) await n.stop() })
+afterEach(async () => {
+  for (const n of running.splice(0)) await n.stop()
+})
 
 /** A replicator that only records the rosters it is given (the gater itself is tested in p2p/security.test.ts). */
-function spyReplicator (rosters: VerifiedRoster[]): ReplicatorLike {
+function spyReplicator(rosters: VerifiedRoster[]): ReplicatorLike {
   return {
     start: async () => {},
     stop: async () => {},
-    updateRoster: r => { rosters.push(r) },
+    updateRoster: r => {
+      rosters.push(r)
+    },
     notifyLocalItems: () => {},
     status: () => [],
     on: () => undefined
   }
 }
 
-async function open (dir: string, store: NodeStore, rosters: VerifiedRoster[] = []): Promise<FacilityNode> {
-  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore: async () => store, scheme: tweetnaclScheme, createReplicator: () => spyReplicator(rosters) })
+async function open(dir: string, store: NodeStore, rosters: VerifiedRoster[] = []): Promise<FacilityNode> {
+  const node = await FacilityNode.open({
+    data: dir,
+    secret: TEST_SECRET,
+    http: false,
+    openStore: async () => store,
+    scheme: tweetnaclScheme,
+    createReplicator: () => spyReplicator(rosters)
+  })
   await node.start()
   running.push(node)
   return node
 }
 
 const referral = (to: FacilityId): ReferralInput => ({
-  to, reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA started', transport: '108',
+  to,
+  reason: 'Severe anaemia',
+  urgency: 'urgent',
+  treatmentGiven: 'IFA started',
+  transport: '108',
   provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
 })
 
 /** Hands every item of `from`'s log to `to`, as a link or a bundle would. */
-async function deliver (from: NodeStore, to: FacilityNode): Promise<void> {
+async function deliver(from: NodeStore, to: FacilityNode): Promise<void> {
   const items = (await from.logSince(0, 10_000)).map(i => i.bytes)
   const fresh = await to.store.putItems(items)
   await to.bridge.applyReceived(fresh.map(f => f.bytes))
@@ -86,13 +113,17 @@ describe('Invariant 7: revocation rotates document keys', () => {
     expect(k1chc.key).toEqual(k1dh2.key)
 
     // A change at the CHC after the revocation: sealed under generation 1, and DH2 reads it.
-    await chc.bridge.change<PatientDoc>(patientId, d => { setUhid(d, 'CHC-0777', { facility: CHC, at: new Date().toISOString() }) })
+    await chc.bridge.change<PatientDoc>(patientId, d => {
+      setUhid(d, 'CHC-0777', { facility: CHC, at: new Date().toISOString() })
+    })
     const after = (await stores[0].logSince(0, 10_000)).filter(i => i.kind === 'change').at(-1)!.bytes
     expect(decodeItemHeader(after).generation).toBe(1)
     await deliver(stores[0], dh2)
     expect(await uhidAt(dh2, patientId, CHC)).toBe('CHC-0777')
     // And a change DH2 makes reaches the CHC the same way.
-    await dh2.bridge.change<PatientDoc>(patientId, d => { setUhid(d, 'DH-0042', { facility: DH2, at: new Date().toISOString() }) })
+    await dh2.bridge.change<PatientDoc>(patientId, d => {
+      setUhid(d, 'DH-0042', { facility: DH2, at: new Date().toISOString() })
+    })
     await deliver(stores[2], chc)
     expect(await uhidAt(chc, patientId, DH2)).toBe('DH-0042')
 
@@ -102,11 +133,19 @@ describe('Invariant 7: revocation rotates document keys', () => {
     await deliver(stores[2], dh1)
     expect(await uhidAt(dh1, patientId, CHC)).toBe('CHC-0001')
     expect(dh1.sealer.keyring.generations(patientId)).toEqual([0])
-    expect(() => openItem(after, { ...dh1Key0, generation: 1 }, undefined, tweetnaclScheme)).toThrow(UndecryptableItemError)
-    const newGrants = (await stores[0].accessItems(patientId)).filter(i => i.kind === 'access' && decodeItemHeader(i.bytes).generation === 1 && decodeItemHeader(i.bytes).kind === 'grant')
+    expect(() => openItem(after, { ...dh1Key0, generation: 1 }, undefined, tweetnaclScheme)).toThrow(
+      UndecryptableItemError
+    )
+    const newGrants = (await stores[0].accessItems(patientId)).filter(
+      i =>
+        i.kind === 'access' && decodeItemHeader(i.bytes).generation === 1 && decodeItemHeader(i.bytes).kind === 'grant'
+    )
     // Both concurrent rotations granted generation 1 to the remaining holders only.
     expect([...new Set(newGrants.map(g => decodeItemHeader(g.bytes).recipient))].sort()).toEqual([CHC, DH2])
-    for (const g of newGrants) expect(() => openGrant(g.bytes, dh1.sealer.identity, r2, undefined, tweetnaclScheme)).toThrow(expect.objectContaining({ name: 'ItemMovedError' }))
+    for (const g of newGrants)
+      expect(() => openGrant(g.bytes, dh1.sealer.identity, r2, undefined, tweetnaclScheme)).toThrow(
+        expect.objectContaining({ name: 'ItemMovedError' })
+      )
     // …while the history from before its revocation still opens with the key it held.
     expect(openItem(oldChange, dh1Key0, undefined, tweetnaclScheme).kind).toBe('change')
   })
@@ -128,7 +167,8 @@ describe('Invariant 7: revocation rotates document keys', () => {
     await importRoster(dirs[0]!, rosterFile(r2), tweetnaclScheme)
     const again = await open(dirs[0]!, store)
     expect(again.sealer.keyring.latest(patientId as PatientId)!.generation).toBe(1)
-    const rotations = async (): Promise<number> => (await store.accessItems(patientId)).filter(i => decodeItemHeader(i.bytes).kind === 'rotation').length
+    const rotations = async (): Promise<number> =>
+      (await store.accessItems(patientId)).filter(i => decodeItemHeader(i.bytes).kind === 'rotation').length
     expect(await rotations()).toBe(1)
     await again.stop()
     running.splice(0)

@@ -6,20 +6,33 @@ import type { NodeStore } from './ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
 
 const running: FacilityNode[] = []
-afterEach(async () => { for (const n of running.splice(0)) await n.stop() })
+afterEach(async () => {
+  for (const n of running.splice(0)) await n.stop()
+})
 
-async function startNode (dir: string, store?: NodeStore): Promise<FacilityNode> {
-  const s = store ?? await memoryStore()
+async function startNode(dir: string, store?: NodeStore): Promise<FacilityNode> {
+  const s = store ?? (await memoryStore())
   const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore: async () => s })
   await node.start()
   running.push(node)
   return node
 }
 
-async function api (node: FacilityNode, path: string, init?: { method: string, body: unknown }): Promise<{ status: number, json: any }> {
-  const res = await fetch(new URL(path, node.url), init === undefined ? undefined : {
-    method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body)
-  })
+async function api(
+  node: FacilityNode,
+  path: string,
+  init?: { method: string; body: unknown }
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(
+    new URL(path, node.url),
+    init === undefined
+      ? undefined
+      : {
+          method: init.method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(init.body)
+        }
+  )
   return { status: res.status, json: await res.json() }
 }
 
@@ -37,7 +50,7 @@ describe('FacilityNode HTTP API', () => {
     // Stored as immutable strings (docs/design/0005), and read back as plain ones.
     const stored = (await node.bridge.open<PatientDoc>(reg.json.patientId))!
     expect(A.isImmutableString(stored.demographics.name)).toBe(true)
-    expect((await node.patient(reg.json.patientId) as PatientDoc).demographics.name).toBe(registration().name)
+    expect(((await node.patient(reg.json.patientId)) as PatientDoc).demographics.name).toBe(registration().name)
     // The status counts what this process sealed: the self-grant and the registration change.
     const status = await api(node, '/api/status')
     expect(status.json.sealed.items).toBe(2)
@@ -50,7 +63,9 @@ describe('FacilityNode HTTP API', () => {
     const node = await startNode(dirs[0]!)
     const ids = await node.seed(7, 3, undefined, 2)
     expect(new Set(ids).size).toBe(7)
-    const names = await Promise.all(ids.map(async id => ((await node.patient(id as PatientId)) as PatientDoc).demographics.name))
+    const names = await Promise.all(
+      ids.map(async id => ((await node.patient(id as PatientId)) as PatientDoc).demographics.name)
+    )
     expect(new Set(names).size).toBe(2)
     expect(names[0]).toBe(names[2])
     expect((await api(node, '/api/status')).json.items).toBe(14) // a self-grant and a change each
@@ -77,13 +92,23 @@ describe('FacilityNode HTTP API', () => {
     const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
     const store = await memoryStore()
     let release!: () => void
-    const gate = new Promise<void>(resolve => { release = resolve })
+    const gate = new Promise<void>(resolve => {
+      release = resolve
+    })
     const putItems = store.putItems.bind(store)
     let stored = false
-    store.putItems = async (items: Uint8Array[]) => { await gate; const r = await putItems(items); stored = true; return r }
+    store.putItems = async (items: Uint8Array[]) => {
+      await gate
+      const r = await putItems(items)
+      stored = true
+      return r
+    }
     const node = await startNode(dirs[0]!, store)
     let answered = false
-    const pending = api(node, '/api/patients', { method: 'POST', body: registration() }).then(r => { answered = true; return r })
+    const pending = api(node, '/api/patients', { method: 'POST', body: registration() }).then(r => {
+      answered = true
+      return r
+    })
     await new Promise(resolve => setTimeout(resolve, 200))
     expect(answered).toBe(false)
     release()
@@ -108,8 +133,16 @@ describe('FacilityNode referrals', () => {
       body: {
         patientId,
         referral: {
-          to: 'IN2210000002', reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA started', transport: '108',
-          provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
+          to: 'IN2210000002',
+          reason: 'Severe anaemia',
+          urgency: 'urgent',
+          treatmentGiven: 'IFA started',
+          transport: '108',
+          provisionalDiagnosis: {
+            system: 'http://hl7.org/fhir/sid/icd-10',
+            code: 'D64.9',
+            display: 'Anaemia, unspecified'
+          }
         }
       }
     })
@@ -150,7 +183,11 @@ describe('FacilityNode FHIR', () => {
     const chc = await startNode(dirs[0]!)
     const ids = await chc.seed(4, 5)
     let withVisit = ids[0]!
-    for (const id of ids) if (Object.keys((await chc.bridge.open<PatientDoc>(id))!.encounters).length > 0) { withVisit = id; break }
+    for (const id of ids)
+      if (Object.keys((await chc.bridge.open<PatientDoc>(id))!.encounters).length > 0) {
+        withVisit = id
+        break
+      }
     const exported = await api(chc, `/api/patients/${withVisit}/fhir`)
     expect(exported.status).toBe(200)
     const opd = exported.json.find((d: { kind: string }) => d.kind === 'OPConsultRecord')

@@ -25,26 +25,31 @@ const SEED = Number(process.env.PAGDANDI_DEMO_SEED ?? 2026)
 const CHC = { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' as const }
 const DH = { facility: 'IN2210000001', name: 'Maharani District Hospital, Jagdalpur', kind: 'DH' as const }
 
-const say = (line = ''): void => { process.stdout.write(line + '\n') }
-const kb = (n: number): string => n < 10_240 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`
+const say = (line = ''): void => {
+  process.stdout.write(line + '\n')
+}
+const kb = (n: number): string => (n < 10_240 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`)
 
-async function freePort (): Promise<number> {
+async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as AddressInfo; srv.close(() => resolve(port)) })
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo
+      srv.close(() => resolve(port))
+    })
   })
 }
 
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs
-  while (!await check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   const t0 = Date.now()
   const root = await mkdtemp(join(tmpdir(), 'pagdandi-demo-'))
   const scheme = nodeSignatureScheme()
@@ -54,15 +59,36 @@ async function main (): Promise<void> {
   // 1. Identities and the signed roster. The DH is the CHC's hub: it carries the CHC's items.
   await createAuthority(join(root, 'authority'), 'bastar-demo', SECRET, scheme)
   const dirs = { chc: join(root, 'chc'), dh: join(root, 'dh') }
-  const chcFile = await initFacility({ dir: dirs.chc, ...CHC, district: 'Bastar', addresses: [`/ip4/127.0.0.1/tcp/${await freePort()}/ws`], secret: SECRET })
-  const dhFile = await initFacility({ dir: dirs.dh, ...DH, district: 'Bastar', addresses: [`/ip4/127.0.0.1/tcp/${await freePort()}/ws`], secret: SECRET })
+  const chcFile = await initFacility({
+    dir: dirs.chc,
+    ...CHC,
+    district: 'Bastar',
+    addresses: [`/ip4/127.0.0.1/tcp/${await freePort()}/ws`],
+    secret: SECRET
+  })
+  const dhFile = await initFacility({
+    dir: dirs.dh,
+    ...DH,
+    district: 'Bastar',
+    addresses: [`/ip4/127.0.0.1/tcp/${await freePort()}/ws`],
+    secret: SECRET
+  })
   await addMember(join(root, 'authority'), SECRET, scheme, chcFile)
   const roster = await addMember(join(root, 'authority'), SECRET, scheme, dhFile, [CHC.facility as FacilityId])
   for (const d of Object.values(dirs)) await importRoster(d, rosterFile(roster), scheme)
-  say(`\n1. Network authority signed roster v${roster.body.version}: ${CHC.name} (${CHC.facility}), ${DH.name} (${DH.facility}, hub for the CHC)`)
+  say(
+    `\n1. Network authority signed roster v${roster.body.version}: ${CHC.name} (${CHC.facility}), ${DH.name} (${DH.facility}, hub for the CHC)`
+  )
 
   const open = async (data: string): Promise<FacilityNode> => {
-    const node = await FacilityNode.open({ data, secret: SECRET, http: { port: 0 }, openStore, createReplicator, scheme })
+    const node = await FacilityNode.open({
+      data,
+      secret: SECRET,
+      http: { port: 0 },
+      openStore,
+      createReplicator,
+      scheme
+    })
     await node.start()
     return node
   }
@@ -75,14 +101,18 @@ async function main (): Promise<void> {
   })
   process.stderr.write('\n')
   const sealed = chc.bridge.stats
-  say(`   ${ids.length} patients, ${sealed.sealedItems} sealed items (${kb(sealed.sealedBytes)}) stored at the CHC; nothing has left it yet`)
+  say(
+    `   ${ids.length} patients, ${sealed.sealedItems} sealed items (${kb(sealed.sealedBytes)}) stored at the CHC; nothing has left it yet`
+  )
 
   // 3. The link comes up: the DH starts, and as the CHC's carrier it receives ciphertext it cannot open.
   const dh = await open(dirs.dh)
   say(`\n3. ${DH.name} comes online (API ${dh.url}); the link comes up.`)
   await until('the DH to hold the CHC items', async () => (await dh.store.lastSeq()) >= (await chc.store.lastSeq()))
   const m1 = chc.replicationMetrics()
-  say(`   the DH now stores ${await dh.store.lastSeq()} items as carrier; it can open ${dh.bridge.docIds().length} of the CHC's patient records`)
+  say(
+    `   the DH now stores ${await dh.store.lastSeq()} items as carrier; it can open ${dh.bridge.docIds().length} of the CHC's patient records`
+  )
   if (m1 !== undefined) say(`   on the wire so far: ${kb(m1.bytesOut ?? 0)} CHC→DH, ${kb(m1.bytesIn ?? 0)} DH→CHC`)
 
   // 4. A referral: grant the DH, record it in the document, seal, push.
@@ -97,20 +127,30 @@ async function main (): Promise<void> {
     treatmentGiven: 'IFA started; referred by 108',
     transport: '108'
   })
-  say(`\n4. The CHC refers patient ${patientId} (${doc.demographics.name}, synthetic) to the DH: referral ${referralId}`)
-  await until('the referral to reach the DH inbox', async () => (await dh.referrals('incoming')).some(r => r.referralId === referralId))
+  say(
+    `\n4. The CHC refers patient ${patientId} (${doc.demographics.name}, synthetic) to the DH: referral ${referralId}`
+  )
+  await until('the referral to reach the DH inbox', async () =>
+    (await dh.referrals('incoming')).some(r => r.referralId === referralId)
+  )
   const atDh = readPatient((await dh.bridge.open<PatientDoc>(patientId))!)
   const encounters = Object.values(atDh.encounters)
   const diagnoses = encounters.flatMap(e => Object.values(e.diagnoses).map(d => d.coding.display))
   say(`   it reached the DH with ${(await dh.store.lastSeq()) - before} new items; the DH can now open the record:`)
   say(`   ${encounters.length} encounters, diagnoses: ${[...new Set(diagnoses)].slice(0, 4).join('; ') || 'none'}`)
-  say(`   the DH holds the same document as the CHC: ${sameHeads(dh.bridge.durableHeads(patientId), chc.bridge.durableHeads(patientId)) ? 'yes' : 'not yet (the DH has since added its receipt)'}`)
+  say(
+    `   the DH holds the same document as the CHC: ${sameHeads(dh.bridge.durableHeads(patientId), chc.bridge.durableHeads(patientId)) ? 'yes' : 'not yet (the DH has since added its receipt)'}`
+  )
 
   // 5. The DH marks the referral received; that change travels back, so the CHC knows it was delivered.
-  await until('the CHC to see the referral delivered', async () => (await chc.referrals('outgoing')).some(r => r.referralId === referralId && r.delivered))
+  await until('the CHC to see the referral delivered', async () =>
+    (await chc.referrals('outgoing')).some(r => r.referralId === referralId && r.delivered)
+  )
   const out = (await chc.referrals('outgoing')).find(r => r.referralId === referralId)!
   say(`\n5. Back at the CHC the referral shows status "${out.status}", delivered: ${out.delivered}`)
-  await until('both nodes to converge', async () => sameHeads(dh.bridge.durableHeads(patientId), chc.bridge.durableHeads(patientId)))
+  await until('both nodes to converge', async () =>
+    sameHeads(dh.bridge.durableHeads(patientId), chc.bridge.durableHeads(patientId))
+  )
   say('   both nodes now hold identical documents (same Automerge heads)')
 
   // 6. Status of both nodes.
@@ -118,28 +158,42 @@ async function main (): Promise<void> {
   for (const node of [chc, dh]) {
     const s = await node.status()
     const m = node.replicationMetrics()
-    say(`   ${s.name}: ${s.patients} records open, ${s.items} items stored, referrals undelivered ${s.undeliveredReferrals}`)
-    for (const p of s.peers) say(`     peer ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? 0} to receive`)
-    if (m !== undefined) say(`     sent ${kb(m.bytesOut ?? 0)} in ${m.framesOut ?? 0} frames, received ${kb(m.bytesIn ?? 0)} in ${m.framesIn ?? 0} frames`)
+    say(
+      `   ${s.name}: ${s.patients} records open, ${s.items} items stored, referrals undelivered ${s.undeliveredReferrals}`
+    )
+    for (const p of s.peers)
+      say(
+        `     peer ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? 0} to receive`
+      )
+    if (m !== undefined)
+      say(
+        `     sent ${kb(m.bytesOut ?? 0)} in ${m.framesOut ?? 0} frames, received ${kb(m.bytesIn ?? 0)} in ${m.framesIn ?? 0} frames`
+      )
   }
 
   await chc.stop()
   await dh.stop()
   await rm(root, { recursive: true, force: true })
-  say(`\nBoth nodes stopped cleanly in ${((Date.now() - t0) / 1000).toFixed(1)} s. Try it by hand: examples/two-facilities/run.sh`)
+  say(
+    `\nBoth nodes stopped cleanly in ${((Date.now() - t0) / 1000).toFixed(1)} s. Try it by hand: examples/two-facilities/run.sh`
+  )
 }
 
 /** A patient with at least one encounter, so the DH sees some history arrive. */
-async function pickReferral (node: FacilityNode, ids: PatientId[]): Promise<PatientId> {
-  for (const id of ids) if (Object.keys((await node.bridge.open<PatientDoc>(id))?.encounters ?? {}).length > 1) return id
+async function pickReferral(node: FacilityNode, ids: PatientId[]): Promise<PatientId> {
+  for (const id of ids)
+    if (Object.keys((await node.bridge.open<PatientDoc>(id))?.encounters ?? {}).length > 1) return id
   return ids[0]!
 }
 
-function sameHeads (a: string[] | undefined, b: string[] | undefined): boolean {
+function sameHeads(a: string[] | undefined, b: string[] | undefined): boolean {
   return a !== undefined && b !== undefined && a.length === b.length && a.every(h => b.includes(h))
 }
 
-main().then(() => process.exit(0), (err: Error) => {
-  process.stderr.write(`demo failed: ${err.name}: ${err.message}\n`)
-  process.exit(1)
-})
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`demo failed: ${err.name}: ${err.message}\n`)
+    process.exit(1)
+  }
+)

@@ -4,13 +4,20 @@
  */
 import { WebSocket as WsWebSocket } from 'ws'
 
-type WithResolvers = <T>() => { promise: Promise<T>, resolve: (v: T | PromiseLike<T>) => void, reject: (e?: unknown) => void }
+type WithResolvers = <T>() => {
+  promise: Promise<T>
+  resolve: (v: T | PromiseLike<T>) => void
+  reject: (e?: unknown) => void
+}
 const P = Promise as unknown as { withResolvers?: WithResolvers }
 if (typeof P.withResolvers !== 'function') {
-  P.withResolvers = function <T> () {
+  P.withResolvers = function <T>() {
     let resolve!: (v: T | PromiseLike<T>) => void
     let reject!: (e?: unknown) => void
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
     return { promise, resolve, reject }
   }
 }
@@ -22,11 +29,10 @@ const g = globalThis as unknown as { WebSocket?: unknown }
  * process. A permanent no-op listener keeps it an ordinary event; dial failures still reject the dial.
  */
 class QuietWebSocket extends WsWebSocket {
-  constructor (...args: ConstructorParameters<typeof WsWebSocket>) {
+  constructor(...args: ConstructorParameters<typeof WsWebSocket>) {
     super(...args)
     this.on('error', () => {})
   }
 }
 
 if (typeof g.WebSocket !== 'function') g.WebSocket = QuietWebSocket
-

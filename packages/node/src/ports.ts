@@ -46,9 +46,9 @@ export interface ReplicatorLike {
   status(): ReplicatorPeer[] | Promise<ReplicatorPeer[]>
   on(event: 'items', listener: (items: StoredItemLike[]) => void): unknown
   /** A sync session with a peer ended with an error (logged for district IT; never patient data). */
-  on(event: 'session-error', listener: (e: { facility: string, error: Error }) => void): unknown
+  on(event: 'session-error', listener: (e: { facility: string; error: Error }) => void): unknown
   /** A sync session with a peer opened or closed. */
-  on(event: 'peer', listener: (e: { facility: string, connected: boolean }) => void): unknown
+  on(event: 'peer', listener: (e: { facility: string; connected: boolean }) => void): unknown
   /** Transfer counters since start (frames, bytes), when the replicator keeps them. */
   metrics?(): Record<string, number>
 }

@@ -36,7 +36,7 @@ export interface NodeStatus {
   /** Sync traffic since this process started, all peers together. */
   traffic?: SyncTraffic
   /** Items this node sealed (its own changes and grants) since its process started, and their bytes. */
-  sealed?: { items: number, bytes: number }
+  sealed?: { items: number; bytes: number }
 }
 
 /** Sync traffic counters of a node since its process started. */

@@ -13,7 +13,11 @@ import type { HeaderWithId } from './types.js'
 
 const [chc, dh, other, hub] = [testIdentity(1), testIdentity(2), testIdentity(3), testIdentity(4)]
 const roster = testRoster([chc, dh, other], 1)
-const withHub = verifyRoster(signRoster(addToRoster(roster.body, entryFor(hub, 'DH', [dh.facility])), testAuthority.secretKey, scheme), testAuthority.publicKey, scheme)
+const withHub = verifyRoster(
+  signRoster(addToRoster(roster.body, entryFor(hub, 'DH', [dh.facility])), testAuthority.secretKey, scheme),
+  testAuthority.publicKey,
+  scheme
+)
 const docId = testDocId(7)
 const h = (bytes: Uint8Array): HeaderWithId => ({ id: itemId(bytes), header: decodeItemHeader(bytes) })
 
@@ -60,13 +64,31 @@ describe('grants: who may grant', () => {
 describe('rotation on revocation and erasure', () => {
   it('after revoking a holder, the new generation reaches only the remaining holders and opens the old history', () => {
     const k0 = newDocumentKey(docId, 0)
-    const items = [sealGrant(k0, chc, entryFor(chc), 1, scheme), sealGrant(k0, chc, entryFor(dh), 1, scheme), sealGrant(k0, chc, entryFor(other), 1, scheme)]
+    const items = [
+      sealGrant(k0, chc, entryFor(chc), 1, scheme),
+      sealGrant(k0, chc, entryFor(dh), 1, scheme),
+      sealGrant(k0, chc, entryFor(other), 1, scheme)
+    ]
     const old = sealChange(Uint8Array.of(1, 2, 3), k0, chc, 1, scheme)
-    const r2 = verifyRoster(signRoster(revokeFromRoster(roster.body, other.facility), testAuthority.secretKey, scheme), testAuthority.publicKey, scheme)
+    const r2 = verifyRoster(
+      signRoster(revokeFromRoster(roster.body, other.facility), testAuthority.secretKey, scheme),
+      testAuthority.publicKey,
+      scheme
+    )
     const k1 = newDocumentKey(docId, 1)
-    const remaining = currentHolders(computeAccess(docId, items.map(h))).filter(f => r2.body.entries.some(e => e.facility === f))
+    const remaining = currentHolders(computeAccess(docId, items.map(h))).filter(f =>
+      r2.body.entries.some(e => e.facility === f)
+    )
     const rot = sealRotation(k1, [k0], chc, 2, scheme)
-    const grants = remaining.map(f => sealGrant(k1, chc, r2.body.entries.find(e => e.facility === f)!, 2, scheme))
+    const grants = remaining.map(f =>
+      sealGrant(
+        k1,
+        chc,
+        r2.body.entries.find(e => e.facility === f)!,
+        2,
+        scheme
+      )
+    )
     const access = computeAccess(docId, [...items, rot, ...grants].map(h))
     expect(access.latestGeneration).toBe(1)
     expect(currentHolders(access)).toEqual([chc.facility, dh.facility])

@@ -14,11 +14,16 @@ import type { DocumentAccess, HeaderWithId, ItemId, VerifiedRoster } from './typ
  * 3. Within a generation, a grant counts only if its granter already holds that generation
  *    (repeated to a fixpoint). Anything else is `unauthorised`: a grant by someone who may not grant.
  */
-export function computeAccess (docId: PatientId, items: HeaderWithId[]): DocumentAccess {
+export function computeAccess(docId: PatientId, items: HeaderWithId[]): DocumentAccess {
   const mine = items.filter(i => i.header.docId === docId && i.header.kind !== 'change')
   const access: DocumentAccess = { docId, creator: undefined, holders: new Map(), latestGeneration: 0, rejected: [] }
-  const creators = new Set(mine.filter(i => i.header.kind === 'grant' && i.header.generation === 0 && i.header.recipient === i.header.author).map(i => i.header.author))
-  if (creators.size > 1) throw new GrantConflictError(`document ${docId}: ${creators.size} facilities claim to have created it`)
+  const creators = new Set(
+    mine
+      .filter(i => i.header.kind === 'grant' && i.header.generation === 0 && i.header.recipient === i.header.author)
+      .map(i => i.header.author)
+  )
+  if (creators.size > 1)
+    throw new GrantConflictError(`document ${docId}: ${creators.size} facilities claim to have created it`)
   access.creator = [...creators][0]
   const byGen = new Map<number, HeaderWithId[]>()
   for (const i of mine) {
@@ -33,11 +38,18 @@ export function computeAccess (docId: PatientId, items: HeaderWithId[]): Documen
     if (g === 0) seed = access.creator
     else {
       const previous = access.holders.get(g - 1)
-      const rotations = list.filter(i => i.header.kind === 'rotation').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      const rotations = list
+        .filter(i => i.header.kind === 'rotation')
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       const valid = rotations.filter(i => previous?.has(i.header.author) === true)
       const winner = valid[0]
-      if (winner !== undefined) { seed = winner.header.author; admitted.add(winner.id); access.latestGeneration = g }
-      for (const r of rotations) if (r !== winner) access.rejected.push({ id: r.id, reason: valid.includes(r) ? 'superseded' : 'unauthorised' })
+      if (winner !== undefined) {
+        seed = winner.header.author
+        admitted.add(winner.id)
+        access.latestGeneration = g
+      }
+      for (const r of rotations)
+        if (r !== winner) access.rejected.push({ id: r.id, reason: valid.includes(r) ? 'superseded' : 'unauthorised' })
     }
     const holders = new Set<FacilityId>()
     if (seed !== undefined) holders.add(seed)
@@ -58,12 +70,12 @@ export function computeAccess (docId: PatientId, items: HeaderWithId[]): Documen
 }
 
 /** True if `facility` holds generation `generation` and so may grant it. */
-export function mayGrant (access: DocumentAccess, facility: FacilityId, generation: number): boolean {
+export function mayGrant(access: DocumentAccess, facility: FacilityId, generation: number): boolean {
   return access.holders.get(generation)?.has(facility) === true
 }
 
 /** Facilities holding the latest generation: who a rotation must re-grant to, minus the revoked. */
-export function currentHolders (access: DocumentAccess): FacilityId[] {
+export function currentHolders(access: DocumentAccess): FacilityId[] {
   return [...(access.holders.get(access.latestGeneration) ?? [])].sort()
 }
 
@@ -71,9 +83,10 @@ export function currentHolders (access: DocumentAccess): FacilityId[] {
  * Entitlement to a document's items: a current roster member that holds some generation, or that
  * carries for (roster `carriesFor`) a member that does.
  */
-export function isEntitled (access: DocumentAccess, roster: VerifiedRoster, facility: FacilityId): boolean {
+export function isEntitled(access: DocumentAccess, roster: VerifiedRoster, facility: FacilityId): boolean {
   const entry = rosterEntry(roster, facility)
   if (entry === undefined) return false
-  const holds = (f: FacilityId): boolean => [...access.holders.values()].some(s => s.has(f)) && rosterEntry(roster, f) !== undefined
+  const holds = (f: FacilityId): boolean =>
+    [...access.holders.values()].some(s => s.has(f)) && rosterEntry(roster, f) !== undefined
   return holds(facility) || entry.carriesFor.some(holds)
 }

@@ -23,7 +23,8 @@ export const DEFLATE_LEVEL = 9
  * silently stops at its end, so the buffer is one byte longer than `maxOut` to detect overrun.
  */
 export const fflateCompression: Compression = {
-  deflate: (raw, dictionary) => deflateSync(raw, dictionary === undefined ? { level: DEFLATE_LEVEL } : { level: DEFLATE_LEVEL, dictionary }),
+  deflate: (raw, dictionary) =>
+    deflateSync(raw, dictionary === undefined ? { level: DEFLATE_LEVEL } : { level: DEFLATE_LEVEL, dictionary }),
   inflate: (compressed, dictionary, maxOut) => {
     const out = new Uint8Array(maxOut + 1)
     const res = inflateSync(compressed, dictionary === undefined ? { out } : { out, dictionary })
@@ -32,14 +33,18 @@ export const fflateCompression: Compression = {
   }
 }
 
-function dictionary (version: number): Uint8Array | undefined {
+function dictionary(version: number): Uint8Array | undefined {
   if (version === 0) return undefined
   if (version === 1) return DICTIONARY_V1
   throw new UnsupportedVersionError(`dictionary version ${version}`)
 }
 
 /** varint(raw length) ‖ deflate(raw, dictionary); version 0 stores the bytes uncompressed. */
-export function compressChange (raw: Uint8Array, dictionaryVersion: number, compression: Compression = fflateCompression): Uint8Array {
+export function compressChange(
+  raw: Uint8Array,
+  dictionaryVersion: number,
+  compression: Compression = fflateCompression
+): Uint8Array {
   if (raw.length > MAX_CHANGE_BYTES) throw new TypeError('change larger than MAX_CHANGE_BYTES')
   const dict = dictionary(dictionaryVersion)
   const body = dictionaryVersion === 0 ? raw : compression.deflate(raw, dict)
@@ -50,7 +55,11 @@ export function compressChange (raw: Uint8Array, dictionaryVersion: number, comp
  * Inverse of compressChange. The declared length is checked against the cap before any allocation,
  * the port may not inflate past it, and any other resulting length is refused.
  */
-export function decompressChange (plain: Uint8Array, dictionaryVersion: number, compression: Compression = fflateCompression): Uint8Array {
+export function decompressChange(
+  plain: Uint8Array,
+  dictionaryVersion: number,
+  compression: Compression = fflateCompression
+): Uint8Array {
   const r = new Reader(plain, 'change payload')
   const rawLength = r.varint()
   if (rawLength > MAX_CHANGE_BYTES) throw new MalformedItemError('change payload: declared size over the cap')

@@ -8,15 +8,31 @@ export { tweetnaclScheme, sha512, randomBytes } from './scheme.js'
 export { generateIdentity, identityFromSecrets } from './identity.js'
 export { Keyring, encodeKeyring, decodeKeyring, KEYRING_FORMAT_VERSION } from './keyring.js'
 export {
-  encodeRosterBody, signRoster, decodeRoster, verifyRoster, acceptRoster, addToRoster, revokeFromRoster,
-  compareRosters, rosterEntry, revokedAt, ROSTER_FORMAT_VERSION, MAX_ROSTER_BYTES
+  encodeRosterBody,
+  signRoster,
+  decodeRoster,
+  verifyRoster,
+  acceptRoster,
+  addToRoster,
+  revokeFromRoster,
+  compareRosters,
+  rosterEntry,
+  revokedAt,
+  ROSTER_FORMAT_VERSION,
+  MAX_ROSTER_BYTES
 } from './roster.js'
 export { newDocumentKey, MAX_DOC_ID_BYTES } from './keys.js'
 export { sealChange, sealGrant, sealRotation } from './seal.js'
 export { decodeItemHeader, decodeItem, itemId, ITEM_FORMAT_VERSION, MAX_ITEM_BYTES } from './item.js'
 export { verifyItem, openItem, openGrant } from './open.js'
 export { computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'
-export { MAX_CHANGE_BYTES, CURRENT_DICTIONARY_VERSION, MAX_DICTIONARY_VERSION, DEFLATE_LEVEL, fflateCompression } from './compress.js'
+export {
+  MAX_CHANGE_BYTES,
+  CURRENT_DICTIONARY_VERSION,
+  MAX_DICTIONARY_VERSION,
+  DEFLATE_LEVEL,
+  fflateCompression
+} from './compress.js'
 export { documentIdFromBytes, documentIdToBytes, isDocumentId, DOC_ID_BYTES } from './docId.js'
 export { DICTIONARY_V1 } from './dictionary-v1.js'
 export { isHfrId } from './bytes.js'

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest'
 import type { PatientId } from '../record/types.js'
 import { Prng } from '../testing/prng.js'
 import {
-  BadSignatureError, ItemMovedError, ItemTooLargeError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError,
-  UnknownAuthorError, UnsupportedVersionError
+  BadSignatureError,
+  ItemMovedError,
+  ItemTooLargeError,
+  MalformedItemError,
+  RevokedAuthorError,
+  StaleRosterError,
+  UndecryptableItemError,
+  UnknownAuthorError,
+  UnsupportedVersionError
 } from './errors.js'
 import { decodeItem, decodeItemHeader, ITEM_SIGNING_DOMAIN, itemId, MAX_ITEM_BYTES } from './item.js'
 import { newDocumentKey } from './keys.js'
@@ -20,7 +27,7 @@ const roster = testRoster([a, b, c], 5)
 const docId = testDocId(1)
 const key = newDocumentKey(docId, 0)
 
-function textChange (n: number): Uint8Array {
+function textChange(n: number): Uint8Array {
   const words = 'demographics encounters Paracetamol 500 mg tablet http://snomed.info/sct Bastar Jagdalpur fever '
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) out[i] = words.charCodeAt((i * 7) % words.length)
@@ -50,7 +57,9 @@ describe('sealed change round trip', () => {
   }
 
   it('is deterministic: the same change sealed twice is the same item (same id)', () => {
-    expect(itemId(sealChange(textChange(500), key, a, 5, scheme))).toBe(itemId(sealChange(textChange(500), key, a, 5, scheme)))
+    expect(itemId(sealChange(textChange(500), key, a, 5, scheme))).toBe(
+      itemId(sealChange(textChange(500), key, a, 5, scheme))
+    )
   })
 
   it('lets a carrier read the header without keys', () => {
@@ -73,13 +82,25 @@ describe('grants and rotations round trip', () => {
     const rot = sealRotation(k2, [k1, key], a, 5, scheme)
     verifyItem(rot, roster, scheme)
     const opened = openItem(rot, k2)
-    expect(opened.kind === 'rotation' && opened.previous.map(k => [k.generation, k.key])).toEqual([[0, key.key], [1, k1.key]])
+    expect(opened.kind === 'rotation' && opened.previous.map(k => [k.generation, k.key])).toEqual([
+      [0, key.key],
+      [1, k1.key]
+    ])
   })
 })
 
 describe('tampered, moved, forged and replayed items are rejected', () => {
   const item = sealChange(textChange(300), key, a, 5, scheme)
-  const NAMED = [BadSignatureError, MalformedItemError, UnsupportedVersionError, UnknownAuthorError, RevokedAuthorError, StaleRosterError, ItemMovedError, UndecryptableItemError]
+  const NAMED = [
+    BadSignatureError,
+    MalformedItemError,
+    UnsupportedVersionError,
+    UnknownAuthorError,
+    RevokedAuthorError,
+    StaleRosterError,
+    ItemMovedError,
+    UndecryptableItemError
+  ]
 
   it('rejects every single-byte flip of a sealed item with a named error', () => {
     for (let i = 0; i < item.length; i++) {
@@ -89,8 +110,13 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
       try {
         verifyItem(bad, roster, scheme)
         openItem(bad, key)
-      } catch (e) { error = e }
-      expect(NAMED.some(E => error instanceof E), `byte ${i} flip accepted or unnamed error: ${String(error)}`).toBe(true)
+      } catch (e) {
+        error = e
+      }
+      expect(
+        NAMED.some(E => error instanceof E),
+        `byte ${i} flip accepted or unnamed error: ${String(error)}`
+      ).toBe(true)
     }
   }, 60_000) // one tweetnacl verify (~6 ms, more on a loaded machine) per byte
 
@@ -108,7 +134,10 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
     const hlen = decodeItemHeader(mine).headerLength
     const hOther = decodeItemHeader(honest).headerLength
     const body = Uint8Array.from([...mine.subarray(0, hlen), ...honest.subarray(hOther, honest.length - 64)])
-    const forged = Uint8Array.from([...body, ...scheme.sign(Uint8Array.from([...ITEM_SIGNING_DOMAIN, ...body]), c.signing.secretKey)])
+    const forged = Uint8Array.from([
+      ...body,
+      ...scheme.sign(Uint8Array.from([...ITEM_SIGNING_DOMAIN, ...body]), c.signing.secretKey)
+    ])
     expect(verifyItem(forged, roster, scheme).author).toBe(c.facility)
     expect(() => openItem(forged, key)).toThrow(UndecryptableItemError)
   })
@@ -120,19 +149,24 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
     const authorAt = h.headerLength - 16 - 16 - 5
     const cBytes = sealChange(new Uint8Array(0), key, c, 5, scheme).subarray(authorAt, authorAt + 5)
     stolen.set(cBytes, authorAt)
-    const forged = Uint8Array.from([...stolen, ...scheme.sign(Uint8Array.from([...ITEM_SIGNING_DOMAIN, ...stolen]), c.signing.secretKey)])
+    const forged = Uint8Array.from([
+      ...stolen,
+      ...scheme.sign(Uint8Array.from([...ITEM_SIGNING_DOMAIN, ...stolen]), c.signing.secretKey)
+    ])
     expect(verifyItem(forged, roster, scheme).author).toBe(c.facility)
     expect(() => openItem(forged, key)).toThrow(ItemMovedError)
   })
 
-  it('rejects an item forged in another facility\'s name (BadSignatureError)', () => {
+  it("rejects an item forged in another facility's name (BadSignatureError)", () => {
     const forged = sealChange(textChange(300), key, { ...c, facility: a.facility }, 5, scheme)
     expect(() => verifyItem(forged, roster, scheme)).toThrow(BadSignatureError)
   })
 
   it('rejects an unknown author and a revoked author (at or after its revocation)', () => {
     const stranger = testIdentity(9)
-    expect(() => verifyItem(sealChange(textChange(10), key, stranger, 5, scheme), roster, scheme)).toThrow(UnknownAuthorError)
+    expect(() => verifyItem(sealChange(textChange(10), key, stranger, 5, scheme), roster, scheme)).toThrow(
+      UnknownAuthorError
+    )
     const revoked = revokeFromRoster(roster.body, c.facility)
     const r6 = verifyRoster(signRoster(revoked, testAuthority.secretKey, scheme), testAuthority.publicKey, scheme)
     expect(() => verifyItem(sealChange(textChange(10), key, c, 6, scheme), r6, scheme)).toThrow(RevokedAuthorError)

@@ -33,10 +33,11 @@ const TYPE_GRANT = 0x21
 const TYPE_ROTATION = 0x22
 const TYPE_CHANGE = 0x30
 
-function typeByte (kind: ItemKind, dictionaryVersion: number): number {
+function typeByte(kind: ItemKind, dictionaryVersion: number): number {
   if (kind === 'grant') return TYPE_GRANT
   if (kind === 'rotation') return TYPE_ROTATION
-  if (!Number.isInteger(dictionaryVersion) || dictionaryVersion < 0 || dictionaryVersion > MAX_DICTIONARY_VERSION) throw new TypeError(`dictionary version ${dictionaryVersion}`)
+  if (!Number.isInteger(dictionaryVersion) || dictionaryVersion < 0 || dictionaryVersion > MAX_DICTIONARY_VERSION)
+    throw new TypeError(`dictionary version ${dictionaryVersion}`)
   return TYPE_CHANGE | dictionaryVersion
 }
 
@@ -44,10 +45,14 @@ function typeByte (kind: ItemKind, dictionaryVersion: number): number {
 export type HeaderFields = Omit<ItemHeader, 'formatVersion' | 'payloadTag' | 'headerLength'>
 
 /** The header bytes up to (not including) the payload tag: everything the tag binds. */
-export function encodeHeaderPrefix (h: HeaderFields): Uint8Array {
+export function encodeHeaderPrefix(h: HeaderFields): Uint8Array {
   const id = documentIdToBytes(h.docId)
   if (id === undefined) throw new TypeError('document id must be an automerge-repo DocumentId of 16 bytes')
-  const w = new Writer().u8(typeByte(h.kind, h.dictionaryVersion)).varint(h.generation).varint(h.rosterVersion).facility(h.author)
+  const w = new Writer()
+    .u8(typeByte(h.kind, h.dictionaryVersion))
+    .varint(h.generation)
+    .varint(h.rosterVersion)
+    .facility(h.author)
   if (h.kind === 'grant') {
     if (h.recipient === undefined) throw new TypeError('a grant needs a recipient')
     w.facility(h.recipient)
@@ -56,44 +61,61 @@ export function encodeHeaderPrefix (h: HeaderFields): Uint8Array {
 }
 
 /** The nonce for secretbox/box: the 16-byte tag followed by 8 zero bytes. */
-export function nonceFromTag (tag: Uint8Array): Uint8Array {
+export function nonceFromTag(tag: Uint8Array): Uint8Array {
   const n = new Uint8Array(24)
   n.set(tag)
   return n
 }
 
 /** Keyed payload tag: SHA-512("pagdandi/tag/v1\0" ‖ key ‖ header prefix ‖ plaintext), first 16 bytes. */
-export function payloadTag (key: Uint8Array, headerPrefix: Uint8Array, plaintext: Uint8Array, scheme?: SignatureScheme): Uint8Array {
+export function payloadTag(
+  key: Uint8Array,
+  headerPrefix: Uint8Array,
+  plaintext: Uint8Array,
+  scheme?: SignatureScheme
+): Uint8Array {
   return sha512(concatBytes(TAG_DOMAIN, key, headerPrefix, plaintext), scheme).slice(0, TAG_BYTES)
 }
 const TAG_DOMAIN = utf8Encode('pagdandi/tag/v1\0')
 
-function decodeHeaderFrom (r: Reader): ItemHeader {
+function decodeHeaderFrom(r: Reader): ItemHeader {
   const type = r.u8()
   let kind: ItemKind
   let dictionaryVersion = 0
   if (type === TYPE_GRANT) kind = 'grant'
   else if (type === TYPE_ROTATION) kind = 'rotation'
-  else if ((type & 0xf0) === TYPE_CHANGE && (type & 0x0f) <= MAX_DICTIONARY_VERSION) { kind = 'change'; dictionaryVersion = type & 0x0f }
-  else throw new UnsupportedVersionError(`item type byte 0x${type.toString(16).padStart(2, '0')}`)
+  else if ((type & 0xf0) === TYPE_CHANGE && (type & 0x0f) <= MAX_DICTIONARY_VERSION) {
+    kind = 'change'
+    dictionaryVersion = type & 0x0f
+  } else throw new UnsupportedVersionError(`item type byte 0x${type.toString(16).padStart(2, '0')}`)
   const generation = r.varint()
   const rosterVersion = r.varint()
   const author = r.facility()
   const recipient = kind === 'grant' ? r.facility() : undefined
   const docId = documentIdFromBytes(r.bytes(DOC_ID_BYTES))
   const payloadTag = r.bytes(TAG_BYTES).slice()
-  const header: ItemHeader = { formatVersion: ITEM_FORMAT_VERSION, kind, dictionaryVersion, docId, generation, rosterVersion, author, payloadTag, headerLength: r.pos }
+  const header: ItemHeader = {
+    formatVersion: ITEM_FORMAT_VERSION,
+    kind,
+    dictionaryVersion,
+    docId,
+    generation,
+    rosterVersion,
+    author,
+    payloadTag,
+    headerLength: r.pos
+  }
   if (recipient !== undefined) header.recipient = recipient
   return header
 }
 
 /** Structural decode of the header only (what a carrier can read); no keys, no verification. */
-export function decodeItemHeader (bytes: Uint8Array): ItemHeader {
+export function decodeItemHeader(bytes: Uint8Array): ItemHeader {
   return decodeItem(bytes).header
 }
 
 /** Structural decode of a whole item: header, ciphertext, signature. */
-export function decodeItem (bytes: Uint8Array): DecodedItem {
+export function decodeItem(bytes: Uint8Array): DecodedItem {
   if (bytes.length > MAX_ITEM_BYTES) throw new MalformedItemError('item: oversized')
   if (bytes.length < 1) throw new MalformedItemError('item: empty')
   const r = new Reader(bytes, 'item')
@@ -101,10 +123,15 @@ export function decodeItem (bytes: Uint8Array): DecodedItem {
   const ctLength = bytes.length - header.headerLength - SIGNATURE_BYTES
   if (ctLength < MAC_BYTES) throw new MalformedItemError('item: truncated')
   const signed = bytes.subarray(0, bytes.length - SIGNATURE_BYTES)
-  return { header, ciphertext: signed.subarray(header.headerLength), signature: bytes.subarray(bytes.length - SIGNATURE_BYTES), signed }
+  return {
+    header,
+    ciphertext: signed.subarray(header.headerLength),
+    signature: bytes.subarray(bytes.length - SIGNATURE_BYTES),
+    signed
+  }
 }
 
 /** Content address of an item: first 32 bytes of SHA-512 over the whole item, lower-case hex. */
-export function itemId (bytes: Uint8Array, scheme?: SignatureScheme): ItemId {
+export function itemId(bytes: Uint8Array, scheme?: SignatureScheme): ItemId {
   return toHex(sha512(bytes, scheme).subarray(0, 32)) as ItemId
 }

@@ -12,40 +12,43 @@ export const KEYRING_FORMAT_VERSION = 1
 export class Keyring {
   private readonly docs = new Map<PatientId, Map<number, DocumentKey>>()
 
-  constructor (readonly identity: FacilityIdentity) {}
+  constructor(readonly identity: FacilityIdentity) {}
 
   /** Store a key generation (replaces an equal generation). */
-  put (key: DocumentKey): void {
+  put(key: DocumentKey): void {
     assertDocId(key.docId)
     if (key.key.length !== 32) throw new TypeError('document key must be 32 bytes')
     let gens = this.docs.get(key.docId)
-    if (gens === undefined) { gens = new Map(); this.docs.set(key.docId, gens) }
+    if (gens === undefined) {
+      gens = new Map()
+      this.docs.set(key.docId, gens)
+    }
     gens.set(key.generation, { docId: key.docId, generation: key.generation, key: key.key.slice() })
   }
 
   /** One generation of a document's key. */
-  get (docId: PatientId, generation: number): DocumentKey | undefined {
+  get(docId: PatientId, generation: number): DocumentKey | undefined {
     return this.docs.get(docId)?.get(generation)
   }
 
   /** The highest generation held for a document. */
-  latest (docId: PatientId): DocumentKey | undefined {
+  latest(docId: PatientId): DocumentKey | undefined {
     const gens = this.generations(docId)
     return gens.length === 0 ? undefined : this.get(docId, gens[gens.length - 1]!)
   }
 
   /** Generations held for a document, ascending. */
-  generations (docId: PatientId): number[] {
+  generations(docId: PatientId): number[] {
     return [...(this.docs.get(docId)?.keys() ?? [])].sort((a, b) => a - b)
   }
 
   /** Documents with at least one key generation. */
-  documents (): PatientId[] {
+  documents(): PatientId[] {
     return [...this.docs.keys()].sort()
   }
 
   /** Crypto-shredding: zero and forget every generation of the document's key. Returns how many. */
-  erase (docId: PatientId): number {
+  erase(docId: PatientId): number {
     const gens = this.docs.get(docId)
     if (gens === undefined) return 0
     for (const k of gens.values()) k.key.fill(0)
@@ -58,10 +61,13 @@ export class Keyring {
  * Plaintext keyring bytes. Never written to disk as is: the node encrypts them under the operator
  * secret (packages/node/src/crypto/keyringFile.ts).
  */
-export function encodeKeyring (keyring: Keyring): Uint8Array {
+export function encodeKeyring(keyring: Keyring): Uint8Array {
   const id = keyring.identity
-  const w = new Writer().u8(KEYRING_FORMAT_VERSION).facility(id.facility)
-    .bytes(id.signing.secretKey.subarray(0, 32)).bytes(id.box.secretKey)
+  const w = new Writer()
+    .u8(KEYRING_FORMAT_VERSION)
+    .facility(id.facility)
+    .bytes(id.signing.secretKey.subarray(0, 32))
+    .bytes(id.box.secretKey)
   const docs = keyring.documents()
   w.varint(docs.length)
   for (const docId of docs) {
@@ -73,7 +79,7 @@ export function encodeKeyring (keyring: Keyring): Uint8Array {
 }
 
 /** Decode plaintext keyring bytes (strict: sorted, no duplicates, no trailing bytes). */
-export function decodeKeyring (bytes: Uint8Array): Keyring {
+export function decodeKeyring(bytes: Uint8Array): Keyring {
   const r = new Reader(bytes, 'keyring')
   const version = r.u8()
   if (version !== KEYRING_FORMAT_VERSION) throw new UnsupportedVersionError(`keyring format version ${version}`)

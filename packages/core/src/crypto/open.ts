@@ -1,17 +1,35 @@
 import nacl from 'tweetnacl'
 import { bytesEqual, concatBytes, Reader } from './bytes.js'
 import { decompressChange } from './compress.js'
-import { BadSignatureError, ItemMovedError, MalformedItemError, RevokedAuthorError, StaleRosterError, UndecryptableItemError, UnknownAuthorError } from './errors.js'
+import {
+  BadSignatureError,
+  ItemMovedError,
+  MalformedItemError,
+  RevokedAuthorError,
+  StaleRosterError,
+  UndecryptableItemError,
+  UnknownAuthorError
+} from './errors.js'
 import { decodeItem, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
 import { rosterEntry } from './roster.js'
-import type { Compression, DecodedItem, DocumentKey, FacilityIdentity, ItemContext, ItemHeader, OpenedItem, SignatureScheme, VerifiedRoster } from './types.js'
+import type {
+  Compression,
+  DecodedItem,
+  DocumentKey,
+  FacilityIdentity,
+  ItemContext,
+  ItemHeader,
+  OpenedItem,
+  SignatureScheme,
+  VerifiedRoster
+} from './types.js'
 import type { FacilityId } from '../record/types.js'
 
 /**
  * The signing key a facility had at roster version `v`: a current member's key, or a revoked
  * facility's key for items it claims to have sealed before its revocation.
  */
-function standingKey (roster: VerifiedRoster, facility: FacilityId, v: number, role: string): Uint8Array {
+function standingKey(roster: VerifiedRoster, facility: FacilityId, v: number, role: string): Uint8Array {
   const entry = rosterEntry(roster, facility)
   if (entry !== undefined) return entry.signingKey
   const rev = roster.body.revocations.find(r => r.facility === facility)
@@ -24,10 +42,11 @@ function standingKey (roster: VerifiedRoster, facility: FacilityId, v: number, r
  * Verify an item against the roster: known author not revoked at the item's roster version, a
  * grant's recipient likewise, and the author's Ed25519 signature over header and ciphertext.
  */
-export function verifyItem (bytes: Uint8Array, roster: VerifiedRoster, scheme: SignatureScheme): ItemHeader {
+export function verifyItem(bytes: Uint8Array, roster: VerifiedRoster, scheme: SignatureScheme): ItemHeader {
   const item = decodeItem(bytes)
   const h = item.header
-  if (h.rosterVersion > roster.body.version) throw new StaleRosterError(`item claims roster v${h.rosterVersion}, we hold v${roster.body.version}`)
+  if (h.rosterVersion > roster.body.version)
+    throw new StaleRosterError(`item claims roster v${h.rosterVersion}, we hold v${roster.body.version}`)
   const key = standingKey(roster, h.author, h.rosterVersion, 'author')
   if (h.recipient !== undefined) standingKey(roster, h.recipient, h.rosterVersion, 'recipient')
   if (!scheme.verify(concatBytes(ITEM_SIGNING_DOMAIN, item.signed), item.signature, key)) {
@@ -36,12 +55,13 @@ export function verifyItem (bytes: Uint8Array, roster: VerifiedRoster, scheme: S
   return h
 }
 
-function checkContext (h: ItemHeader, docId: string, generation: number | undefined): void {
+function checkContext(h: ItemHeader, docId: string, generation: number | undefined): void {
   if (h.docId !== docId) throw new ItemMovedError(`item of document ${h.docId} used for ${docId}`)
-  if (generation !== undefined && h.generation !== generation) throw new ItemMovedError(`item of generation ${h.generation} used for ${generation}`)
+  if (generation !== undefined && h.generation !== generation)
+    throw new ItemMovedError(`item of generation ${h.generation} used for ${generation}`)
 }
 
-function checkTag (item: DecodedItem, key: Uint8Array, plaintext: Uint8Array, scheme?: SignatureScheme): void {
+function checkTag(item: DecodedItem, key: Uint8Array, plaintext: Uint8Array, scheme?: SignatureScheme): void {
   const prefix = item.signed.subarray(0, item.header.headerLength - item.header.payloadTag.length)
   if (!bytesEqual(payloadTag(key, prefix, plaintext, scheme), item.header.payloadTag)) {
     throw new ItemMovedError(`item of document ${item.header.docId}: payload not sealed for this header`)
@@ -53,27 +73,38 @@ function checkTag (item: DecodedItem, key: Uint8Array, plaintext: Uint8Array, sc
  * document and generation (and `expected`, if given); the keyed tag binds header and plaintext.
  * `compression` defaults to fflate; the node passes its node:zlib port (same bytes, faster).
  */
-export function openItem (bytes: Uint8Array, key: DocumentKey, expected?: ItemContext, scheme?: SignatureScheme, compression?: Compression): OpenedItem {
+export function openItem(
+  bytes: Uint8Array,
+  key: DocumentKey,
+  expected?: ItemContext,
+  scheme?: SignatureScheme,
+  compression?: Compression
+): OpenedItem {
   const item = decodeItem(bytes)
   const h = item.header
   if (expected !== undefined) checkContext(h, expected.docId, expected.generation)
   checkContext(h, key.docId, key.generation)
   if (h.kind === 'grant') throw new ItemMovedError(`item of document ${h.docId} is a grant: open it with openGrant`)
   const plain = nacl.secretbox.open(item.ciphertext, nonceFromTag(h.payloadTag), key.key)
-  if (plain === null) throw new UndecryptableItemError(`item of document ${h.docId} generation ${h.generation} does not open with this key`)
+  if (plain === null)
+    throw new UndecryptableItemError(
+      `item of document ${h.docId} generation ${h.generation} does not open with this key`
+    )
   checkTag(item, key.key, plain, scheme)
-  if (h.kind === 'change') return { kind: 'change', header: h, change: decompressChange(plain, h.dictionaryVersion, compression) }
+  if (h.kind === 'change')
+    return { kind: 'change', header: h, change: decompressChange(plain, h.dictionaryVersion, compression) }
   return { kind: 'rotation', header: h, previous: decodeRotationPayload(plain, h) }
 }
 
-function decodeRotationPayload (plain: Uint8Array, h: ItemHeader): DocumentKey[] {
+function decodeRotationPayload(plain: Uint8Array, h: ItemHeader): DocumentKey[] {
   const r = new Reader(plain, 'rotation payload')
   const n = r.varint()
   const out: DocumentKey[] = []
   let last = -1
   for (let i = 0; i < n; i++) {
     const generation = r.varint()
-    if (generation <= last || generation >= h.generation) throw new MalformedItemError('rotation payload: generations out of order')
+    if (generation <= last || generation >= h.generation)
+      throw new MalformedItemError('rotation payload: generations out of order')
     last = generation
     out.push({ docId: h.docId, generation, key: r.bytes(32).slice() })
   }
@@ -86,16 +117,25 @@ function decodeRotationPayload (plain: Uint8Array, h: ItemHeader): DocumentKey[]
  * key generation; the keyed tag proves it is the key the granter bound to this document,
  * generation and recipient.
  */
-export function openGrant (bytes: Uint8Array, recipient: FacilityIdentity, roster: VerifiedRoster, expected?: ItemContext, scheme?: SignatureScheme): DocumentKey {
+export function openGrant(
+  bytes: Uint8Array,
+  recipient: FacilityIdentity,
+  roster: VerifiedRoster,
+  expected?: ItemContext,
+  scheme?: SignatureScheme
+): DocumentKey {
   const item = decodeItem(bytes)
   const h = item.header
   if (h.kind !== 'grant') throw new ItemMovedError(`item of document ${h.docId} is not a grant`)
-  if (h.recipient !== recipient.facility) throw new ItemMovedError(`grant of document ${h.docId} is addressed to ${h.recipient}`)
+  if (h.recipient !== recipient.facility)
+    throw new ItemMovedError(`grant of document ${h.docId} is addressed to ${h.recipient}`)
   if (expected !== undefined) checkContext(h, expected.docId, expected.generation)
   const granter = rosterEntry(roster, h.author)
-  if (granter === undefined) throw new UnknownAuthorError(`granter ${h.author} has no box key in roster v${roster.body.version}`)
+  if (granter === undefined)
+    throw new UnknownAuthorError(`granter ${h.author} has no box key in roster v${roster.body.version}`)
   const key = nacl.box.open(item.ciphertext, nonceFromTag(h.payloadTag), granter.boxKey, recipient.box.secretKey)
-  if (key === null || key.length !== 32) throw new UndecryptableItemError(`grant of document ${h.docId} does not open for ${recipient.facility}`)
+  if (key === null || key.length !== 32)
+    throw new UndecryptableItemError(`grant of document ${h.docId} does not open for ${recipient.facility}`)
   checkTag(item, key, key, scheme)
   return { docId: h.docId, generation: h.generation, key }
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { BadSignatureError, RosterRollbackError, RosterUpdateError } from './errors.js'
-import { acceptRoster, addToRoster, compareRosters, revokedAt, revokeFromRoster, rosterEntry, signRoster, verifyRoster } from './roster.js'
+import {
+  acceptRoster,
+  addToRoster,
+  compareRosters,
+  revokedAt,
+  revokeFromRoster,
+  rosterEntry,
+  signRoster,
+  verifyRoster
+} from './roster.js'
 import { tweetnaclScheme as scheme } from './scheme.js'
 import { entryFor, testAuthority, testIdentity, testRoster } from './test-fixtures.js'
 import nacl from 'tweetnacl'
@@ -12,7 +21,10 @@ describe('roster', () => {
   const v1 = testRoster([a, b], 1)
 
   it('round-trips every field through the signed encoding', () => {
-    const hub = { ...entryFor(c, 'DH', [a.facility, b.facility]), addresses: ['/ip4/127.0.0.1/tcp/1/ws', '/dns4/dh.example/tcp/443/wss'] }
+    const hub = {
+      ...entryFor(c, 'DH', [a.facility, b.facility]),
+      addresses: ['/ip4/127.0.0.1/tcp/1/ws', '/dns4/dh.example/tcp/443/wss']
+    }
     const body = addToRoster(v1.body, hub)
     const back = verifyRoster(sign(body), testAuthority.publicKey, scheme)
     expect(back.body).toEqual(body)
@@ -26,7 +38,9 @@ describe('roster', () => {
 
   it('rejects a roster signed by another authority or altered after signing', () => {
     const other = nacl.sign.keyPair()
-    expect(() => verifyRoster(signRoster(v1.body, other.secretKey, scheme), testAuthority.publicKey, scheme)).toThrow(BadSignatureError)
+    expect(() => verifyRoster(signRoster(v1.body, other.secretKey, scheme), testAuthority.publicKey, scheme)).toThrow(
+      BadSignatureError
+    )
     const bytes = v1.bytes.slice()
     bytes[10] ^= 1
     expect(() => verifyRoster(bytes, testAuthority.publicKey, scheme)).toThrow()

@@ -9,11 +9,11 @@ export const tweetnaclScheme: SignatureScheme = {
 }
 
 /** SHA-512 through the scheme's fast path when it has one, else tweetnacl's. */
-export function sha512 (data: Uint8Array, scheme?: SignatureScheme): Uint8Array {
+export function sha512(data: Uint8Array, scheme?: SignatureScheme): Uint8Array {
   return scheme?.sha512 !== undefined ? scheme.sha512(data) : nacl.hash(data)
 }
 
 /** `n` cryptographically random bytes (tweetnacl uses crypto.getRandomValues). */
-export function randomBytes (n: number): Uint8Array {
+export function randomBytes(n: number): Uint8Array {
   return nacl.randomBytes(n)
 }

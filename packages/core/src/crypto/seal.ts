@@ -2,16 +2,31 @@ import nacl from 'tweetnacl'
 import { concatBytes, Writer } from './bytes.js'
 import { compressChange, CURRENT_DICTIONARY_VERSION } from './compress.js'
 import { ItemTooLargeError } from './errors.js'
-import { encodeHeaderPrefix, type HeaderFields, ITEM_SIGNING_DOMAIN, MAX_ITEM_BYTES, nonceFromTag, payloadTag } from './item.js'
+import {
+  encodeHeaderPrefix,
+  type HeaderFields,
+  ITEM_SIGNING_DOMAIN,
+  MAX_ITEM_BYTES,
+  nonceFromTag,
+  payloadTag
+} from './item.js'
 import type { Compression, DocumentKey, FacilityIdentity, RosterEntry, SignatureScheme } from './types.js'
 
-function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array, encrypt: (nonce: Uint8Array) => Uint8Array, author: FacilityIdentity, scheme: SignatureScheme): Uint8Array {
+function finish(
+  fields: HeaderFields,
+  tagKey: Uint8Array,
+  plaintext: Uint8Array,
+  encrypt: (nonce: Uint8Array) => Uint8Array,
+  author: FacilityIdentity,
+  scheme: SignatureScheme
+): Uint8Array {
   const prefix = encodeHeaderPrefix(fields)
   const tag = payloadTag(tagKey, prefix, plaintext, scheme)
   const signed = concatBytes(prefix, tag, encrypt(nonceFromTag(tag)))
   const signature = scheme.sign(concatBytes(ITEM_SIGNING_DOMAIN, signed), author.signing.secretKey)
   const item = concatBytes(signed, signature)
-  if (item.length > MAX_ITEM_BYTES) throw new ItemTooLargeError(`sealed item of ${item.length} bytes exceeds ${MAX_ITEM_BYTES}`)
+  if (item.length > MAX_ITEM_BYTES)
+    throw new ItemTooLargeError(`sealed item of ${item.length} bytes exceeds ${MAX_ITEM_BYTES}`)
   return item
 }
 
@@ -21,33 +36,82 @@ function finish (fields: HeaderFields, tagKey: Uint8Array, plaintext: Uint8Array
  * (SIV), so sealing needs no randomness and equal inputs give equal items (for one compression
  * implementation: fflate and node:zlib deflate the same change to different, equally valid bytes).
  */
-export function sealChange (change: Uint8Array, key: DocumentKey, author: FacilityIdentity, rosterVersion: number, scheme: SignatureScheme, compression?: Compression): Uint8Array {
-  const fields: HeaderFields = { kind: 'change', dictionaryVersion: CURRENT_DICTIONARY_VERSION, docId: key.docId, generation: key.generation, rosterVersion, author: author.facility }
+export function sealChange(
+  change: Uint8Array,
+  key: DocumentKey,
+  author: FacilityIdentity,
+  rosterVersion: number,
+  scheme: SignatureScheme,
+  compression?: Compression
+): Uint8Array {
+  const fields: HeaderFields = {
+    kind: 'change',
+    dictionaryVersion: CURRENT_DICTIONARY_VERSION,
+    docId: key.docId,
+    generation: key.generation,
+    rosterVersion,
+    author: author.facility
+  }
   const plaintext = compressChange(change, CURRENT_DICTIONARY_VERSION, compression)
   return finish(fields, key.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, key.key), author, scheme)
 }
 
 /** Seal one key generation to `recipient` with box (granter's X25519 key), signed by the granter. */
-export function sealGrant (key: DocumentKey, granter: FacilityIdentity, recipient: RosterEntry, rosterVersion: number, scheme: SignatureScheme): Uint8Array {
-  const fields: HeaderFields = { kind: 'grant', dictionaryVersion: 0, docId: key.docId, generation: key.generation, rosterVersion, author: granter.facility, recipient: recipient.facility }
-  return finish(fields, key.key, key.key, nonce => nacl.box(key.key, nonce, recipient.boxKey, granter.box.secretKey), granter, scheme)
+export function sealGrant(
+  key: DocumentKey,
+  granter: FacilityIdentity,
+  recipient: RosterEntry,
+  rosterVersion: number,
+  scheme: SignatureScheme
+): Uint8Array {
+  const fields: HeaderFields = {
+    kind: 'grant',
+    dictionaryVersion: 0,
+    docId: key.docId,
+    generation: key.generation,
+    rosterVersion,
+    author: granter.facility,
+    recipient: recipient.facility
+  }
+  return finish(
+    fields,
+    key.key,
+    key.key,
+    nonce => nacl.box(key.key, nonce, recipient.boxKey, granter.box.secretKey),
+    granter,
+    scheme
+  )
 }
 
 /**
  * Seal a rotation: generation `newKey.generation` begins, and its payload carries every earlier
  * generation's key so that whoever is granted the new one can read the whole history.
  */
-export function sealRotation (newKey: DocumentKey, previous: DocumentKey[], author: FacilityIdentity, rosterVersion: number, scheme: SignatureScheme): Uint8Array {
+export function sealRotation(
+  newKey: DocumentKey,
+  previous: DocumentKey[],
+  author: FacilityIdentity,
+  rosterVersion: number,
+  scheme: SignatureScheme
+): Uint8Array {
   const prev = [...previous].sort((a, b) => a.generation - b.generation)
   const w = new Writer().varint(prev.length)
   let last = -1
   for (const k of prev) {
     if (k.docId !== newKey.docId) throw new TypeError('rotation: previous key of another document')
-    if (k.generation <= last || k.generation >= newKey.generation) throw new TypeError('rotation: previous generations must be distinct and older')
+    if (k.generation <= last || k.generation >= newKey.generation)
+      throw new TypeError('rotation: previous generations must be distinct and older')
     last = k.generation
     w.varint(k.generation).bytes(k.key)
   }
   const plaintext = w.finish()
-  const fields: HeaderFields = { kind: 'rotation', dictionaryVersion: 0, docId: newKey.docId, generation: newKey.generation, rosterVersion, author: author.facility }
+  const fields: HeaderFields = {
+    kind: 'rotation',
+    dictionaryVersion: 0,
+    docId: newKey.docId,
+    generation: newKey.generation,
+    rosterVersion,
+    author: author.facility
+  }
   return finish(fields, newKey.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, newKey.key), author, scheme)
 }

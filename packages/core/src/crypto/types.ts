@@ -8,11 +8,11 @@ import type { FacilityId, FacilityKind, PatientId } from '../record/types.js'
  */
 export interface SignatureScheme {
   /** Detached Ed25519 signature (64 bytes) with a tweetnacl-layout secret key (seed ‖ public key, 64 bytes). */
-  sign (message: Uint8Array, secretKey64: Uint8Array): Uint8Array
+  sign(message: Uint8Array, secretKey64: Uint8Array): Uint8Array
   /** True when `signature` is a valid Ed25519 signature of `message` under `publicKey32`. */
-  verify (message: Uint8Array, signature: Uint8Array, publicKey32: Uint8Array): boolean
+  verify(message: Uint8Array, signature: Uint8Array, publicKey32: Uint8Array): boolean
   /** Optional faster SHA-512 (same output as nacl.hash); used for item ids and payload tags. */
-  sha512? (data: Uint8Array): Uint8Array
+  sha512?(data: Uint8Array): Uint8Array
 }
 
 /**
@@ -23,12 +23,12 @@ export interface SignatureScheme {
  */
 export interface Compression {
   /** Raw DEFLATE of `raw`, using `dictionary` (at most 32 KiB) as the preset window when given. */
-  deflate (raw: Uint8Array, dictionary: Uint8Array | undefined): Uint8Array
+  deflate(raw: Uint8Array, dictionary: Uint8Array | undefined): Uint8Array
   /**
    * Inverse of deflate. Throws (any error) on an invalid stream, and when the output would exceed
    * `maxOut` bytes: never allocates more than about `maxOut` (the decompression-bomb guard).
    */
-  inflate (compressed: Uint8Array, dictionary: Uint8Array | undefined, maxOut: number): Uint8Array
+  inflate(compressed: Uint8Array, dictionary: Uint8Array | undefined, maxOut: number): Uint8Array
 }
 
 /** Content address of an item: the first 32 bytes of SHA-512 of the whole item, lower-case hex. */
@@ -38,9 +38,9 @@ export type ItemId = string & { readonly __brand: 'ItemId' }
 export interface FacilityIdentity {
   facility: FacilityId
   /** Ed25519: publicKey 32 bytes, secretKey 64 bytes (tweetnacl layout: seed ‖ publicKey). */
-  signing: { publicKey: Uint8Array, secretKey: Uint8Array }
+  signing: { publicKey: Uint8Array; secretKey: Uint8Array }
   /** X25519: publicKey 32 bytes, secretKey 32 bytes. */
-  box: { publicKey: Uint8Array, secretKey: Uint8Array }
+  box: { publicKey: Uint8Array; secretKey: Uint8Array }
 }
 
 /** One member facility in the roster. */
@@ -139,9 +139,9 @@ export interface ItemContext {
 
 /** What opening an item yields, by kind. */
 export type OpenedItem =
-  | { kind: 'change', header: ItemHeader, change: Uint8Array }
-  | { kind: 'grant', header: ItemHeader, key: DocumentKey }
-  | { kind: 'rotation', header: ItemHeader, previous: DocumentKey[] }
+  | { kind: 'change'; header: ItemHeader; change: Uint8Array }
+  | { kind: 'grant'; header: ItemHeader; key: DocumentKey }
+  | { kind: 'rotation'; header: ItemHeader; previous: DocumentKey[] }
 
 /** An item header together with its id, as the access computation needs it. */
 export interface HeaderWithId {
@@ -159,5 +159,5 @@ export interface DocumentAccess {
   /** The highest generation with a valid rotation (or 0). */
   latestGeneration: number
   /** Grants and rotations that were not admitted, with the reason (e.g. an unauthorised granter). */
-  rejected: Array<{ id: ItemId, reason: 'unauthorised' | 'superseded' }>
+  rejected: Array<{ id: ItemId; reason: 'unauthorised' | 'superseded' }>
 }

@@ -7,7 +7,10 @@ import { ABDM_IG_VERSION, SYSTEM, profileUrl } from './constants.js'
 import { deterministicUuid, shortHash, urnUuid } from './uuid.js'
 
 /** A resource of the bundle being built, with the Reference that points at it. */
-export interface Added<R extends Resource> { resource: R, ref: Reference<R> }
+export interface Added<R extends Resource> {
+  resource: R
+  ref: Reference<R>
+}
 
 /** The resources of one bundle, keyed by fullUrl, in insertion order; adding twice keeps the first. */
 export class BundleBuilder {
@@ -17,7 +20,7 @@ export class BundleBuilder {
    * Add a resource under the uuid derived from `key`. `make` receives the uuid (also used as the
    * resource id) and runs only the first time a key is seen, so shared resources are built once.
    */
-  add<R extends Resource> (key: readonly string[], make: (id: string) => R): Added<R> {
+  add<R extends Resource>(key: readonly string[], make: (id: string) => R): Added<R> {
     const id = deterministicUuid(...key)
     const fullUrl = `urn:uuid:${id}`
     let resource = this.entries.get(fullUrl) as R | undefined
@@ -33,7 +36,7 @@ export class BundleBuilder {
    * fixes the bundle identifier); the version id is a hash of the content, so it changes exactly when
    * the exported content does.
    */
-  document (key: readonly string[], composition: Composition, timestamp: string): Bundle {
+  document(key: readonly string[], composition: Composition, timestamp: string): Bundle {
     const compositionId = deterministicUuid(...key, 'Composition')
     const entry: BundleEntry[] = [
       { fullUrl: `urn:uuid:${compositionId}`, resource: { ...composition, id: compositionId } }

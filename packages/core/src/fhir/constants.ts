@@ -14,7 +14,7 @@ export const ABDM_IG_CANONICAL = 'https://nrces.in/ndhm/fhir/r4'
 export const FHIR_VERSION = '4.0.1'
 
 /** Canonical URL of an IG StructureDefinition, for `meta.profile`. */
-export function profileUrl (id: string): string {
+export function profileUrl(id: string): string {
   return `${ABDM_IG_CANONICAL}/StructureDefinition/${id}`
 }
 
@@ -51,12 +51,15 @@ export const SYSTEM = {
 } as const
 
 /** The facility-local UHID system: one per HFR facility, since a UHID is unique only inside it. */
-export function uhidSystem (hfrId: string): string {
+export function uhidSystem(hfrId: string): string {
   return `${SYSTEM.hfr}/${hfrId}/uhid`
 }
 
 /** A SNOMED CT concept as the IG fixes it: code plus the exact display. */
-export interface FixedCode { readonly code: string, readonly display: string }
+export interface FixedCode {
+  readonly code: string
+  readonly display: string
+}
 
 /** Composition.type codes of the document profiles (IG §2.1). */
 export const COMPOSITION_TYPE = {

@@ -8,8 +8,11 @@ export class InvalidFhirBundleError extends PagdandiError {
   /** The errors (severity `error`) that made the bundle invalid. */
   readonly issues: readonly FhirIssue[]
 
-  constructor (issues: readonly FhirIssue[]) {
-    const first = issues.slice(0, 3).map(i => `${i.path}: ${i.rule}`).join('; ')
+  constructor(issues: readonly FhirIssue[]) {
+    const first = issues
+      .slice(0, 3)
+      .map(i => `${i.path}: ${i.rule}`)
+      .join('; ')
     super('ERR_INVALID_FHIR_BUNDLE', `invalid FHIR document bundle (${issues.length} error(s)): ${first}`)
     this.issues = issues
   }
@@ -19,7 +22,7 @@ export class InvalidFhirBundleError extends PagdandiError {
 export class UnsupportedFhirDocumentError extends PagdandiError {
   override name = 'UnsupportedFhirDocumentError'
 
-  constructor (typeCode: string) {
+  constructor(typeCode: string) {
     super('ERR_UNSUPPORTED_FHIR_DOCUMENT', `no import mapping for Composition.type ${typeCode}`)
   }
 }
@@ -28,7 +31,7 @@ export class UnsupportedFhirDocumentError extends PagdandiError {
 export class FhirExportError extends PagdandiError {
   override name = 'FhirExportError'
 
-  constructor (message: string) {
+  constructor(message: string) {
     super('ERR_FHIR_EXPORT', message)
   }
 }

@@ -17,12 +17,22 @@ describe('export of a patient document to ABDM document bundles', () => {
 
   it('writes one OPConsult per visit and per referral outside a visit, a Prescription, a DiagnosticReport per result and a DischargeSummary', () => {
     expect(docs.map(d => d.kind).sort()).toEqual([
-      'DiagnosticReportRecord', 'DiagnosticReportRecord', 'DischargeSummaryRecord', 'OPConsultRecord', 'OPConsultRecord', 'PrescriptionRecord'
+      'DiagnosticReportRecord',
+      'DiagnosticReportRecord',
+      'DischargeSummaryRecord',
+      'OPConsultRecord',
+      'OPConsultRecord',
+      'PrescriptionRecord'
     ])
   })
 
   it('gives each bundle type=document, an identifier, a timestamp, a versionId and the Composition first with its SNOMED type', () => {
-    const codes = { OPConsultRecord: '371530004', PrescriptionRecord: '440545006', DiagnosticReportRecord: '721981007', DischargeSummaryRecord: '373942005' }
+    const codes = {
+      OPConsultRecord: '371530004',
+      PrescriptionRecord: '440545006',
+      DiagnosticReportRecord: '721981007',
+      DischargeSummaryRecord: '373942005'
+    }
     for (const { kind, bundle } of docs) {
       expect(bundle.type).toBe('document')
       expect(bundle.identifier?.system).toBe('urn:ietf:rfc:3986')
@@ -31,7 +41,9 @@ describe('export of a patient document to ABDM document bundles', () => {
       expect(bundle.meta?.versionId).toMatch(/^[0-9a-f]{16}$/)
       const c = bundle.entry![0]!.resource as Composition
       expect(c.resourceType).toBe('Composition')
-      expect(c.type.coding).toEqual([{ system: 'http://snomed.info/sct', code: codes[kind], display: expect.any(String) }])
+      expect(c.type.coding).toEqual([
+        { system: 'http://snomed.info/sct', code: codes[kind], display: expect.any(String) }
+      ])
       for (const e of bundle.entry!) expect(e.fullUrl).toMatch(/^urn:uuid:[0-9a-f-]{36}$/)
     }
   })
@@ -41,7 +53,9 @@ describe('export of a patient document to ABDM document bundles', () => {
     const resources = op.entry!.map(e => e.resource!)
     const patient = resources.find(r => r.resourceType === 'Patient') as Patient
     expect(patient.identifier!.map(i => i.system)).toEqual([
-      'https://healthid.ndhm.gov.in', 'https://healthid.ndhm.gov.in', `https://facility.ndhm.gov.in/${CHC}/uhid`
+      'https://healthid.ndhm.gov.in',
+      'https://healthid.ndhm.gov.in',
+      `https://facility.ndhm.gov.in/${CHC}/uhid`
     ])
     expect(patient.identifier![0]!.value).toMatch(/^91-1234-5678-901\d$/)
     expect(patient.identifier![1]!.value).toBe('sukmati.k@sbx')
@@ -72,7 +86,9 @@ describe('export of a patient document to ABDM document bundles', () => {
   it('changes the versionId, and only it among the bundle ids, when the content changes', () => {
     const doc = handBuiltDoc()
     doc.encounters['e1' as keyof typeof doc.encounters]!.complaints.push('headache')
-    const changed = exportPatientBundles(scopeOf(doc)).find(d => d.kind === 'OPConsultRecord' && d.sourceId === 'e1')!.bundle
+    const changed = exportPatientBundles(scopeOf(doc)).find(
+      d => d.kind === 'OPConsultRecord' && d.sourceId === 'e1'
+    )!.bundle
     const before = docs.find(d => d.kind === 'OPConsultRecord' && d.sourceId === 'e1')!.bundle
     expect(changed.identifier).toEqual(before.identifier)
     expect(changed.meta!.versionId).not.toBe(before.meta!.versionId)
@@ -86,7 +102,9 @@ describe('export of a patient document to ABDM document bundles', () => {
       for (const d of exportPatientBundles({ doc, patientId: id })) {
         bundles++
         const r = validateBundle(d.bundle)
-        expect(r.issues.filter(i => i.severity === 'error').map(formatIssue), `seed ${seed} ${id} ${d.kind}`).toEqual([])
+        expect(r.issues.filter(i => i.severity === 'error').map(formatIssue), `seed ${seed} ${id} ${d.kind}`).toEqual(
+          []
+        )
       }
     }
     expect(bundles).toBeGreaterThan(40)

@@ -7,23 +7,55 @@
  * identifiers and version ids are hashes of the patient id and entry ids; entries are visited by id).
  */
 import type {
-  Bundle, CarePlan, Composition, CompositionSection, DiagnosticReport, Encounter as FhirEncounter,
-  MedicationRequest, Observation, Organization, Patient, Practitioner, Procedure, Reference
+  Bundle,
+  CarePlan,
+  Composition,
+  CompositionSection,
+  DiagnosticReport,
+  Encounter as FhirEncounter,
+  MedicationRequest,
+  Observation,
+  Organization,
+  Patient,
+  Practitioner,
+  Procedure,
+  Reference
 } from '@medplum/fhirtypes'
 import type { CareSummary, EntryId, Encounter, LabOrder, Referral } from '../record/types.js'
 import { plainValue, readPatient } from '../record/index.js'
 import { BundleBuilder } from './builder.js'
 import {
-  COMPOSITION_TYPE, DS_SECTION, type FixedCode, LAB_ORDER_CATEGORY, LAB_REPORT_SECTION, OP_SECTION, SYSTEM, profileUrl
+  COMPOSITION_TYPE,
+  DS_SECTION,
+  type FixedCode,
+  LAB_ORDER_CATEGORY,
+  LAB_REPORT_SECTION,
+  OP_SECTION,
+  SYSTEM,
+  profileUrl
 } from './constants.js'
 import {
-  addAllergy, addAuthor, addComplaint, addDiagnosisCondition, addEncounter, addLabOrder, addOrganization, addPatient,
-  addPrescription, addReferral, addVitals, concept, entryIdentifier, type ExportScope, sorted
+  addAllergy,
+  addAuthor,
+  addComplaint,
+  addDiagnosisCondition,
+  addEncounter,
+  addLabOrder,
+  addOrganization,
+  addPatient,
+  addPrescription,
+  addReferral,
+  addVitals,
+  concept,
+  entryIdentifier,
+  type ExportScope,
+  sorted
 } from './resources.js'
 import { addAlert, careSummaryEncounterClass, DISCHARGE_DISPOSITION, FINAL_DIAGNOSIS_USE } from './summary.js'
 
 /** The ABDM document kinds the projection writes (the IG profile ids of their Compositions). */
-export type AbdmDocumentKind = 'OPConsultRecord' | 'PrescriptionRecord' | 'DiagnosticReportRecord' | 'DischargeSummaryRecord'
+export type AbdmDocumentKind =
+  'OPConsultRecord' | 'PrescriptionRecord' | 'DiagnosticReportRecord' | 'DischargeSummaryRecord'
 
 /** One exported document: its kind, the document entry it came from, and the bundle. */
 export interface ExportedDocument {
@@ -33,7 +65,7 @@ export interface ExportedDocument {
   bundle: Bundle
 }
 
-function section (code: FixedCode, title: string, entry: Reference[]): CompositionSection {
+function section(code: FixedCode, title: string, entry: Reference[]): CompositionSection {
   return { title, code: { coding: [{ system: SYSTEM.snomed, code: code.code, display: code.display }] }, entry }
 }
 
@@ -49,7 +81,7 @@ interface CompositionInput {
   section: CompositionSection[]
 }
 
-function composition (c: CompositionInput): Composition {
+function composition(c: CompositionInput): Composition {
   return {
     resourceType: 'Composition',
     meta: { profile: [profileUrl(c.kind)] },
@@ -69,12 +101,12 @@ function composition (c: CompositionInput): Composition {
  * The scope with its document as plain data: an Automerge document holds immutable strings, and the
  * projection compares and hashes strings. Each exported entry point converts once, here.
  */
-function plainScope (scope: ExportScope): ExportScope {
+function plainScope(scope: ExportScope): ExportScope {
   return { ...scope, doc: readPatient(scope.doc) }
 }
 
 /** Project every record of the patient document into ABDM document bundles. */
-export function exportPatientBundles (input: ExportScope): ExportedDocument[] {
+export function exportPatientBundles(input: ExportScope): ExportedDocument[] {
   const scope = plainScope(input)
   const out: ExportedDocument[] = []
   const { doc } = scope
@@ -102,7 +134,7 @@ export function exportPatientBundles (input: ExportScope): ExportedDocument[] {
 }
 
 /** The OPConsultRecord of one encounter, with the Referral section when a referral was made at it. */
-function opConsult (scope: ExportScope, e: Encounter): Bundle {
+function opConsult(scope: ExportScope, e: Encounter): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const encounter = addEncounter(b, scope, e, patient)
@@ -121,7 +153,8 @@ function opConsult (scope: ExportScope, e: Encounter): Bundle {
   if (orders.length > 0) sections.push(section(OP_SECTION.investigationAdvice, 'Investigation advice', orders))
   const meds = sorted(e.prescriptions).map(rx => addPrescription(b, scope, e, rx, patient, encounter))
   if (meds.length > 0) sections.push(section(OP_SECTION.medications, 'Medications', meds))
-  const referrals = sorted(scope.doc.referrals).filter(r => r.encounterId === e.id)
+  const referrals = sorted(scope.doc.referrals)
+    .filter(r => r.encounterId === e.id)
     .map(r => addReferral(b, scope, r, patient, addAuthor(b, scope, e), encounter))
   if (referrals.length > 0) sections.push(section(OP_SECTION.referral, 'Referral', referrals))
   if (sections.length === 0) {
@@ -130,42 +163,54 @@ function opConsult (scope: ExportScope, e: Encounter): Bundle {
       ...section(OP_SECTION.chiefComplaints, 'Chief complaints', []),
       entry: undefined,
       text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">No complaints recorded.</div>' },
-      emptyReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'nilknown', display: 'Nil Known' }] }
+      emptyReason: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'nilknown', display: 'Nil Known' }
+        ]
+      }
     })
   }
-  return b.document(['OPConsultRecord', scope.patientId, e.id], composition({
-    kind: 'OPConsultRecord',
-    type: COMPOSITION_TYPE.opConsult,
-    title: 'Consultation Report',
-    date: e.at,
-    subject: patient,
-    author: addAuthor(b, scope, e),
-    custodian: addOrganization(b, scope, e.facility),
-    encounter,
-    section: sections
-  }), e.at)
+  return b.document(
+    ['OPConsultRecord', scope.patientId, e.id],
+    composition({
+      kind: 'OPConsultRecord',
+      type: COMPOSITION_TYPE.opConsult,
+      title: 'Consultation Report',
+      date: e.at,
+      subject: patient,
+      author: addAuthor(b, scope, e),
+      custodian: addOrganization(b, scope, e.facility),
+      encounter,
+      section: sections
+    }),
+    e.at
+  )
 }
 
 /** The PrescriptionRecord of one encounter's prescriptions. */
-function prescriptionDoc (scope: ExportScope, e: Encounter): Bundle {
+function prescriptionDoc(scope: ExportScope, e: Encounter): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const encounter = addEncounter(b, scope, e, patient, { diagnoses: false })
   const meds = sorted(e.prescriptions).map(rx => addPrescription(b, scope, e, rx, patient, encounter))
-  return b.document(['PrescriptionRecord', scope.patientId, e.id], composition({
-    kind: 'PrescriptionRecord',
-    type: COMPOSITION_TYPE.prescription,
-    title: 'Prescription record',
-    date: e.at,
-    subject: patient,
-    author: addAuthor(b, scope, e),
-    custodian: addOrganization(b, scope, e.facility),
-    encounter,
-    section: [section(COMPOSITION_TYPE.prescription, 'Prescription record', meds)]
-  }), e.at)
+  return b.document(
+    ['PrescriptionRecord', scope.patientId, e.id],
+    composition({
+      kind: 'PrescriptionRecord',
+      type: COMPOSITION_TYPE.prescription,
+      title: 'Prescription record',
+      date: e.at,
+      subject: patient,
+      author: addAuthor(b, scope, e),
+      custodian: addOrganization(b, scope, e.facility),
+      encounter,
+      section: [section(COMPOSITION_TYPE.prescription, 'Prescription record', meds)]
+    }),
+    e.at
+  )
 }
 
-function resultValue (value: string, unit: string | undefined): Pick<Observation, 'valueQuantity' | 'valueString'> {
+function resultValue(value: string, unit: string | undefined): Pick<Observation, 'valueQuantity' | 'valueString'> {
   // Only a canonical number becomes a Quantity, so that the string round-trips exactly ("12.50" stays text).
   const n = Number(value)
   if (unit !== undefined && value.trim() !== '' && Number.isFinite(n) && String(n) === value) {
@@ -182,7 +227,7 @@ const INTERPRETATION = {
 } as const
 
 /** The DiagnosticReportRecord of one lab result: a DiagnosticReportLab with one result Observation. */
-function labReport (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
+function labReport(scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
   const result = order.result
   if (result === undefined) throw new TypeError('labReportBundle: the lab order has no result')
   const b = new BundleBuilder()
@@ -207,10 +252,19 @@ function labReport (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
     ...resultValue(result.value, result.unit),
     ...(result.interpretation === undefined
       ? {}
-      : { interpretation: [{ coding: [{ system: SYSTEM.observationInterpretation, ...INTERPRETATION[result.interpretation] }] }] })
+      : {
+          interpretation: [
+            { coding: [{ system: SYSTEM.observationInterpretation, ...INTERPRETATION[result.interpretation] }] }
+          ]
+        })
   })).ref
-  const conclusion = [result.value, result.unit, result.interpretation === undefined ? undefined : `(${result.interpretation})`]
-    .filter(x => x !== undefined).join(' ')
+  const conclusion = [
+    result.value,
+    result.unit,
+    result.interpretation === undefined ? undefined : `(${result.interpretation})`
+  ]
+    .filter(x => x !== undefined)
+    .join(' ')
   const report = b.add([scope.patientId, 'DiagnosticReport', order.id], (id): DiagnosticReport => ({
     resourceType: 'DiagnosticReport',
     id,
@@ -229,47 +283,63 @@ function labReport (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
     result: [observation],
     conclusion
   })).ref
-  return b.document(['DiagnosticReportRecord', scope.patientId, order.id], composition({
-    kind: 'DiagnosticReportRecord',
-    type: COMPOSITION_TYPE.diagnosticReport,
-    title: 'Diagnostic Report',
-    date: result.resultedAt,
-    subject: patient,
-    author: lab,
-    custodian: lab,
-    encounter,
-    section: [section(LAB_REPORT_SECTION, 'Laboratory report', [report])]
-  }), result.resultedAt)
+  return b.document(
+    ['DiagnosticReportRecord', scope.patientId, order.id],
+    composition({
+      kind: 'DiagnosticReportRecord',
+      type: COMPOSITION_TYPE.diagnosticReport,
+      title: 'Diagnostic Report',
+      date: result.resultedAt,
+      subject: patient,
+      author: lab,
+      custodian: lab,
+      encounter,
+      section: [section(LAB_REPORT_SECTION, 'Laboratory report', [report])]
+    }),
+    result.resultedAt
+  )
 }
 
 /**
  * A referral decided outside any recorded visit: an OPConsultRecord whose only section is Referral,
  * over an Encounter marked as synthesized (the importer does not turn it into a visit).
  */
-function referralDoc (scope: ExportScope, r: Referral): Bundle {
+function referralDoc(scope: ExportScope, r: Referral): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const visit: Encounter = {
-    id: r.id, kind: 'opd', facility: r.from, at: r.createdAt, complaints: [], vitals: {},
-    diagnoses: {}, prescriptions: {}, labOrders: {}, dispensing: {}
+    id: r.id,
+    kind: 'opd',
+    facility: r.from,
+    at: r.createdAt,
+    complaints: [],
+    vitals: {},
+    diagnoses: {},
+    prescriptions: {},
+    labOrders: {},
+    dispensing: {}
   }
   const encounter = addEncounter(b, scope, visit, patient, { synthesized: true })
   const requester = addOrganization(b, scope, r.from)
   const ref = addReferral(b, scope, r, patient, requester, encounter)
-  return b.document(['OPConsultRecord', scope.patientId, r.id], composition({
-    kind: 'OPConsultRecord',
-    type: COMPOSITION_TYPE.opConsult,
-    title: 'Referral',
-    date: r.createdAt,
-    subject: patient,
-    author: requester,
-    custodian: requester,
-    encounter,
-    section: [section(OP_SECTION.referral, 'Referral', [ref])]
-  }), r.createdAt)
+  return b.document(
+    ['OPConsultRecord', scope.patientId, r.id],
+    composition({
+      kind: 'OPConsultRecord',
+      type: COMPOSITION_TYPE.opConsult,
+      title: 'Referral',
+      date: r.createdAt,
+      subject: patient,
+      author: requester,
+      custodian: requester,
+      encounter,
+      section: [section(OP_SECTION.referral, 'Referral', [ref])]
+    }),
+    r.createdAt
+  )
 }
 
-function addDays (instant: string, days: number): string {
+function addDays(instant: string, days: number): string {
   return new Date(Date.parse(instant) + days * 86_400_000).toISOString()
 }
 
@@ -278,15 +348,16 @@ function addDays (instant: string, days: number): string {
  * the Encounter, treatment as a Procedure, medicines to continue as MedicationRequests, and follow-up
  * advice, review date and red flags in a CarePlan naming the lower facility.
  */
-function careSummaryDoc (scope: ExportScope, cs: CareSummary): Bundle {
+function careSummaryDoc(scope: ExportScope, cs: CareSummary): Bundle {
   const b = new BundleBuilder()
   const patient = addPatient(b, scope)
   const from = addOrganization(b, scope, cs.from)
   const to = addOrganization(b, scope, cs.to)
   const referral = cs.referralId === undefined ? undefined : scope.doc.referrals[cs.referralId]
-  const referralRef = referral === undefined
-    ? undefined
-    : addReferral(b, scope, referral, patient, addOrganization(b, scope, referral.from))
+  const referralRef =
+    referral === undefined
+      ? undefined
+      : addReferral(b, scope, referral, patient, addOrganization(b, scope, referral.from))
   const encounter = b.add([scope.patientId, 'Encounter', cs.id], (id): FhirEncounter => ({
     resourceType: 'Encounter',
     id,
@@ -305,10 +376,21 @@ function careSummaryDoc (scope: ExportScope, cs: CareSummary): Bundle {
     }
   }))
   const encounterRef = encounter.ref
-  encounter.resource.diagnosis = [{
-    condition: addDiagnosisCondition(b, scope, ['final', cs.id], cs.finalDiagnosis, 'confirmed', cs.at, patient, encounterRef),
-    use: { coding: [{ system: SYSTEM.snomed, ...FINAL_DIAGNOSIS_USE }] }
-  }]
+  encounter.resource.diagnosis = [
+    {
+      condition: addDiagnosisCondition(
+        b,
+        scope,
+        ['final', cs.id],
+        cs.finalDiagnosis,
+        'confirmed',
+        cs.at,
+        patient,
+        encounterRef
+      ),
+      use: { coding: [{ system: SYSTEM.snomed, ...FINAL_DIAGNOSIS_USE }] }
+    }
+  ]
   const sections: CompositionSection[] = []
   const procedure = b.add([scope.patientId, 'Procedure', cs.id], (id): Procedure => ({
     resourceType: 'Procedure',
@@ -320,19 +402,22 @@ function careSummaryDoc (scope: ExportScope, cs: CareSummary): Bundle {
     encounter: encounterRef
   })).ref
   sections.push(section(DS_SECTION.procedures, 'Treatment given', [procedure]))
-  const meds = cs.medicines.map((m, i) => b.add([scope.patientId, 'MedicationRequest', cs.id, String(i)], (id): MedicationRequest => ({
-    resourceType: 'MedicationRequest',
-    id,
-    meta: { profile: [profileUrl('MedicationRequest')] },
-    status: 'active',
-    intent: 'plan',
-    medicationCodeableConcept: { text: m },
-    subject: patient,
-    encounter: encounterRef,
-    authoredOn: cs.at,
-    requester: from,
-    dosageInstruction: [{ text: m }]
-  })).ref)
+  const meds = cs.medicines.map(
+    (m, i) =>
+      b.add([scope.patientId, 'MedicationRequest', cs.id, String(i)], (id): MedicationRequest => ({
+        resourceType: 'MedicationRequest',
+        id,
+        meta: { profile: [profileUrl('MedicationRequest')] },
+        status: 'active',
+        intent: 'plan',
+        medicationCodeableConcept: { text: m },
+        subject: patient,
+        encounter: encounterRef,
+        authoredOn: cs.at,
+        requester: from,
+        dosageInstruction: [{ text: m }]
+      })).ref
+  )
   if (meds.length > 0) sections.push(section(DS_SECTION.medications, 'Medicines to continue', meds))
   const plan = b.add([scope.patientId, 'CarePlan', cs.id], (id): CarePlan => ({
     resourceType: 'CarePlan',
@@ -347,52 +432,60 @@ function careSummaryDoc (scope: ExportScope, cs: CareSummary): Bundle {
     encounter: encounterRef,
     period: { start: cs.at },
     author: from,
-    activity: [{
-      detail: {
-        kind: 'Appointment',
-        status: 'not-started',
-        description: cs.followUpAdvice,
-        performer: [to],
-        ...(cs.reviewAfterDays === undefined ? {} : { scheduledPeriod: { start: addDays(cs.at, cs.reviewAfterDays) } })
+    activity: [
+      {
+        detail: {
+          kind: 'Appointment',
+          status: 'not-started',
+          description: cs.followUpAdvice,
+          performer: [to],
+          ...(cs.reviewAfterDays === undefined
+            ? {}
+            : { scheduledPeriod: { start: addDays(cs.at, cs.reviewAfterDays) } })
+        }
       }
-    }],
+    ],
     ...(cs.redFlags.length === 0 ? {} : { note: cs.redFlags.map(text => ({ text })) })
   })).ref
   sections.push(section(DS_SECTION.carePlan, 'Care plan', [plan]))
-  return b.document(['DischargeSummaryRecord', scope.patientId, cs.id], composition({
-    kind: 'DischargeSummaryRecord',
-    type: COMPOSITION_TYPE.dischargeSummary,
-    title: cs.kind === 'back-referral' ? 'Back-referral summary' : 'Discharge summary',
-    date: cs.at,
-    subject: patient,
-    author: from,
-    custodian: from,
-    encounter: encounterRef,
-    section: sections
-  }), cs.at)
+  return b.document(
+    ['DischargeSummaryRecord', scope.patientId, cs.id],
+    composition({
+      kind: 'DischargeSummaryRecord',
+      type: COMPOSITION_TYPE.dischargeSummary,
+      title: cs.kind === 'back-referral' ? 'Back-referral summary' : 'Discharge summary',
+      date: cs.at,
+      subject: patient,
+      author: from,
+      custodian: from,
+      encounter: encounterRef,
+      section: sections
+    }),
+    cs.at
+  )
 }
 
 /** The OPConsultRecord of one encounter (of a plain or Automerge document). */
-export function opConsultBundle (scope: ExportScope, e: Encounter): Bundle {
+export function opConsultBundle(scope: ExportScope, e: Encounter): Bundle {
   return opConsult(plainScope(scope), plainValue(e))
 }
 
 /** The PrescriptionRecord of one encounter's prescriptions. */
-export function prescriptionBundle (scope: ExportScope, e: Encounter): Bundle {
+export function prescriptionBundle(scope: ExportScope, e: Encounter): Bundle {
   return prescriptionDoc(plainScope(scope), plainValue(e))
 }
 
 /** The DiagnosticReportRecord of one resulted lab order. */
-export function labReportBundle (scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
+export function labReportBundle(scope: ExportScope, e: Encounter, order: LabOrder): Bundle {
   return labReport(plainScope(scope), plainValue(e), plainValue(order))
 }
 
 /** The OPConsultRecord of a referral not made at a recorded encounter. */
-export function referralBundle (scope: ExportScope, r: Referral): Bundle {
+export function referralBundle(scope: ExportScope, r: Referral): Bundle {
   return referralDoc(plainScope(scope), plainValue(r))
 }
 
 /** The DischargeSummaryRecord of a back-referral or discharge summary. */
-export function careSummaryBundle (scope: ExportScope, cs: CareSummary): Bundle {
+export function careSummaryBundle(scope: ExportScope, cs: CareSummary): Bundle {
   return careSummaryDoc(plainScope(scope), plainValue(cs))
 }

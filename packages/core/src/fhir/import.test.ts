@@ -9,10 +9,14 @@ import { applyImport, registrationFromImport } from './merge.js'
 import { CHC, DH, clinicalContent, copy, handBuiltDoc, scopeOf, synthDocs } from './test-fixtures.js'
 
 /** Export every bundle of `doc`, import each into a fresh document registered from the first. */
-function roundTrip (doc: PatientDoc, patientId = 'p1'): PatientDoc {
+function roundTrip(doc: PatientDoc, patientId = 'p1'): PatientDoc {
   const bundles = exportPatientBundles({ ...scopeOf(doc), patientId: patientId as never })
   const records = bundles.map(b => importBundle(JSON.parse(JSON.stringify(b.bundle)), { facility: DH }))
-  const fresh = newPatientDoc(registrationFromImport(records[0]!, doc.registeredBy), { facility: doc.registeredBy, at: doc.registeredAt, newId: () => 'reg' as never })
+  const fresh = newPatientDoc(registrationFromImport(records[0]!, doc.registeredBy), {
+    facility: doc.registeredBy,
+    at: doc.registeredAt,
+    newId: () => 'reg' as never
+  })
   for (const r of records) applyImport(fresh, r)
   return fresh
 }
@@ -24,10 +28,26 @@ describe('import of ABDM document bundles into a patient document', () => {
     expect(clinicalContent(back)).toEqual(clinicalContent(doc))
     // spot checks a reader would look for first
     const e = back.encounters['e1' as keyof typeof back.encounters]!
-    expect(Object.values(e.diagnoses).map(d => d.coding.code).sort()).toEqual(['271737000', 'B50.9'])
-    expect(Object.values(e.labOrders).find(o => o.test.code === '718-7')!.result).toMatchObject({ value: '6.8', unit: 'g/dL', interpretation: 'abnormal' })
-    expect(Object.values(back.summaries)[0]).toMatchObject({ kind: 'back-referral', reviewAfterDays: 14, redFlags: ['fever returns', 'breathlessness'] })
-    expect(Object.values(back.referrals).map(r => r.transport).sort()).toEqual(['108', 'own'])
+    expect(
+      Object.values(e.diagnoses)
+        .map(d => d.coding.code)
+        .sort()
+    ).toEqual(['271737000', 'B50.9'])
+    expect(Object.values(e.labOrders).find(o => o.test.code === '718-7')!.result).toMatchObject({
+      value: '6.8',
+      unit: 'g/dL',
+      interpretation: 'abnormal'
+    })
+    expect(Object.values(back.summaries)[0]).toMatchObject({
+      kind: 'back-referral',
+      reviewAfterDays: 14,
+      redFlags: ['fever returns', 'breathlessness']
+    })
+    expect(
+      Object.values(back.referrals)
+        .map(r => r.transport)
+        .sort()
+    ).toEqual(['108', 'own'])
   })
 
   // Seeded synthetic data takes seconds on a loaded machine: an explicit timeout, not a performance assertion.
@@ -53,9 +73,18 @@ describe('import of ABDM document bundles into a patient document', () => {
   it('merges into an Automerge document inside a change', () => {
     const source = handBuiltDoc()
     const records = exportPatientBundles(scopeOf(source)).map(b => importBundle(b.bundle, { facility: DH }))
-    const initial = newPatientDoc(registrationFromImport(records[0]!, CHC), { facility: CHC, at: source.registeredAt, newId: () => 'reg' as never })
-    let doc = Automerge.from(wrapStrings(initial) as unknown as Record<string, unknown>) as unknown as Automerge.Doc<PatientDoc>
-    for (const r of records) doc = Automerge.change(doc, d => { applyImport(d, r) })
+    const initial = newPatientDoc(registrationFromImport(records[0]!, CHC), {
+      facility: CHC,
+      at: source.registeredAt,
+      newId: () => 'reg' as never
+    })
+    let doc = Automerge.from(
+      wrapStrings(initial) as unknown as Record<string, unknown>
+    ) as unknown as Automerge.Doc<PatientDoc>
+    for (const r of records)
+      doc = Automerge.change(doc, d => {
+        applyImport(d, r)
+      })
     const loaded = Automerge.load<PatientDoc>(Automerge.save(doc))
     expect(clinicalContent(readPatient(loaded))).toEqual(clinicalContent(source))
   })
@@ -74,10 +103,16 @@ describe('import of ABDM document bundles into a patient document', () => {
     const bad = copy(exportPatientBundles(scopeOf(handBuiltDoc()))[0]!.bundle)
     delete bad.timestamp
     let caught: unknown
-    try { importBundle(bad, { facility: DH }) } catch (e) { caught = e }
+    try {
+      importBundle(bad, { facility: DH })
+    } catch (e) {
+      caught = e
+    }
     expect(caught).toBeInstanceOf(InvalidFhirBundleError)
     expect((caught as InvalidFhirBundleError).name).toBe('InvalidFhirBundleError')
-    expect((caught as InvalidFhirBundleError).issues.map(i => `${i.path}: ${i.rule}`)).toEqual(['Bundle.timestamp: required'])
+    expect((caught as InvalidFhirBundleError).issues.map(i => `${i.path}: ${i.rule}`)).toEqual([
+      'Bundle.timestamp: required'
+    ])
   })
 
   it('gives a bundle from another system (no Pagdandi ids) the same derived entry ids on every import', () => {

@@ -4,11 +4,26 @@
  * of any document bundle against the IG's fixed codes, slicings and cardinalities.
  */
 export {
-  ABDM_IG_CANONICAL, ABDM_IG_VERSION, COMPOSITION_TYPE, DS_SECTION, FHIR_VERSION, OP_SECTION, SYSTEM, profileUrl, uhidSystem
+  ABDM_IG_CANONICAL,
+  ABDM_IG_VERSION,
+  COMPOSITION_TYPE,
+  DS_SECTION,
+  FHIR_VERSION,
+  OP_SECTION,
+  SYSTEM,
+  profileUrl,
+  uhidSystem
 } from './constants.js'
 export { FhirExportError, InvalidFhirBundleError, UnsupportedFhirDocumentError } from './errors.js'
 export type { AbdmDocumentKind, ExportedDocument } from './export.js'
-export { careSummaryBundle, exportPatientBundles, labReportBundle, opConsultBundle, prescriptionBundle, referralBundle } from './export.js'
+export {
+  careSummaryBundle,
+  exportPatientBundles,
+  labReportBundle,
+  opConsultBundle,
+  prescriptionBundle,
+  referralBundle
+} from './export.js'
 export type { ExportScope, FacilityInfo, PractitionerInfo } from './resources.js'
 export type { ImportedEncounter, ImportedPatient, ImportedRecord, ImportOptions } from './import.js'
 export { importBundle } from './import.js'

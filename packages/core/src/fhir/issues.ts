@@ -20,17 +20,17 @@ export interface FhirIssue {
 export type Json = Record<string, unknown>
 
 /** Whether a value is a plain JSON object. */
-export function isObject (v: unknown): v is Json {
+export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 /** Whether a value is present in the FHIR sense: not undefined/null, not '' and not []. */
-export function present (v: unknown): boolean {
+export function present(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)
 }
 
 /** An element as an array (FHIR JSON repeats are arrays; a single value counts as one). */
-export function list (v: unknown): unknown[] {
+export function list(v: unknown): unknown[] {
   return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]
 }
 
@@ -39,19 +39,19 @@ export class Issues {
   readonly all: FhirIssue[] = []
 
   /** Record an issue. */
-  add (path: string, rule: string, severity: FhirIssueSeverity = 'error', detail?: string): void {
+  add(path: string, rule: string, severity: FhirIssueSeverity = 'error', detail?: string): void {
     this.all.push(detail === undefined ? { severity, path, rule } : { severity, path, rule, detail })
   }
 
   /** `required`: the element must be present. Returns whether it was. */
-  required (obj: Json, key: string, path: string): boolean {
+  required(obj: Json, key: string, path: string): boolean {
     if (present(obj[key])) return true
     this.add(`${path}.${key}`, 'required')
     return false
   }
 
   /** `cardinality min..max` on a repeating element. */
-  cardinality (obj: Json, key: string, min: number, max: number | '*', path: string): unknown[] {
+  cardinality(obj: Json, key: string, min: number, max: number | '*', path: string): unknown[] {
     const items = list(obj[key])
     if (items.length < min || (max !== '*' && items.length > max)) {
       this.add(`${path}.${key}`, `cardinality ${min}..${max}`, 'error', `found ${items.length}`)
@@ -60,7 +60,7 @@ export class Issues {
   }
 
   /** `fixed-<what> <expected>`: an element must have exactly this value. */
-  fixed (actual: unknown, expected: string, path: string, what: string): void {
+  fixed(actual: unknown, expected: string, path: string, what: string): void {
     if (actual !== expected) this.add(path, `fixed-${what} ${expected}`)
   }
 }
@@ -70,17 +70,18 @@ export class BundleIndex {
   private readonly byFullUrl = new Map<string, Json>()
   private readonly byTypeId = new Map<string, Json>()
 
-  constructor (entries: readonly unknown[]) {
+  constructor(entries: readonly unknown[]) {
     for (const e of entries) {
       if (!isObject(e) || !isObject(e.resource)) continue
       if (typeof e.fullUrl === 'string') this.byFullUrl.set(e.fullUrl, e.resource)
       const { resourceType, id } = e.resource
-      if (typeof resourceType === 'string' && typeof id === 'string') this.byTypeId.set(`${resourceType}/${id}`, e.resource)
+      if (typeof resourceType === 'string' && typeof id === 'string')
+        this.byTypeId.set(`${resourceType}/${id}`, e.resource)
     }
   }
 
   /** The resource a reference string points at, if it is in the bundle. */
-  resolve (reference: string): Json | undefined {
+  resolve(reference: string): Json | undefined {
     const direct = this.byFullUrl.get(reference)
     if (direct !== undefined) return direct
     const m = /([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference)
@@ -88,10 +89,9 @@ export class BundleIndex {
   }
 
   /** The resourceType a reference resolves to, if it resolves. */
-  typeOf (ref: unknown): string | undefined {
+  typeOf(ref: unknown): string | undefined {
     if (!isObject(ref) || typeof ref.reference !== 'string') return undefined
     const r = this.resolve(ref.reference)
     return typeof r?.resourceType === 'string' ? r.resourceType : undefined
   }
 }
-

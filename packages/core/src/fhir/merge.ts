@@ -17,18 +17,21 @@ export interface MergeReport {
   identifierMismatches: string[]
 }
 
-function clone<T> (v: T): T {
+function clone<T>(v: T): T {
   // Automerge proxies must receive fresh plain values, never an object already in another document;
   // `put` then makes every string immutable when `d` is a proxy.
   return JSON.parse(JSON.stringify(v)) as T
 }
 
 /** Add every imported entry the document does not have yet (into an Automerge proxy or a plain PatientDoc). */
-export function applyImport (d: PatientDoc, rec: ImportedRecord): MergeReport {
+export function applyImport(d: PatientDoc, rec: ImportedRecord): MergeReport {
   const report: MergeReport = { added: 0, skipped: 0, identifierMismatches: [] }
   const addTo = <T extends { id: string }>(target: Record<string, T>, items: readonly T[]): void => {
     for (const item of items) {
-      if (Object.hasOwn(target, item.id)) { report.skipped++; continue }
+      if (Object.hasOwn(target, item.id)) {
+        report.skipped++
+        continue
+      }
       put(target, item.id, clone(item))
       report.added++
     }
@@ -53,16 +56,26 @@ export function applyImport (d: PatientDoc, rec: ImportedRecord): MergeReport {
   const ordered = [...rec.encounters].sort((a, b) => Number(b.complete) - Number(a.complete))
   for (const { encounter: e, complete } of ordered) {
     const existing = d.encounters[e.id]
-    if (existing === undefined) { put(d.encounters, e.id, clone(e)); report.added++; continue }
-    if (complete && existing.complaints.length === 0 && e.complaints.length > 0) put(existing, 'complaints', clone(e.complaints))
-    if (complete && Object.keys(existing.vitals).length === 0 && Object.keys(e.vitals).length > 0) put(existing, 'vitals', clone(e.vitals))
+    if (existing === undefined) {
+      put(d.encounters, e.id, clone(e))
+      report.added++
+      continue
+    }
+    if (complete && existing.complaints.length === 0 && e.complaints.length > 0)
+      put(existing, 'complaints', clone(e.complaints))
+    if (complete && Object.keys(existing.vitals).length === 0 && Object.keys(e.vitals).length > 0)
+      put(existing, 'vitals', clone(e.vitals))
     addTo(existing.diagnoses, Object.values(e.diagnoses))
     addTo(existing.prescriptions, Object.values(e.prescriptions))
     for (const order of Object.values(e.labOrders)) {
       const have = existing.labOrders[order.id]
-      if (have === undefined) { put(existing.labOrders, order.id, clone(order)); report.added++ }
-      else if (have.result === undefined && order.result !== undefined) { put(have, 'result', clone(order.result)); report.added++ }
-      else report.skipped++
+      if (have === undefined) {
+        put(existing.labOrders, order.id, clone(order))
+        report.added++
+      } else if (have.result === undefined && order.result !== undefined) {
+        put(have, 'result', clone(order.result))
+        report.added++
+      } else report.skipped++
     }
   }
   addTo(d.allergies, rec.allergies)
@@ -77,7 +90,7 @@ export function applyImport (d: PatientDoc, rec: ImportedRecord): MergeReport {
  * system). Missing demographics are filled with explicit unknowns; the UHID is the bundle's, or a
  * placeholder naming the bundle's facility.
  */
-export function registrationFromImport (rec: ImportedRecord, facility: FacilityId): RegistrationInput {
+export function registrationFromImport(rec: ImportedRecord, facility: FacilityId): RegistrationInput {
   const p = rec.patient
   const input: RegistrationInput = {
     name: p.name ?? 'Unknown',

@@ -14,7 +14,7 @@ export class BundleReader {
   readonly composition: Json
   readonly bundleKey: string
 
-  constructor (readonly bundle: Json) {
+  constructor(readonly bundle: Json) {
     const entries = list(bundle.entry)
     this.index = new BundleIndex(entries)
     const first = entries[0]
@@ -24,24 +24,27 @@ export class BundleReader {
   }
 
   /** The resource a Reference points at, if it is in the bundle. */
-  get (ref: unknown): Json | undefined {
+  get(ref: unknown): Json | undefined {
     return isObject(ref) && typeof ref.reference === 'string' ? this.index.resolve(ref.reference) : undefined
   }
 
   /** The resources a list of References points at (unresolvable ones are skipped). */
-  all (refs: unknown): Json[] {
-    return list(refs).map(r => this.get(r)).filter((r): r is Json => r !== undefined)
+  all(refs: unknown): Json[] {
+    return list(refs)
+      .map(r => this.get(r))
+      .filter((r): r is Json => r !== undefined)
   }
 
   /** The entries of the Composition's section with this code (all such sections). */
-  section (code: string): Json[] {
-    return list(this.composition.section).filter(isObject)
+  section(code: string): Json[] {
+    return list(this.composition.section)
+      .filter(isObject)
       .filter(s => list(isObject(s.code) ? s.code.coding : undefined).some(c => isObject(c) && c.code === code))
       .flatMap(s => this.all(s.entry))
   }
 
   /** The Pagdandi entry id of a resource, or one derived from the bundle and the resource. */
-  entryId (r: Json, ...salt: string[]): EntryId {
+  entryId(r: Json, ...salt: string[]): EntryId {
     const own = identifierValue(r, SYSTEM.pagdandiEntry)
     if (own !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(own)) return own as EntryId
     return `x${shortHash(this.bundleKey, String(r.resourceType), String(r.id), ...salt)}` as EntryId
@@ -49,52 +52,63 @@ export class BundleReader {
 }
 
 /** The value of a resource's first identifier in a system. */
-export function identifierValue (r: Json | undefined, system: string): string | undefined {
+export function identifierValue(r: Json | undefined, system: string): string | undefined {
   if (r === undefined) return undefined
-  for (const id of list(r.identifier)) if (isObject(id) && id.system === system && typeof id.value === 'string') return id.value
+  for (const id of list(r.identifier))
+    if (isObject(id) && id.system === system && typeof id.value === 'string') return id.value
   return undefined
 }
 
 /** Whether the projection invented this resource (a synthesized Encounter). */
-export function isSynthesized (r: Json | undefined): boolean {
+export function isSynthesized(r: Json | undefined): boolean {
   return identifierValue(r, SYSTEM.pagdandiSynthesized) !== undefined
 }
 
 /** The HFR id of an Organization (or of an identifier-only reference to one). */
-export function hfrOf (r: Json | undefined): FacilityId | undefined {
+export function hfrOf(r: Json | undefined): FacilityId | undefined {
   if (r === undefined) return undefined
   const id = identifierValue(r, SYSTEM.hfr)
   if (id !== undefined) return id as FacilityId
   const ref = isObject(r.identifier) ? r.identifier : undefined
-  return ref?.system === SYSTEM.hfr && typeof ref.value === 'string' ? ref.value as FacilityId : undefined
+  return ref?.system === SYSTEM.hfr && typeof ref.value === 'string' ? (ref.value as FacilityId) : undefined
 }
 
 /** A string property, if it is one. */
-export function str (v: unknown): string | undefined {
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined
 }
 
 const KNOWN = new Set<string>([SYSTEM.snomed, SYSTEM.icd10, SYSTEM.loinc])
 
 /** The first coding of a CodeableConcept in one of the allowed record code systems. */
-export function codingOf (concept: unknown, systems: readonly string[] = [...KNOWN]): Coding | undefined {
+export function codingOf(concept: unknown, systems: readonly string[] = [...KNOWN]): Coding | undefined {
   if (!isObject(concept)) return undefined
   for (const c of list(concept.coding)) {
     if (isObject(c) && typeof c.system === 'string' && systems.includes(c.system) && typeof c.code === 'string') {
-      return { system: c.system as Coding['system'], code: c.code, display: str(c.display) ?? str(concept.text) ?? c.code }
+      return {
+        system: c.system as Coding['system'],
+        code: c.code,
+        display: str(c.display) ?? str(concept.text) ?? c.code
+      }
     }
   }
   return undefined
 }
 
 /** The text of a CodeableConcept: its text, else its first display. */
-export function textOf (concept: unknown): string | undefined {
+export function textOf(concept: unknown): string | undefined {
   if (!isObject(concept)) return undefined
-  return str(concept.text) ?? list(concept.coding).filter(isObject).map(c => str(c.display)).find(x => x !== undefined)
+  return (
+    str(concept.text) ??
+    list(concept.coding)
+      .filter(isObject)
+      .map(c => str(c.display))
+      .find(x => x !== undefined)
+  )
 }
 
 /** The code of the first coding of a CodeableConcept. */
-export function codeOf (concept: unknown): string | undefined {
+export function codeOf(concept: unknown): string | undefined {
   if (!isObject(concept)) return undefined
   const c = list(concept.coding)[0]
   return isObject(c) ? str(c.code) : undefined

@@ -12,29 +12,37 @@ const ABHA_NUMBER = /^(\d{2}-\d{4}-\d{4}-\d{4}|\d{14})$/
 const ABHA_ADDRESS = /^[A-Za-z0-9._]{2,}@(abdm|sbx|ndhm)$/
 const HFR_ID = /^IN\d{10}$/
 
-function isAbhaIdentifier (id: Json): boolean {
+function isAbhaIdentifier(id: Json): boolean {
   if (typeof id.system === 'string' && /^https?:\/\/healthid\.(ndhm|abdm)\.gov\.in\/?$/.test(id.system)) return true
   const type = isObject(id.type) ? id.type : {}
-  return list(type.coding).some(c => isObject(c) && c.system === SYSTEM.ndhmIdentifierType && (c.code === 'ABHA' || c.code === 'HIN'))
+  return list(type.coding).some(
+    c => isObject(c) && c.system === SYSTEM.ndhmIdentifierType && (c.code === 'ABHA' || c.code === 'HIN')
+  )
 }
 
 /** An ABHA identifier: an address (`handle@abdm`) or a 14-digit number whose last digit is Luhn. */
-function checkAbha (issues: Issues, id: Json, path: string): void {
+function checkAbha(issues: Issues, id: Json, path: string): void {
   if (typeof id.value !== 'string') return
   if (id.value.includes('@')) {
     if (!ABHA_ADDRESS.test(id.value)) issues.add(`${path}.value`, 'abha-address-format')
     return
   }
-  if (!ABHA_NUMBER.test(id.value)) { issues.add(`${path}.value`, 'abha-number-format'); return }
+  if (!ABHA_NUMBER.test(id.value)) {
+    issues.add(`${path}.value`, 'abha-number-format')
+    return
+  }
   // A failed Luhn check is a warning, as in the record validators: the algorithm is inferred, not published.
   if (!luhnValid(id.value.replaceAll('-', ''))) issues.add(`${path}.value`, 'abha-luhn', 'warning')
 }
 
-function checkIdentifiers (issues: Issues, r: Json, path: string, opts: { system: boolean }): void {
+function checkIdentifiers(issues: Issues, r: Json, path: string, opts: { system: boolean }): void {
   const ids = issues.cardinality(r, 'identifier', 1, '*', path)
   ids.forEach((id, i) => {
     const p = `${path}.identifier[${i}]`
-    if (!isObject(id)) { issues.add(p, 'required'); return }
+    if (!isObject(id)) {
+      issues.add(p, 'required')
+      return
+    }
     if (issues.required(id, 'type', p) && isObject(id.type)) {
       list(id.type.coding).forEach((c, j) => {
         if (!isObject(c)) return
@@ -44,35 +52,44 @@ function checkIdentifiers (issues: Issues, r: Json, path: string, opts: { system
     issues.required(id, 'value', p)
     if (opts.system) issues.required(id, 'system', p)
     if (r.resourceType === 'Patient' && isAbhaIdentifier(id)) checkAbha(issues, id, p)
-    if (id.system === SYSTEM.hfr && typeof id.value === 'string' && !HFR_ID.test(id.value)) issues.add(`${p}.value`, 'hfr-format', 'warning')
+    if (id.system === SYSTEM.hfr && typeof id.value === 'string' && !HFR_ID.test(id.value))
+      issues.add(`${p}.value`, 'hfr-format', 'warning')
   })
 }
 
-function checkNameText (issues: Issues, r: Json, path: string): void {
-  list(r.name).forEach((n, i) => { if (isObject(n)) issues.required(n, 'text', `${path}.name[${i}]`) })
+function checkNameText(issues: Issues, r: Json, path: string): void {
+  list(r.name).forEach((n, i) => {
+    if (isObject(n)) issues.required(n, 'text', `${path}.name[${i}]`)
+  })
 }
 
 /** Closed slicing of `code.coding` by system. */
-function checkCodingSystems (issues: Issues, r: Json, path: string, systems: readonly string[]): void {
+function checkCodingSystems(issues: Issues, r: Json, path: string, systems: readonly string[]): void {
   const code = isObject(r.code) ? r.code : {}
   list(code.coding).forEach((c, i) => {
-    if (isObject(c) && !systems.includes(String(c.system))) issues.add(`${path}.code.coding[${i}].system`, `slice-closed ${systems.join('|')}`)
+    if (isObject(c) && !systems.includes(String(c.system)))
+      issues.add(`${path}.code.coding[${i}].system`, `slice-closed ${systems.join('|')}`)
   })
 }
 
-function hasProfile (r: Json, id: string): boolean {
+function hasProfile(r: Json, id: string): boolean {
   const meta = isObject(r.meta) ? r.meta : {}
   return list(meta.profile).some(p => typeof p === 'string' && p.endsWith(`/StructureDefinition/${id}`))
 }
 
 /** The ABDM rules of one entry's resource, by resourceType. Unknown types get no extra rules. */
-export function checkResource (issues: Issues, r: Json, path: string): void {
-  if (!present(r.resourceType)) { issues.add(`${path}.resourceType`, 'required'); return }
+export function checkResource(issues: Issues, r: Json, path: string): void {
+  if (!present(r.resourceType)) {
+    issues.add(`${path}.resourceType`, 'required')
+    return
+  }
   switch (r.resourceType) {
     case 'Patient':
       checkIdentifiers(issues, r, path, { system: false })
       checkNameText(issues, r, path)
-      list(r.telecom).forEach((t, i) => { if (isObject(t)) issues.required(t, 'value', `${path}.telecom[${i}]`) })
+      list(r.telecom).forEach((t, i) => {
+        if (isObject(t)) issues.required(t, 'value', `${path}.telecom[${i}]`)
+      })
       break
     case 'Practitioner':
       checkIdentifiers(issues, r, path, { system: false })

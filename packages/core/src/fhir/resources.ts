@@ -4,22 +4,55 @@
  * Practitioner) are added once per bundle under the same uuid in every bundle.
  */
 import type {
-  AllergyIntolerance, CodeableConcept, Coding as FhirCoding, Condition, Encounter as FhirEncounter,
-  Identifier, MedicationRequest, Observation, Organization, Patient, Practitioner, Reference, ServiceRequest
+  AllergyIntolerance,
+  CodeableConcept,
+  Coding as FhirCoding,
+  Condition,
+  Encounter as FhirEncounter,
+  Identifier,
+  MedicationRequest,
+  Observation,
+  Organization,
+  Patient,
+  Practitioner,
+  Reference,
+  ServiceRequest
 } from '@medplum/fhirtypes'
 import type {
-  Allergy, Coding, Diagnosis, Encounter, EntryId, FacilityId, LabOrder, PatientDoc, PatientId,
-  PractitionerId, Prescription, Referral, Urgency
+  Allergy,
+  Coding,
+  Diagnosis,
+  Encounter,
+  EntryId,
+  FacilityId,
+  LabOrder,
+  PatientDoc,
+  PatientId,
+  PractitionerId,
+  Prescription,
+  Referral,
+  Urgency
 } from '../record/types.js'
 import type { BundleBuilder } from './builder.js'
 import {
-  BLOOD_PRESSURE, DIAGNOSIS_USE, LAB_ORDER_CATEGORY, REFERRAL, SYSTEM, VITAL_SIGNS, profileUrl, uhidSystem
+  BLOOD_PRESSURE,
+  DIAGNOSIS_USE,
+  LAB_ORDER_CATEGORY,
+  REFERRAL,
+  SYSTEM,
+  VITAL_SIGNS,
+  profileUrl,
+  uhidSystem
 } from './constants.js'
 
 /** Display information about a facility, looked up by HFR id (the roster supplies it). */
-export interface FacilityInfo { name: string }
+export interface FacilityInfo {
+  name: string
+}
 /** Display information about a practitioner, looked up by HPR id. */
-export interface PractitionerInfo { name: string }
+export interface PractitionerInfo {
+  name: string
+}
 
 /** What the projection needs besides the document itself. */
 export interface ExportScope {
@@ -32,26 +65,26 @@ export interface ExportScope {
 }
 
 /** A Pagdandi entry id as a secondary identifier, so that a re-import lands on the same entry. */
-export function entryIdentifier (id: EntryId): Identifier {
+export function entryIdentifier(id: EntryId): Identifier {
   return { system: SYSTEM.pagdandiEntry, value: id }
 }
 
 /** A record Coding as a FHIR Coding. */
-export function fhirCoding (c: Coding): FhirCoding {
+export function fhirCoding(c: Coding): FhirCoding {
   return { system: c.system, code: c.code, display: c.display }
 }
 
 /** A record Coding plus text as a CodeableConcept. */
-export function concept (c: Coding | undefined, text: string): CodeableConcept {
+export function concept(c: Coding | undefined, text: string): CodeableConcept {
   return c === undefined ? { text } : { coding: [fhirCoding(c)], text }
 }
 
 /** `91-1234-5678-9012` from 14 bare digits (the IG example's display form). */
-export function hyphenateAbha (digits: string): string {
+export function hyphenateAbha(digits: string): string {
   return `${digits.slice(0, 2)}-${digits.slice(2, 6)}-${digits.slice(6, 10)}-${digits.slice(10)}`
 }
 
-function birthDate (doc: PatientDoc): string | undefined {
+function birthDate(doc: PatientDoc): string | undefined {
   const b = doc.demographics.birth
   if (b.kind === 'date') return b.date
   if (b.kind === 'year') return String(b.year)
@@ -60,12 +93,15 @@ function birthDate (doc: PatientDoc): string | undefined {
 }
 
 /** The Patient, with ABHA number, ABHA address and every facility UHID as identifiers. */
-export function addPatient (b: BundleBuilder, s: ExportScope): Reference<Patient> {
+export function addPatient(b: BundleBuilder, s: ExportScope): Reference<Patient> {
   return b.add(['Patient', s.patientId], (id): Patient => {
     const { demographics: d, identifiers: ids } = s.doc
     const identifier: Identifier[] = []
-    const abhaType = { coding: [{ system: SYSTEM.ndhmIdentifierType, code: 'ABHA', display: 'Ayushman Bharat Health Account (ABHA) ID' }] }
-    if (ids.abhaNumber !== undefined) identifier.push({ type: abhaType, system: SYSTEM.abha, value: hyphenateAbha(ids.abhaNumber) })
+    const abhaType = {
+      coding: [{ system: SYSTEM.ndhmIdentifierType, code: 'ABHA', display: 'Ayushman Bharat Health Account (ABHA) ID' }]
+    }
+    if (ids.abhaNumber !== undefined)
+      identifier.push({ type: abhaType, system: SYSTEM.abha, value: hyphenateAbha(ids.abhaNumber) })
     if (ids.abhaAddress !== undefined) identifier.push({ type: abhaType, system: SYSTEM.abha, value: ids.abhaAddress })
     for (const hfr of Object.keys(ids.uhid).sort()) {
       identifier.push({
@@ -85,55 +121,65 @@ export function addPatient (b: BundleBuilder, s: ExportScope): Reference<Patient
       gender: d.sex,
       ...(born === undefined ? {} : { birthDate: born }),
       ...(d.phone === undefined ? {} : { telecom: [{ system: 'phone', value: d.phone, use: 'mobile' }] }),
-      address: [{
-        text: [d.address.village, d.address.block, d.address.district].join(', '),
-        line: [d.address.block],
-        city: d.address.village,
-        district: d.address.district,
-        ...(d.address.pin === undefined ? {} : { postalCode: d.address.pin }),
-        country: 'IN'
-      }]
+      address: [
+        {
+          text: [d.address.village, d.address.block, d.address.district].join(', '),
+          line: [d.address.block],
+          city: d.address.village,
+          district: d.address.district,
+          ...(d.address.pin === undefined ? {} : { postalCode: d.address.pin }),
+          country: 'IN'
+        }
+      ]
     }
   }).ref
 }
 
-function facilityName (s: ExportScope, hfr: string): string {
+function facilityName(s: ExportScope, hfr: string): string {
   return s.facilities?.[hfr]?.name ?? `Facility ${hfr}`
 }
 
 /** The Organization of a facility, identified by its HFR id. */
-export function addOrganization (b: BundleBuilder, s: ExportScope, hfr: FacilityId): Reference<Organization> {
+export function addOrganization(b: BundleBuilder, s: ExportScope, hfr: FacilityId): Reference<Organization> {
   return b.add(['Organization', hfr], (id): Organization => ({
     resourceType: 'Organization',
     id,
     meta: { profile: [profileUrl('Organization')] },
-    identifier: [{
-      type: { coding: [{ system: SYSTEM.v20203, code: 'PRN', display: 'Provider number' }] },
-      system: SYSTEM.hfr,
-      value: hfr
-    }],
+    identifier: [
+      {
+        type: { coding: [{ system: SYSTEM.v20203, code: 'PRN', display: 'Provider number' }] },
+        system: SYSTEM.hfr,
+        value: hfr
+      }
+    ],
     name: facilityName(s, hfr)
   })).ref
 }
 
 /** The Practitioner, identified by HPR id. */
-export function addPractitioner (b: BundleBuilder, s: ExportScope, hpr: PractitionerId): Reference<Practitioner> {
+export function addPractitioner(b: BundleBuilder, s: ExportScope, hpr: PractitionerId): Reference<Practitioner> {
   return b.add(['Practitioner', hpr], (id): Practitioner => ({
     resourceType: 'Practitioner',
     id,
     meta: { profile: [profileUrl('Practitioner')] },
-    identifier: [{
-      type: { coding: [{ system: SYSTEM.v20203, code: 'MD', display: 'Medical License number' }] },
-      system: SYSTEM.hpr,
-      // The IG example writes HPR ids hyphenated 2-4-4-4, like ABHA numbers; the record stores digits.
-      value: /^\d{14}$/.test(hpr) ? hyphenateAbha(hpr) : hpr
-    }],
+    identifier: [
+      {
+        type: { coding: [{ system: SYSTEM.v20203, code: 'MD', display: 'Medical License number' }] },
+        system: SYSTEM.hpr,
+        // The IG example writes HPR ids hyphenated 2-4-4-4, like ABHA numbers; the record stores digits.
+        value: /^\d{14}$/.test(hpr) ? hyphenateAbha(hpr) : hpr
+      }
+    ],
     name: [{ text: s.practitioners?.[hpr]?.name ?? `Practitioner ${hpr}` }]
   })).ref
 }
 
 /** Who authored an encounter's records: its practitioner if known, else its facility. */
-export function addAuthor (b: BundleBuilder, s: ExportScope, e: { facility: FacilityId, practitioner?: PractitionerId | undefined }): Reference<Practitioner | Organization> {
+export function addAuthor(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: { facility: FacilityId; practitioner?: PractitionerId | undefined }
+): Reference<Practitioner | Organization> {
   return e.practitioner === undefined ? addOrganization(b, s, e.facility) : addPractitioner(b, s, e.practitioner)
 }
 
@@ -144,9 +190,17 @@ const ENCOUNTER_CLASS = {
 } as const
 
 /** A Condition for a coded diagnosis; `key` makes its uuid, `entry` (if any) is the Pagdandi entry id. */
-export function addDiagnosisCondition (
-  b: BundleBuilder, s: ExportScope, key: readonly string[], coding: Coding, certainty: Diagnosis['certainty'],
-  at: string, patient: Reference<Patient>, encounter: Reference<FhirEncounter> | undefined, text?: string, entry?: EntryId
+export function addDiagnosisCondition(
+  b: BundleBuilder,
+  s: ExportScope,
+  key: readonly string[],
+  coding: Coding,
+  certainty: Diagnosis['certainty'],
+  at: string,
+  patient: Reference<Patient>,
+  encounter: Reference<FhirEncounter> | undefined,
+  text?: string,
+  entry?: EntryId
 ): Reference<Condition> {
   return b.add([s.patientId, 'Condition', ...key], (id): Condition => ({
     resourceType: 'Condition',
@@ -155,9 +209,11 @@ export function addDiagnosisCondition (
     ...(entry === undefined ? {} : { identifier: [entryIdentifier(entry)] }),
     clinicalStatus: { coding: [{ system: SYSTEM.conditionClinical, code: 'active', display: 'Active' }] },
     verificationStatus: {
-      coding: [certainty === 'confirmed'
-        ? { system: SYSTEM.conditionVerification, code: 'confirmed', display: 'Confirmed' }
-        : { system: SYSTEM.conditionVerification, code: 'provisional', display: 'Provisional' }]
+      coding: [
+        certainty === 'confirmed'
+          ? { system: SYSTEM.conditionVerification, code: 'confirmed', display: 'Confirmed' }
+          : { system: SYSTEM.conditionVerification, code: 'provisional', display: 'Provisional' }
+      ]
     },
     code: concept(coding, text ?? coding.display),
     subject: patient,
@@ -167,18 +223,33 @@ export function addDiagnosisCondition (
 }
 
 /** A Condition for an encounter's diagnosis. */
-export function addDiagnosis (b: BundleBuilder, s: ExportScope, e: Encounter, dx: Diagnosis, patient: Reference<Patient>, encounter: Reference<FhirEncounter>): Reference<Condition> {
+export function addDiagnosis(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: Encounter,
+  dx: Diagnosis,
+  patient: Reference<Patient>,
+  encounter: Reference<FhirEncounter>
+): Reference<Condition> {
   return addDiagnosisCondition(b, s, [dx.id], dx.coding, dx.certainty, e.at, patient, encounter, dx.text, dx.id)
 }
 
 /** The Encounter; diagnoses hang off `Encounter.diagnosis` (OPConsultRecord has no diagnosis section). */
-export function addEncounter (b: BundleBuilder, s: ExportScope, e: Encounter, patient: Reference<Patient>, opts: { synthesized?: boolean, diagnoses?: boolean } = {}): Reference<FhirEncounter> {
+export function addEncounter(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: Encounter,
+  patient: Reference<Patient>,
+  opts: { synthesized?: boolean; diagnoses?: boolean } = {}
+): Reference<FhirEncounter> {
   const withDiagnoses = opts.diagnoses ?? true
   const { resource, ref } = b.add([s.patientId, 'Encounter', e.id], (id): FhirEncounter => ({
     resourceType: 'Encounter',
     id,
     meta: { profile: [profileUrl('Encounter')] },
-    identifier: [opts.synthesized === true ? { system: SYSTEM.pagdandiSynthesized, value: e.id } : entryIdentifier(e.id)],
+    identifier: [
+      opts.synthesized === true ? { system: SYSTEM.pagdandiSynthesized, value: e.id } : entryIdentifier(e.id)
+    ],
     status: 'finished',
     class: { system: SYSTEM.actCode, ...ENCOUNTER_CLASS[e.kind] },
     subject: patient,
@@ -197,12 +268,19 @@ export function addEncounter (b: BundleBuilder, s: ExportScope, e: Encounter, pa
 }
 
 /** Values of an id-keyed map in a stable order (by id), so export is deterministic. */
-export function sorted<T extends { id: string }> (m: Readonly<Record<string, T>>): T[] {
+export function sorted<T extends { id: string }>(m: Readonly<Record<string, T>>): T[] {
   return Object.values(m).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
 /** A MedicationRequest for a prescription line. */
-export function addPrescription (b: BundleBuilder, s: ExportScope, e: Encounter, rx: Prescription, patient: Reference<Patient>, encounter: Reference<FhirEncounter>): Reference<MedicationRequest> {
+export function addPrescription(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: Encounter,
+  rx: Prescription,
+  patient: Reference<Patient>,
+  encounter: Reference<FhirEncounter>
+): Reference<MedicationRequest> {
   return b.add([s.patientId, 'MedicationRequest', rx.id], (id): MedicationRequest => ({
     resourceType: 'MedicationRequest',
     id,
@@ -215,13 +293,20 @@ export function addPrescription (b: BundleBuilder, s: ExportScope, e: Encounter,
     encounter,
     authoredOn: e.at,
     requester: addAuthor(b, s, e),
-    dosageInstruction: [{
-      text: [rx.dose, rx.frequency, `${rx.durationDays} days`, rx.instructions].filter(x => x !== undefined && x !== '').join(', '),
-      ...(rx.instructions === undefined ? {} : { patientInstruction: rx.instructions }),
-      timing: { code: { text: rx.frequency }, repeat: { boundsDuration: { value: rx.durationDays, unit: 'd', system: SYSTEM.ucum, code: 'd' } } },
-      route: { text: rx.route },
-      ...doseAndRate(rx.dose)
-    }]
+    dosageInstruction: [
+      {
+        text: [rx.dose, rx.frequency, `${rx.durationDays} days`, rx.instructions]
+          .filter(x => x !== undefined && x !== '')
+          .join(', '),
+        ...(rx.instructions === undefined ? {} : { patientInstruction: rx.instructions }),
+        timing: {
+          code: { text: rx.frequency },
+          repeat: { boundsDuration: { value: rx.durationDays, unit: 'd', system: SYSTEM.ucum, code: 'd' } }
+        },
+        route: { text: rx.route },
+        ...doseAndRate(rx.dose)
+      }
+    ]
   })).ref
 }
 
@@ -229,16 +314,22 @@ export function addPrescription (b: BundleBuilder, s: ExportScope, e: Encounter,
  * `500 mg` → a dose quantity, only when "number unit" reads back to exactly the same string; any other
  * dose ("1/2 tablet under 2 years") stays only at the head of the dosage text.
  */
-function doseAndRate (dose: string): { doseAndRate?: [{ doseQuantity: { value: number, unit: string } }] } {
+function doseAndRate(dose: string): { doseAndRate?: [{ doseQuantity: { value: number; unit: string } }] } {
   const m = /^(\d+(?:\.\d+)?) ([A-Za-z].*)$/.exec(dose)
   if (m === null || `${Number(m[1])} ${m[2]}` !== dose) return {}
   return { doseAndRate: [{ doseQuantity: { value: Number(m[1]), unit: m[2]! } }] }
 }
 
 /** Vital-sign Observations of an encounter (LOINC; blood pressure as one panel). */
-export function addVitals (b: BundleBuilder, s: ExportScope, e: Encounter, patient: Reference<Patient>, encounter: Reference<FhirEncounter>): Reference<Observation>[] {
+export function addVitals(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: Encounter,
+  patient: Reference<Patient>,
+  encounter: Reference<FhirEncounter>
+): Reference<Observation>[] {
   const refs: Reference<Observation>[] = []
-  const base = (code: { code: string, display: string }): Observation => ({
+  const base = (code: { code: string; display: string }): Observation => ({
     resourceType: 'Observation',
     meta: { profile: [profileUrl('ObservationVitalSigns')] },
     status: 'final',
@@ -250,35 +341,66 @@ export function addVitals (b: BundleBuilder, s: ExportScope, e: Encounter, patie
   })
   const v = e.vitals
   if (v.systolic !== undefined || v.diastolic !== undefined) {
-    refs.push(b.add([s.patientId, 'Observation', e.id, 'bp'], (id): Observation => ({
-      ...base(BLOOD_PRESSURE.panel),
-      id,
-      component: (['systolic', 'diastolic'] as const).filter(k => v[k] !== undefined).map(k => ({
-        code: { coding: [{ system: SYSTEM.loinc, code: BLOOD_PRESSURE[k].code, display: BLOOD_PRESSURE[k].display }] },
-        valueQuantity: { value: v[k]!, unit: BLOOD_PRESSURE[k].unit, system: SYSTEM.ucum, code: BLOOD_PRESSURE[k].unit }
-      }))
-    })).ref)
+    refs.push(
+      b.add([s.patientId, 'Observation', e.id, 'bp'], (id): Observation => ({
+        ...base(BLOOD_PRESSURE.panel),
+        id,
+        component: (['systolic', 'diastolic'] as const)
+          .filter(k => v[k] !== undefined)
+          .map(k => ({
+            code: {
+              coding: [{ system: SYSTEM.loinc, code: BLOOD_PRESSURE[k].code, display: BLOOD_PRESSURE[k].display }]
+            },
+            valueQuantity: {
+              value: v[k]!,
+              unit: BLOOD_PRESSURE[k].unit,
+              system: SYSTEM.ucum,
+              code: BLOOD_PRESSURE[k].unit
+            }
+          }))
+      })).ref
+    )
   }
   for (const k of Object.keys(VITAL_SIGNS) as (keyof typeof VITAL_SIGNS)[]) {
     const value = v[k]
     if (value === undefined) continue
     const sign = VITAL_SIGNS[k]
-    refs.push(b.add([s.patientId, 'Observation', e.id, k], (id): Observation => ({
-      ...base({ code: sign.code, display: sign.display }),
-      id,
-      valueQuantity: { value, unit: sign.unit, system: SYSTEM.ucum, code: sign.unit }
-    })).ref)
+    refs.push(
+      b.add([s.patientId, 'Observation', e.id, k], (id): Observation => ({
+        ...base({ code: sign.code, display: sign.display }),
+        id,
+        valueQuantity: { value, unit: sign.unit, system: SYSTEM.ucum, code: sign.unit }
+      })).ref
+    )
   }
   return refs
 }
 
 /** A chief complaint as a Condition with text only (complaints are the patient's words, uncoded). */
-export function addComplaint (b: BundleBuilder, s: ExportScope, e: Encounter, index: number, text: string, patient: Reference<Patient>, encounter: Reference<FhirEncounter>): Reference<Condition> {
+export function addComplaint(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: Encounter,
+  index: number,
+  text: string,
+  patient: Reference<Patient>,
+  encounter: Reference<FhirEncounter>
+): Reference<Condition> {
   return b.add([s.patientId, 'Condition', e.id, 'complaint', String(index)], (id): Condition => ({
     resourceType: 'Condition',
     id,
     meta: { profile: [profileUrl('Condition')] },
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item', display: 'Problem List Item' }] }],
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/condition-category',
+            code: 'problem-list-item',
+            display: 'Problem List Item'
+          }
+        ]
+      }
+    ],
     code: { text },
     subject: patient,
     encounter,
@@ -287,7 +409,14 @@ export function addComplaint (b: BundleBuilder, s: ExportScope, e: Encounter, in
 }
 
 /** A ServiceRequest for a lab order (LOINC test). */
-export function addLabOrder (b: BundleBuilder, s: ExportScope, e: Encounter, order: LabOrder, patient: Reference<Patient>, encounter: Reference<FhirEncounter>): Reference<ServiceRequest> {
+export function addLabOrder(
+  b: BundleBuilder,
+  s: ExportScope,
+  e: Encounter,
+  order: LabOrder,
+  patient: Reference<Patient>,
+  encounter: Reference<FhirEncounter>
+): Reference<ServiceRequest> {
   return b.add([s.patientId, 'ServiceRequest', order.id], (id): ServiceRequest => ({
     resourceType: 'ServiceRequest',
     id,
@@ -305,37 +434,69 @@ export function addLabOrder (b: BundleBuilder, s: ExportScope, e: Encounter, ord
 }
 
 /** An AllergyIntolerance. */
-export function addAllergy (b: BundleBuilder, s: ExportScope, a: Allergy, patient: Reference<Patient>): Reference<AllergyIntolerance> {
+export function addAllergy(
+  b: BundleBuilder,
+  s: ExportScope,
+  a: Allergy,
+  patient: Reference<Patient>
+): Reference<AllergyIntolerance> {
   return b.add([s.patientId, 'AllergyIntolerance', a.id], (id): AllergyIntolerance => ({
     resourceType: 'AllergyIntolerance',
     id,
     meta: { profile: [profileUrl('AllergyIntolerance')] },
     identifier: [entryIdentifier(a.id)],
-    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active', display: 'Active' }] },
+    clinicalStatus: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical',
+          code: 'active',
+          display: 'Active'
+        }
+      ]
+    },
     code: concept(a.coding, a.substance),
     patient,
     recordedDate: a.recordedAt,
     recorder: { identifier: { system: SYSTEM.hfr, value: a.by }, display: facilityName(s, a.by) },
-    reaction: [{
-      manifestation: [{ text: a.reaction ?? 'unspecified' }],
-      severity: a.severity
-    }]
+    reaction: [
+      {
+        manifestation: [{ text: a.reaction ?? 'unspecified' }],
+        severity: a.severity
+      }
+    ]
   })).ref
 }
 
-const PRIORITY: Record<Urgency, ServiceRequest['priority']> = { emergency: 'stat', urgent: 'urgent', routine: 'routine' }
-const TRANSPORT_DISPLAY = { 108: '108 Sanjeevani Express', 102: '102 Mahtari Express', own: 'Own or public transport' } as const
+const PRIORITY: Record<Urgency, ServiceRequest['priority']> = {
+  emergency: 'stat',
+  urgent: 'urgent',
+  routine: 'routine'
+}
+const TRANSPORT_DISPLAY = {
+  108: '108 Sanjeevani Express',
+  102: '102 Mahtari Express',
+  own: 'Own or public transport'
+} as const
 
 /** Status of a referral ServiceRequest: `completed` once the receiver completed or back-referred. */
-function referralStatus (r: Referral): ServiceRequest['status'] {
-  return r.statusHistory.completed !== undefined || r.statusHistory['back-referred'] !== undefined ? 'completed' : 'active'
+function referralStatus(r: Referral): ServiceRequest['status'] {
+  return r.statusHistory.completed !== undefined || r.statusHistory['back-referred'] !== undefined
+    ? 'completed'
+    : 'active'
 }
 
 /**
  * A referral as a ServiceRequest (domain.md §4.3): performer is the receiving facility, the reason and
  * provisional diagnosis are coded, treatment given is a note and the transport an orderDetail.
  */
-export function addReferral (b: BundleBuilder, s: ExportScope, r: Referral, patient: Reference<Patient>, requester: Reference<Practitioner | Organization>, encounter?: Reference<FhirEncounter>): Reference<ServiceRequest> {
+export function addReferral(
+  b: BundleBuilder,
+  s: ExportScope,
+  r: Referral,
+  patient: Reference<Patient>,
+  requester: Reference<Practitioner | Organization>,
+  encounter?: Reference<FhirEncounter>
+): Reference<ServiceRequest> {
   return b.add([s.patientId, 'ServiceRequest', r.id], (id): ServiceRequest => ({
     resourceType: 'ServiceRequest',
     id,
@@ -345,7 +506,12 @@ export function addReferral (b: BundleBuilder, s: ExportScope, r: Referral, pati
     intent: 'order',
     category: [{ coding: [{ system: SYSTEM.snomed, ...REFERRAL.category }] }],
     code: { coding: [{ system: SYSTEM.snomed, ...REFERRAL.code }], text: 'Referral' },
-    orderDetail: [{ coding: [{ system: SYSTEM.pagdandiTransport, code: r.transport, display: TRANSPORT_DISPLAY[r.transport] }], text: TRANSPORT_DISPLAY[r.transport] }],
+    orderDetail: [
+      {
+        coding: [{ system: SYSTEM.pagdandiTransport, code: r.transport, display: TRANSPORT_DISPLAY[r.transport] }],
+        text: TRANSPORT_DISPLAY[r.transport]
+      }
+    ],
     priority: PRIORITY[r.urgency],
     subject: patient,
     ...(encounter === undefined ? {} : { encounter }),
@@ -353,7 +519,18 @@ export function addReferral (b: BundleBuilder, s: ExportScope, r: Referral, pati
     requester,
     performer: [addOrganization(b, s, r.to)],
     reasonCode: [{ text: r.reason }],
-    reasonReference: [addDiagnosisCondition(b, s, [r.id, 'provisional'], r.provisionalDiagnosis, 'provisional', r.createdAt, patient, undefined)],
+    reasonReference: [
+      addDiagnosisCondition(
+        b,
+        s,
+        [r.id, 'provisional'],
+        r.provisionalDiagnosis,
+        'provisional',
+        r.createdAt,
+        patient,
+        undefined
+      )
+    ],
     note: [{ text: r.treatmentGiven }]
   })).ref
 }

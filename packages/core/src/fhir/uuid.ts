@@ -5,7 +5,7 @@
 import nacl from 'tweetnacl'
 
 /** UTF-8 bytes of a string (core's lib has no TextEncoder; lone surrogates become U+FFFD). */
-function utf8 (text: string): Uint8Array {
+function utf8(text: string): Uint8Array {
   const out: number[] = []
   for (const ch of text) {
     let c = ch.codePointAt(0)!
@@ -19,7 +19,7 @@ function utf8 (text: string): Uint8Array {
 }
 
 /** SHA-512 of the parts, joined with NUL so that `('ab','c')` and `('a','bc')` differ. */
-export function digest (...parts: readonly string[]): Uint8Array {
+export function digest(...parts: readonly string[]): Uint8Array {
   return nacl.hash(utf8(parts.join('\u0000')))
 }
 
@@ -27,7 +27,7 @@ export function digest (...parts: readonly string[]): Uint8Array {
  * An RFC 9562 version-8 (custom) UUID from a hash of the parts. Version 8 is the honest label: the
  * bits come from SHA-512, not from SHA-1 as a version-5 UUID would require.
  */
-export function deterministicUuid (...parts: readonly string[]): string {
+export function deterministicUuid(...parts: readonly string[]): string {
   const b = digest(...parts).slice(0, 16)
   b[6] = (b[6]! & 0x0f) | 0x80
   b[8] = (b[8]! & 0x3f) | 0x80
@@ -36,11 +36,11 @@ export function deterministicUuid (...parts: readonly string[]): string {
 }
 
 /** `urn:uuid:` form of {@link deterministicUuid}, for `Bundle.entry.fullUrl`. */
-export function urnUuid (...parts: readonly string[]): string {
+export function urnUuid(...parts: readonly string[]): string {
   return `urn:uuid:${deterministicUuid(...parts)}`
 }
 
 /** A short hex tag of the parts (version ids, derived entry ids). */
-export function shortHash (...parts: readonly string[]): string {
+export function shortHash(...parts: readonly string[]): string {
   return Array.from(digest(...parts).slice(0, 8), x => x.toString(16).padStart(2, '0')).join('')
 }

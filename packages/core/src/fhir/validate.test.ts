@@ -14,12 +14,18 @@ const prescription = exported.find(d => d.kind === 'PrescriptionRecord')!.bundle
 const labReport = exported.find(d => d.kind === 'DiagnosticReportRecord')!.bundle
 const summary = exported.find(d => d.kind === 'DischargeSummaryRecord')!.bundle
 
-function errors (b: unknown): string[] {
-  return validateBundle(b).issues.filter(i => i.severity === 'error').map(formatIssue)
+function errors(b: unknown): string[] {
+  return validateBundle(b)
+    .issues.filter(i => i.severity === 'error')
+    .map(formatIssue)
 }
-function composition (b: Bundle): Composition { return b.entry![0]!.resource as Composition }
+function composition(b: Bundle): Composition {
+  return b.entry![0]!.resource as Composition
+}
 const pi = opConsult.entry!.findIndex(e => e.resource?.resourceType === 'Patient')
-function patientOf (b: Bundle): Patient { return b.entry!.find(e => e.resource?.resourceType === 'Patient')!.resource as Patient }
+function patientOf(b: Bundle): Patient {
+  return b.entry!.find(e => e.resource?.resourceType === 'Patient')!.resource as Patient
+}
 
 describe('offline validation of ABDM document bundles: hand-broken variants fail with the named rule', () => {
   it('wrong Composition type code', () => {
@@ -65,7 +71,10 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
     delete b.timestamp
     b.type = 'collection'
     expect(errors(b).sort()).toEqual([
-      'Bundle.identifier: required', 'Bundle.meta.versionId: required', 'Bundle.timestamp: required', 'Bundle.type: fixed-value document'
+      'Bundle.identifier: required',
+      'Bundle.meta.versionId: required',
+      'Bundle.timestamp: required',
+      'Bundle.type: fixed-value document'
     ])
   })
 
@@ -78,7 +87,9 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
     patientOf(luhn).identifier![0]!.value = good.slice(0, -1) + String((Number(good.slice(-1)) + 1) % 10)
     const r = validateBundle(luhn)
     expect(r.ok).toBe(true)
-    expect(r.issues.map(i => `${i.severity} ${formatIssue(i)}`)).toEqual([`warning Bundle.entry[${pi}].resource.identifier[0].value: abha-luhn`])
+    expect(r.issues.map(i => `${i.severity} ${formatIssue(i)}`)).toEqual([
+      `warning Bundle.entry[${pi}].resource.identifier[0].value: abha-luhn`
+    ])
   })
 
   it('bad ABHA address', () => {
@@ -96,13 +107,17 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
   it('prescription bundle with a wrong entry type (closed slicing)', () => {
     const b = copy(prescription)
     composition(b).section![0]!.entry![0]!.type = 'Observation'
-    expect(errors(b)).toEqual(['Bundle.entry[0].resource.section[0].entry[0].type: slice-closed MedicationRequest|Binary'])
+    expect(errors(b)).toEqual([
+      'Bundle.entry[0].resource.section[0].entry[0].type: slice-closed MedicationRequest|Binary'
+    ])
   })
 
   it('prescription entry whose type does not match the resource it points at', () => {
     const b = copy(prescription)
     composition(b).section![0]!.entry![0]!.reference = composition(b).encounter!.reference
-    expect(errors(b)).toEqual(['Bundle.entry[0].resource.section[0].entry[0]: reference-type MedicationRequest (found Encounter)'])
+    expect(errors(b)).toEqual([
+      'Bundle.entry[0].resource.section[0].entry[0]: reference-type MedicationRequest (found Encounter)'
+    ])
   })
 
   it('prescription with two sections, and one with a wrong section code', () => {
@@ -127,7 +142,8 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
     delete (rx.resource as MedicationRequest).dosageInstruction
     delete (rx.resource as MedicationRequest).requester
     expect(errors(b).sort()).toEqual([
-      `Bundle.entry[${i}].resource.dosageInstruction: cardinality 1..* (found 0)`, `Bundle.entry[${i}].resource.requester: required`
+      `Bundle.entry[${i}].resource.dosageInstruction: cardinality 1..* (found 0)`,
+      `Bundle.entry[${i}].resource.requester: required`
     ])
   })
 
@@ -139,10 +155,15 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
     sections.push(JSON.parse(JSON.stringify(complaints)))
     referral.entry = complaints.entry
     const ri = sections.indexOf(referral)
-    expect(errors(b).sort()).toEqual([
-      'Bundle.entry[0].resource.section: slice-cardinality ChiefComplaints 0..1 (found 2)',
-      ...complaints.entry!.map((_, k) => `Bundle.entry[0].resource.section[${ri}].entry[${k}]: reference-type ServiceRequest (found Condition)`)
-    ].sort())
+    expect(errors(b).sort()).toEqual(
+      [
+        'Bundle.entry[0].resource.section: slice-cardinality ChiefComplaints 0..1 (found 2)',
+        ...complaints.entry!.map(
+          (_, k) =>
+            `Bundle.entry[0].resource.section[${ri}].entry[${k}]: reference-type ServiceRequest (found Condition)`
+        )
+      ].sort()
+    )
   })
 
   it('OPConsult and DischargeSummary without an encounter', () => {
@@ -157,20 +178,27 @@ describe('offline validation of ABDM document bundles: hand-broken variants fail
     const b = copy(labReport)
     const dr = b.entry.find(e => e.resource?.resourceType === 'DiagnosticReport')!
     const i = b.entry.indexOf(dr)
-    const r = dr.resource as { conclusion?: string, resultsInterpreter?: unknown }
+    const r = dr.resource as { conclusion?: string; resultsInterpreter?: unknown }
     delete r.conclusion
     delete r.resultsInterpreter
     expect(errors(b).sort()).toEqual([
-      `Bundle.entry[${i}].resource.conclusion: required`, `Bundle.entry[${i}].resource.resultsInterpreter: cardinality 1..* (found 0)`
+      `Bundle.entry[${i}].resource.conclusion: required`,
+      `Bundle.entry[${i}].resource.resultsInterpreter: cardinality 1..* (found 0)`
     ])
   })
 
   it('Condition coded outside ICD-10 and SNOMED CT (closed slicing)', () => {
     const b = copy(opConsult)
-    const c = b.entry.find(e => e.resource?.resourceType === 'Condition' && (e.resource as { code?: { coding?: unknown[] } }).code?.coding !== undefined)!
-    const i = b.entry.indexOf(c);
-    (c.resource as { code: { coding: { system: string }[] } }).code.coding[0]!.system = 'http://loinc.org'
-    expect(errors(b)).toEqual([`Bundle.entry[${i}].resource.code.coding[0].system: slice-closed http://hl7.org/fhir/sid/icd-10|http://snomed.info/sct`])
+    const c = b.entry.find(
+      e =>
+        e.resource?.resourceType === 'Condition' &&
+        (e.resource as { code?: { coding?: unknown[] } }).code?.coding !== undefined
+    )!
+    const i = b.entry.indexOf(c)
+    ;(c.resource as { code: { coding: { system: string }[] } }).code.coding[0]!.system = 'http://loinc.org'
+    expect(errors(b)).toEqual([
+      `Bundle.entry[${i}].resource.code.coding[0].system: slice-closed http://hl7.org/fhir/sid/icd-10|http://snomed.info/sct`
+    ])
   })
 
   it('duplicate fullUrl', () => {
@@ -200,20 +228,100 @@ describe('validation of bundles written by other systems', () => {
         {
           fullUrl: 'Composition/c1',
           resource: {
-            resourceType: 'Composition', id: 'c1', status: 'final',
-            type: { coding: [{ system: 'http://snomed.info/sct', code: '371530004', display: 'Clinical consultation report' }] },
-            subject: { reference: 'Patient/p1' }, encounter: { reference: 'Encounter/en1' }, date: '2026-01-05', title: 'OP note',
+            resourceType: 'Composition',
+            id: 'c1',
+            status: 'final',
+            type: {
+              coding: [{ system: 'http://snomed.info/sct', code: '371530004', display: 'Clinical consultation report' }]
+            },
+            subject: { reference: 'Patient/p1' },
+            encounter: { reference: 'Encounter/en1' },
+            date: '2026-01-05',
+            title: 'OP note',
             author: [{ reference: 'Practitioner/d1' }],
             section: [
-              { title: 'Follow up (IG ≤3 code, accepted as an extra section)', code: { coding: [{ system: 'http://snomed.info/sct', code: '736271009', display: 'Outpatient care plan' }] }, text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Review in a week</div>' } },
-              { title: 'Chief complaints', code: { coding: [{ system: 'http://snomed.info/sct', code: '422843007', display: 'Chief complaint section' }] }, entry: [{ reference: 'Condition/cc1' }] }
+              {
+                title: 'Follow up (IG ≤3 code, accepted as an extra section)',
+                code: {
+                  coding: [{ system: 'http://snomed.info/sct', code: '736271009', display: 'Outpatient care plan' }]
+                },
+                text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Review in a week</div>' }
+              },
+              {
+                title: 'Chief complaints',
+                code: {
+                  coding: [{ system: 'http://snomed.info/sct', code: '422843007', display: 'Chief complaint section' }]
+                },
+                entry: [{ reference: 'Condition/cc1' }]
+              }
             ]
           }
         },
-        { fullUrl: 'Patient/p1', resource: { resourceType: 'Patient', id: 'p1', identifier: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }] }, system: 'https://healthid.ndhm.gov.in', value: '22-7225-4829-5255' }], name: [{ text: 'Test Patient' }] } },
-        { fullUrl: 'Practitioner/d1', resource: { resourceType: 'Practitioner', id: 'd1', identifier: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MD', display: 'Medical License number' }] }, system: 'https://doctor.ndhm.gov.in', value: '21-1521-3828-3227' }], name: [{ text: 'Dr. Test' }] } },
-        { fullUrl: 'Encounter/en1', resource: { resourceType: 'Encounter', id: 'en1', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: 'Patient/p1' } } },
-        { fullUrl: 'Condition/cc1', resource: { resourceType: 'Condition', id: 'cc1', code: { coding: [{ system: 'http://snomed.info/sct', code: '386661006', display: 'Fever' }] }, subject: { reference: 'Patient/p1' } } }
+        {
+          fullUrl: 'Patient/p1',
+          resource: {
+            resourceType: 'Patient',
+            id: 'p1',
+            identifier: [
+              {
+                type: {
+                  coding: [
+                    {
+                      system: 'http://terminology.hl7.org/CodeSystem/v2-0203',
+                      code: 'MR',
+                      display: 'Medical record number'
+                    }
+                  ]
+                },
+                system: 'https://healthid.ndhm.gov.in',
+                value: '22-7225-4829-5255'
+              }
+            ],
+            name: [{ text: 'Test Patient' }]
+          }
+        },
+        {
+          fullUrl: 'Practitioner/d1',
+          resource: {
+            resourceType: 'Practitioner',
+            id: 'd1',
+            identifier: [
+              {
+                type: {
+                  coding: [
+                    {
+                      system: 'http://terminology.hl7.org/CodeSystem/v2-0203',
+                      code: 'MD',
+                      display: 'Medical License number'
+                    }
+                  ]
+                },
+                system: 'https://doctor.ndhm.gov.in',
+                value: '21-1521-3828-3227'
+              }
+            ],
+            name: [{ text: 'Dr. Test' }]
+          }
+        },
+        {
+          fullUrl: 'Encounter/en1',
+          resource: {
+            resourceType: 'Encounter',
+            id: 'en1',
+            status: 'finished',
+            class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+            subject: { reference: 'Patient/p1' }
+          }
+        },
+        {
+          fullUrl: 'Condition/cc1',
+          resource: {
+            resourceType: 'Condition',
+            id: 'cc1',
+            code: { coding: [{ system: 'http://snomed.info/sct', code: '386661006', display: 'Fever' }] },
+            subject: { reference: 'Patient/p1' }
+          }
+        }
       ]
     }
     const r = validateBundle(bundle)
@@ -224,34 +332,52 @@ describe('validation of bundles written by other systems', () => {
 
 describe('hostile input', () => {
   // Seeded synthetic data takes seconds on a loaded machine: an explicit timeout, not a performance assertion.
-  it('never throws, on any JSON value or on any random mutation of a valid bundle; the importer raises only its named errors (seeded)', { timeout: 60_000 }, () => {
-    const seed = 20261126
-    const sources = [opConsult, prescription, labReport, summary]
-    const pathsOf = (root: unknown): string[][] => {
-      const paths: string[][] = []
-      const walk = (v: unknown, p: string[]): void => {
-        paths.push(p)
-        if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...p, k])
+  it(
+    'never throws, on any JSON value or on any random mutation of a valid bundle; the importer raises only its named errors (seeded)',
+    { timeout: 60_000 },
+    () => {
+      const seed = 20261126
+      const sources = [opConsult, prescription, labReport, summary]
+      const pathsOf = (root: unknown): string[][] => {
+        const paths: string[][] = []
+        const walk = (v: unknown, p: string[]): void => {
+          paths.push(p)
+          if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...p, k])
+        }
+        walk(root, [])
+        return paths
       }
-      walk(root, [])
-      return paths
+      const allPaths = sources.map(pathsOf)
+      fc.assert(
+        fc.property(
+          fc.jsonValue(),
+          fc.nat(sources.length - 1),
+          fc.nat(),
+          fc.jsonValue(),
+          (junk, which, at, replacement) => {
+            validateBundle(junk)
+            const b = copy(sources[which]!) as unknown as Record<string, unknown>
+            const paths = allPaths[which]!
+            const path = paths[at % paths.length]!
+            if (path.length === 0) return
+            let parent: Record<string, unknown> = b
+            for (const k of path.slice(0, -1)) parent = parent[k] as Record<string, unknown>
+            parent[path.at(-1)!] = replacement
+            const r = validateBundle(b)
+            expect(typeof r.ok).toBe('boolean')
+            // The importer on the same input: a record, or one of its named errors, never anything else.
+            try {
+              importBundle(b, { facility: 'IN2210000001' as FacilityId })
+            } catch (err) {
+              expect(
+                err instanceof InvalidFhirBundleError || err instanceof UnsupportedFhirDocumentError,
+                String(err)
+              ).toBe(true)
+            }
+          }
+        ),
+        { seed, numRuns: 800, verbose: true }
+      )
     }
-    const allPaths = sources.map(pathsOf)
-    fc.assert(fc.property(fc.jsonValue(), fc.nat(sources.length - 1), fc.nat(), fc.jsonValue(), (junk, which, at, replacement) => {
-      validateBundle(junk)
-      const b = copy(sources[which]!) as unknown as Record<string, unknown>
-      const paths = allPaths[which]!
-      const path = paths[at % paths.length]!
-      if (path.length === 0) return
-      let parent: Record<string, unknown> = b
-      for (const k of path.slice(0, -1)) parent = parent[k] as Record<string, unknown>
-      parent[path.at(-1)!] = replacement
-      const r = validateBundle(b)
-      expect(typeof r.ok).toBe('boolean')
-      // The importer on the same input: a record, or one of its named errors, never anything else.
-      try { importBundle(b, { facility: 'IN2210000001' as FacilityId }) } catch (err) {
-        expect(err instanceof InvalidFhirBundleError || err instanceof UnsupportedFhirDocumentError, String(err)).toBe(true)
-      }
-    }), { seed, numRuns: 800, verbose: true })
-  })
+  )
 })

@@ -31,15 +31,22 @@ export interface ValidationResult {
 }
 
 /** `path: rule` (the form tests and the CLI print). */
-export function formatIssue (i: FhirIssue): string {
+export function formatIssue(i: FhirIssue): string {
   return `${i.path}: ${i.rule}${i.detail === undefined ? '' : ` (${i.detail})`}`
 }
 
 /** Walk every `reference` inside a resource; `#id` must name a contained resource, others an entry. */
-function checkReferences (issues: Issues, index: BundleIndex, resource: Json, path: string): void {
-  const contained = new Set(list(resource.contained).filter(isObject).map(c => `#${String(c.id)}`))
+function checkReferences(issues: Issues, index: BundleIndex, resource: Json, path: string): void {
+  const contained = new Set(
+    list(resource.contained)
+      .filter(isObject)
+      .map(c => `#${String(c.id)}`)
+  )
   const walk = (v: unknown, p: string): void => {
-    if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${p}[${i}]`)); return }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${p}[${i}]`))
+      return
+    }
     if (!isObject(v)) return
     for (const [k, x] of Object.entries(v)) {
       if (k === 'reference' && typeof x === 'string') {
@@ -59,7 +66,7 @@ const UUID_URN = /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-f
  * Validate a FHIR document bundle (parsed JSON) against the DocumentBundle profile, the Composition
  * profile named by its meta.profile or type code, and the ABDM resource profiles of its entries.
  */
-export function validateBundle (input: unknown, opts: ValidateOptions = {}): ValidationResult {
+export function validateBundle(input: unknown, opts: ValidateOptions = {}): ValidationResult {
   const issues = new Issues()
   if (!isObject(input)) {
     issues.add('Bundle', 'fixed-value Bundle', 'error', 'not a JSON object')
@@ -81,7 +88,10 @@ export function validateBundle (input: unknown, opts: ValidateOptions = {}): Val
   const seen = new Set<string>()
   entries.forEach((e, i) => {
     const path = `Bundle.entry[${i}]`
-    if (!isObject(e)) { issues.add(path, 'required', 'error', 'entry is not an object'); return }
+    if (!isObject(e)) {
+      issues.add(path, 'required', 'error', 'entry is not an object')
+      return
+    }
     if (issues.required(e, 'fullUrl', path) && typeof e.fullUrl === 'string') {
       if (seen.has(e.fullUrl)) issues.add(`${path}.fullUrl`, 'unique-fullurl')
       seen.add(e.fullUrl)

@@ -9,7 +9,7 @@ import { put, str } from './strings.js'
 export const SEVERITIES: readonly Severity[] = ['mild', 'moderate', 'severe']
 
 /** Records an allergy or intolerance. */
-export function addAllergy (d: PatientDoc, input: AllergyInput, ctx: ChangeContext): EntryId {
+export function addAllergy(d: PatientDoc, input: AllergyInput, ctx: ChangeContext): EntryId {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an AllergyInput is required')
   const coding = input.coding === undefined ? undefined : validateCoding(input.coding, 'coding', [CODE_SYSTEMS.snomed])
@@ -28,7 +28,7 @@ export function addAllergy (d: PatientDoc, input: AllergyInput, ctx: ChangeConte
 }
 
 /** Changes an allergy's severity. Concurrent changes surface through openConflicts. */
-export function setAllergySeverity (d: PatientDoc, allergyId: EntryId, severity: Severity, ctx: ChangeContext): void {
+export function setAllergySeverity(d: PatientDoc, allergyId: EntryId, severity: Severity, ctx: ChangeContext): void {
   checkContext(ctx)
   const value = validateEnum(severity, 'severity', SEVERITIES)
   const allergy = entry(d.allergies, allergyId, 'allergy')
@@ -36,7 +36,7 @@ export function setAllergySeverity (d: PatientDoc, allergyId: EntryId, severity:
 }
 
 /** Adds an active clinical alert (e.g. sickle cell disease, high-risk pregnancy). */
-export function addAlert (d: PatientDoc, input: AlertInput, ctx: ChangeContext): EntryId {
+export function addAlert(d: PatientDoc, input: AlertInput, ctx: ChangeContext): EntryId {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an AlertInput is required')
   const coding = input.coding === undefined ? undefined : validateCoding(input.coding, 'coding')
@@ -54,7 +54,7 @@ export function addAlert (d: PatientDoc, input: AlertInput, ctx: ChangeContext):
 }
 
 /** Marks an alert inactive. The alert stays in the record for history. */
-export function deactivateAlert (d: PatientDoc, alertId: EntryId, ctx: ChangeContext): void {
+export function deactivateAlert(d: PatientDoc, alertId: EntryId, ctx: ChangeContext): void {
   checkContext(ctx)
   const alert = entry(d.alerts, alertId, 'alert')
   if (alert.active) put(alert, 'active', false)

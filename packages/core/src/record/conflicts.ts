@@ -30,7 +30,7 @@ export interface Conflict {
 
 type FieldCheck = (value: unknown) => ConflictValue
 
-function checkLabResult (value: unknown): LabResult {
+function checkLabResult(value: unknown): LabResult {
   if (typeof value !== 'object' || value === null) throw new InvalidRecordInputError('result', 'must be an object')
   const r = value as Record<string, unknown>
   const out: LabResult = {
@@ -40,51 +40,71 @@ function checkLabResult (value: unknown): LabResult {
   }
   if (r.unit !== undefined) out.unit = validateText(r.unit, 'result.unit', 30)
   if (r.interpretation !== undefined) {
-    out.interpretation = validateEnum(r.interpretation, 'result.interpretation', ['normal', 'abnormal', 'positive', 'negative'] as const)
+    out.interpretation = validateEnum(r.interpretation, 'result.interpretation', [
+      'normal',
+      'abnormal',
+      'positive',
+      'negative'
+    ] as const)
   }
   return out
 }
 
 /** The reviewable clinical fields: '*' stands for an entry id. Only fields that change functions overwrite. */
-const FIELDS: ReadonlyArray<{ pattern: readonly string[], check: FieldCheck }> = [
+const FIELDS: ReadonlyArray<{ pattern: readonly string[]; check: FieldCheck }> = [
   { pattern: ['identifiers', 'abhaNumber'], check: v => validateAbhaNumber(v).value },
   { pattern: ['identifiers', 'abhaAddress'], check: v => validateAbhaAddress(v) },
   { pattern: ['allergies', '*', 'severity'], check: v => validateEnum(v, 'severity', SEVERITIES) },
-  { pattern: ['alerts', '*', 'active'], check: v => { if (typeof v !== 'boolean') throw new InvalidRecordInputError('active', 'must be a boolean'); return v } },
+  {
+    pattern: ['alerts', '*', 'active'],
+    check: v => {
+      if (typeof v !== 'boolean') throw new InvalidRecordInputError('active', 'must be a boolean')
+      return v
+    }
+  },
   { pattern: ['encounters', '*', 'prescriptions', '*', 'dose'], check: v => validateDose(v) },
   { pattern: ['encounters', '*', 'prescriptions', '*', 'frequency'], check: v => validateText(v, 'frequency', 60) },
-  { pattern: ['encounters', '*', 'prescriptions', '*', 'durationDays'], check: v => validateInt(v, 'durationDays', 1, 365) },
+  {
+    pattern: ['encounters', '*', 'prescriptions', '*', 'durationDays'],
+    check: v => validateInt(v, 'durationDays', 1, 365)
+  },
   { pattern: ['encounters', '*', 'prescriptions', '*', 'route'], check: v => validateText(v, 'route', 40) },
   { pattern: ['encounters', '*', 'labOrders', '*', 'result'], check: checkLabResult }
 ]
 
 /** JSON with sorted keys, so that equal values written by different facilities compare equal. */
-function canonical (value: unknown): string {
+function canonical(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value)
   const obj = value as Record<string, unknown>
-  return `{${Object.keys(obj).sort().map(k => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`
+  return `{${Object.keys(obj)
+    .sort()
+    .map(k => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+    .join(',')}}`
 }
 
 // getConflicts returns raw values (an immutable string as a plain string) while the document shows
 // the winner as an ImmutableString: both are made plain before they are compared or handed out.
-function plain (value: unknown): ConflictValue {
+function plain(value: unknown): ConflictValue {
   return plainValue(value) as ConflictValue
 }
 
 /** Every concrete (parent object, path) matching a field pattern in the document. */
-function* walk (obj: unknown, pattern: readonly string[], path: string[] = []): Generator<[object, string[]]> {
+function* walk(obj: unknown, pattern: readonly string[], path: string[] = []): Generator<[object, string[]]> {
   if (typeof obj !== 'object' || obj === null) return
-  if (pattern.length === 1) { yield [obj, [...path, pattern[0]!]]; return }
+  if (pattern.length === 1) {
+    yield [obj, [...path, pattern[0]!]]
+    return
+  }
   const [head, ...rest] = pattern as [string, ...string[]]
   // Sorted: JS key order follows patch arrival order, which differs between replicas.
   const keys = head === '*' ? Object.keys(obj).sort() : [head]
   for (const k of keys) {
-    if (Object.hasOwn(obj, k)) yield * walk((obj as Record<string, unknown>)[k], rest, [...path, k])
+    if (Object.hasOwn(obj, k)) yield* walk((obj as Record<string, unknown>)[k], rest, [...path, k])
   }
 }
 
 /** Lists the open conflicts on the reviewable clinical fields of a document. */
-export function openConflicts (doc: Automerge.Doc<PatientDoc>): Conflict[] {
+export function openConflicts(doc: Automerge.Doc<PatientDoc>): Conflict[] {
   const out: Conflict[] = []
   for (const { pattern } of FIELDS) {
     for (const [parent, path] of walk(doc, pattern)) {
@@ -97,7 +117,10 @@ export function openConflicts (doc: Automerge.Doc<PatientDoc>): Conflict[] {
       for (const raw of Object.values(conflicts)) {
         const v = plain(raw)
         const key = canonical(v)
-        if (!seen.has(key)) { seen.add(key); others.push(v) }
+        if (!seen.has(key)) {
+          seen.add(key)
+          others.push(v)
+        }
       }
       // Concurrent writes of the same value are agreement, not a conflict.
       if (others.length > 0) out.push({ path, winner, others })
@@ -106,8 +129,11 @@ export function openConflicts (doc: Automerge.Doc<PatientDoc>): Conflict[] {
   return out
 }
 
-function matches (pattern: readonly string[], path: readonly string[]): boolean {
-  return pattern.length === path.length && pattern.every((p, i) => p === '*' ? /^[A-Za-z0-9_-]{1,64}$/.test(path[i]!) : p === path[i])
+function matches(pattern: readonly string[], path: readonly string[]): boolean {
+  return (
+    pattern.length === path.length &&
+    pattern.every((p, i) => (p === '*' ? /^[A-Za-z0-9_-]{1,64}$/.test(path[i]!) : p === path[i]))
+  )
 }
 
 /**
@@ -115,23 +141,35 @@ function matches (pattern: readonly string[], path: readonly string[]): boolean 
  * conflicting ones) and recording a ConflictResolution. The write supersedes every conflicting write,
  * so the conflict no longer appears on any replica that has this change.
  */
-export function resolveConflict (d: PatientDoc, conflict: Pick<Conflict, 'path'>, chosen: ConflictValue, ctx: ChangeContext): EntryId {
+export function resolveConflict(
+  d: PatientDoc,
+  conflict: Pick<Conflict, 'path'>,
+  chosen: ConflictValue,
+  ctx: ChangeContext
+): EntryId {
   const { facility, at } = checkContext(ctx)
   const path = conflict?.path
-  if (!Array.isArray(path) || !path.every(p => typeof p === 'string')) throw new TypeError('conflict.path must be a list of strings')
+  if (!Array.isArray(path) || !path.every(p => typeof p === 'string'))
+    throw new TypeError('conflict.path must be a list of strings')
   const joined = path.join('/')
   const field = FIELDS.find(f => matches(f.pattern, path))
   if (field === undefined) throw new UnknownConflictPathError(joined)
   const value = field.check(plainValue(chosen))
   let parent: unknown = d
   for (const key of path.slice(0, -1)) {
-    parent = typeof parent === 'object' && parent !== null && Object.hasOwn(parent, key)
-      ? (parent as Record<string, unknown>)[key]
-      : undefined
+    parent =
+      typeof parent === 'object' && parent !== null && Object.hasOwn(parent, key)
+        ? (parent as Record<string, unknown>)[key]
+        : undefined
     if (parent === undefined) throw new UnknownConflictPathError(joined)
   }
   const id = newEntryId(ctx, d.resolutions)
   put(parent as Record<string, unknown>, path[path.length - 1]!, value)
-  put(d.resolutions, id, { path: joined, chosen: typeof value === 'string' ? value : JSON.stringify(value), at, by: facility })
+  put(d.resolutions, id, {
+    path: joined,
+    chosen: typeof value === 'string' ? value : JSON.stringify(value),
+    at,
+    by: facility
+  })
   return id
 }

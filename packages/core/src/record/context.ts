@@ -13,35 +13,40 @@ export interface CheckedContext {
 }
 
 /** Validates the change context (HFR facility id, UTC instant). */
-export function checkContext (ctx: ChangeContext): CheckedContext {
+export function checkContext(ctx: ChangeContext): CheckedContext {
   if (typeof ctx !== 'object' || ctx === null) throw new TypeError('a ChangeContext is required')
   return { facility: validateHfrId(ctx.facility, 'ctx.facility'), at: validateIsoInstant(ctx.at, 'ctx.at') }
 }
 
 /** Hands warnings to the context's collector, if any. */
-export function emitWarnings (ctx: ChangeContext, warnings: readonly RecordWarning[]): void {
+export function emitWarnings(ctx: ChangeContext, warnings: readonly RecordWarning[]): void {
   if (ctx.onWarning !== undefined) for (const w of warnings) ctx.onWarning(w)
 }
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
-interface RandomSource { getRandomValues<T extends Uint8Array>(array: T): T }
+interface RandomSource {
+  getRandomValues<T extends Uint8Array>(array: T): T
+}
 
 /** 96 random bits, base58: unique within a patient document and short on the wire (about 17 characters). */
-export function randomEntryId (): EntryId {
+export function randomEntryId(): EntryId {
   const c = (globalThis as unknown as { crypto?: RandomSource }).crypto
   if (c === undefined) throw new TypeError('crypto.getRandomValues is not available')
   const bytes = c.getRandomValues(new Uint8Array(12))
   let n = 0n
   for (const b of bytes) n = (n << 8n) | BigInt(b)
   let out = ''
-  while (n > 0n) { out = BASE58[Number(n % 58n)] + out; n /= 58n }
+  while (n > 0n) {
+    out = BASE58[Number(n % 58n)] + out
+    n /= 58n
+  }
   return (out === '' ? '1' : out) as EntryId
 }
 
 /** Makes a new entry id (from ctx.newId, else random) that is not yet a key of `collection`. */
-export function newEntryId (ctx: ChangeContext, collection: object): EntryId {
+export function newEntryId(ctx: ChangeContext, collection: object): EntryId {
   const id = ctx.newId !== undefined ? ctx.newId() : randomEntryId()
   if (typeof id !== 'string' || !ENTRY_ID.test(id)) throw new TypeError('ctx.newId returned a malformed entry id')
   if (Object.hasOwn(collection, id)) throw new TypeError(`ctx.newId returned an id already in use: ${id}`)
@@ -49,13 +54,13 @@ export function newEntryId (ctx: ChangeContext, collection: object): EntryId {
 }
 
 /** Validates an entry id given by a caller (it becomes a key and part of conflict paths). */
-export function checkEntryId (input: unknown, field: string): EntryId {
+export function checkEntryId(input: unknown, field: string): EntryId {
   if (typeof input !== 'string' || !ENTRY_ID.test(input)) throw new InvalidRecordInputError(field, 'not an entry id')
   return input as EntryId
 }
 
 /** Looks up an entry by id, or throws EntryNotFoundError. */
-export function entry<T> (collection: Record<string, T>, id: unknown, kind: string): T {
+export function entry<T>(collection: Record<string, T>, id: unknown, kind: string): T {
   const key = checkEntryId(id, `${kind}Id`)
   const found = Object.hasOwn(collection, key) ? collection[key] : undefined
   if (found === undefined) throw new EntryNotFoundError(kind, key)
@@ -63,7 +68,7 @@ export function entry<T> (collection: Record<string, T>, id: unknown, kind: stri
 }
 
 /** Drops undefined properties: Automerge rejects `undefined` values. */
-export function compact<T extends object> (value: T): T {
+export function compact<T extends object>(value: T): T {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v
   return out as T

@@ -1,42 +1,55 @@
 /** Encounters and what happens in them: diagnoses, prescriptions, lab orders and results, dispensing. */
 import type {
-  ChangeContext, DiagnosisInput, EncounterInput, LabOrderInput, LabResultInput, PrescriptionInput
+  ChangeContext,
+  DiagnosisInput,
+  EncounterInput,
+  LabOrderInput,
+  LabResultInput,
+  PrescriptionInput
 } from './inputs.js'
 import type { Diagnosis, Encounter, EntryId, LabOrder, PatientDoc, Prescription } from './types.js'
 import { checkContext, compact, emitWarnings, entry, newEntryId } from './context.js'
 import { InvalidRecordInputError } from './errors.js'
 import {
-  CODE_SYSTEMS, validateCoding, validateEnum, validateInt, validateText, validateTextList, validateVitals
+  CODE_SYSTEMS,
+  validateCoding,
+  validateEnum,
+  validateInt,
+  validateText,
+  validateTextList,
+  validateVitals
 } from './validate-clinical.js'
 import type { RecordWarning } from './validate-ids.js'
 import { validateHprId } from './validate-ids.js'
 import { put, str } from './strings.js'
 
-type Checked<T> = { value: T, warnings: RecordWarning[] }
+type Checked<T> = { value: T; warnings: RecordWarning[] }
 
-function checkDiagnosis (input: DiagnosisInput, field: string): Checked<Omit<Diagnosis, 'id'>> {
+function checkDiagnosis(input: DiagnosisInput, field: string): Checked<Omit<Diagnosis, 'id'>> {
   if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
   const coding = validateCoding(input.coding, `${field}.coding`, [CODE_SYSTEMS.snomed, CODE_SYSTEMS.icd10])
   return {
     value: {
       coding: coding.value,
       text: validateText(input.text, `${field}.text`, 500),
-      certainty: input.certainty === undefined
-        ? 'provisional'
-        : validateEnum(input.certainty, `${field}.certainty`, ['provisional', 'confirmed'] as const)
+      certainty:
+        input.certainty === undefined
+          ? 'provisional'
+          : validateEnum(input.certainty, `${field}.certainty`, ['provisional', 'confirmed'] as const)
     },
     warnings: coding.warnings
   }
 }
 
 /** Validates a dose as written ("500 mg", "1 tab", "5 ml"). */
-export function validateDose (input: unknown, field = 'dose'): string {
+export function validateDose(input: unknown, field = 'dose'): string {
   return validateText(input, field, 60)
 }
 
-function checkPrescription (input: PrescriptionInput, field: string): Checked<Omit<Prescription, 'id'>> {
+function checkPrescription(input: PrescriptionInput, field: string): Checked<Omit<Prescription, 'id'>> {
   if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
-  const coding = input.coding === undefined ? undefined : validateCoding(input.coding, `${field}.coding`, [CODE_SYSTEMS.snomed])
+  const coding =
+    input.coding === undefined ? undefined : validateCoding(input.coding, `${field}.coding`, [CODE_SYSTEMS.snomed])
   return {
     value: compact({
       drug: validateText(input.drug, `${field}.drug`, 120),
@@ -45,19 +58,20 @@ function checkPrescription (input: PrescriptionInput, field: string): Checked<Om
       frequency: validateText(input.frequency, `${field}.frequency`, 60),
       durationDays: validateInt(input.durationDays, `${field}.durationDays`, 1, 365),
       route: validateText(input.route, `${field}.route`, 40),
-      instructions: input.instructions === undefined ? undefined : validateText(input.instructions, `${field}.instructions`, 500)
+      instructions:
+        input.instructions === undefined ? undefined : validateText(input.instructions, `${field}.instructions`, 500)
     }),
     warnings: coding?.warnings ?? []
   }
 }
 
-function checkLabOrder (input: LabOrderInput, field: string): Checked<LabOrder['test']> {
+function checkLabOrder(input: LabOrderInput, field: string): Checked<LabOrder['test']> {
   if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
   return validateCoding(input.test, `${field}.test`, [CODE_SYSTEMS.loinc])
 }
 
 /** Records an encounter (OPD by default) with its complaints, vitals and any diagnoses, prescriptions and lab orders. */
-export function addEncounter (d: PatientDoc, input: EncounterInput, ctx: ChangeContext): EntryId {
+export function addEncounter(d: PatientDoc, input: EncounterInput, ctx: ChangeContext): EntryId {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an EncounterInput is required')
   const diagnoses = (input.diagnoses ?? []).map((x, i) => checkDiagnosis(x, `diagnoses[${i}]`))
@@ -80,16 +94,28 @@ export function addEncounter (d: PatientDoc, input: EncounterInput, ctx: ChangeC
   // Everything is validated above; only now is the document touched.
   const id = newEntryId(ctx, d.encounters)
   base.id = id
-  for (const x of diagnoses) { const k = newEntryId(ctx, base.diagnoses); base.diagnoses[k] = { id: k, ...x.value } }
-  for (const x of prescriptions) { const k = newEntryId(ctx, base.prescriptions); base.prescriptions[k] = { id: k, ...x.value } }
-  for (const x of labOrders) { const k = newEntryId(ctx, base.labOrders); base.labOrders[k] = { id: k, test: x.value, orderedAt: at } }
+  for (const x of diagnoses) {
+    const k = newEntryId(ctx, base.diagnoses)
+    base.diagnoses[k] = { id: k, ...x.value }
+  }
+  for (const x of prescriptions) {
+    const k = newEntryId(ctx, base.prescriptions)
+    base.prescriptions[k] = { id: k, ...x.value }
+  }
+  for (const x of labOrders) {
+    const k = newEntryId(ctx, base.labOrders)
+    base.labOrders[k] = { id: k, test: x.value, orderedAt: at }
+  }
   put(d.encounters, id, base)
-  emitWarnings(ctx, [...diagnoses, ...prescriptions, ...labOrders].flatMap(x => x.warnings))
+  emitWarnings(
+    ctx,
+    [...diagnoses, ...prescriptions, ...labOrders].flatMap(x => x.warnings)
+  )
   return id
 }
 
 /** Adds a diagnosis (SNOMED CT or ICD-10) to an encounter. */
-export function addDiagnosis (d: PatientDoc, encounterId: EntryId, input: DiagnosisInput, ctx: ChangeContext): EntryId {
+export function addDiagnosis(d: PatientDoc, encounterId: EntryId, input: DiagnosisInput, ctx: ChangeContext): EntryId {
   checkContext(ctx)
   const checked = checkDiagnosis(input, 'diagnosis')
   const enc = entry(d.encounters, encounterId, 'encounter')
@@ -100,7 +126,12 @@ export function addDiagnosis (d: PatientDoc, encounterId: EntryId, input: Diagno
 }
 
 /** Adds a prescription line to an encounter. */
-export function addPrescription (d: PatientDoc, encounterId: EntryId, input: PrescriptionInput, ctx: ChangeContext): EntryId {
+export function addPrescription(
+  d: PatientDoc,
+  encounterId: EntryId,
+  input: PrescriptionInput,
+  ctx: ChangeContext
+): EntryId {
   checkContext(ctx)
   const checked = checkPrescription(input, 'prescription')
   const enc = entry(d.encounters, encounterId, 'encounter')
@@ -111,7 +142,13 @@ export function addPrescription (d: PatientDoc, encounterId: EntryId, input: Pre
 }
 
 /** Changes a prescription's dose. Concurrent changes surface through openConflicts. */
-export function setPrescriptionDose (d: PatientDoc, encounterId: EntryId, prescriptionId: EntryId, dose: string, ctx: ChangeContext): void {
+export function setPrescriptionDose(
+  d: PatientDoc,
+  encounterId: EntryId,
+  prescriptionId: EntryId,
+  dose: string,
+  ctx: ChangeContext
+): void {
   checkContext(ctx)
   const value = validateDose(dose)
   const rx = entry(entry(d.encounters, encounterId, 'encounter').prescriptions, prescriptionId, 'prescription')
@@ -119,7 +156,7 @@ export function setPrescriptionDose (d: PatientDoc, encounterId: EntryId, prescr
 }
 
 /** Orders a lab test (LOINC) in an encounter. */
-export function orderLab (d: PatientDoc, encounterId: EntryId, input: LabOrderInput, ctx: ChangeContext): EntryId {
+export function orderLab(d: PatientDoc, encounterId: EntryId, input: LabOrderInput, ctx: ChangeContext): EntryId {
   const { at } = checkContext(ctx)
   const checked = checkLabOrder(input, 'labOrder')
   const enc = entry(d.encounters, encounterId, 'encounter')
@@ -129,15 +166,27 @@ export function orderLab (d: PatientDoc, encounterId: EntryId, input: LabOrderIn
 }
 
 /** Records the result of a lab order. A second, different result for one order surfaces as a conflict. */
-export function recordLabResult (d: PatientDoc, encounterId: EntryId, labOrderId: EntryId, input: LabResultInput, ctx: ChangeContext): void {
+export function recordLabResult(
+  d: PatientDoc,
+  encounterId: EntryId,
+  labOrderId: EntryId,
+  input: LabResultInput,
+  ctx: ChangeContext
+): void {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a LabResultInput is required')
   const result = compact({
     value: validateText(input.value, 'result.value', 200),
     unit: input.unit === undefined ? undefined : validateText(input.unit, 'result.unit', 30),
-    interpretation: input.interpretation === undefined
-      ? undefined
-      : validateEnum(input.interpretation, 'result.interpretation', ['normal', 'abnormal', 'positive', 'negative'] as const),
+    interpretation:
+      input.interpretation === undefined
+        ? undefined
+        : validateEnum(input.interpretation, 'result.interpretation', [
+            'normal',
+            'abnormal',
+            'positive',
+            'negative'
+          ] as const),
     resultedAt: at,
     by: facility
   })
@@ -146,7 +195,13 @@ export function recordLabResult (d: PatientDoc, encounterId: EntryId, labOrderId
 }
 
 /** Records medicines handed over against a prescription. */
-export function dispense (d: PatientDoc, encounterId: EntryId, prescriptionId: EntryId, quantity: number, ctx: ChangeContext): EntryId {
+export function dispense(
+  d: PatientDoc,
+  encounterId: EntryId,
+  prescriptionId: EntryId,
+  quantity: number,
+  ctx: ChangeContext
+): EntryId {
   const { facility, at } = checkContext(ctx)
   const qty = validateInt(quantity, 'quantity', 1, 10_000)
   const enc = entry(d.encounters, encounterId, 'encounter')

@@ -3,15 +3,36 @@ export type * from './types.js'
 export type * from './inputs.js'
 export * from './errors.js'
 export type { RecordWarning, Validated } from './validate-ids.js'
-export { luhnValid, validateAbhaAddress, validateAbhaNumber, validateHfrId, validateHprId, validatePhone } from './validate-ids.js'
 export {
-  CODE_SYSTEMS, FUTURE_SKEW_MS, VITAL_RANGES, validateCoding, validateIsoDate, validateIsoInstant, validateVitals, verhoeffValid
+  luhnValid,
+  validateAbhaAddress,
+  validateAbhaNumber,
+  validateHfrId,
+  validateHprId,
+  validatePhone
+} from './validate-ids.js'
+export {
+  CODE_SYSTEMS,
+  FUTURE_SKEW_MS,
+  VITAL_RANGES,
+  validateCoding,
+  validateIsoDate,
+  validateIsoInstant,
+  validateVitals,
+  verhoeffValid
 } from './validate-clinical.js'
 export { randomEntryId } from './context.js'
 export { createPatientDoc, linkAbha, markDuplicate, newPatientDoc, setUhid, validateBirth } from './registration.js'
 export type { CreatePatientDocOptions } from './registration.js'
 export {
-  addDiagnosis, addEncounter, addPrescription, dispense, orderLab, recordLabResult, setPrescriptionDose, validateDose
+  addDiagnosis,
+  addEncounter,
+  addPrescription,
+  dispense,
+  orderLab,
+  recordLabResult,
+  setPrescriptionDose,
+  validateDose
 } from './encounter.js'
 export { SEVERITIES, addAlert, addAllergy, deactivateAlert, setAllergySeverity } from './allergies.js'
 export { STATUS_RANK, advanceReferral, createReferral, currentStatus, writeCareSummary } from './referral.js'

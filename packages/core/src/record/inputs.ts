@@ -4,8 +4,22 @@
  * from the input, so that an input can be replayed at another facility without forging authorship.
  */
 import type {
-  BirthInfo, Coding, EntryId, FacilityId, IsoInstant, PatientId, PractitionerId, Severity, Sex,
-  Transport, Urgency, Vitals, CareSummary, Diagnosis, Encounter, LabResult
+  BirthInfo,
+  Coding,
+  EntryId,
+  FacilityId,
+  IsoInstant,
+  PatientId,
+  PractitionerId,
+  Severity,
+  Sex,
+  Transport,
+  Urgency,
+  Vitals,
+  CareSummary,
+  Diagnosis,
+  Encounter,
+  LabResult
 } from './types.js'
 import type { RecordWarning } from './validate-ids.js'
 
@@ -33,7 +47,7 @@ export interface RegistrationInput {
   pin?: string
   /** Indian mobile number, 10 digits (an optional +91 / 0 prefix is stripped). */
   phone?: string
-  guardian?: { name: string, relation: string }
+  guardian?: { name: string; relation: string }
   /** The registering facility's local UHID (NIC e-Hospital). */
   uhid: string
   /** 14 digits, with or without hyphens (`91-1234-5678-9012`). */

@@ -10,14 +10,21 @@ const ABHA = withLuhn('9100000012345')
 describe('newPatientDoc', () => {
   it('registers a patient offline with a facility-local UHID and no ABHA', () => {
     const doc = readPatient(createPatientDoc(registration(), testContext(CHC)))
-    expect(doc.demographics).toMatchObject({ name: 'Sukmati Kashyap', sex: 'female', address: { village: 'Tokapal', district: 'Bastar' }, phone: '9876501234', nameVariants: [] })
+    expect(doc.demographics).toMatchObject({
+      name: 'Sukmati Kashyap',
+      sex: 'female',
+      address: { village: 'Tokapal', district: 'Bastar' },
+      phone: '9876501234',
+      nameVariants: []
+    })
     expect(doc.identifiers).toEqual({ uhid: { [CHC]: 'CHC-TKP-000123' } })
     expect(doc.registeredBy).toBe(CHC)
     expect(doc.encounters).toEqual({})
   })
 
   it('stamps the given time and actor on the registration change, so the saved bytes repeat', () => {
-    const make = (): Automerge.Doc<PatientDoc> => createPatientDoc(registration(), testContext(CHC), { actor: 'ab'.repeat(16), time: 1_700_000_000 })
+    const make = (): Automerge.Doc<PatientDoc> =>
+      createPatientDoc(registration(), testContext(CHC), { actor: 'ab'.repeat(16), time: 1_700_000_000 })
     const doc = make()
     expect(Automerge.getHistory(doc).map(h => h.change.time)).toEqual([1_700_000_000])
     expect(Automerge.getActorId(doc)).toBe('ab'.repeat(16))
@@ -28,7 +35,10 @@ describe('newPatientDoc', () => {
 
   it('normalises ABHA number, address and phone', () => {
     const hyphenated = `${ABHA.slice(0, 2)}-${ABHA.slice(2, 6)}-${ABHA.slice(6, 10)}-${ABHA.slice(10)}`
-    const doc = newPatientDoc(registration({ abhaNumber: hyphenated, abhaAddress: 'Sukmati.K@abdm', phone: '+91 98765-01234' }), testContext(CHC))
+    const doc = newPatientDoc(
+      registration({ abhaNumber: hyphenated, abhaAddress: 'Sukmati.K@abdm', phone: '+91 98765-01234' }),
+      testContext(CHC)
+    )
     expect(doc.identifiers.abhaNumber).toBe(ABHA)
     expect(doc.identifiers.abhaAddress).toBe('sukmati.k@abdm')
     expect(doc.demographics.phone).toBe('9876501234')
@@ -53,12 +63,18 @@ describe('newPatientDoc', () => {
     ['a malformed phone', { phone: '12' }, 'InvalidRecordInputError'],
     ['a missing UHID', { uhid: '' }, 'InvalidRecordInputError']
   ])('rejects %s', (_what, overrides, name) => {
-    expect(() => newPatientDoc(registration(overrides as never), testContext(CHC))).toThrow(expect.objectContaining({ name }))
+    expect(() => newPatientDoc(registration(overrides as never), testContext(CHC))).toThrow(
+      expect.objectContaining({ name })
+    )
   })
 
   it('rejects a change context with a malformed facility id or time', () => {
-    expect(() => newPatientDoc(registration(), { facility: 'CHC1' as never, at: '2026-11-20T09:30:00Z' })).toThrow(expect.objectContaining({ name: 'InvalidHfrIdError' }))
-    expect(() => newPatientDoc(registration(), { facility: CHC, at: 'yesterday' })).toThrow(expect.objectContaining({ name: 'InvalidDateError' }))
+    expect(() => newPatientDoc(registration(), { facility: 'CHC1' as never, at: '2026-11-20T09:30:00Z' })).toThrow(
+      expect.objectContaining({ name: 'InvalidHfrIdError' })
+    )
+    expect(() => newPatientDoc(registration(), { facility: CHC, at: 'yesterday' })).toThrow(
+      expect.objectContaining({ name: 'InvalidDateError' })
+    )
   })
 })
 
@@ -66,7 +82,9 @@ describe('linkAbha, setUhid and markDuplicate', () => {
   const base = (): Automerge.Doc<PatientDoc> => createPatientDoc(registration(), testContext(CHC))
 
   it('links an ABHA number later and records where and when', () => {
-    const doc = Automerge.change(base(), d => linkAbha(d, { abhaNumber: ABHA }, testContext(DH, 'd', '2026-11-22T10:00:00.000Z')))
+    const doc = Automerge.change(base(), d =>
+      linkAbha(d, { abhaNumber: ABHA }, testContext(DH, 'd', '2026-11-22T10:00:00.000Z'))
+    )
     expect(readPatient(doc).identifiers.abhaNumber).toBe(ABHA)
     expect(readPatient(doc).identifiers.abhaLinked).toEqual({ at: '2026-11-22T10:00:00.000Z', by: DH })
   })
@@ -74,10 +92,14 @@ describe('linkAbha, setUhid and markDuplicate', () => {
   it('refuses to re-link a record to a different ABHA number, and re-linking the same one changes nothing', () => {
     const linked = Automerge.change(base(), d => linkAbha(d, { abhaNumber: ABHA }, testContext(CHC)))
     const other = withLuhn('9100000099999')
-    expect(() => Automerge.change(linked, d => linkAbha(d, { abhaNumber: other }, testContext(DH)))).toThrow(expect.objectContaining({ name: 'InvalidRecordInputError' }))
+    expect(() => Automerge.change(linked, d => linkAbha(d, { abhaNumber: other }, testContext(DH)))).toThrow(
+      expect.objectContaining({ name: 'InvalidRecordInputError' })
+    )
     const again = Automerge.change(linked, d => linkAbha(d, { abhaNumber: ABHA }, testContext(DH)))
     expect(readPatient(again).identifiers.abhaLinked?.by).toBe(CHC)
-    expect(() => Automerge.change(base(), d => linkAbha(d, {}, testContext(CHC)))).toThrow(expect.objectContaining({ name: 'InvalidRecordInputError' }))
+    expect(() => Automerge.change(base(), d => linkAbha(d, {}, testContext(CHC)))).toThrow(
+      expect.objectContaining({ name: 'InvalidRecordInputError' })
+    )
   })
 
   it('adds the district hospital UHID beside the CHC one', () => {
@@ -87,8 +109,12 @@ describe('linkAbha, setUhid and markDuplicate', () => {
 
   it('marks two records as the same person', () => {
     let id = ''
-    const doc = Automerge.change(base(), d => { id = markDuplicate(d, 'otherDoc123' as PatientId, 'same ABHA, different spelling', testContext(DH)) })
+    const doc = Automerge.change(base(), d => {
+      id = markDuplicate(d, 'otherDoc123' as PatientId, 'same ABHA, different spelling', testContext(DH))
+    })
     expect(readPatient(doc).duplicates[id as never]).toMatchObject({ otherPatient: 'otherDoc123', by: DH })
-    expect(() => Automerge.change(doc, d => markDuplicate(d, '' as PatientId, 'x', testContext(DH)))).toThrow(expect.objectContaining({ name: 'InvalidRecordInputError' }))
+    expect(() => Automerge.change(doc, d => markDuplicate(d, '' as PatientId, 'x', testContext(DH)))).toThrow(
+      expect.objectContaining({ name: 'InvalidRecordInputError' })
+    )
   })
 })

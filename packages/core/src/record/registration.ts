@@ -12,23 +12,27 @@ import { put, str, wrap } from './strings.js'
 const SEXES = ['female', 'male', 'other', 'unknown'] as const
 
 /** Validates how the birth is known; nothing may lie after the registration instant (plus skew). */
-export function validateBirth (input: unknown, now: IsoInstant, field = 'birth'): BirthInfo {
+export function validateBirth(input: unknown, now: IsoInstant, field = 'birth'): BirthInfo {
   if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
   const b = input as Record<string, unknown>
   const thisYear = Number(now.slice(0, 4))
   switch (b.kind) {
-    case 'date': return { kind: 'date', date: validateIsoDate(b.date, `${field}.date`, now) }
-    case 'year': return { kind: 'year', year: validateInt(b.year, `${field}.year`, 1900, thisYear) }
-    case 'approx-age': return {
-      kind: 'approx-age',
-      years: validateInt(b.years, `${field}.years`, 0, 120),
-      asOf: validateIsoDate(b.asOf, `${field}.asOf`, now)
-    }
-    default: throw new InvalidRecordInputError(`${field}.kind`, 'must be date, year or approx-age')
+    case 'date':
+      return { kind: 'date', date: validateIsoDate(b.date, `${field}.date`, now) }
+    case 'year':
+      return { kind: 'year', year: validateInt(b.year, `${field}.year`, 1900, thisYear) }
+    case 'approx-age':
+      return {
+        kind: 'approx-age',
+        years: validateInt(b.years, `${field}.years`, 0, 120),
+        asOf: validateIsoDate(b.asOf, `${field}.asOf`, now)
+      }
+    default:
+      throw new InvalidRecordInputError(`${field}.kind`, 'must be date, year or approx-age')
   }
 }
 
-function validateAbha (input: AbhaLinkInput): { abhaNumber?: string, abhaAddress?: string, warnings: RecordWarning[] } {
+function validateAbha(input: AbhaLinkInput): { abhaNumber?: string; abhaAddress?: string; warnings: RecordWarning[] } {
   const number = input.abhaNumber === undefined ? undefined : validateAbhaNumber(input.abhaNumber)
   const abhaAddress = input.abhaAddress === undefined ? undefined : validateAbhaAddress(input.abhaAddress)
   return { abhaNumber: number?.value, abhaAddress, warnings: number?.warnings ?? [] }
@@ -38,21 +42,25 @@ function validateAbha (input: AbhaLinkInput): { abhaNumber?: string, abhaAddress
  * Builds the initial value of a new patient document, with plain strings (to use as a plain object,
  * or to store through `createPatientDoc` / `wrapStrings`, which make every string immutable).
  */
-export function newPatientDoc (input: RegistrationInput, ctx: ChangeContext): PatientDoc {
+export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): PatientDoc {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a RegistrationInput is required')
   const abha = validateAbha(input)
-  const guardian = input.guardian === undefined ? undefined : {
-    name: validateText(input.guardian.name, 'guardian.name', 100),
-    relation: validateText(input.guardian.relation, 'guardian.relation', 40)
-  }
+  const guardian =
+    input.guardian === undefined
+      ? undefined
+      : {
+          name: validateText(input.guardian.name, 'guardian.name', 100),
+          relation: validateText(input.guardian.relation, 'guardian.relation', 40)
+        }
   const doc: PatientDoc = {
     schema: 1,
     registeredAt: at,
     registeredBy: facility,
     demographics: compact({
       name: validateText(input.name, 'name', 100),
-      nameVariants: input.nameVariants === undefined ? [] : validateTextList(input.nameVariants, 'nameVariants', 10, 100),
+      nameVariants:
+        input.nameVariants === undefined ? [] : validateTextList(input.nameVariants, 'nameVariants', 10, 100),
       sex: validateEnum(input.sex, 'sex', SEXES),
       birth: validateBirth(input.birth, at),
       address: compact({
@@ -97,8 +105,12 @@ export interface CreatePatientDocOptions {
  * PatientDoc interface lacks; this is the one place that bridges the two.) A string third argument is
  * the actor id, as before the options existed.
  */
-export function createPatientDoc (input: RegistrationInput, ctx: ChangeContext, options?: string | CreatePatientDocOptions): Automerge.Doc<PatientDoc> {
-  const opts: CreatePatientDocOptions = typeof options === 'string' ? { actor: options } : options ?? {}
+export function createPatientDoc(
+  input: RegistrationInput,
+  ctx: ChangeContext,
+  options?: string | CreatePatientDocOptions
+): Automerge.Doc<PatientDoc> {
+  const opts: CreatePatientDocOptions = typeof options === 'string' ? { actor: options } : (options ?? {})
   if (opts.time !== undefined && (!Number.isSafeInteger(opts.time) || opts.time < 0)) {
     throw new TypeError('createPatientDoc: time must be whole seconds since the epoch')
   }
@@ -107,12 +119,15 @@ export function createPatientDoc (input: RegistrationInput, ctx: ChangeContext, 
   if (opts.time === undefined) return Automerge.from(initial, init) as unknown as Automerge.Doc<PatientDoc>
   // Same single change as Automerge.from, whose options cannot carry a change time.
   const empty = Automerge.init<Record<string, unknown>>(init)
-  return Automerge.change(empty, { time: opts.time }, d => { Object.assign(d, initial) }) as unknown as Automerge.Doc<PatientDoc>
+  return Automerge.change(empty, { time: opts.time }, d => {
+    Object.assign(d, initial)
+  }) as unknown as Automerge.Doc<PatientDoc>
 }
 
-function validatePin (input: unknown): string {
+function validatePin(input: unknown): string {
   // Chhattisgarh PIN codes start with 49; any Indian PIN is 6 digits not starting with 0.
-  if (typeof input !== 'string' || !/^[1-9]\d{5}$/.test(input)) throw new InvalidRecordInputError('pin', 'not a PIN code')
+  if (typeof input !== 'string' || !/^[1-9]\d{5}$/.test(input))
+    throw new InvalidRecordInputError('pin', 'not a PIN code')
   return input
 }
 
@@ -120,7 +135,7 @@ function validatePin (input: unknown): string {
  * Links an ABHA number and/or address to a record registered without them. Re-linking the same value
  * is a no-op; linking a different value is refused (that is a different person: mark a duplicate).
  */
-export function linkAbha (d: PatientDoc, input: AbhaLinkInput, ctx: ChangeContext): void {
+export function linkAbha(d: PatientDoc, input: AbhaLinkInput, ctx: ChangeContext): void {
   const { facility, at } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an AbhaLinkInput is required')
   if (input.abhaNumber === undefined && input.abhaAddress === undefined) {
@@ -145,14 +160,14 @@ export function linkAbha (d: PatientDoc, input: AbhaLinkInput, ctx: ChangeContex
 }
 
 /** Records this facility's local UHID for the patient (e.g. when a referred patient arrives at the DH). */
-export function setUhid (d: PatientDoc, uhid: string, ctx: ChangeContext): void {
+export function setUhid(d: PatientDoc, uhid: string, ctx: ChangeContext): void {
   const { facility } = checkContext(ctx)
   const value = validateText(uhid, 'uhid', 40)
   if (str(d.identifiers.uhid[facility]) !== value) put(d.identifiers.uhid, facility, value)
 }
 
 /** Marks this record and another as the same person. Both records are kept; search shows them together. */
-export function markDuplicate (d: PatientDoc, otherPatient: PatientId, reason: string, ctx: ChangeContext): EntryId {
+export function markDuplicate(d: PatientDoc, otherPatient: PatientId, reason: string, ctx: ChangeContext): EntryId {
   const { facility, at } = checkContext(ctx)
   const input: DuplicateInput = {
     otherPatient: validateText(otherPatient, 'otherPatient', 100) as PatientId,

@@ -13,7 +13,7 @@ const ACTOR = 'ab'.repeat(16)
 const T0 = 1_763_630_000
 
 /** Every value in `value` that is not a plain string, number, boolean, list or plain object, by path. */
-function notPlain (value: unknown, path = ''): string[] {
+function notPlain(value: unknown, path = ''): string[] {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return []
   if (Array.isArray(value)) return value.flatMap((v, i) => notPlain(v, `${path}/${i}`))
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
@@ -23,25 +23,35 @@ function notPlain (value: unknown, path = ''): string[] {
 }
 
 /** A patient registered at the CHC, seen for fever and referred to the DH: three changes, with the record functions. */
-function withRecordFunctions (): { doc: Doc, encounter: EntryId, referral: EntryId } {
+function withRecordFunctions(): { doc: Doc; encounter: EntryId; referral: EntryId } {
   let doc = createPatientDoc(registration(), testContext(CHC, 'r'), { actor: ACTOR, time: T0 })
   let encounter = '' as EntryId
   let referral = '' as EntryId
-  doc = Automerge.change(doc, { time: T0 + 60 }, d => { encounter = addEncounter(d, feverEncounter(), testContext(CHC, 'e')) })
-  doc = Automerge.change(doc, { time: T0 + 120 }, d => { referral = createReferral(d, referralSlip({ encounterId: encounter }), testContext(CHC, 'f')) })
+  doc = Automerge.change(doc, { time: T0 + 60 }, d => {
+    encounter = addEncounter(d, feverEncounter(), testContext(CHC, 'e'))
+  })
+  doc = Automerge.change(doc, { time: T0 + 120 }, d => {
+    referral = createReferral(d, referralSlip({ encounterId: encounter }), testContext(CHC, 'f'))
+  })
   return { doc, encounter, referral }
 }
 
 /** The same content in the same three changes, every string a plain JS string (Automerge stores those as text). */
-function asText (encounter: EntryId, referral: EntryId): Doc {
+function asText(encounter: EntryId, referral: EntryId): Doc {
   const plain = newPatientDoc(registration(), testContext(CHC, 'r'))
   addEncounter(plain, feverEncounter(), testContext(CHC, 'e'))
   createReferral(plain, referralSlip({ encounterId: encounter }), testContext(CHC, 'f'))
   const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
   const registered = { ...copy(plain), encounters: {}, referrals: {} }
-  let doc = Automerge.change(Automerge.init<PatientDoc>({ actor: ACTOR }), { time: T0 }, d => { Object.assign(d, registered) })
-  doc = Automerge.change(doc, { time: T0 + 60 }, d => { d.encounters[encounter] = copy(plain.encounters[encounter]!) })
-  doc = Automerge.change(doc, { time: T0 + 120 }, d => { d.referrals[referral] = copy(plain.referrals[referral]!) })
+  let doc = Automerge.change(Automerge.init<PatientDoc>({ actor: ACTOR }), { time: T0 }, d => {
+    Object.assign(d, registered)
+  })
+  doc = Automerge.change(doc, { time: T0 + 60 }, d => {
+    d.encounters[encounter] = copy(plain.encounters[encounter]!)
+  })
+  doc = Automerge.change(doc, { time: T0 + 120 }, d => {
+    d.referrals[referral] = copy(plain.referrals[referral]!)
+  })
   return doc
 }
 
@@ -63,7 +73,9 @@ describe('immutable strings', () => {
     const plain = readPatient(doc)
     expect(notPlain(plain)).toEqual([])
     expect(plain.demographics.name).toBe('Sukmati Kashyap')
-    Automerge.change(doc, d => { expect(notPlain(readPatient(d))).toEqual([]) })
+    Automerge.change(doc, d => {
+      expect(notPlain(readPatient(d))).toEqual([])
+    })
     expect(readPatient(plain)).toEqual(plain)
     expect(readPatient(plain)).not.toBe(plain)
   })
@@ -83,8 +95,13 @@ describe('immutable strings', () => {
     expect(Automerge.isImmutableString(doc.demographics.address.village)).toBe(true)
     expect(readPatient(doc).identifiers.uhid[DH]).toBe('DH-1')
     // setUhid compares through str: writing the same UHID again changes nothing.
-    const again = Automerge.change(doc, d => { setUhid(d, 'DH-1', testContext(DH)) })
+    const again = Automerge.change(doc, d => {
+      setUhid(d, 'DH-1', testContext(DH))
+    })
     expect(Automerge.getHeads(again)).toEqual(Automerge.getHeads(doc))
-    expect(wrap(['a', { b: 'c', n: 1 }])).toEqual([new Automerge.ImmutableString('a'), { b: new Automerge.ImmutableString('c'), n: 1 }])
+    expect(wrap(['a', { b: 'c', n: 1 }])).toEqual([
+      new Automerge.ImmutableString('a'),
+      { b: new Automerge.ImmutableString('c'), n: 1 }
+    ])
   })
 })

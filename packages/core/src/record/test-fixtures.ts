@@ -12,13 +12,16 @@ export const CHC = 'IN2210000101' as FacilityId
 export const DH = 'IN2210000001' as FacilityId
 
 /** Appends the Luhn check digit to a digit string. */
-export function withLuhn (body: string): string {
+export function withLuhn(body: string): string {
   for (let d = 0; d <= 9; d++) {
     const s = body + d
     let sum = 0
     for (let i = 0; i < s.length; i++) {
       let n = s.charCodeAt(s.length - 1 - i) - 48
-      if (i % 2 === 1) { n *= 2; if (n > 9) n -= 9 }
+      if (i % 2 === 1) {
+        n *= 2
+        if (n > 9) n -= 9
+      }
       sum += n
     }
     if (sum % 10 === 0) return s
@@ -27,14 +30,26 @@ export function withLuhn (body: string): string {
 }
 
 /** A change context with sequential ids (`<prefix>1`, `<prefix>2` …) and a warnings collector. */
-export function testContext (facility: FacilityId, prefix = 'e', at: IsoInstant = '2026-11-20T09:30:00.000Z'): ChangeContext & { warnings: RecordWarning[] } {
+export function testContext(
+  facility: FacilityId,
+  prefix = 'e',
+  at: IsoInstant = '2026-11-20T09:30:00.000Z'
+): ChangeContext & { warnings: RecordWarning[] } {
   let n = 0
   const warnings: RecordWarning[] = []
-  return { facility, at, newId: () => `${prefix}${++n}` as EntryId, onWarning: w => { warnings.push(w) }, warnings }
+  return {
+    facility,
+    at,
+    newId: () => `${prefix}${++n}` as EntryId,
+    onWarning: w => {
+      warnings.push(w)
+    },
+    warnings
+  }
 }
 
 /** A typical OPD registration at a CHC, without ABHA. */
-export function registration (overrides: Partial<RegistrationInput> = {}): RegistrationInput {
+export function registration(overrides: Partial<RegistrationInput> = {}): RegistrationInput {
   return {
     name: 'Sukmati Kashyap',
     sex: 'female',
@@ -50,18 +65,35 @@ export function registration (overrides: Partial<RegistrationInput> = {}): Regis
 }
 
 /** An OPD encounter: fever, a malaria diagnosis, an antimalarial and a smear order. */
-export function feverEncounter (): EncounterInput {
+export function feverEncounter(): EncounterInput {
   return {
     complaints: ['fever 3 days', 'chills'],
     vitals: { temperature: 39.2, pulse: 108, systolic: 110, diastolic: 70, spo2: 97, weight: 52 },
-    diagnoses: [{ coding: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'B50.9', display: 'Plasmodium falciparum malaria, unspecified' }, text: 'Pf malaria, RDT positive' }],
-    prescriptions: [{ drug: 'Artesunate + SP (ACT) adult blister', dose: '1 blister pack', frequency: 'as per pack', durationDays: 3, route: 'oral' }],
+    diagnoses: [
+      {
+        coding: {
+          system: 'http://hl7.org/fhir/sid/icd-10',
+          code: 'B50.9',
+          display: 'Plasmodium falciparum malaria, unspecified'
+        },
+        text: 'Pf malaria, RDT positive'
+      }
+    ],
+    prescriptions: [
+      {
+        drug: 'Artesunate + SP (ACT) adult blister',
+        dose: '1 blister pack',
+        frequency: 'as per pack',
+        durationDays: 3,
+        route: 'oral'
+      }
+    ],
     labOrders: [{ test: { system: 'http://loinc.org', code: '32700-7', display: 'Malaria smear' } }]
   }
 }
 
 /** A referral slip from the CHC to the DH. */
-export function referralSlip (overrides: Partial<ReferralInput> = {}): ReferralInput {
+export function referralSlip(overrides: Partial<ReferralInput> = {}): ReferralInput {
   return {
     to: DH,
     reason: 'Severe anaemia, needs transfusion',

@@ -28,9 +28,9 @@ export type Sex = 'female' | 'male' | 'other' | 'unknown'
 
 /** How a birth date is known: exact date, year only, or an approximate age on a given date. */
 export type BirthInfo =
-  | { kind: 'date', date: IsoDate }
-  | { kind: 'year', year: number }
-  | { kind: 'approx-age', years: number, asOf: IsoDate }
+  | { kind: 'date'; date: IsoDate }
+  | { kind: 'year'; year: number }
+  | { kind: 'approx-age'; years: number; asOf: IsoDate }
 
 export interface Address {
   village: string
@@ -64,7 +64,7 @@ export interface Identifiers {
   /** `handle@abdm` (or `@sbx`). */
   abhaAddress?: string
   /** When and where the ABHA was linked, if it was linked after registration. */
-  abhaLinked?: { at: IsoInstant, by: FacilityId }
+  abhaLinked?: { at: IsoInstant; by: FacilityId }
 }
 
 /** A coded concept. system is one of the CODE_SYSTEMS urls. */
@@ -74,10 +74,7 @@ export interface Coding {
   display: string
 }
 
-export type CodeSystem =
-  | 'http://snomed.info/sct'
-  | 'http://hl7.org/fhir/sid/icd-10'
-  | 'http://loinc.org'
+export type CodeSystem = 'http://snomed.info/sct' | 'http://hl7.org/fhir/sid/icd-10' | 'http://loinc.org'
 
 export interface Vitals {
   /** mmHg */

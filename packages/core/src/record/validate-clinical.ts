@@ -13,7 +13,7 @@ export const FUTURE_SKEW_MS = DAY_MS
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/
 
-function realDate (y: number, m: number, d: number): boolean {
+function realDate(y: number, m: number, d: number): boolean {
   const t = new Date(Date.UTC(y, m - 1, d))
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d
 }
@@ -22,7 +22,7 @@ function realDate (y: number, m: number, d: number): boolean {
  * Validates an ISO calendar date `YYYY-MM-DD` (a real date, year ≥ 1900). With `notAfter`, the date may
  * be at most a day of clock skew after that instant.
  */
-export function validateIsoDate (input: unknown, field = 'date', notAfter?: IsoInstant): IsoDate {
+export function validateIsoDate(input: unknown, field = 'date', notAfter?: IsoInstant): IsoDate {
   const m = typeof input === 'string' ? ISO_DATE.exec(input) : null
   if (m === null) throw new InvalidDateError(field, 'not a YYYY-MM-DD date')
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
@@ -34,7 +34,7 @@ export function validateIsoDate (input: unknown, field = 'date', notAfter?: IsoI
 }
 
 /** Validates a UTC ISO instant `YYYY-MM-DDTHH:mm:ss(.sss)Z` on a real date. */
-export function validateIsoInstant (input: unknown, field = 'at'): IsoInstant {
+export function validateIsoInstant(input: unknown, field = 'at'): IsoInstant {
   const m = typeof input === 'string' ? ISO_INSTANT.exec(input) : null
   if (m === null) throw new InvalidDateError(field, 'not a UTC ISO instant')
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
@@ -45,7 +45,7 @@ export function validateIsoInstant (input: unknown, field = 'at'): IsoInstant {
 }
 
 /** Validates a non-empty string of bounded length without control characters and returns it trimmed. */
-export function validateText (input: unknown, field: string, maxLength = 200): string {
+export function validateText(input: unknown, field: string, maxLength = 200): string {
   if (typeof input !== 'string') throw new InvalidRecordInputError(field, 'must be a string')
   const value = input.trim()
   if (value.length === 0) throw new InvalidRecordInputError(field, 'must not be empty')
@@ -57,7 +57,7 @@ export function validateText (input: unknown, field: string, maxLength = 200): s
   return value
 }
 
-function hasControlCharacter (value: string): boolean {
+function hasControlCharacter(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)
     // Tab, line feed and carriage return are allowed in notes.
@@ -67,14 +67,14 @@ function hasControlCharacter (value: string): boolean {
 }
 
 /** Validates a list of texts (bounded count) and returns them trimmed. */
-export function validateTextList (input: unknown, field: string, maxItems = 50, maxLength = 200): string[] {
+export function validateTextList(input: unknown, field: string, maxItems = 50, maxLength = 200): string[] {
   if (!Array.isArray(input)) throw new InvalidRecordInputError(field, 'must be a list')
   if (input.length > maxItems) throw new InvalidRecordInputError(field, `more than ${maxItems} items`)
   return input.map((v, i) => validateText(v, `${field}[${i}]`, maxLength))
 }
 
 /** Validates that a value is one of the allowed literals. */
-export function validateEnum<T extends string> (input: unknown, field: string, allowed: readonly T[]): T {
+export function validateEnum<T extends string>(input: unknown, field: string, allowed: readonly T[]): T {
   if (typeof input !== 'string' || !(allowed as readonly string[]).includes(input)) {
     throw new InvalidRecordInputError(field, `must be one of ${allowed.join(', ')}`)
   }
@@ -82,7 +82,7 @@ export function validateEnum<T extends string> (input: unknown, field: string, a
 }
 
 /** Validates an integer within [min, max]. */
-export function validateInt (input: unknown, field: string, min: number, max: number): number {
+export function validateInt(input: unknown, field: string, min: number, max: number): number {
   if (typeof input !== 'number' || !Number.isInteger(input) || input < min || input > max) {
     throw new InvalidRecordInputError(field, `must be an integer from ${min} to ${max}`)
   }
@@ -104,19 +104,30 @@ const CODE_FORMAT: Record<CodeSystem, RegExp> = {
 
 // Verhoeff tables (SNOMED CT identifiers end in a Verhoeff check digit).
 const VD = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
   [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]
 ]
 const VP = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8]
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8]
 ]
 
 /** True when the digit string passes the Verhoeff check on its last digit. */
-export function verhoeffValid (digits: string): boolean {
+export function verhoeffValid(digits: string): boolean {
   let c = 0
   for (let i = 0; i < digits.length; i++) {
     const n = digits.charCodeAt(digits.length - 1 - i) - 48
@@ -129,7 +140,7 @@ export function verhoeffValid (digits: string): boolean {
  * Validates a Coding: a known system (optionally restricted), a code in that system's format, and a
  * display text. A SNOMED code failing its Verhoeff check digit is only a warning.
  */
-export function validateCoding (input: unknown, field: string, systems?: readonly CodeSystem[]): Validated<Coding> {
+export function validateCoding(input: unknown, field: string, systems?: readonly CodeSystem[]): Validated<Coding> {
   if (typeof input !== 'object' || input === null) throw new InvalidCodeError(field, 'missing coding')
   const { system, code, display } = input as Record<string, unknown>
   const allowed = systems ?? (Object.values(CODE_SYSTEMS) as CodeSystem[])
@@ -137,13 +148,13 @@ export function validateCoding (input: unknown, field: string, systems?: readonl
     throw new InvalidCodeError(field, `system must be one of ${allowed.join(', ')}`)
   }
   const sys = system as CodeSystem
-  if (typeof code !== 'string' || !CODE_FORMAT[sys].test(code)) throw new InvalidCodeError(field, 'code has the wrong format')
+  if (typeof code !== 'string' || !CODE_FORMAT[sys].test(code))
+    throw new InvalidCodeError(field, 'code has the wrong format')
   if (typeof display !== 'string' || display.trim() === '' || display.length > 200) {
     throw new InvalidCodeError(field, 'display must be 1–200 characters')
   }
-  const warnings: RecordWarning[] = sys === CODE_SYSTEMS.snomed && !verhoeffValid(code)
-    ? [{ code: 'SNOMED_CHECK_DIGIT', field }]
-    : []
+  const warnings: RecordWarning[] =
+    sys === CODE_SYSTEMS.snomed && !verhoeffValid(code) ? [{ code: 'SNOMED_CHECK_DIGIT', field }] : []
   return { value: { system: sys, code, display: display.trim() }, warnings }
 }
 
@@ -161,7 +172,7 @@ export const VITAL_RANGES: Record<keyof Vitals, readonly [number, number]> = {
 }
 
 /** Validates vitals: every given value a finite number inside its range, and diastolic below systolic. */
-export function validateVitals (input: unknown, field = 'vitals'): Vitals {
+export function validateVitals(input: unknown, field = 'vitals'): Vitals {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidRecordInputError(field, 'must be an object')
   }

@@ -4,7 +4,11 @@
  */
 import type { FacilityId, PractitionerId } from './types.js'
 import {
-  InvalidAbhaAddressError, InvalidAbhaNumberError, InvalidHfrIdError, InvalidHprIdError, InvalidRecordInputError
+  InvalidAbhaAddressError,
+  InvalidAbhaNumberError,
+  InvalidHfrIdError,
+  InvalidHprIdError,
+  InvalidRecordInputError
 } from './errors.js'
 
 /** A soft finding: the value was accepted, but someone should look at it. Carries no patient data. */
@@ -23,11 +27,14 @@ const ABHA_BARE = /^\d{14}$/
 const ABHA_HYPHENATED = /^\d{2}-\d{4}-\d{4}-\d{4}$/
 
 /** True when the digit string passes the Luhn (mod 10) check on its last digit. */
-export function luhnValid (digits: string): boolean {
+export function luhnValid(digits: string): boolean {
   let sum = 0
   for (let i = 0; i < digits.length; i++) {
     let n = digits.charCodeAt(digits.length - 1 - i) - 48
-    if (i % 2 === 1) { n *= 2; if (n > 9) n -= 9 }
+    if (i % 2 === 1) {
+      n *= 2
+      if (n > 9) n -= 9
+    }
     sum += n
   }
   return sum % 10 === 0
@@ -37,7 +44,7 @@ export function luhnValid (digits: string): boolean {
  * Validates an ABHA number and returns its 14 bare digits. The Luhn check digit is inferred, not
  * documented by ABDM (domain.md §1.1), so a failure is a warning, never a rejection.
  */
-export function validateAbhaNumber (input: unknown, field = 'abhaNumber'): Validated<string> {
+export function validateAbhaNumber(input: unknown, field = 'abhaNumber'): Validated<string> {
   if (typeof input !== 'string' || !(ABHA_BARE.test(input) || ABHA_HYPHENATED.test(input))) {
     throw new InvalidAbhaNumberError(field)
   }
@@ -51,7 +58,7 @@ const ABHA_SUFFIXES = new Set(['abdm', 'sbx', 'ndhm'])
 const ABHA_HANDLE = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)*$/
 
 /** Validates an ABHA address `handle@abdm` (`@sbx`, legacy `@ndhm`) and returns it lower-cased. */
-export function validateAbhaAddress (input: unknown, field = 'abhaAddress'): string {
+export function validateAbhaAddress(input: unknown, field = 'abhaAddress'): string {
   if (typeof input !== 'string' || input.length > 64) throw new InvalidAbhaAddressError(field)
   const value = input.trim().toLowerCase()
   const at = value.lastIndexOf('@')
@@ -74,13 +81,13 @@ export function validateAbhaAddress (input: unknown, field = 'abhaAddress'): str
 const HFR_ID = /^IN\d{10}$/
 
 /** Validates an HFR facility id (`IN` + 2-digit state code + 8 digits, e.g. `IN2210000123`). */
-export function validateHfrId (input: unknown, field = 'facility'): FacilityId {
+export function validateHfrId(input: unknown, field = 'facility'): FacilityId {
   if (typeof input !== 'string' || !HFR_ID.test(input)) throw new InvalidHfrIdError(field)
   return input as FacilityId
 }
 
 /** Validates an HPR id (14 digits, bare or `71-1234-5678-9012`) and returns the bare digits. No check digit. */
-export function validateHprId (input: unknown, field = 'practitioner'): PractitionerId {
+export function validateHprId(input: unknown, field = 'practitioner'): PractitionerId {
   if (typeof input !== 'string' || !(ABHA_BARE.test(input) || ABHA_HYPHENATED.test(input))) {
     throw new InvalidHprIdError(field)
   }
@@ -92,7 +99,7 @@ export function validateHprId (input: unknown, field = 'practitioner'): Practiti
  * landlines alike: `07782-222333` is `7782222333`), so that search matches however it was typed.
  * Spaces, hyphens, `+91`/`91` and the trunk `0` are dropped.
  */
-export function validatePhone (input: unknown, field = 'phone'): string {
+export function validatePhone(input: unknown, field = 'phone'): string {
   if (typeof input !== 'string' || input.length > 24) throw new InvalidRecordInputError(field, 'not a phone number')
   let digits = input.replace(/[\s-]/g, '')
   if (digits.startsWith('+91')) digits = digits.slice(3)

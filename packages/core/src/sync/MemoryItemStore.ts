@@ -20,12 +20,12 @@ export class MemoryItemStore implements ItemStore {
   readonly #cursors = new Map<FacilityId, Cursor>()
 
   /** `inspect` reads an item's id and header (the crypto module's structural decode). */
-  constructor (inspect: InspectItem, epoch: Uint8Array = nacl.randomBytes(EPOCH_BYTES)) {
+  constructor(inspect: InspectItem, epoch: Uint8Array = nacl.randomBytes(EPOCH_BYTES)) {
     this.#inspect = inspect
     this.#epoch = epoch
   }
 
-  async putItems (items: Uint8Array[], options: PutOptions = {}): Promise<StoredItem[]> {
+  async putItems(items: Uint8Array[], options: PutOptions = {}): Promise<StoredItem[]> {
     const headers = items.map(b => ({ bytes: b, h: this.#inspect(b) }))
     const fresh: StoredItem[] = []
     const seen = new Set<ItemId>()
@@ -56,32 +56,46 @@ export class MemoryItemStore implements ItemStore {
     return fresh
   }
 
-  async hasItems (ids: ItemId[]): Promise<boolean[]> { return ids.map(id => this.#byId.has(id)) }
+  async hasItems(ids: ItemId[]): Promise<boolean[]> {
+    return ids.map(id => this.#byId.has(id))
+  }
 
-  async logSince (seq: number, limit: number): Promise<StoredItem[]> {
+  async logSince(seq: number, limit: number): Promise<StoredItem[]> {
     return this.#log.slice(Math.max(0, seq), Math.max(0, seq) + limit)
   }
 
-  async itemsForDoc (docId: PatientId): Promise<StoredItem[]> { return [...(this.#byDoc.get(docId) ?? [])] }
+  async itemsForDoc(docId: PatientId): Promise<StoredItem[]> {
+    return [...(this.#byDoc.get(docId) ?? [])]
+  }
 
-  async lastSeq (): Promise<number> { return this.#log.length }
+  async lastSeq(): Promise<number> {
+    return this.#log.length
+  }
 
-  async epoch (): Promise<Uint8Array> { return this.#epoch.slice() }
+  async epoch(): Promise<Uint8Array> {
+    return this.#epoch.slice()
+  }
 
-  async getCursor (peer: FacilityId): Promise<Cursor | undefined> {
+  async getCursor(peer: FacilityId): Promise<Cursor | undefined> {
     const c = this.#cursors.get(peer)
     return c === undefined ? undefined : copyCursor(c)
   }
 
-  async setCursor (peer: FacilityId, cursor: Cursor): Promise<void> { this.#cursors.set(peer, copyCursor(cursor)) }
+  async setCursor(peer: FacilityId, cursor: Cursor): Promise<void> {
+    this.#cursors.set(peer, copyCursor(cursor))
+  }
 
-  async accessItems (docId: PatientId): Promise<StoredItem[]> { return [...(this.#access.get(docId) ?? [])] }
+  async accessItems(docId: PatientId): Promise<StoredItem[]> {
+    return [...(this.#access.get(docId) ?? [])]
+  }
 
-  async docSummaries (): Promise<DocSummary[]> {
+  async docSummaries(): Promise<DocSummary[]> {
     return [...this.#docFp.values()]
       .map(s => ({ docId: s.docId, fp: s.fp.slice(), count: s.count }))
       .sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0))
   }
 }
 
-function copyCursor (c: Cursor): Cursor { return { seq: c.seq, token: c.token.slice() } }
+function copyCursor(c: Cursor): Cursor {
+  return { seq: c.seq, token: c.token.slice() }
+}

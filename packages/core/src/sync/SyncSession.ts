@@ -15,8 +15,8 @@ import type { Cursor, Entitlement, InspectItem, ItemStore, StoredItem, VerifyIte
 
 /** A duplex of whole frames. `send` resolves when the transport has room again (back-pressure). */
 export interface FrameChannel {
-  send (frame: Uint8Array): Promise<void>
-  close (error?: Error): void
+  send(frame: Uint8Array): Promise<void>
+  close(error?: Error): void
 }
 
 /** What a session needs from its node. */
@@ -66,19 +66,23 @@ export class SyncSession {
   /** Documents with items this session skipped because the peer was not entitled to them then. */
   readonly #skipped = new Set<PatientId>()
 
-  constructor (options: SyncSessionOptions) {
+  constructor(options: SyncSessionOptions) {
     this.#o = options
     this.#state = initialState(options.me, options.peer, options.rosterVersion)
   }
 
   /** The peer's facility id. */
-  get peer (): FacilityId { return this.#o.peer }
+  get peer(): FacilityId {
+    return this.#o.peer
+  }
 
   /** Whether the session has ended. */
-  get closed (): boolean { return this.#closed }
+  get closed(): boolean {
+    return this.#closed
+  }
 
   /** Send our hello. Call once, before or after frames start arriving. */
-  start (): Promise<void> {
+  start(): Promise<void> {
     return this.#enqueue(async () => {
       const [lastSeq, cursor] = await Promise.all([this.#o.store.lastSeq(), this.#o.store.getCursor(this.#o.peer)])
       await this.#run(cursor === undefined ? { type: 'start', lastSeq } : { type: 'start', lastSeq, cursor })
@@ -86,7 +90,7 @@ export class SyncSession {
   }
 
   /** Handle one inbound frame. Resolves when handled; a bad frame closes the session with its error. */
-  receive (bytes: Uint8Array): Promise<void> {
+  receive(bytes: Uint8Array): Promise<void> {
     return this.#enqueue(async () => {
       const frame = decodeFrame(bytes)
       this.#o.onFrame?.('in', frame, bytes.length)
@@ -95,17 +99,19 @@ export class SyncSession {
   }
 
   /** Our log has grown (a local write or items from another peer): push what the peer may have. */
-  logGrew (): void {
+  logGrew(): void {
     void this.#enqueue(async () => {
       await this.#run({ type: 'log-grew', lastSeq: await this.#o.store.lastSeq() })
     })
   }
 
   /** Resolves once every event queued so far has been handled. */
-  idle (): Promise<void> { return this.#chain }
+  idle(): Promise<void> {
+    return this.#chain
+  }
 
   /** End the session; the channel is closed with `error` if given. Idempotent. */
-  close (error?: Error): void {
+  close(error?: Error): void {
     if (this.#closed) return
     this.#closed = true
     this.#state.phase = 'closed'
@@ -115,7 +121,7 @@ export class SyncSession {
   }
 
   /** Progress with this peer. */
-  status (): SessionStatus {
+  status(): SessionStatus {
     const s = this.#state
     const cursor = s.recv.cursor?.seq ?? 0
     return {
@@ -128,7 +134,7 @@ export class SyncSession {
     }
   }
 
-  #enqueue (fn: () => Promise<void>): Promise<void> {
+  #enqueue(fn: () => Promise<void>): Promise<void> {
     this.#chain = this.#chain.then(async () => {
       if (this.#closed) return
       try {
@@ -140,7 +146,7 @@ export class SyncSession {
     return this.#chain
   }
 
-  async #run (ev: SessionEvent): Promise<void> {
+  async #run(ev: SessionEvent): Promise<void> {
     const actions = step(this.#state, ev)
     for (const a of actions) {
       if (this.#closed) throw new SessionClosedError()
@@ -149,13 +155,13 @@ export class SyncSession {
     }
   }
 
-  async #send (frame: Frame): Promise<void> {
+  async #send(frame: Frame): Promise<void> {
     const bytes = encodeFrame(frame)
     this.#o.onFrame?.('out', frame, bytes.length)
     await this.#o.channel.send(bytes)
   }
 
-  async #perform (a: SessionAction): Promise<SessionEvent | undefined> {
+  async #perform(a: SessionAction): Promise<SessionEvent | undefined> {
     const { store, peer } = this.#o
     switch (a.type) {
       case 'send':
@@ -163,7 +169,13 @@ export class SyncSession {
         return undefined
       case 'send-hello': {
         const [epoch, lastSeq] = await Promise.all([store.epoch(), store.lastSeq()])
-        const hello: Frame = { type: 'hello', facility: this.#o.me, rosterVersion: this.#o.rosterVersion, epoch, lastSeq }
+        const hello: Frame = {
+          type: 'hello',
+          facility: this.#o.me,
+          rosterVersion: this.#o.rosterVersion,
+          epoch,
+          lastSeq
+        }
         if (a.cursor !== undefined) hello.cursor = a.cursor
         await this.#send(hello)
         return undefined
@@ -184,14 +196,16 @@ export class SyncSession {
         this.#catchUpFrom = from.seq
         return { type: 'cursor-checked', valid, base: from }
       }
-      case 'read-log': return await this.#readLog(a.after)
+      case 'read-log':
+        return await this.#readLog(a.after)
       case 'read-doc': {
         if (!(await this.#o.entitled(peer, a.docId))) return { type: 'doc-read', items: [] }
         const exclude = new Set<string>(a.exclude)
         const items = (await store.itemsForDoc(a.docId)).filter(i => !exclude.has(i.id)).map(i => i.bytes)
         return { type: 'doc-read', items }
       }
-      case 'store': return await this.#store(a.batch)
+      case 'store':
+        return await this.#store(a.batch)
       case 'answer-summary': {
         const snap = await this.#snap()
         await this.#send({ type: 'summary', ranges: snap.answer(a.ranges) })
@@ -204,24 +218,25 @@ export class SyncSession {
         for (const docId of differing) haves.push(await this.#have(docId))
         return { type: 'compared', requested: a.requested, requests, haves }
       }
-      case 'answer-offer': return { type: 'offer-answered', have: await this.#have(a.docId) }
+      case 'answer-offer':
+        return { type: 'offer-answered', have: await this.#have(a.docId) }
     }
   }
 
-  async #tokenAt (seq: number): Promise<Cursor> {
+  async #tokenAt(seq: number): Promise<Cursor> {
     const epoch = await this.#o.store.epoch()
     const at = seq === 0 ? undefined : (await this.#o.store.logSince(seq - 1, 1))[0]
     return { seq, token: cursorToken(epoch, seq, at?.seq === seq ? at.id : undefined) }
   }
 
   /** What we hold of a document, answered as if we held nothing unless the peer is entitled to it. */
-  async #have (docId: PatientId): Promise<HaveFrame> {
+  async #have(docId: PatientId): Promise<HaveFrame> {
     if (!(await this.#o.entitled(this.#o.peer, docId))) return { type: 'have', docId, ids: [] }
     const ids = (await this.#o.store.itemsForDoc(docId)).map(i => i.id).slice(0, MAX_HAVE_IDS)
     return { type: 'have', docId, ids }
   }
 
-  async #snap (): Promise<SummarySnapshot> {
+  async #snap(): Promise<SummarySnapshot> {
     if (this.#snapshot === undefined) {
       const all = await this.#o.store.docSummaries()
       const mine = []
@@ -231,7 +246,7 @@ export class SyncSession {
     return this.#snapshot
   }
 
-  async #readLog (after: number): Promise<SessionEvent> {
+  async #readLog(after: number): Promise<SessionEvent> {
     const { store, peer, entitled } = this.#o
     const items: Uint8Array[] = []
     const offers: PatientId[] = []
@@ -242,16 +257,23 @@ export class SyncSession {
     for (const e of entries) {
       // Items the peer sent us are never sent back: no entitlement lookup for them (a hub's log
       // is mostly its CHC's items, and a lookup reads the store).
-      if (e.from === peer) { upTo = e.seq; continue }
+      if (e.from === peer) {
+        upTo = e.seq
+        continue
+      }
       let ok = allowed.get(e.docId)
-      if (ok === undefined) { ok = await entitled(peer, e.docId); allowed.set(e.docId, ok) }
+      if (ok === undefined) {
+        ok = await entitled(peer, e.docId)
+        allowed.set(e.docId, ok)
+      }
       if (ok && items.length > 0 && bytes + e.bytes.length > BATCH_TARGET_BYTES) break
       upTo = e.seq
       if (!ok) this.#skipped.add(e.docId)
       if (ok) {
         items.push(e.bytes)
         bytes += e.bytes.length
-        if (e.kind === 'access' && !offers.includes(e.docId) && await this.#mayHaveMissed(e.docId, e.seq)) offers.push(e.docId)
+        if (e.kind === 'access' && !offers.includes(e.docId) && (await this.#mayHaveMissed(e.docId, e.seq)))
+          offers.push(e.docId)
       }
     }
     const at = await this.#tokenAt(upTo)
@@ -264,13 +286,13 @@ export class SyncSession {
    * may have skipped them). A document created after that point and never skipped, such as every
    * new registration with its self-grant, needs no offer: its items go out in log order.
    */
-  async #mayHaveMissed (docId: PatientId, seq: number): Promise<boolean> {
+  async #mayHaveMissed(docId: PatientId, seq: number): Promise<boolean> {
     if (this.#skipped.has(docId)) return true
     const earliest = (await this.#o.store.itemsForDoc(docId)).reduce((m, i) => Math.min(m, i.seq), seq)
     return earliest <= this.#catchUpFrom
   }
 
-  async #store (batch: BatchFrame): Promise<SessionEvent> {
+  async #store(batch: BatchFrame): Promise<SessionEvent> {
     const { store, peer, inspect, verify } = this.#o
     for (const bytes of batch.items) {
       try {
@@ -280,11 +302,15 @@ export class SyncSession {
       }
       if (!verify(bytes)) throw new ItemRejectedError(`signature check failed in batch ${batch.batchNo}`)
     }
-    const cursor: Cursor | undefined = batch.upTo > 0 && batch.token !== undefined
-      ? { seq: batch.upTo, token: batch.token }
-      : undefined
-    const fresh = await store.putItems(batch.items, cursor === undefined ? { from: peer } : { from: peer, cursor: { peer, cursor } })
+    const cursor: Cursor | undefined =
+      batch.upTo > 0 && batch.token !== undefined ? { seq: batch.upTo, token: batch.token } : undefined
+    const fresh = await store.putItems(
+      batch.items,
+      cursor === undefined ? { from: peer } : { from: peer, cursor: { peer, cursor } }
+    )
     if (fresh.length > 0) this.#o.onItems?.(fresh)
-    return cursor === undefined ? { type: 'stored', batchNo: batch.batchNo } : { type: 'stored', batchNo: batch.batchNo, cursor }
+    return cursor === undefined
+      ? { type: 'stored', batchNo: batch.batchNo }
+      : { type: 'stored', batchNo: batch.batchNo, cursor }
   }
 }

@@ -65,7 +65,6 @@ export const REPAIR_FANOUT = 16
 /** A range holding this many documents or fewer is answered with its entries instead of splitting. */
 export const REPAIR_LEAF_SIZE = 16
 
-
 /** Ranges per summary request; times `REPAIR_FANOUT` it bounds one answer to `MAX_RANGES` ranges. */
 export const MAX_RANGES_PER_REQUEST = MAX_RANGES / REPAIR_FANOUT
 

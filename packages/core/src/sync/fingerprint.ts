@@ -8,18 +8,21 @@ import { FINGERPRINT_BYTES, TOKEN_BYTES } from './constants.js'
 import type { DocSummary, ItemId } from './types.js'
 
 /** ASCII bytes of an id; ids are validated printable ASCII at every boundary. */
-export function asciiBytes (s: string): Uint8Array {
+export function asciiBytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff
   return out
 }
 
-function hash16 (parts: Uint8Array[], size: number): Uint8Array {
+function hash16(parts: Uint8Array[], size: number): Uint8Array {
   let len = 0
   for (const p of parts) len += p.length
   const buf = new Uint8Array(len)
   let o = 0
-  for (const p of parts) { buf.set(p, o); o += p.length }
+  for (const p of parts) {
+    buf.set(p, o)
+    o += p.length
+  }
   return nacl.hash(buf).subarray(0, size)
 }
 
@@ -28,29 +31,29 @@ const DOC_TAG = asciiBytes('pagdandi/doc-fp/1')
 const CURSOR_TAG = asciiBytes('pagdandi/cursor/1')
 
 /** The contribution of one item id to its document's fingerprint. */
-export function itemFingerprint (id: ItemId): Uint8Array {
+export function itemFingerprint(id: ItemId): Uint8Array {
   return hash16([ITEM_TAG, asciiBytes(id)], FINGERPRINT_BYTES)
 }
 
 /** XOR `b` into `a` in place. */
-export function xorInto (a: Uint8Array, b: Uint8Array): void {
+export function xorInto(a: Uint8Array, b: Uint8Array): void {
   for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) ^ (b[i] as number)
 }
 
 /** An empty (all-zero) fingerprint. */
-export function emptyFingerprint (): Uint8Array {
+export function emptyFingerprint(): Uint8Array {
   return new Uint8Array(FINGERPRINT_BYTES)
 }
 
 /** Fingerprint of a document's id set computed from scratch. */
-export function docFingerprint (ids: Iterable<ItemId>): Uint8Array {
+export function docFingerprint(ids: Iterable<ItemId>): Uint8Array {
   const fp = emptyFingerprint()
   for (const id of ids) xorInto(fp, itemFingerprint(id))
   return fp
 }
 
 /** The contribution of one (document, fingerprint) entry to a range fingerprint. */
-export function entryFingerprint (s: DocSummary): Uint8Array {
+export function entryFingerprint(s: DocSummary): Uint8Array {
   const count = new Uint8Array(4)
   new DataView(count.buffer).setUint32(0, s.count)
   return hash16([DOC_TAG, asciiBytes(s.docId), s.fp, count], FINGERPRINT_BYTES)
@@ -61,14 +64,14 @@ export function entryFingerprint (s: DocSummary): Uint8Array {
  * there. A peer restored from a backup, or talking to a restored or recreated log, presents a token
  * that no longer matches, which makes its cursor suspect. Opaque: reveals nothing about the item.
  */
-export function cursorToken (epoch: Uint8Array, seq: number, itemAtSeq: ItemId | undefined): Uint8Array {
+export function cursorToken(epoch: Uint8Array, seq: number, itemAtSeq: ItemId | undefined): Uint8Array {
   const s = new Uint8Array(8)
   new DataView(s.buffer).setBigUint64(0, BigInt(seq))
   return hash16([CURSOR_TAG, epoch, s, asciiBytes(itemAtSeq ?? '')], TOKEN_BYTES)
 }
 
 /** Constant-size byte comparison (not secret-dependent timing: tokens are not secrets). */
-export function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true

@@ -5,8 +5,21 @@ import { decodeFrame, encodeFrame, type Frame } from './frames.js'
 
 const token = new Uint8Array(16).fill(3)
 const samples: Frame[] = [
-  { type: 'hello', facility: 'IN2210000001' as never, rosterVersion: 7, epoch: new Uint8Array(16).fill(1), lastSeq: 300 },
-  { type: 'hello', facility: 'IN2210000001' as never, rosterVersion: 7, epoch: new Uint8Array(16).fill(1), lastSeq: 0, cursor: { seq: 12, token } },
+  {
+    type: 'hello',
+    facility: 'IN2210000001' as never,
+    rosterVersion: 7,
+    epoch: new Uint8Array(16).fill(1),
+    lastSeq: 300
+  },
+  {
+    type: 'hello',
+    facility: 'IN2210000001' as never,
+    rosterVersion: 7,
+    epoch: new Uint8Array(16).fill(1),
+    lastSeq: 0,
+    cursor: { seq: 12, token }
+  },
   { type: 'batch', batchNo: 3, upTo: 99, token, items: [new Uint8Array([1, 2, 3]), new Uint8Array(300).fill(9)] },
   { type: 'batch', batchNo: 4, upTo: 0, items: [] },
   { type: 'ack', batchNo: 4 },
@@ -19,7 +32,14 @@ const samples: Frame[] = [
     type: 'summary',
     ranges: [
       { lo: '', hi: 'm', kind: 'fp', fp: new Uint8Array(16).fill(5), count: 40 },
-      { lo: 'm', kind: 'entries', entries: [{ docId: 'n1' as never, fp: new Uint8Array(16), count: 2 }, { docId: 'n2' as never, fp: new Uint8Array(16), count: 1 }] }
+      {
+        lo: 'm',
+        kind: 'entries',
+        entries: [
+          { docId: 'n1' as never, fp: new Uint8Array(16), count: 2 },
+          { docId: 'n2' as never, fp: new Uint8Array(16), count: 1 }
+        ]
+      }
     ]
   }
 ]
@@ -31,19 +51,25 @@ describe('frame codec', () => {
 
   it('rejects an unknown version, an unknown type, trailing bytes and truncation with named errors', () => {
     const hello = encodeFrame(samples[0]!)
-    const badVersion = hello.slice(); badVersion[0] = 2
+    const badVersion = hello.slice()
+    badVersion[0] = 2
     expect(() => decodeFrame(badVersion)).toThrow(expect.objectContaining({ name: 'UnsupportedVersionError' }))
-    const badType = hello.slice(); badType[1] = 200
+    const badType = hello.slice()
+    badType[1] = 200
     expect(() => decodeFrame(badType)).toThrow(expect.objectContaining({ name: 'UnknownFrameTypeError' }))
     const trailing = new Uint8Array([...hello, 0])
     expect(() => decodeFrame(trailing)).toThrow(expect.objectContaining({ name: 'MalformedFrameError' }))
     for (let n = 0; n < hello.length; n++) {
-      expect(() => decodeFrame(hello.subarray(0, n))).toThrow(expect.objectContaining({ name: expect.stringMatching(/MalformedFrameError|UnsupportedVersionError/) }))
+      expect(() => decodeFrame(hello.subarray(0, n))).toThrow(
+        expect.objectContaining({ name: expect.stringMatching(/MalformedFrameError|UnsupportedVersionError/) })
+      )
     }
   })
 
   it('rejects oversized frames and items before allocating for them', () => {
-    expect(() => decodeFrame(new Uint8Array(MAX_FRAME_BYTES + 1))).toThrow(expect.objectContaining({ name: 'FrameTooLargeError' }))
+    expect(() => decodeFrame(new Uint8Array(MAX_FRAME_BYTES + 1))).toThrow(
+      expect.objectContaining({ name: 'FrameTooLargeError' })
+    )
     // A batch whose item length prefix claims more than the item cap.
     const claim = encodeFrame({ type: 'batch', batchNo: 1, upTo: 0, items: [new Uint8Array(1)] })
     const forged = new Uint8Array([...claim.subarray(0, 5), 0x81, 0x80, 0x40])
@@ -54,9 +80,22 @@ describe('frame codec', () => {
 
   it('rejects ids that are not printable ASCII and unsorted summary entries', () => {
     const offer = encodeFrame({ type: 'offer', docId: 'ab' as never })
-    const bad = offer.slice(); bad[bad.length - 1] = 0x0a
+    const bad = offer.slice()
+    bad[bad.length - 1] = 0x0a
     expect(() => decodeFrame(bad)).toThrow(expect.objectContaining({ name: 'MalformedFrameError' }))
-    const summary = encodeFrame({ type: 'summary', ranges: [{ lo: '', kind: 'entries', entries: [{ docId: 'b' as never, fp: new Uint8Array(16), count: 1 }, { docId: 'a' as never, fp: new Uint8Array(16), count: 1 }] }] })
+    const summary = encodeFrame({
+      type: 'summary',
+      ranges: [
+        {
+          lo: '',
+          kind: 'entries',
+          entries: [
+            { docId: 'b' as never, fp: new Uint8Array(16), count: 1 },
+            { docId: 'a' as never, fp: new Uint8Array(16), count: 1 }
+          ]
+        }
+      ]
+    })
     expect(() => decodeFrame(summary)).toThrow(expect.objectContaining({ name: 'MalformedFrameError' }))
   })
 
@@ -70,7 +109,9 @@ describe('frame codec', () => {
       try {
         decodeFrame(buf)
       } catch (err) {
-        expect((err as Error).name, `seed ${seed}, case ${i}`).toMatch(/^(MalformedFrameError|FrameTooLargeError|UnsupportedVersionError|UnknownFrameTypeError)$/)
+        expect((err as Error).name, `seed ${seed}, case ${i}`).toMatch(
+          /^(MalformedFrameError|FrameTooLargeError|UnsupportedVersionError|UnknownFrameTypeError)$/
+        )
       }
     }
   })

@@ -6,8 +6,16 @@
 import type { FacilityId, PatientId } from '../record/types.js'
 import { ByteReader, ByteWriter } from './bytes.js'
 import {
-  EPOCH_BYTES, FINGERPRINT_BYTES, FRAME_VERSION, MAX_BATCH_ITEMS, MAX_FRAME_BYTES, MAX_HAVE_IDS,
-  MAX_ITEM_BYTES, MAX_RANGES, MAX_SUMMARY_ENTRIES, TOKEN_BYTES
+  EPOCH_BYTES,
+  FINGERPRINT_BYTES,
+  FRAME_VERSION,
+  MAX_BATCH_ITEMS,
+  MAX_FRAME_BYTES,
+  MAX_HAVE_IDS,
+  MAX_ITEM_BYTES,
+  MAX_RANGES,
+  MAX_SUMMARY_ENTRIES,
+  TOKEN_BYTES
 } from './constants.js'
 import { FrameTooLargeError, MalformedFrameError, UnknownFrameTypeError, UnsupportedVersionError } from './errors.js'
 import type { Cursor, DocSummary, ItemId } from './types.js'
@@ -48,54 +56,83 @@ export interface BatchFrame {
 }
 
 /** The receiver has durably stored batch `batchNo` (and every earlier one). */
-export interface AckFrame { type: 'ack', batchNo: number }
+export interface AckFrame {
+  type: 'ack'
+  batchNo: number
+}
 
 /** "You are now entitled to this document; tell me what you hold of it." */
-export interface OfferFrame { type: 'offer', docId: PatientId }
+export interface OfferFrame {
+  type: 'offer'
+  docId: PatientId
+}
 
 /** "Of this document I hold these items": the other side sends what is missing. */
-export interface HaveFrame { type: 'have', docId: PatientId, ids: ItemId[] }
+export interface HaveFrame {
+  type: 'have'
+  docId: PatientId
+  ids: ItemId[]
+}
 
 /** "The cursor you hold of my log is missing or suspect: reconcile, then send repair-fin." */
-export interface RepairFrame { type: 'repair' }
+export interface RepairFrame {
+  type: 'repair'
+}
 
 /** A range of document ids: [lo, hi), `hi` undefined meaning unbounded. */
-export interface Range { lo: string, hi?: string }
+export interface Range {
+  lo: string
+  hi?: string
+}
 
 /** Ask for summaries of these ranges of the other side's entitled documents. */
-export interface SummaryRequestFrame { type: 'summary-request', ranges: Range[] }
+export interface SummaryRequestFrame {
+  type: 'summary-request'
+  ranges: Range[]
+}
 
 /** One answered range: either its fingerprint and size, or its entries when small. */
 export type SummaryRange =
-  | (Range & { kind: 'fp', fp: Uint8Array, count: number })
-  | (Range & { kind: 'entries', entries: DocSummary[] })
+  (Range & { kind: 'fp'; fp: Uint8Array; count: number }) | (Range & { kind: 'entries'; entries: DocSummary[] })
 
 /** Answers to a summary request, each sub-range covering part of a requested range. */
-export interface SummaryFrame { type: 'summary', ranges: SummaryRange[] }
+export interface SummaryFrame {
+  type: 'summary'
+  ranges: SummaryRange[]
+}
 
 /** The receiver has asked for everything it found missing; the sender may now set a new base. */
-export interface RepairFinFrame { type: 'repair-fin' }
+export interface RepairFinFrame {
+  type: 'repair-fin'
+}
 
 /** Any frame of the protocol. */
 export type Frame =
-  | HelloFrame | BatchFrame | AckFrame | OfferFrame | HaveFrame | RepairFrame
-  | SummaryRequestFrame | SummaryFrame | RepairFinFrame
+  | HelloFrame
+  | BatchFrame
+  | AckFrame
+  | OfferFrame
+  | HaveFrame
+  | RepairFrame
+  | SummaryRequestFrame
+  | SummaryFrame
+  | RepairFinFrame
 
-function writeRange (w: ByteWriter, r: Range): void {
+function writeRange(w: ByteWriter, r: Range): void {
   if (r.lo === '') w.u8(0)
   else w.u8(1).id(r.lo)
   if (r.hi === undefined) w.u8(0)
   else w.u8(1).id(r.hi)
 }
 
-function readBound (r: ByteReader): string | undefined {
+function readBound(r: ByteReader): string | undefined {
   const flag = r.u8()
   if (flag === 0) return undefined
   if (flag !== 1) throw new MalformedFrameError('range bound flag')
   return r.id()
 }
 
-function readRange (r: ByteReader): Range {
+function readRange(r: ByteReader): Range {
   const lo = readBound(r) ?? ''
   const hi = readBound(r)
   if (hi === undefined) return { lo }
@@ -104,7 +141,7 @@ function readRange (r: ByteReader): Range {
 }
 
 /** Encode a frame; throws `FrameTooLargeError` if the result would exceed `MAX_FRAME_BYTES`. */
-export function encodeFrame (f: Frame): Uint8Array {
+export function encodeFrame(f: Frame): Uint8Array {
   const w = new ByteWriter().u8(FRAME_VERSION)
   switch (f.type) {
     case 'hello':
@@ -118,14 +155,22 @@ export function encodeFrame (f: Frame): Uint8Array {
       w.varint(f.items.length)
       for (const it of f.items) w.bytes(it)
       break
-    case 'ack': w.u8(FrameType.ack).varint(f.batchNo); break
-    case 'offer': w.u8(FrameType.offer).id(f.docId); break
+    case 'ack':
+      w.u8(FrameType.ack).varint(f.batchNo)
+      break
+    case 'offer':
+      w.u8(FrameType.offer).id(f.docId)
+      break
     case 'have':
       w.u8(FrameType.have).id(f.docId).varint(f.ids.length)
       for (const id of f.ids) w.id(id)
       break
-    case 'repair': w.u8(FrameType.repair); break
-    case 'repair-fin': w.u8(FrameType.repairFin); break
+    case 'repair':
+      w.u8(FrameType.repair)
+      break
+    case 'repair-fin':
+      w.u8(FrameType.repairFin)
+      break
     case 'summary-request':
       w.u8(FrameType.summaryRequest).varint(f.ranges.length)
       for (const r of f.ranges) writeRange(w, r)
@@ -151,7 +196,7 @@ export function encodeFrame (f: Frame): Uint8Array {
  * Decode and fully validate one frame. Throws `FrameTooLargeError`, `UnsupportedVersionError`,
  * `UnknownFrameTypeError` or `MalformedFrameError`; never returns a partially checked frame.
  */
-export function decodeFrame (buf: Uint8Array): Frame {
+export function decodeFrame(buf: Uint8Array): Frame {
   if (buf.length > MAX_FRAME_BYTES) throw new FrameTooLargeError('frame', buf.length, MAX_FRAME_BYTES)
   const r = new ByteReader(buf)
   const version = r.u8()
@@ -188,8 +233,12 @@ export function decodeFrame (buf: Uint8Array): Frame {
       f = token === undefined ? { type: 'batch', batchNo, upTo, items } : { type: 'batch', batchNo, upTo, token, items }
       break
     }
-    case FrameType.ack: f = { type: 'ack', batchNo: r.varint() }; break
-    case FrameType.offer: f = { type: 'offer', docId: r.id() as PatientId }; break
+    case FrameType.ack:
+      f = { type: 'ack', batchNo: r.varint() }
+      break
+    case FrameType.offer:
+      f = { type: 'offer', docId: r.id() as PatientId }
+      break
     case FrameType.have: {
       const docId = r.id() as PatientId
       const n = r.count(MAX_HAVE_IDS, 'have id')
@@ -198,8 +247,12 @@ export function decodeFrame (buf: Uint8Array): Frame {
       f = { type: 'have', docId, ids }
       break
     }
-    case FrameType.repair: f = { type: 'repair' }; break
-    case FrameType.repairFin: f = { type: 'repair-fin' }; break
+    case FrameType.repair:
+      f = { type: 'repair' }
+      break
+    case FrameType.repairFin:
+      f = { type: 'repair-fin' }
+      break
     case FrameType.summaryRequest: {
       const n = r.count(MAX_RANGES, 'range')
       const ranges: Range[] = []
@@ -222,7 +275,8 @@ export function decodeFrame (buf: Uint8Array): Frame {
           const entries: DocSummary[] = []
           for (let j = 0; j < m; j++) {
             const docId = r.id() as PatientId
-            if (range.lo > docId || (range.hi !== undefined && docId >= range.hi)) throw new MalformedFrameError('entry outside its range')
+            if (range.lo > docId || (range.hi !== undefined && docId >= range.hi))
+              throw new MalformedFrameError('entry outside its range')
             const prev = entries[entries.length - 1]
             if (prev !== undefined && prev.docId >= docId) throw new MalformedFrameError('entries not sorted')
             entries.push({ docId, fp: r.raw(FINGERPRINT_BYTES).slice(), count: r.varint() })
@@ -233,7 +287,8 @@ export function decodeFrame (buf: Uint8Array): Frame {
       f = { type: 'summary', ranges }
       break
     }
-    default: throw new UnknownFrameTypeError(type)
+    default:
+      throw new UnknownFrameTypeError(type)
   }
   r.end()
   return f

@@ -17,22 +17,24 @@ export class SummarySnapshot {
   readonly #fps: Uint8Array[]
 
   /** `entries` must be sorted by docId with no duplicates. */
-  constructor (entries: DocSummary[]) {
+  constructor(entries: DocSummary[]) {
     this.#entries = entries
     this.#fps = entries.map(entryFingerprint)
   }
 
   /** Number of documents in the snapshot. */
-  get size (): number { return this.#entries.length }
+  get size(): number {
+    return this.#entries.length
+  }
 
   /** The summary of one document, if present. */
-  get (docId: PatientId): DocSummary | undefined {
+  get(docId: PatientId): DocSummary | undefined {
     const i = this.#lowerBound(docId)
     const e = this.#entries[i]
     return e !== undefined && e.docId === docId ? e : undefined
   }
 
-  #lowerBound (key: string): number {
+  #lowerBound(key: string): number {
     let lo = 0
     let hi = this.#entries.length
     while (lo < hi) {
@@ -43,30 +45,30 @@ export class SummarySnapshot {
     return lo
   }
 
-  #slice (r: Range): [number, number] {
+  #slice(r: Range): [number, number] {
     return [this.#lowerBound(r.lo), r.hi === undefined ? this.#entries.length : this.#lowerBound(r.hi)]
   }
 
-  #fp (i: number, j: number): Uint8Array {
+  #fp(i: number, j: number): Uint8Array {
     const fp = new Uint8Array(FINGERPRINT_BYTES)
     for (let k = i; k < j; k++) xorInto(fp, this.#fps[k] as Uint8Array)
     return fp
   }
 
   /** Fingerprint and size of a range. */
-  fingerprint (r: Range): { fp: Uint8Array, count: number } {
+  fingerprint(r: Range): { fp: Uint8Array; count: number } {
     const [i, j] = this.#slice(r)
     return { fp: this.#fp(i, j), count: j - i }
   }
 
   /** Entries inside a range. */
-  entries (r: Range): DocSummary[] {
+  entries(r: Range): DocSummary[] {
     const [i, j] = this.#slice(r)
     return this.#entries.slice(i, j)
   }
 
   /** Answer requested ranges: small ranges as entry lists, larger ones split into fingerprinted parts. */
-  answer (ranges: Range[]): SummaryRange[] {
+  answer(ranges: Range[]): SummaryRange[] {
     if (ranges.length > MAX_RANGES_PER_REQUEST) {
       throw new ProtocolViolationError(`summary request of ${ranges.length} ranges`)
     }
@@ -99,13 +101,13 @@ export interface Comparison {
   differing: PatientId[]
 }
 
-function within (inner: Range, outer: Range): boolean {
+function within(inner: Range, outer: Range): boolean {
   if (inner.lo < outer.lo) return false
   if (outer.hi === undefined) return true
   return inner.hi !== undefined && inner.hi <= outer.hi
 }
 
-function sameRange (a: Range, b: Range): boolean {
+function sameRange(a: Range, b: Range): boolean {
   return a.lo === b.lo && a.hi === b.hi
 }
 
@@ -113,7 +115,7 @@ function sameRange (a: Range, b: Range): boolean {
  * Compare the other side's answer to `requested` with our snapshot. Throws `ProtocolViolationError`
  * when an answer strays outside what was asked or does not narrow a large range (which would loop).
  */
-export function compareSummary (mine: SummarySnapshot, requested: Range[], answer: SummaryRange[]): Comparison {
+export function compareSummary(mine: SummarySnapshot, requested: Range[], answer: SummaryRange[]): Comparison {
   const requests: Range[] = []
   const differing: PatientId[] = []
   for (const part of answer) {

@@ -11,21 +11,47 @@ const A = 'IN2210000001' as FacilityId
 const B = 'IN2210000002' as FacilityId
 const all: Entitlement = async () => true
 
-interface Pair { a: SyncSession, b: SyncSession, sent: { from: FacilityId, frame: Frame, bytes: Uint8Array }[], errors: (Error | undefined)[] }
+interface Pair {
+  a: SyncSession
+  b: SyncSession
+  sent: { from: FacilityId; frame: Frame; bytes: Uint8Array }[]
+  errors: (Error | undefined)[]
+}
 
-function connect (sa: MemoryItemStore, sb: MemoryItemStore, ea: Entitlement = all, eb: Entitlement = all): Pair {
+function connect(sa: MemoryItemStore, sb: MemoryItemStore, ea: Entitlement = all, eb: Entitlement = all): Pair {
   const sent: Pair['sent'] = []
   const errors: Pair['errors'] = []
   const pair: SyncSession[] = []
-  const mk = (store: MemoryItemStore, me: FacilityId, peer: FacilityId, entitled: Entitlement, other: () => SyncSession): SyncSession => new SyncSession({
-    store, me, peer, rosterVersion: 1, entitled, verify: verifyTestItem, inspect: inspectTestItem,
-    onFrame: (dir, frame, n) => { if (dir === 'out') sent.push({ from: me, frame, bytes: new Uint8Array(n) }) },
-    onClose: err => { errors.push(err); other().close() },
-    channel: {
-      send: async bytes => { sent[sent.length - 1]!.bytes = bytes; void other().receive(bytes) },
-      close: () => {}
-    }
-  })
+  const mk = (
+    store: MemoryItemStore,
+    me: FacilityId,
+    peer: FacilityId,
+    entitled: Entitlement,
+    other: () => SyncSession
+  ): SyncSession =>
+    new SyncSession({
+      store,
+      me,
+      peer,
+      rosterVersion: 1,
+      entitled,
+      verify: verifyTestItem,
+      inspect: inspectTestItem,
+      onFrame: (dir, frame, n) => {
+        if (dir === 'out') sent.push({ from: me, frame, bytes: new Uint8Array(n) })
+      },
+      onClose: err => {
+        errors.push(err)
+        other().close()
+      },
+      channel: {
+        send: async bytes => {
+          sent[sent.length - 1]!.bytes = bytes
+          void other().receive(bytes)
+        },
+        close: () => {}
+      }
+    })
   const a = mk(sa, A, B, ea, () => pair[1]!)
   const b = mk(sb, B, A, eb, () => pair[0]!)
   pair.push(a, b)
@@ -34,35 +60,45 @@ function connect (sa: MemoryItemStore, sb: MemoryItemStore, ea: Entitlement = al
   return { a, b, sent, errors }
 }
 
-async function settle (p: Pair): Promise<void> {
+async function settle(p: Pair): Promise<void> {
   for (let i = 0; i < 10_000; i++) {
     const n = p.sent.length
-    await p.a.idle(); await p.b.idle()
+    await p.a.idle()
+    await p.b.idle()
     for (let k = 0; k < 8; k++) await Promise.resolve()
     if (p.sent.length === n) return
   }
 }
 
-function randomBytes (prng: Prng, n: number): Uint8Array {
+function randomBytes(prng: Prng, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => prng.int(0, 255))
 }
 
-function items (prng: Prng, doc: string, author: FacilityId, n: number, size = 200): Uint8Array[] {
+function items(prng: Prng, doc: string, author: FacilityId, n: number, size = 200): Uint8Array[] {
   return Array.from({ length: n }, () => makeTestItem({ docId: doc, author, payload: randomBytes(prng, size) }))
 }
 
 /** Two empty stores; A's entitlement withholds `doc` from B until `granted` holds it. */
-function grantSetup (seed: number, doc: string): { prng: Prng, sa: MemoryItemStore, sb: MemoryItemStore, granted: Set<string>, ea: Entitlement } {
+function grantSetup(
+  seed: number,
+  doc: string
+): { prng: Prng; sa: MemoryItemStore; sb: MemoryItemStore; granted: Set<string>; ea: Entitlement } {
   const granted = new Set<string>()
   const ea: Entitlement = async (_peer, d) => d !== doc || granted.has(d)
-  return { prng: new Prng(seed), sa: new MemoryItemStore(inspectTestItem), sb: new MemoryItemStore(inspectTestItem), granted, ea }
+  return {
+    prng: new Prng(seed),
+    sa: new MemoryItemStore(inspectTestItem),
+    sb: new MemoryItemStore(inspectTestItem),
+    granted,
+    ea
+  }
 }
 
-async function ids (s: MemoryItemStore): Promise<string[]> {
+async function ids(s: MemoryItemStore): Promise<string[]> {
   return (await s.logSince(0, 1e9)).map(i => i.id).sort()
 }
 
-function contains (hay: Uint8Array, needle: string): boolean {
+function contains(hay: Uint8Array, needle: string): boolean {
   const n = Uint8Array.from(needle, c => c.charCodeAt(0))
   outer: for (let i = 0; i + n.length <= hay.length; i++) {
     for (let j = 0; j < n.length; j++) if (hay[i + j] !== n[j]) continue outer
@@ -131,7 +167,10 @@ describe('sync session', () => {
     const sb = new MemoryItemStore(inspectTestItem)
     for (let i = 0; i < 200; i++) {
       const doc = `doc-${i}`
-      await sa.putItems([...items(prng, doc, A, 1, 900), makeTestItem({ docId: doc, author: A, grantRecipient: A, payload: randomBytes(prng, 48) })])
+      await sa.putItems([
+        ...items(prng, doc, A, 1, 900),
+        makeTestItem({ docId: doc, author: A, grantRecipient: A, payload: randomBytes(prng, 48) })
+      ])
     }
     const p = connect(sa, sb)
     await settle(p)
@@ -143,7 +182,7 @@ describe('sync session', () => {
     const batches = fromA.filter(f => f.type === 'batch')
     expect(batches.reduce((n, b) => n + (b.type === 'batch' ? b.items.length : 0), 0)).toBe(400)
     // About 32 KiB per batch (~1 KB an item), not one batch per patient.
-    expect(batches.length).toBeLessThanOrEqual(Math.ceil(400 * 1000 / 32_768) + 2)
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil((400 * 1000) / 32_768) + 2)
   })
 
   it('offers the older items of a document when a grant makes the peer entitled to it', async () => {
@@ -153,10 +192,13 @@ describe('sync session', () => {
     let p = connect(sa, sb, ea, all)
     await settle(p)
     expect((await sb.docSummaries()).map(d => d.docId)).toEqual(['doc-open'])
-    p.a.close(); p.b.close()
+    p.a.close()
+    p.b.close()
     // The grant arrives while disconnected; session 2 starts from B's cursor, past doc-old's items.
     granted.add('doc-old')
-    await sa.putItems([makeTestItem({ docId: 'doc-old', author: A, grantRecipient: B, payload: randomBytes(prng, 48) })])
+    await sa.putItems([
+      makeTestItem({ docId: 'doc-old', author: A, grantRecipient: B, payload: randomBytes(prng, 48) })
+    ])
     p = connect(sa, sb, ea, all)
     await settle(p)
     expect(p.sent.filter(s => s.from === A && s.frame.type === 'offer').length).toBe(1)
@@ -173,7 +215,9 @@ describe('sync session', () => {
     await settle(p)
     expect(await sb.lastSeq()).toBe(0)
     granted.add('doc-new')
-    await sa.putItems([makeTestItem({ docId: 'doc-new', author: A, grantRecipient: B, payload: randomBytes(prng, 48) })])
+    await sa.putItems([
+      makeTestItem({ docId: 'doc-new', author: A, grantRecipient: B, payload: randomBytes(prng, 48) })
+    ])
     p.a.logGrew()
     await settle(p)
     expect(p.sent.filter(s => s.from === A && s.frame.type === 'offer').length).toBe(1)
@@ -221,7 +265,9 @@ describe('sync session', () => {
     expect(await ids(sa)).toEqual(await ids(sb))
     const corpus = common.reduce((n, b) => n + b.length, 0)
     const wire = p.sent.reduce((n, s) => n + s.bytes.length, 0)
-    const itemBytes = p.sent.flatMap(s => s.frame.type === 'batch' ? s.frame.items : []).reduce((n, b) => n + b.length, 0)
+    const itemBytes = p.sent
+      .flatMap(s => (s.frame.type === 'batch' ? s.frame.items : []))
+      .reduce((n, b) => n + b.length, 0)
     expect(itemBytes).toBe([...extraA, ...extraB].reduce((n, b) => n + b.length, 0))
     expect(wire).toBeLessThan(corpus / 20)
     expect(p.errors).toEqual([])
@@ -237,7 +283,8 @@ describe('sync session', () => {
     // Back up B (same epoch, same log, same cursors).
     const epochB = await sb.epoch()
     const backup = new MemoryItemStore(inspectTestItem, epochB)
-    for (const it of await sb.logSince(0, 1e9)) await backup.putItems([it.bytes], it.from === undefined ? {} : { from: it.from })
+    for (const it of await sb.logSince(0, 1e9))
+      await backup.putItems([it.bytes], it.from === undefined ? {} : { from: it.from })
     await backup.setCursor(A, (await sb.getCursor(A))!)
     // Both sides write more and sync; then B is "restored" and writes something new before reconnecting.
     await sa.putItems(items(prng, 'doc-1', A, 5))

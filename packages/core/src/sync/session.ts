@@ -8,8 +8,13 @@
  */
 import type { FacilityId, PatientId } from '../record/types.js'
 import {
-  BATCH_TARGET_BYTES, MAX_BATCH_ITEMS, MAX_PENDING_HAVE_IDS, MAX_PENDING_HAVES, MAX_RANGES_PER_REQUEST,
-  MAX_REPAIR_RANGES, SEND_WINDOW_BYTES
+  BATCH_TARGET_BYTES,
+  MAX_BATCH_ITEMS,
+  MAX_PENDING_HAVE_IDS,
+  MAX_PENDING_HAVES,
+  MAX_RANGES_PER_REQUEST,
+  MAX_REPAIR_RANGES,
+  SEND_WINDOW_BYTES
 } from './constants.js'
 import { PeerMismatchError, ProtocolViolationError } from './errors.js'
 import type { BatchFrame, Frame, HaveFrame, Range, SummaryFrame } from './frames.js'
@@ -17,9 +22,9 @@ import type { Cursor, ItemId } from './types.js'
 
 /** Something queued for sending, in order: items, an offer, or a cursor mark closing a batch. */
 export type Queued =
-  | { kind: 'item', bytes: Uint8Array }
-  | { kind: 'offer', docId: PatientId }
-  | { kind: 'mark', upTo: number, token: Uint8Array }
+  | { kind: 'item'; bytes: Uint8Array }
+  | { kind: 'offer'; docId: PatientId }
+  | { kind: 'mark'; upTo: number; token: Uint8Array }
 
 /** Everything a session remembers. Plain data, so a test can inspect or snapshot it. */
 export interface SessionState {
@@ -37,7 +42,7 @@ export interface SessionState {
     reading: boolean
     queue: Queued[]
     queueBytes: number
-    inflight: { batchNo: number, bytes: number, upTo: number }[]
+    inflight: { batchNo: number; bytes: number; upTo: number }[]
     inflightBytes: number
     nextBatchNo: number
     /** Highest log position the peer has acknowledged as durably stored. */
@@ -48,7 +53,7 @@ export interface SessionState {
     /** HAVE answers being read from the store (0 or 1). */
     haveReads: number
     /** HAVE frames not yet answered, in arrival order; answered one at a time when the queue is empty. */
-    haves: { docId: PatientId, exclude: ItemId[] }[]
+    haves: { docId: PatientId; exclude: ItemId[] }[]
     /** Item ids held in `haves`, against `MAX_PENDING_HAVE_IDS`. */
     haveIds: number
     /** Summary ranges answered in this repair, against `MAX_REPAIR_RANGES`. */
@@ -59,49 +64,64 @@ export interface SessionState {
     expectBatchNo: number
     cursor?: Cursor
     peerLastSeq: number
-    repair?: { outstanding: Range[][], requested: number, comparing: number }
+    repair?: { outstanding: Range[][]; requested: number; comparing: number }
   }
 }
 
 /** Inputs to the machine. */
 export type SessionEvent =
-  | { type: 'start', lastSeq: number, cursor?: Cursor }
-  | { type: 'frame', frame: Frame }
-  | { type: 'cursor-checked', valid: boolean, base: Cursor }
-  | { type: 'log-read', items: Uint8Array[], offers: PatientId[], upTo: number, token: Uint8Array }
-  | { type: 'doc-read', items: Uint8Array[] }
-  | { type: 'stored', batchNo: number, cursor?: Cursor }
-  | { type: 'compared', requested: Range[], requests: Range[], haves: HaveFrame[] }
-  | { type: 'offer-answered', have: HaveFrame }
-  | { type: 'log-grew', lastSeq: number }
+  | { type: 'start'; lastSeq: number; cursor?: Cursor }
+  | { type: 'frame'; frame: Frame }
+  | { type: 'cursor-checked'; valid: boolean; base: Cursor }
+  | { type: 'log-read'; items: Uint8Array[]; offers: PatientId[]; upTo: number; token: Uint8Array }
+  | { type: 'doc-read'; items: Uint8Array[] }
+  | { type: 'stored'; batchNo: number; cursor?: Cursor }
+  | { type: 'compared'; requested: Range[]; requests: Range[]; haves: HaveFrame[] }
+  | { type: 'offer-answered'; have: HaveFrame }
+  | { type: 'log-grew'; lastSeq: number }
 
 /** Outputs of the machine, performed by the driver in order. */
 export type SessionAction =
-  | { type: 'send', frame: Frame }
-  | { type: 'send-hello', cursor?: Cursor }
+  | { type: 'send'; frame: Frame }
+  | { type: 'send-hello'; cursor?: Cursor }
   /** `peerEmpty`: the peer's hello says its log is empty, so it holds nothing to reconcile. */
-  | { type: 'check-cursor', cursor?: Cursor, peerEmpty?: boolean }
-  | { type: 'read-log', after: number }
-  | { type: 'read-doc', docId: PatientId, exclude: ItemId[] }
-  | { type: 'store', batch: BatchFrame }
-  | { type: 'answer-summary', ranges: Range[] }
-  | { type: 'compare-summary', requested: Range[], frame: SummaryFrame }
-  | { type: 'answer-offer', docId: PatientId }
+  | { type: 'check-cursor'; cursor?: Cursor; peerEmpty?: boolean }
+  | { type: 'read-log'; after: number }
+  | { type: 'read-doc'; docId: PatientId; exclude: ItemId[] }
+  | { type: 'store'; batch: BatchFrame }
+  | { type: 'answer-summary'; ranges: Range[] }
+  | { type: 'compare-summary'; requested: Range[]; frame: SummaryFrame }
+  | { type: 'answer-offer'; docId: PatientId }
 
 /** A fresh session state. */
-export function initialState (me: FacilityId, peer: FacilityId, rosterVersion: number): SessionState {
+export function initialState(me: FacilityId, peer: FacilityId, rosterVersion: number): SessionState {
   return {
-    me, peer, rosterVersion, phase: 'new',
+    me,
+    peer,
+    rosterVersion,
+    phase: 'new',
     send: {
-      mode: 'waiting', readUpTo: 0, logEnd: 0, reading: false, queue: [], queueBytes: 0,
-      inflight: [], inflightBytes: 0, nextBatchNo: 1, ackedUpTo: 0, repairFin: false, haveReads: 0,
-      haves: [], haveIds: 0, answered: 0
+      mode: 'waiting',
+      readUpTo: 0,
+      logEnd: 0,
+      reading: false,
+      queue: [],
+      queueBytes: 0,
+      inflight: [],
+      inflightBytes: 0,
+      nextBatchNo: 1,
+      ackedUpTo: 0,
+      repairFin: false,
+      haveReads: 0,
+      haves: [],
+      haveIds: 0,
+      answered: 0
     },
     recv: { expectBatchNo: 1, peerLastSeq: 0 }
   }
 }
 
-function enqueue (s: SessionState, q: Queued): void {
+function enqueue(s: SessionState, q: Queued): void {
   s.send.queue.push(q)
   if (q.kind === 'item') s.send.queueBytes += q.bytes.length
 }
@@ -110,7 +130,7 @@ function enqueue (s: SessionState, q: Queued): void {
  * Apply one event. Throws a named error (`ProtocolViolationError`, `PeerMismatchError`) when the peer
  * breaks the protocol; the driver then closes the stream.
  */
-export function step (s: SessionState, ev: SessionEvent): SessionAction[] {
+export function step(s: SessionState, ev: SessionEvent): SessionAction[] {
   if (s.phase === 'closed') return []
   const out: SessionAction[] = []
   switch (ev.type) {
@@ -182,14 +202,18 @@ export function step (s: SessionState, ev: SessionEvent): SessionAction[] {
   return out
 }
 
-function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
+function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
   if (f.type === 'hello') {
     if (s.phase !== 'hello-sent') throw new ProtocolViolationError('unexpected hello')
     if (f.facility !== s.peer) throw new PeerMismatchError(s.peer, f.facility)
     s.phase = 'open'
     s.recv.peerLastSeq = f.lastSeq
     s.send.mode = 'checking'
-    out.push(f.cursor === undefined ? { type: 'check-cursor', peerEmpty: f.lastSeq === 0 } : { type: 'check-cursor', cursor: f.cursor })
+    out.push(
+      f.cursor === undefined
+        ? { type: 'check-cursor', peerEmpty: f.lastSeq === 0 }
+        : { type: 'check-cursor', cursor: f.cursor }
+    )
     return
   }
   if (s.phase !== 'open') throw new ProtocolViolationError(`${f.type} before hello`)
@@ -204,7 +228,8 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
       break
     case 'ack': {
       const first = s.send.inflight[0]
-      if (first === undefined || first.batchNo !== f.batchNo) throw new ProtocolViolationError(`ack of batch ${f.batchNo}`)
+      if (first === undefined || first.batchNo !== f.batchNo)
+        throw new ProtocolViolationError(`ack of batch ${f.batchNo}`)
       s.send.inflight.shift()
       s.send.inflightBytes -= first.bytes
       if (first.upTo > 0) s.send.ackedUpTo = first.upTo
@@ -236,9 +261,11 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
       }
       break
     case 'summary-request':
-      if (s.send.mode !== 'repair' || s.send.repairFin) throw new ProtocolViolationError('summary request outside repair')
+      if (s.send.mode !== 'repair' || s.send.repairFin)
+        throw new ProtocolViolationError('summary request outside repair')
       s.send.answered += f.ranges.length
-      if (s.send.answered > MAX_REPAIR_RANGES) throw new ProtocolViolationError('repair does not converge (summary requests)')
+      if (s.send.answered > MAX_REPAIR_RANGES)
+        throw new ProtocolViolationError('repair does not converge (summary requests)')
       out.push({ type: 'answer-summary', ranges: f.ranges })
       break
     case 'summary': {
@@ -270,7 +297,7 @@ function onFrame (s: SessionState, f: Frame, out: SessionAction[]): void {
  *    has been answered; then the repair base closes the last repair batch and catch-up resumes there.
  * 6. The receiver sends repair-fin only when no summary request is outstanding or being compared.
  */
-function decide (s: SessionState, out: SessionAction[]): void {
+function decide(s: SessionState, out: SessionAction[]): void {
   if (s.phase !== 'open') return
   const rep = s.recv.repair
   if (rep !== undefined && rep.outstanding.length === 0 && rep.comparing === 0) {
@@ -278,7 +305,13 @@ function decide (s: SessionState, out: SessionAction[]): void {
     out.push({ type: 'send', frame: { type: 'repair-fin' } })
   }
   const snd = s.send
-  if (snd.mode === 'repair' && snd.repairFin && snd.haveReads === 0 && snd.haves.length === 0 && snd.repairBase !== undefined) {
+  if (
+    snd.mode === 'repair' &&
+    snd.repairFin &&
+    snd.haveReads === 0 &&
+    snd.haves.length === 0 &&
+    snd.repairBase !== undefined
+  ) {
     enqueue(s, { kind: 'mark', upTo: snd.repairBase.seq, token: snd.repairBase.token })
     snd.readUpTo = snd.repairBase.seq
     delete snd.repairBase
@@ -294,11 +327,15 @@ function decide (s: SessionState, out: SessionAction[]): void {
     }
     const items: Uint8Array[] = []
     let bytes = 0
-    let mark: Queued & { kind: 'mark' } | undefined
+    let mark: (Queued & { kind: 'mark' }) | undefined
     while (snd.queue.length > 0) {
       const q = snd.queue[0] as Queued
       if (q.kind === 'offer') break
-      if (q.kind === 'mark') { snd.queue.shift(); mark = q; break }
+      if (q.kind === 'mark') {
+        snd.queue.shift()
+        mark = q
+        break
+      }
       if (items.length > 0 && (bytes + q.bytes.length > BATCH_TARGET_BYTES || items.length >= MAX_BATCH_ITEMS)) break
       snd.queue.shift()
       snd.queueBytes -= q.bytes.length
@@ -307,9 +344,10 @@ function decide (s: SessionState, out: SessionAction[]): void {
     }
     const batchNo = snd.nextBatchNo++
     const upTo = mark?.upTo ?? 0
-    const frame: BatchFrame = mark === undefined
-      ? { type: 'batch', batchNo, upTo: 0, items }
-      : { type: 'batch', batchNo, upTo, token: mark.token, items }
+    const frame: BatchFrame =
+      mark === undefined
+        ? { type: 'batch', batchNo, upTo: 0, items }
+        : { type: 'batch', batchNo, upTo, token: mark.token, items }
     snd.inflight.push({ batchNo, bytes: bytes + 16, upTo })
     snd.inflightBytes += bytes + 16
     out.push({ type: 'send', frame })

@@ -57,7 +57,7 @@ export interface DocSummary {
 /** Options of `ItemStore.putItems`. */
 export interface PutOptions {
   /** Write this cursor in the same atomic batch as the items, so it never points past them. */
-  cursor?: { peer: FacilityId, cursor: Cursor }
+  cursor?: { peer: FacilityId; cursor: Cursor }
   /** The peer the items came from (recorded with each new item). */
   from?: FacilityId
 }
@@ -68,25 +68,25 @@ export interface PutOptions {
  */
 export interface ItemStore {
   /** Store items in one atomic durable batch; returns only the newly stored ones, in log order. */
-  putItems (items: Uint8Array[], options?: PutOptions): Promise<StoredItem[]>
+  putItems(items: Uint8Array[], options?: PutOptions): Promise<StoredItem[]>
   /** Which of these ids are stored. */
-  hasItems (ids: ItemId[]): Promise<boolean[]>
+  hasItems(ids: ItemId[]): Promise<boolean[]>
   /** Log entries with seq > `seq`, in order, at most `limit`. */
-  logSince (seq: number, limit: number): Promise<StoredItem[]>
+  logSince(seq: number, limit: number): Promise<StoredItem[]>
   /** Every stored item of one document, in log order. */
-  itemsForDoc (docId: PatientId): Promise<StoredItem[]>
+  itemsForDoc(docId: PatientId): Promise<StoredItem[]>
   /** Highest sequence number in the log; 0 when empty. */
-  lastSeq (): Promise<number>
+  lastSeq(): Promise<number>
   /** Random id of this log, fixed when the store is created (a restored or recreated store differs). */
-  epoch (): Promise<Uint8Array>
+  epoch(): Promise<Uint8Array>
   /** The cursor this node holds of `peer`'s log. */
-  getCursor (peer: FacilityId): Promise<Cursor | undefined>
+  getCursor(peer: FacilityId): Promise<Cursor | undefined>
   /** Durably record the cursor this node holds of `peer`'s log. */
-  setCursor (peer: FacilityId, cursor: Cursor): Promise<void>
+  setCursor(peer: FacilityId, cursor: Cursor): Promise<void>
   /** The document's access items (grants, rotations) in log order: what entitlement is computed from. */
-  accessItems (docId: PatientId): Promise<StoredItem[]>
+  accessItems(docId: PatientId): Promise<StoredItem[]>
   /** Summaries of every stored document, sorted by document id (code-unit order). */
-  docSummaries (): Promise<DocSummary[]>
+  docSummaries(): Promise<DocSummary[]>
 }
 
 /**

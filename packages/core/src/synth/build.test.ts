@@ -18,7 +18,7 @@ const sample = [
 ]
 
 /** Paths of the strings an Automerge document holds as text CRDTs (toJS gives those as plain strings). */
-function textPaths (value: unknown, path = ''): string[] {
+function textPaths(value: unknown, path = ''): string[] {
   if (typeof value === 'string') return [path]
   if (typeof value !== 'object' || value === null || Automerge.isImmutableString(value)) return []
   return Object.entries(value).flatMap(([k, v]) => textPaths(v, `${path}/${k}`))
@@ -52,54 +52,73 @@ describe('buildPatientDoc', () => {
       expect(a, p.key).toEqual(b)
     }
     const p = sample[0]!
-    expect(Automerge.getActorId(buildPatientDoc(p, { seed: SEED }))).toBe(Automerge.getActorId(buildPatientDoc(p, { seed: SEED })))
+    expect(Automerge.getActorId(buildPatientDoc(p, { seed: SEED }))).toBe(
+      Automerge.getActorId(buildPatientDoc(p, { seed: SEED }))
+    )
   })
 
   it('builds every patient of a CHC day', { timeout: 60_000 }, () => {
     const chc = facilities.find(f => f.kind === 'CHC')!
     const day = generateChcDay({ seed: SEED, facility: chc, date: '2025-08-04', facilities })
-    for (const p of day.patients.slice(0, 40)) expect(readPatient(buildPatientDoc(p, { seed: SEED })).registeredBy).toBe(chc.id)
+    for (const p of day.patients.slice(0, 40))
+      expect(readPatient(buildPatientDoc(p, { seed: SEED })).registeredBy).toBe(chc.id)
   })
 
-  it('gives the same clinical content at every granularity, in fewer changes when batched, every string immutable', { timeout: 120_000 }, () => {
-    const actor = 'fe'.repeat(16)
-    // Freed at once: documents left to the garbage collector slow WebAssembly down (see buildPatientBytes).
-    const build = (p: (typeof sample)[number], g: Granularity): { content: unknown, changes: number } => {
-      const doc = buildPatientDoc(p, { seed: SEED, actor, granularity: g })
-      const out = { content: Automerge.toJS(doc), changes: Automerge.getHistory(doc).length }
-      Automerge.free(doc)
-      return out
-    }
-    for (const p of sample) {
-      const step = build(p, 'step')
-      const visit = build(p, 'visit')
-      const patient = build(p, 'patient')
-      expect(visit.content, `${p.key} visit`).toEqual(step.content)
-      expect(patient.content, `${p.key} patient`).toEqual(step.content)
-      expect(visit.changes, p.key).toBeLessThanOrEqual(step.changes)
-      expect(patient.changes, p.key).toBe(step.changes > 1 ? 2 : 1)
-      for (const [g, built] of [['step', step], ['visit', visit], ['patient', patient]] as const) {
-        expect(textPaths(built.content), `${p.key} ${g}`).toEqual([])
+  it(
+    'gives the same clinical content at every granularity, in fewer changes when batched, every string immutable',
+    { timeout: 120_000 },
+    () => {
+      const actor = 'fe'.repeat(16)
+      // Freed at once: documents left to the garbage collector slow WebAssembly down (see buildPatientBytes).
+      const build = (p: (typeof sample)[number], g: Granularity): { content: unknown; changes: number } => {
+        const doc = buildPatientDoc(p, { seed: SEED, actor, granularity: g })
+        const out = { content: Automerge.toJS(doc), changes: Automerge.getHistory(doc).length }
+        Automerge.free(doc)
+        return out
       }
+      for (const p of sample) {
+        const step = build(p, 'step')
+        const visit = build(p, 'visit')
+        const patient = build(p, 'patient')
+        expect(visit.content, `${p.key} visit`).toEqual(step.content)
+        expect(patient.content, `${p.key} patient`).toEqual(step.content)
+        expect(visit.changes, p.key).toBeLessThanOrEqual(step.changes)
+        expect(patient.changes, p.key).toBe(step.changes > 1 ? 2 : 1)
+        for (const [g, built] of [
+          ['step', step],
+          ['visit', visit],
+          ['patient', patient]
+        ] as const) {
+          expect(textPaths(built.content), `${p.key} ${g}`).toEqual([])
+        }
+      }
+      expect(DEFAULT_GRANULARITY).toBe('visit')
     }
-    expect(DEFAULT_GRANULARITY).toBe('visit')
-  })
+  )
 
   it('writes one change per sitting at visit granularity, stamped with data times', () => {
-    const p = sample.find(x => x.visits.length === 1 && x.visits[0]!.referral?.outcome?.status === 'back-referred' && x.abhaLinkedLater === undefined)!
+    const p = sample.find(
+      x =>
+        x.visits.length === 1 &&
+        x.visits[0]!.referral?.outcome?.status === 'back-referred' &&
+        x.abhaLinkedLater === undefined
+    )!
     const times = Automerge.getHistory(buildPatientDoc(p, { seed: SEED, granularity: 'visit' })).map(h => h.change.time)
     const ref = p.visits[0]!.referral!
     // Registration; the CHC visit with its referral; the DH's receipt, acceptance and back-referral.
     expect(times).toEqual([p.registeredAt, p.visits[0]!.at, ref.outcome!.at].map(t => Math.floor(Date.parse(t) / 1000)))
   })
 
-  it.each(['step', 'visit', 'patient'] as const)('gives byte-identical output at %s granularity, as a document or as bytes', g => {
-    const actor = '0123456789abcdef0123456789abcdef'
-    for (const p of sample.slice(0, 15)) {
-      const a = buildPatientBytes(JSON.parse(JSON.stringify(p)) as typeof p, { seed: SEED, actor, granularity: g })
-      expect(Automerge.save(buildPatientDoc(p, { seed: SEED, actor, granularity: g })), p.key).toEqual(a)
-      expect(buildPatientBytes(p, { seed: SEED, actor, granularity: g }), p.key).toEqual(a)
+  it.each(['step', 'visit', 'patient'] as const)(
+    'gives byte-identical output at %s granularity, as a document or as bytes',
+    g => {
+      const actor = '0123456789abcdef0123456789abcdef'
+      for (const p of sample.slice(0, 15)) {
+        const a = buildPatientBytes(JSON.parse(JSON.stringify(p)) as typeof p, { seed: SEED, actor, granularity: g })
+        expect(Automerge.save(buildPatientDoc(p, { seed: SEED, actor, granularity: g })), p.key).toEqual(a)
+        expect(buildPatientBytes(p, { seed: SEED, actor, granularity: g }), p.key).toEqual(a)
+      }
+      expect(() => buildPatientDoc(sample[0]!, { seed: SEED, granularity: 'day' as never })).toThrow(TypeError)
     }
-    expect(() => buildPatientDoc(sample[0]!, { seed: SEED, granularity: 'day' as never })).toThrow(TypeError)
-  })
+  )
 })

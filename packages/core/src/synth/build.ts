@@ -7,8 +7,18 @@
  */
 import * as Automerge from '@automerge/automerge'
 import {
-  addAlert, addEncounter, addPrescription, advanceReferral, createPatientDoc, createReferral, dispense, linkAbha,
-  orderLab, readPatient, recordLabResult, writeCareSummary
+  addAlert,
+  addEncounter,
+  addPrescription,
+  advanceReferral,
+  createPatientDoc,
+  createReferral,
+  dispense,
+  linkAbha,
+  orderLab,
+  readPatient,
+  recordLabResult,
+  writeCareSummary
 } from '../record/index.js'
 import type { ChangeContext, EntryId, FacilityId, IsoInstant, PatientDoc } from '../record/index.js'
 import { Prng } from '../testing/prng.js'
@@ -46,14 +56,14 @@ export interface BuildOptions {
   onWarning?: ChangeContext['onWarning']
 }
 
-function hash32 (s: string, seed: number): number {
+function hash32(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0
   return h
 }
 
 /** A deterministic entry-id source: 12 base58 characters per id from a seeded PRNG. */
-export function seededEntryIds (prng: Prng): () => EntryId {
+export function seededEntryIds(prng: Prng): () => EntryId {
   return () => {
     let id = ''
     for (let i = 0; i < 12; i++) id += BASE58[Math.floor(prng.next() * 58)]
@@ -62,7 +72,7 @@ export function seededEntryIds (prng: Prng): () => EntryId {
 }
 
 /** A deterministic 16-byte Automerge actor id (hex) for a seed and a patient key. */
-export function seededActor (seed: number, key: string): string {
+export function seededActor(seed: number, key: string): string {
   const prng = new Prng(hash32(key, seed ^ 0x5a5a5a5a))
   let hex = ''
   for (let i = 0; i < 16; i++) hex += prng.int(0, 255).toString(16).padStart(2, '0')
@@ -70,12 +80,20 @@ export function seededActor (seed: number, key: string): string {
 }
 
 /** One clinical step; `episode` is the index of the visit it belongs to (-1: not part of a visit). */
-interface Step { at: IsoInstant, facility: FacilityId, episode: number, apply: (d: PatientDoc, ctx: ChangeContext) => void }
+interface Step {
+  at: IsoInstant
+  facility: FacilityId
+  episode: number
+  apply: (d: PatientDoc, ctx: ChangeContext) => void
+}
 
-function visitSteps (visit: SynthVisit, episode: number, steps: Step[]): void {
+function visitSteps(visit: SynthVisit, episode: number, steps: Step[]): void {
   let referralId: EntryId | undefined
   steps.push({
-    at: visit.at, facility: visit.facility, episode, apply: (d, ctx) => {
+    at: visit.at,
+    facility: visit.facility,
+    episode,
+    apply: (d, ctx) => {
       const encounterId = addEncounter(d, visit.encounter, ctx)
       for (const lab of visit.labs) {
         const orderId = orderLab(d, encounterId, lab.order, ctx)
@@ -92,11 +110,20 @@ function visitSteps (visit: SynthVisit, episode: number, steps: Step[]): void {
   const ref = visit.referral
   if (ref === undefined) return
   const to = ref.input.to
-  if (ref.receivedAt !== undefined) steps.push({ at: ref.receivedAt, facility: to, episode, apply: (d, ctx) => advanceReferral(d, referralId!, 'received', ctx) })
+  if (ref.receivedAt !== undefined)
+    steps.push({
+      at: ref.receivedAt,
+      facility: to,
+      episode,
+      apply: (d, ctx) => advanceReferral(d, referralId!, 'received', ctx)
+    })
   if (ref.acceptedAt !== undefined) {
     const arrival = ref.arrival
     steps.push({
-      at: ref.acceptedAt, facility: to, episode, apply: (d, ctx) => {
+      at: ref.acceptedAt,
+      facility: to,
+      episode,
+      apply: (d, ctx) => {
         advanceReferral(d, referralId!, 'accepted', ctx)
         if (arrival !== undefined) addEncounter(d, arrival.encounter, ctx)
       }
@@ -104,23 +131,39 @@ function visitSteps (visit: SynthVisit, episode: number, steps: Step[]): void {
   }
   const outcome = ref.outcome
   if (outcome?.status === 'back-referred') {
-    steps.push({ at: outcome.at, facility: to, episode, apply: (d, ctx) => { writeCareSummary(d, { ...outcome.summary, referralId: referralId! }, ctx) } })
+    steps.push({
+      at: outcome.at,
+      facility: to,
+      episode,
+      apply: (d, ctx) => {
+        writeCareSummary(d, { ...outcome.summary, referralId: referralId! }, ctx)
+      }
+    })
   } else if (outcome?.status === 'completed') {
-    steps.push({ at: outcome.at, facility: to, episode, apply: (d, ctx) => advanceReferral(d, referralId!, 'completed', ctx) })
+    steps.push({
+      at: outcome.at,
+      facility: to,
+      episode,
+      apply: (d, ctx) => advanceReferral(d, referralId!, 'completed', ctx)
+    })
   }
 }
 
 /** The patient's care as ordered steps (stable sort by time, so same-time steps keep their order). */
-function careSteps (patient: SynthPatient): Step[] {
+function careSteps(patient: SynthPatient): Step[] {
   const steps: Step[] = []
   patient.visits.forEach((visit, i) => visitSteps(visit, i, steps))
   const link = patient.abhaLinkedLater
-  if (link !== undefined) steps.push({ at: link.at, facility: link.by, episode: -1, apply: (d, ctx) => linkAbha(d, link.input, ctx) })
-  return steps.map((s, i) => [s, i] as const).sort(([a, i], [b, j]) => a.at < b.at ? -1 : a.at > b.at ? 1 : i - j).map(([s]) => s)
+  if (link !== undefined)
+    steps.push({ at: link.at, facility: link.by, episode: -1, apply: (d, ctx) => linkAbha(d, link.input, ctx) })
+  return steps
+    .map((s, i) => [s, i] as const)
+    .sort(([a, i], [b, j]) => (a.at < b.at ? -1 : a.at > b.at ? 1 : i - j))
+    .map(([s]) => s)
 }
 
 /** The time-ordered steps cut into changes; the step order (and so the entry-id order) never changes. */
-function changeGroups (steps: Step[], granularity: Granularity): Step[][] {
+function changeGroups(steps: Step[], granularity: Granularity): Step[][] {
   if (granularity === 'step') return steps.map(s => [s])
   if (granularity === 'patient') return steps.length === 0 ? [] : [steps]
   const groups: Step[][] = []
@@ -136,18 +179,23 @@ function changeGroups (steps: Step[], granularity: Granularity): Step[][] {
 const seconds = (at: IsoInstant): number => Math.floor(Date.parse(at) / 1000)
 
 /** Applies every generated care step to a patient document, in changes of the given granularity. */
-export function applyCare (
-  doc: Automerge.Doc<PatientDoc>, patient: SynthPatient, newId: () => EntryId, onWarning?: ChangeContext['onWarning'],
+export function applyCare(
+  doc: Automerge.Doc<PatientDoc>,
+  patient: SynthPatient,
+  newId: () => EntryId,
+  onWarning?: ChangeContext['onWarning'],
   granularity: Granularity = DEFAULT_GRANULARITY
 ): Automerge.Doc<PatientDoc> {
-  if (granularity !== 'step' && granularity !== 'visit' && granularity !== 'patient') throw new TypeError(`unknown granularity: ${String(granularity)}`)
+  if (granularity !== 'step' && granularity !== 'visit' && granularity !== 'patient')
+    throw new TypeError(`unknown granularity: ${String(granularity)}`)
   const warn = onWarning === undefined ? {} : { onWarning }
   const ctxOf = (step: Step): ChangeContext => ({ facility: step.facility, at: step.at, newId, ...warn })
   let out = doc
   const groups = changeGroups(careSteps(patient), granularity)
   if (granularity === 'step') {
     // The reference path: the change functions write through the Automerge proxy, as an app does.
-    for (const [step] of groups) out = Automerge.change(out, { time: seconds(step!.at) }, d => step!.apply(d, ctxOf(step!)))
+    for (const [step] of groups)
+      out = Automerge.change(out, { time: seconds(step!.at) }, d => step!.apply(d, ctxOf(step!)))
     return out
   }
   // Batched: the change functions run on a plain copy and their net effect is written in one change, so
@@ -161,18 +209,27 @@ export function applyCare (
     plain = JSON.parse(JSON.stringify(before)) as PatientDoc
     for (const step of group) step.apply(plain, ctxOf(step))
     out = Automerge.change(out, { time: seconds(group.at(-1)!.at) }, d => {
-      writeDiff(d as unknown as Record<string, unknown>, before as unknown as Record<string, unknown>, plain as unknown as Record<string, unknown>)
+      writeDiff(
+        d as unknown as Record<string, unknown>,
+        before as unknown as Record<string, unknown>,
+        plain as unknown as Record<string, unknown>
+      )
     })
   }
   return out
 }
 
 /** Builds a patient's document: the registration (via createPatientDoc, at the registration's own time) and all care. */
-export function buildPatientDoc (patient: SynthPatient, options: BuildOptions): Automerge.Doc<PatientDoc> {
+export function buildPatientDoc(patient: SynthPatient, options: BuildOptions): Automerge.Doc<PatientDoc> {
   const newId = seededEntryIds(new Prng(hash32(patient.key, options.seed)))
   const actor = options.actor ?? seededActor(options.seed, patient.key)
   const onWarning = options.onWarning
-  const ctx: ChangeContext = { facility: patient.facility, at: patient.registeredAt, newId, ...(onWarning === undefined ? {} : { onWarning }) }
+  const ctx: ChangeContext = {
+    facility: patient.facility,
+    at: patient.registeredAt,
+    newId,
+    ...(onWarning === undefined ? {} : { onWarning })
+  }
   const registered = createPatientDoc(patient.registration, ctx, { actor, time: seconds(patient.registeredAt) })
   return applyCare(registered, patient, newId, onWarning, options.granularity ?? DEFAULT_GRANULARITY)
 }
@@ -182,7 +239,7 @@ export function buildPatientDoc (patient: SynthPatient, options: BuildOptions): 
  * memory at once. Use it for bulk loading: documents left to the garbage collector pile up in the
  * WebAssembly heap, and building then became about five times slower (bench/README.md, Synthetic data).
  */
-export function buildPatientBytes (patient: SynthPatient, options: BuildOptions): Uint8Array {
+export function buildPatientBytes(patient: SynthPatient, options: BuildOptions): Uint8Array {
   const doc = buildPatientDoc(patient, options)
   try {
     return Automerge.save(doc)

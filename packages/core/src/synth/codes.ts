@@ -97,34 +97,227 @@ const drug = (spec: DrugSpec): DrugSpec => spec
 
 /** Essential-drug-list items the generator prescribes. */
 export const DRUG = {
-  paracetamol: drug({ adult: 'Paracetamol 500 mg tablet', adultDose: '1 tablet', child: 'Paracetamol 125 mg/5 mL syrup', childDose: '5 mL', route: 'oral', perDay: 3, frequency: 'three times a day' }),
-  ibuprofen: drug({ adult: 'Ibuprofen 400 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 2, frequency: 'twice a day after food' }),
-  diclofenac: drug({ adult: 'Diclofenac 50 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 2, frequency: 'twice a day after food' }),
-  cetirizine: drug({ adult: 'Cetirizine 10 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once at night' }),
-  amoxicillin: drug({ adult: 'Amoxicillin 500 mg capsule', adultDose: '1 capsule', child: 'Amoxicillin 250 mg dispersible tablet', childDose: '1 tablet', route: 'oral', perDay: 3, frequency: 'three times a day' }),
-  azithromycin: drug({ adult: 'Azithromycin 500 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  metronidazole: drug({ adult: 'Metronidazole 400 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 3, frequency: 'three times a day' }),
-  ors: drug({ adult: 'Oral rehydration salts sachet', adultDose: '1 sachet in 1 litre water', route: 'oral', perDay: 2, frequency: 'sip after each loose stool' }),
-  zinc: drug({ adult: 'Zinc sulphate 20 mg dispersible tablet', adultDose: '1 tablet', childDose: '1/2 tablet under 6 months', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  permethrin: drug({ adult: 'Permethrin 5% cream', adultDose: 'apply neck down', route: 'topical', perDay: 0, frequency: 'once, repeat after 7 days' }),
-  clotrimazole: drug({ adult: 'Clotrimazole 1% cream', adultDose: 'thin layer', route: 'topical', perDay: 0, frequency: 'twice a day' }),
-  povidone: drug({ adult: 'Povidone-iodine 5% ointment', adultDose: 'thin layer', route: 'topical', perDay: 0, frequency: 'once a day with dressing' }),
-  pantoprazole: drug({ adult: 'Pantoprazole 40 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once before breakfast' }),
-  albendazole: drug({ adult: 'Albendazole 400 mg tablet', adultDose: '1 tablet', child: 'Albendazole 400 mg tablet', childDose: '1/2 tablet under 2 years', route: 'oral', perDay: 1, frequency: 'single dose' }),
-  ifa: drug({ adult: 'Ferrous sulphate (60 mg elemental iron) + folic acid 500 mcg tablet', adultDose: '1 tablet', child: 'Ferrous sulphate 20 mg + folic acid 100 mcg syrup', childDose: '1 mL', route: 'oral', perDay: 1, frequency: 'once a day after food' }),
-  folicAcid: drug({ adult: 'Folic acid 5 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  calcium: drug({ adult: 'Calcium carbonate 500 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 2, frequency: 'twice a day' }),
-  actSp: drug({ adult: 'Artesunate 200 mg + sulfadoxine-pyrimethamine 1500/75 mg combi-blister (ACT-SP)', adultDose: 'as per age blister', child: 'Artesunate 50 mg + sulfadoxine-pyrimethamine 500/25 mg combi-blister (ACT-SP)', childDose: 'as per age blister', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  primaquine: drug({ adult: 'Primaquine 7.5 mg tablet', adultDose: '0.25 mg/kg', child: 'Primaquine 2.5 mg tablet', childDose: '0.25 mg/kg', route: 'oral', perDay: 2, frequency: 'once a day' }),
-  chloroquine: drug({ adult: 'Chloroquine 250 mg tablet', adultDose: '10 mg/kg day 1-2, 5 mg/kg day 3', route: 'oral', perDay: 3, frequency: 'once a day' }),
-  artesunateInj: drug({ adult: 'Artesunate 60 mg injection', adultDose: '2.4 mg/kg', route: 'intravenous', perDay: 0, frequency: 'stat before referral' }),
-  hrze: drug({ adult: 'FDC HRZE (isoniazid 75 mg + rifampicin 150 mg + pyrazinamide 400 mg + ethambutol 275 mg) tablet', adultDose: '3-5 tablets by weight band', route: 'oral', perDay: 4, frequency: 'once a day, empty stomach' }),
-  amlodipine: drug({ adult: 'Amlodipine 5 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  telmisartan: drug({ adult: 'Telmisartan 40 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  metformin: drug({ adult: 'Metformin 500 mg tablet', adultDose: '1 tablet', route: 'oral', perDay: 2, frequency: 'twice a day with meals' }),
-  hydroxyurea: drug({ adult: 'Hydroxyurea 500 mg capsule', adultDose: '15 mg/kg', route: 'oral', perDay: 1, frequency: 'once a day' }),
-  antiRabies: drug({ adult: 'Anti-rabies vaccine (cell culture) 0.1 mL', adultDose: '0.1 mL at 2 sites', route: 'intradermal', perDay: 0, frequency: 'days 0, 3, 7, 28' }),
-  asv: drug({ adult: 'Anti-snake venom polyvalent injection (10 mL vial)', adultDose: '10 vials', route: 'intravenous', perDay: 0, frequency: 'stat' }),
-  td: drug({ adult: 'Tetanus and adult diphtheria (Td) vaccine 0.5 mL', adultDose: '0.5 mL', route: 'intramuscular', perDay: 0, frequency: 'single dose' }),
-  bComplex: drug({ adult: 'Vitamin B-complex tablet', adultDose: '1 tablet', route: 'oral', perDay: 1, frequency: 'once a day' })
+  paracetamol: drug({
+    adult: 'Paracetamol 500 mg tablet',
+    adultDose: '1 tablet',
+    child: 'Paracetamol 125 mg/5 mL syrup',
+    childDose: '5 mL',
+    route: 'oral',
+    perDay: 3,
+    frequency: 'three times a day'
+  }),
+  ibuprofen: drug({
+    adult: 'Ibuprofen 400 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 2,
+    frequency: 'twice a day after food'
+  }),
+  diclofenac: drug({
+    adult: 'Diclofenac 50 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 2,
+    frequency: 'twice a day after food'
+  }),
+  cetirizine: drug({
+    adult: 'Cetirizine 10 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once at night'
+  }),
+  amoxicillin: drug({
+    adult: 'Amoxicillin 500 mg capsule',
+    adultDose: '1 capsule',
+    child: 'Amoxicillin 250 mg dispersible tablet',
+    childDose: '1 tablet',
+    route: 'oral',
+    perDay: 3,
+    frequency: 'three times a day'
+  }),
+  azithromycin: drug({
+    adult: 'Azithromycin 500 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  metronidazole: drug({
+    adult: 'Metronidazole 400 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 3,
+    frequency: 'three times a day'
+  }),
+  ors: drug({
+    adult: 'Oral rehydration salts sachet',
+    adultDose: '1 sachet in 1 litre water',
+    route: 'oral',
+    perDay: 2,
+    frequency: 'sip after each loose stool'
+  }),
+  zinc: drug({
+    adult: 'Zinc sulphate 20 mg dispersible tablet',
+    adultDose: '1 tablet',
+    childDose: '1/2 tablet under 6 months',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  permethrin: drug({
+    adult: 'Permethrin 5% cream',
+    adultDose: 'apply neck down',
+    route: 'topical',
+    perDay: 0,
+    frequency: 'once, repeat after 7 days'
+  }),
+  clotrimazole: drug({
+    adult: 'Clotrimazole 1% cream',
+    adultDose: 'thin layer',
+    route: 'topical',
+    perDay: 0,
+    frequency: 'twice a day'
+  }),
+  povidone: drug({
+    adult: 'Povidone-iodine 5% ointment',
+    adultDose: 'thin layer',
+    route: 'topical',
+    perDay: 0,
+    frequency: 'once a day with dressing'
+  }),
+  pantoprazole: drug({
+    adult: 'Pantoprazole 40 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once before breakfast'
+  }),
+  albendazole: drug({
+    adult: 'Albendazole 400 mg tablet',
+    adultDose: '1 tablet',
+    child: 'Albendazole 400 mg tablet',
+    childDose: '1/2 tablet under 2 years',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'single dose'
+  }),
+  ifa: drug({
+    adult: 'Ferrous sulphate (60 mg elemental iron) + folic acid 500 mcg tablet',
+    adultDose: '1 tablet',
+    child: 'Ferrous sulphate 20 mg + folic acid 100 mcg syrup',
+    childDose: '1 mL',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day after food'
+  }),
+  folicAcid: drug({
+    adult: 'Folic acid 5 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  calcium: drug({
+    adult: 'Calcium carbonate 500 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 2,
+    frequency: 'twice a day'
+  }),
+  actSp: drug({
+    adult: 'Artesunate 200 mg + sulfadoxine-pyrimethamine 1500/75 mg combi-blister (ACT-SP)',
+    adultDose: 'as per age blister',
+    child: 'Artesunate 50 mg + sulfadoxine-pyrimethamine 500/25 mg combi-blister (ACT-SP)',
+    childDose: 'as per age blister',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  primaquine: drug({
+    adult: 'Primaquine 7.5 mg tablet',
+    adultDose: '0.25 mg/kg',
+    child: 'Primaquine 2.5 mg tablet',
+    childDose: '0.25 mg/kg',
+    route: 'oral',
+    perDay: 2,
+    frequency: 'once a day'
+  }),
+  chloroquine: drug({
+    adult: 'Chloroquine 250 mg tablet',
+    adultDose: '10 mg/kg day 1-2, 5 mg/kg day 3',
+    route: 'oral',
+    perDay: 3,
+    frequency: 'once a day'
+  }),
+  artesunateInj: drug({
+    adult: 'Artesunate 60 mg injection',
+    adultDose: '2.4 mg/kg',
+    route: 'intravenous',
+    perDay: 0,
+    frequency: 'stat before referral'
+  }),
+  hrze: drug({
+    adult: 'FDC HRZE (isoniazid 75 mg + rifampicin 150 mg + pyrazinamide 400 mg + ethambutol 275 mg) tablet',
+    adultDose: '3-5 tablets by weight band',
+    route: 'oral',
+    perDay: 4,
+    frequency: 'once a day, empty stomach'
+  }),
+  amlodipine: drug({
+    adult: 'Amlodipine 5 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  telmisartan: drug({
+    adult: 'Telmisartan 40 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  metformin: drug({
+    adult: 'Metformin 500 mg tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 2,
+    frequency: 'twice a day with meals'
+  }),
+  hydroxyurea: drug({
+    adult: 'Hydroxyurea 500 mg capsule',
+    adultDose: '15 mg/kg',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  }),
+  antiRabies: drug({
+    adult: 'Anti-rabies vaccine (cell culture) 0.1 mL',
+    adultDose: '0.1 mL at 2 sites',
+    route: 'intradermal',
+    perDay: 0,
+    frequency: 'days 0, 3, 7, 28'
+  }),
+  asv: drug({
+    adult: 'Anti-snake venom polyvalent injection (10 mL vial)',
+    adultDose: '10 vials',
+    route: 'intravenous',
+    perDay: 0,
+    frequency: 'stat'
+  }),
+  td: drug({
+    adult: 'Tetanus and adult diphtheria (Td) vaccine 0.5 mL',
+    adultDose: '0.5 mL',
+    route: 'intramuscular',
+    perDay: 0,
+    frequency: 'single dose'
+  }),
+  bComplex: drug({
+    adult: 'Vitamin B-complex tablet',
+    adultDose: '1 tablet',
+    route: 'oral',
+    perDay: 1,
+    frequency: 'once a day'
+  })
 } as const

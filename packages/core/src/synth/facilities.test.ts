@@ -12,14 +12,18 @@ describe('generateFacilities', () => {
     expect(facilities.filter(f => f.kind === 'CH')).toHaveLength(2)
     expect(facilities.filter(f => f.kind === 'CHC')).toHaveLength(41)
     expect(new Set(facilities.map(f => f.district))).toEqual(new Set(DISTRICTS.map(d => d.name)))
-    for (const f of facilities) expect(DISTRICTS.find(d => d.name === f.district)!.blocks, `seed ${seed} ${f.name}`).toContain(f.block)
+    for (const f of facilities)
+      expect(DISTRICTS.find(d => d.name === f.district)!.blocks, `seed ${seed} ${f.name}`).toContain(f.block)
   })
 
   it('gives every facility a valid, unique HFR id (IN2210 + 6 digits) and valid HPR ids', () => {
     for (const f of facilities) {
       expect(validateHfrId(f.id)).toBe(f.id)
       expect(f.id).toMatch(/^IN2210\d{6}$/)
-      for (const p of f.practitioners) { expect(validateHprId(p)).toBe(p); expect(p).toMatch(/^71\d{12}$/) }
+      for (const p of f.practitioners) {
+        expect(validateHprId(p)).toBe(p)
+        expect(p).toMatch(/^71\d{12}$/)
+      }
     }
     expect(new Set(facilities.map(f => f.id)).size).toBe(facilities.length)
     expect(new Set(facilities.map(f => f.name)).size).toBe(facilities.length)

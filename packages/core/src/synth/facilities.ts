@@ -30,18 +30,21 @@ export interface SynthFacility {
 // Measured daily OPD for the two DHs with published figures (domain.md §5.1); the rest are drawn.
 const MEASURED_DH_OPD: Partial<Record<DistrictName, number>> = { Bastar: 700, Dantewada: 400 }
 
-function clamp (x: number, lo: number, hi: number): number {
+function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x))
 }
 
-function uniqueHfr (prng: Prng, used: Set<string>): FacilityId {
+function uniqueHfr(prng: Prng, used: Set<string>): FacilityId {
   for (;;) {
     const id = synthHfrId(prng)
-    if (!used.has(id)) { used.add(id); return id }
+    if (!used.has(id)) {
+      used.add(id)
+      return id
+    }
   }
 }
 
-function practitioners (prng: Prng, n: number): PractitionerId[] {
+function practitioners(prng: Prng, n: number): PractitionerId[] {
   return Array.from({ length: n }, () => synthHprId(prng))
 }
 
@@ -49,7 +52,7 @@ function practitioners (prng: Prng, n: number): PractitionerId[] {
  * The 49 facilities of Bastar division, same seed → same ids, volumes and links.
  * Order: hospitals (DHs then CHs), then CHCs by district.
  */
-export function generateFacilities (seed: number): SynthFacility[] {
+export function generateFacilities(seed: number): SynthFacility[] {
   const prng = new Prng(seed)
   const used = new Set<string>()
   const out: SynthFacility[] = []
@@ -61,12 +64,20 @@ export function generateFacilities (seed: number): SynthFacility[] {
     if (site.kind === 'DH') dhByDistrict.set(site.district, id)
     // Towns in the north mostly have BharatNet fibre; the southern district HQs mostly rely on VSAT.
     const link: LinkProfileName = prng.chance(d.south ? 0.3 : 0.75) ? 'bharatnet-fibre' : 'vsat-geo'
-    const opd = site.kind === 'DH'
-      ? MEASURED_DH_OPD[site.district] ?? Math.round(d.south ? prng.int(250, 330) : prng.int(330, 450))
-      : prng.int(120, 250)
+    const opd =
+      site.kind === 'DH'
+        ? (MEASURED_DH_OPD[site.district] ?? Math.round(d.south ? prng.int(250, 330) : prng.int(330, 450)))
+        : prng.int(120, 250)
     out.push({
-      id, name: site.name, kind: site.kind, district: site.district, block: site.block, pin: d.pin,
-      link, opdPerDay: opd, practitioners: practitioners(prng, site.kind === 'DH' ? prng.int(12, 30) : prng.int(6, 12))
+      id,
+      name: site.name,
+      kind: site.kind,
+      district: site.district,
+      block: site.block,
+      pin: d.pin,
+      link,
+      opdPerDay: opd,
+      practitioners: practitioners(prng, site.kind === 'DH' ? prng.int(12, 30) : prng.int(6, 12))
     })
   }
 
@@ -74,15 +85,33 @@ export function generateFacilities (seed: number): SynthFacility[] {
     const d = district(site.district)
     const id = uniqueHfr(prng, used)
     // LWE Phase-I 2G towers on VSAT backhaul are concentrated in the south (domain.md §6.1).
-    const link = prng.weighted<LinkProfileName>(d.south
-      ? [['4g-rural-congested', 0.15], ['edge', 0.35], ['lwe-2g-vsat', 0.5]]
-      : [['4g-rural-congested', 0.5], ['edge', 0.35], ['lwe-2g-vsat', 0.15]])
+    const link = prng.weighted<LinkProfileName>(
+      d.south
+        ? [
+            ['4g-rural-congested', 0.15],
+            ['edge', 0.35],
+            ['lwe-2g-vsat', 0.5]
+          ]
+        : [
+            ['4g-rural-congested', 0.5],
+            ['edge', 0.35],
+            ['lwe-2g-vsat', 0.15]
+          ]
+    )
     // Median ~100/day, range 40–250 (domain.md §5.3): a log-normal draw, clamped.
     const opd = Math.round(clamp(Math.exp(prng.normal(Math.log(100), 0.4)), 40, 250))
     const hub = dhByDistrict.get(HUB_DISTRICT[site.district])
     out.push({
-      id, name: `CHC ${site.town}`, kind: 'CHC', district: site.district, block: site.block, pin: d.pin,
-      link, ...(hub === undefined ? {} : { hub }), opdPerDay: opd, haatDay: prng.int(1, 6),
+      id,
+      name: `CHC ${site.town}`,
+      kind: 'CHC',
+      district: site.district,
+      block: site.block,
+      pin: d.pin,
+      link,
+      ...(hub === undefined ? {} : { hub }),
+      opdPerDay: opd,
+      haatDay: prng.int(1, 6),
       practitioners: practitioners(prng, prng.int(2, 6))
     })
   }
@@ -90,7 +119,7 @@ export function generateFacilities (seed: number): SynthFacility[] {
 }
 
 /** The facilities of one district. */
-export function facilitiesIn (facilities: readonly SynthFacility[], name: DistrictName): SynthFacility[] {
+export function facilitiesIn(facilities: readonly SynthFacility[], name: DistrictName): SynthFacility[] {
   return facilities.filter(f => f.district === name)
 }
 

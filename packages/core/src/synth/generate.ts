@@ -26,7 +26,7 @@ export interface GeneratePatientsOptions {
 
 const CHRONIC = new Set(['htn-dm', 'anc', 'tb-suspect', 'sickle-cell'])
 
-function targetsOf (facilities: readonly SynthFacility[]): Map<FacilityId, ReferralTarget> {
+function targetsOf(facilities: readonly SynthFacility[]): Map<FacilityId, ReferralTarget> {
   const byId = new Map(facilities.map(f => [f.id, f]))
   const out = new Map<FacilityId, ReferralTarget>()
   for (const f of facilities) {
@@ -36,12 +36,12 @@ function targetsOf (facilities: readonly SynthFacility[]): Map<FacilityId, Refer
   return out
 }
 
-function uhid (facility: SynthFacility, date: IsoDate, serial: number): string {
+function uhid(facility: SynthFacility, date: IsoDate, serial: number): string {
   return `${facility.id.slice(-4)}${date.slice(2, 4)}${String(serial).padStart(6, '0')}`
 }
 
 /** A condition for someone already drawn: resample until it fits (ANC only for women of age, …). */
-function conditionFor (prng: Prng, p: Person, monsoon: boolean): ConditionSpec {
+function conditionFor(prng: Prng, p: Person, monsoon: boolean): ConditionSpec {
   for (let i = 0; i < 20; i++) {
     const spec = pickCondition(prng, monsoon)
     if (fits(spec, p)) return spec
@@ -51,16 +51,30 @@ function conditionFor (prng: Prng, p: Person, monsoon: boolean): ConditionSpec {
 
 class Registry {
   readonly #serials = new Map<FacilityId, number>()
-  next (facility: SynthFacility, date: IsoDate): string {
+  next(facility: SynthFacility, date: IsoDate): string {
     const n = (this.#serials.get(facility.id) ?? 0) + 1
     this.#serials.set(facility.id, n)
     return uhid(facility, date, n)
   }
 }
 
-function visitAt (prng: Prng, spec: ConditionSpec, person: Person, facility: SynthFacility, date: IsoDate, targets: Map<FacilityId, ReferralTarget>): SynthVisit {
+function visitAt(
+  prng: Prng,
+  spec: ConditionSpec,
+  person: Person,
+  facility: SynthFacility,
+  date: IsoDate,
+  targets: Map<FacilityId, ReferralTarget>
+): SynthVisit {
   const plan = spec.visit(prng, person, isMonsoon(date))
-  return makeVisit(prng, spec, plan, facility, opdInstant(prng, date), facility.kind === 'CHC' ? targets.get(facility.id) : undefined)
+  return makeVisit(
+    prng,
+    spec,
+    plan,
+    facility,
+    opdInstant(prng, date),
+    facility.kind === 'CHC' ? targets.get(facility.id) : undefined
+  )
 }
 
 /**
@@ -68,9 +82,10 @@ function visitAt (prng: Prng, spec: ConditionSpec, person: Person, facility: Syn
  * OPD volume, follow-ups for chronic conditions, ABHA at registration or linked later, and duplicate
  * registrations of earlier people at another facility with a variant spelling.
  */
-export function generatePatients (options: GeneratePatientsOptions): SynthPatient[] {
+export function generatePatients(options: GeneratePatientsOptions): SynthPatient[] {
   const { seed, count, facilities } = options
-  if (!Number.isInteger(count) || count < 0) throw new InvalidSynthParameterError('count', 'must be a non-negative integer')
+  if (!Number.isInteger(count) || count < 0)
+    throw new InvalidSynthParameterError('count', 'must be a non-negative integer')
   if (facilities.length === 0) throw new InvalidSynthParameterError('facilities', 'must not be empty')
   const from = options.from ?? '2025-05-01'
   const days = options.days ?? 184
@@ -83,7 +98,7 @@ export function generatePatients (options: GeneratePatientsOptions): SynthPatien
   const households = new Households()
   const registry = new Registry()
   const out: SynthPatient[] = []
-  const people: { person: SynthPerson, patient: SynthPatient }[] = []
+  const people: { person: SynthPerson; patient: SynthPatient }[] = []
 
   for (let i = 0; i < count; i++) {
     const key = `r${String(i).padStart(6, '0')}`
@@ -101,7 +116,10 @@ export function generatePatients (options: GeneratePatientsOptions): SynthPatien
     const withAbha = prng.chance(shares.atRegistration)
     const first = visitAt(prng, spec, person, facility, date, targets)
     const patient: SynthPatient = {
-      key, person: key, facility: facility.id, registeredAt: addMinutes(first.at, -5),
+      key,
+      person: key,
+      facility: facility.id,
+      registeredAt: addMinutes(first.at, -5),
       registration: registration(prng, person, facility, registry.next(facility, date), date, withAbha),
       visits: [first]
     }
@@ -113,7 +131,7 @@ export function generatePatients (options: GeneratePatientsOptions): SynthPatien
       const again = CHRONIC.has(spec.group) ? spec : conditionFor(prng, person, isMonsoon(d))
       patient.visits.push(visitAt(prng, again, person, facility, d, targets))
     }
-    if (!withAbha && patient.visits.length > 1 && prng.chance(shares.later / (1 - shares.atRegistration) * 3)) {
+    if (!withAbha && patient.visits.length > 1 && prng.chance((shares.later / (1 - shares.atRegistration)) * 3)) {
       patient.abhaLinkedLater = { at: patient.visits[1]!.at, by: facility.id, input: abha(prng, person.name) }
     } else if (!withAbha && patient.visits.length === 1 && prng.chance(shares.later / (1 - shares.atRegistration))) {
       patient.abhaLinkedLater = { at: addMinutes(first.at, 10), by: facility.id, input: abha(prng, person.name) }
@@ -125,7 +143,14 @@ export function generatePatients (options: GeneratePatientsOptions): SynthPatien
 }
 
 /** A second registration of an earlier person: another facility of the district, a variant spelling. */
-function duplicate (prng: Prng, key: string, original: { person: SynthPerson, patient: SynthPatient }, facilities: readonly SynthFacility[], targets: Map<FacilityId, ReferralTarget>, registry: Registry): SynthPatient {
+function duplicate(
+  prng: Prng,
+  key: string,
+  original: { person: SynthPerson; patient: SynthPatient },
+  facilities: readonly SynthFacility[],
+  targets: Map<FacilityId, ReferralTarget>,
+  registry: Registry
+): SynthPatient {
   const { person, patient } = original
   const at = facilities.find(f => f.id === patient.facility)!
   const hub = at.hub === undefined ? undefined : facilities.find(f => f.id === at.hub)
@@ -142,7 +167,15 @@ function duplicate (prng: Prng, key: string, original: { person: SynthPerson, pa
   // Duplicates happen mostly without an ABHA; when the person had one, it is sometimes shown again.
   const shown = patient.registration.abhaNumber ?? patient.abhaLinkedLater?.input.abhaNumber
   if (shown !== undefined && prng.chance(0.2)) reg.abhaNumber = shown
-  return { key, person: patient.person, facility: facility.id, registeredAt: addMinutes(visit.at, -5), registration: reg, duplicateOf: patient.key, visits: [visit] }
+  return {
+    key,
+    person: patient.person,
+    facility: facility.id,
+    registeredAt: addMinutes(visit.at, -5),
+    registration: reg,
+    duplicateOf: patient.key,
+    visits: [visit]
+  }
 }
 
 /** Options of generateChcDay. */
@@ -159,13 +192,14 @@ export interface GenerateChcDayOptions {
  * new and returning patients; referrals to the hub DH; ABHA at registration or linked today; and
  * duplicate registrations of people registered elsewhere.
  */
-export function generateChcDay (options: GenerateChcDayOptions): SynthChcDay {
+export function generateChcDay(options: GenerateChcDayOptions): SynthChcDay {
   const { facility, date } = options
   if (facility.kind !== 'CHC') throw new InvalidSynthParameterError('facility', 'must be a CHC')
   dateMs(date)
   const prng = new Prng(options.seed)
   const hub = options.facilities?.find(f => f.id === facility.hub)
-  const target: ReferralTarget | undefined = facility.hub === undefined ? undefined : { id: facility.hub, name: hub?.name ?? `DH ${facility.hub}` }
+  const target: ReferralTarget | undefined =
+    facility.hub === undefined ? undefined : { id: facility.hub, name: hub?.name ?? `DH ${facility.hub}` }
   const targets = new Map(target === undefined ? [] : [[facility.id, target] as const])
   const expected = facility.opdPerDay * attendance(date, facility.haatDay)
   const count = Math.max(0, Math.round(prng.normal(expected, Math.sqrt(expected))))
@@ -187,8 +221,12 @@ export function generateChcDay (options: GenerateChcDayOptions): SynthChcDay {
     const reg = registration(prng, person, facility, uhid(facility, regDate, serialBase + i), regDate, withAbha)
     const key = `${facility.id}-${date}-${String(i).padStart(3, '0')}`
     const patient: SynthPatient = {
-      key, person: key, facility: facility.id,
-      registeredAt: isNew ? addMinutes(visit.at, -5) : opdInstant(prng, regDate), registration: reg, visits: [visit]
+      key,
+      person: key,
+      facility: facility.id,
+      registeredAt: isNew ? addMinutes(visit.at, -5) : opdInstant(prng, regDate),
+      registration: reg,
+      visits: [visit]
     }
     if (dup) {
       // Registered before at the hub or another CHC; the ground-truth earlier record is outside this day.
@@ -201,6 +239,10 @@ export function generateChcDay (options: GenerateChcDayOptions): SynthChcDay {
     }
     patients.push(patient)
   }
-  patients.sort((a, b) => a.visits[0]!.at < b.visits[0]!.at ? -1 : a.visits[0]!.at > b.visits[0]!.at ? 1 : 0)
-  return { facility: { id: facility.id, name: facility.name, district: facility.district, block: facility.block }, date, patients }
+  patients.sort((a, b) => (a.visits[0]!.at < b.visits[0]!.at ? -1 : a.visits[0]!.at > b.visits[0]!.at ? 1 : 0))
+  return {
+    facility: { id: facility.id, name: facility.name, district: facility.district, block: facility.block },
+    date,
+    patients
+  }
 }

@@ -10,5 +10,12 @@ export { CONDITIONS } from './clinical.js'
 export { DX, LAB, DRUG } from './codes.js'
 export { luhnCheckDigit, synthAbhaNumber, synthAbhaAddress, synthHfrId, synthHprId } from './identifiers.js'
 export { InvalidSynthParameterError } from './errors.js'
-export { buildPatientDoc, buildPatientBytes, applyCare, seededEntryIds, seededActor, DEFAULT_GRANULARITY } from './build.js'
+export {
+  buildPatientDoc,
+  buildPatientBytes,
+  applyCare,
+  seededEntryIds,
+  seededActor,
+  DEFAULT_GRANULARITY
+} from './build.js'
 export type { BuildOptions, Granularity } from './build.js'

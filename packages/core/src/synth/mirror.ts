@@ -20,9 +20,12 @@ const same = (a: unknown, b: unknown): boolean =>
  * keys gone from `after` are deleted. `before` and `after` hold plain strings (`readPatient`); every
  * string written is an immutable string, as the record change functions write on a proxy.
  */
-export function writeDiff (target: Plain, before: Plain, after: Plain): void {
+export function writeDiff(target: Plain, before: Plain, after: Plain): void {
   for (const [k, a] of Object.entries(after)) {
-    if (!Object.hasOwn(before, k)) { target[k] = wrapStrings(a); continue }
+    if (!Object.hasOwn(before, k)) {
+      target[k] = wrapStrings(a)
+      continue
+    }
     const b = before[k]
     if (isMap(a) && isMap(b)) writeDiff(target[k] as Plain, b, a)
     else if (!same(a, b)) target[k] = wrapStrings(a)

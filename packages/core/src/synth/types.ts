@@ -1,13 +1,34 @@
 /** Plain-data shapes the generator emits: JSON-serialisable, turned into documents by build.ts. */
 import type {
-  AbhaLinkInput, AlertInput, CareSummaryInput, EncounterInput, FacilityId, IsoDate, IsoInstant,
-  LabOrderInput, LabResultInput, PrescriptionInput, ReferralInput, RegistrationInput
+  AbhaLinkInput,
+  AlertInput,
+  CareSummaryInput,
+  EncounterInput,
+  FacilityId,
+  IsoDate,
+  IsoInstant,
+  LabOrderInput,
+  LabResultInput,
+  PrescriptionInput,
+  ReferralInput,
+  RegistrationInput
 } from '../record/index.js'
 
 /** The OPD diagnosis groups of domain.md §7, used for the mix and for summaries. */
 export type DiagnosisGroup =
-  | 'fever-malaria' | 'ari' | 'diarrhoea' | 'skin' | 'musculoskeletal' | 'acid-peptic' | 'anaemia' | 'anc'
-  | 'tb-suspect' | 'htn-dm' | 'injury-bite' | 'sickle-cell' | 'symptom-only'
+  | 'fever-malaria'
+  | 'ari'
+  | 'diarrhoea'
+  | 'skin'
+  | 'musculoskeletal'
+  | 'acid-peptic'
+  | 'anaemia'
+  | 'anc'
+  | 'tb-suspect'
+  | 'htn-dm'
+  | 'injury-bite'
+  | 'sickle-cell'
+  | 'symptom-only'
 
 /** A lab order and, when the result came back the same visit, its result. */
 export interface SynthLab {
@@ -29,8 +50,8 @@ export interface SynthArrival {
 
 /** How a referral ended, as far as the generated period goes. */
 export type SynthReferralOutcome =
-  | { status: 'back-referred', at: IsoInstant, summary: Omit<CareSummaryInput, 'referralId'> }
-  | { status: 'completed', at: IsoInstant }
+  | { status: 'back-referred'; at: IsoInstant; summary: Omit<CareSummaryInput, 'referralId'> }
+  | { status: 'completed'; at: IsoInstant }
 
 /** A CHC → DH referral and its lifecycle. Absent timestamps: the step has not happened (yet). */
 export interface SynthReferral {
@@ -69,7 +90,7 @@ export interface SynthPatient {
   registeredAt: IsoInstant
   registration: RegistrationInput
   /** An ABHA linked at a later visit rather than at registration. */
-  abhaLinkedLater?: { at: IsoInstant, by: FacilityId, input: AbhaLinkInput }
+  abhaLinkedLater?: { at: IsoInstant; by: FacilityId; input: AbhaLinkInput }
   /** Ground truth for merge testing: the key of the earlier registration of the same person. */
   duplicateOf?: string
   visits: SynthVisit[]
@@ -77,7 +98,7 @@ export interface SynthPatient {
 
 /** One OPD day at a CHC. */
 export interface SynthChcDay {
-  facility: { id: FacilityId, name: string, district: string, block: string }
+  facility: { id: FacilityId; name: string; district: string; block: string }
   date: IsoDate
   /** Every OPD attendance of the day, in arrival order. */
   patients: SynthPatient[]

@@ -8,7 +8,7 @@ import { makeTestItem } from './testItems.js'
 const FACILITIES = ['IN2210000001', 'IN2210000002', 'IN2210000003', 'IN2210000004', 'IN2210000005'] as FacilityId[]
 
 /** Random writes and partitions for `duration` virtual ms, then heal and run to quiescence. */
-async function scenario (seed: number): Promise<{ sim: SimNetwork, acked: Map<FacilityId, ItemId[]> }> {
+async function scenario(seed: number): Promise<{ sim: SimNetwork; acked: Map<FacilityId, ItemId[]> }> {
   const sim = new SimNetwork(seed, { drop: 0.01, duplicate: 0.2, minDelay: 5, maxDelay: 700 })
   for (const f of FACILITIES) sim.addNode(f)
   sim.fullMesh()
@@ -18,8 +18,12 @@ async function scenario (seed: number): Promise<{ sim: SimNetwork, acked: Map<Fa
   for (let t = 0; t < 60_000; t += prng.int(100, 1500)) {
     const f = prng.pick(FACILITIES)
     const n = prng.int(1, 4)
-    const items = Array.from({ length: n }, () => makeTestItem({ docId: prng.pick(docs), author: f, payload: randomPayload(prng, prng.int(20, 400)) }))
-    sim.at(t, async () => { for (const it of await sim.write(f, items)) acked.get(f)!.push(it.id) })
+    const items = Array.from({ length: n }, () =>
+      makeTestItem({ docId: prng.pick(docs), author: f, payload: randomPayload(prng, prng.int(20, 400)) })
+    )
+    sim.at(t, async () => {
+      for (const it of await sim.write(f, items)) acked.get(f)!.push(it.id)
+    })
     if (prng.chance(0.3)) {
       const [a, b] = prng.pick(sim.links())
       const up = prng.chance(0.4)

@@ -36,9 +36,19 @@ interface SimNode {
   sessions: Set<SyncSession>
 }
 
-interface Link { a: SimNode, b: SimNode, up: boolean, sessions: Set<SyncSession>, lastDelivery: Map<SyncSession, number> }
+interface Link {
+  a: SimNode
+  b: SimNode
+  up: boolean
+  sessions: Set<SyncSession>
+  lastDelivery: Map<SyncSession, number>
+}
 
-interface SimEvent { at: number, order: number, run: () => void }
+interface SimEvent {
+  at: number
+  order: number
+  run: () => void
+}
 
 /** A simulated network of nodes with in-memory stores. */
 export class SimNetwork {
@@ -54,20 +64,24 @@ export class SimNetwork {
   /** Frames and bytes delivered, for assertions about cost. */
   readonly counters = { frames: 0, bytes: 0, resets: 0, sessions: 0 }
 
-  constructor (seed: number, faults: SimFaults, entitled: Entitlement = async () => true) {
+  constructor(seed: number, faults: SimFaults, entitled: Entitlement = async () => true) {
     this.prng = new Prng(seed)
     this.#faults = faults
     this.#entitled = entitled
   }
 
   /** Current virtual time in ms. */
-  get now (): number { return this.#now }
+  get now(): number {
+    return this.#now
+  }
 
   /** FNV-1a hash (hex) over every frame delivered: its time, endpoints and bytes. */
-  get traceHash (): string { return this.#trace.toString(16).padStart(16, '0') }
+  get traceHash(): string {
+    return this.#trace.toString(16).padStart(16, '0')
+  }
 
   /** Add a node with an empty store (a deterministic epoch derived from the seed). */
-  addNode (facility: FacilityId): MemoryItemStore {
+  addNode(facility: FacilityId): MemoryItemStore {
     const epoch = Uint8Array.from({ length: 16 }, () => this.prng.int(0, 255))
     const store = new MemoryItemStore(inspectTestItem, epoch)
     this.#nodes.set(facility, { facility, store, sessions: new Set() })
@@ -75,7 +89,7 @@ export class SimNetwork {
   }
 
   /** Join every pair of nodes with a link that starts up. */
-  fullMesh (): void {
+  fullMesh(): void {
     const nodes = [...this.#nodes.values()]
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
@@ -87,8 +101,10 @@ export class SimNetwork {
   }
 
   /** Bring a link up (a session starts after a short connect delay) or down (its sessions close). */
-  setLink (a: FacilityId, b: FacilityId, up: boolean): void {
-    const link = this.#links.find(l => (l.a.facility === a && l.b.facility === b) || (l.a.facility === b && l.b.facility === a))
+  setLink(a: FacilityId, b: FacilityId, up: boolean): void {
+    const link = this.#links.find(
+      l => (l.a.facility === a && l.b.facility === b) || (l.a.facility === b && l.b.facility === a)
+    )
     if (link === undefined) throw new TypeError(`no link ${a}-${b}`)
     if (link.up === up) return
     link.up = up
@@ -100,10 +116,12 @@ export class SimNetwork {
   }
 
   /** Links as [a, b] facility pairs. */
-  links (): [FacilityId, FacilityId][] { return this.#links.map(l => [l.a.facility, l.b.facility]) }
+  links(): [FacilityId, FacilityId][] {
+    return this.#links.map(l => [l.a.facility, l.b.facility])
+  }
 
   /** Write items at a node as a local change; returns the newly stored ones (acknowledged). */
-  async write (facility: FacilityId, items: Uint8Array[]): Promise<StoredItem[]> {
+  async write(facility: FacilityId, items: Uint8Array[]): Promise<StoredItem[]> {
     const node = this.#node(facility)
     const fresh = await node.store.putItems(items)
     for (const s of node.sessions) s.logGrew()
@@ -112,12 +130,14 @@ export class SimNetwork {
   }
 
   /** Schedule `fn` at virtual time `at`. */
-  at (at: number, fn: () => void | Promise<void>): void {
-    this.#schedule(at, () => { void fn() })
+  at(at: number, fn: () => void | Promise<void>): void {
+    this.#schedule(at, () => {
+      void fn()
+    })
   }
 
   /** Process events until virtual time `until` or until nothing is left to do. */
-  async run (until: number): Promise<void> {
+  async run(until: number): Promise<void> {
     while (this.#queue.length > 0) {
       const next = this.#queue[0]!
       if (next.at > until) break
@@ -130,10 +150,12 @@ export class SimNetwork {
   }
 
   /** Whether no frame is in flight and no event is scheduled. */
-  get quiescent (): boolean { return this.#queue.length === 0 }
+  get quiescent(): boolean {
+    return this.#queue.length === 0
+  }
 
   /** Ids of the items each node holds. */
-  async itemSets (): Promise<Map<FacilityId, Set<ItemId>>> {
+  async itemSets(): Promise<Map<FacilityId, Set<ItemId>>> {
     const out = new Map<FacilityId, Set<ItemId>>()
     for (const n of this.#nodes.values()) {
       const log = await n.store.logSince(0, Number.MAX_SAFE_INTEGER)
@@ -143,22 +165,24 @@ export class SimNetwork {
   }
 
   /** The store of a node. */
-  store (facility: FacilityId): MemoryItemStore { return this.#node(facility).store }
+  store(facility: FacilityId): MemoryItemStore {
+    return this.#node(facility).store
+  }
 
-  #node (f: FacilityId): SimNode {
+  #node(f: FacilityId): SimNode {
     const n = this.#nodes.get(f)
     if (n === undefined) throw new TypeError(`unknown node ${f}`)
     return n
   }
 
-  #schedule (at: number, run: () => void): void {
+  #schedule(at: number, run: () => void): void {
     const ev = { at, order: this.#order++, run }
     let i = this.#queue.length
-    while (i > 0 && (this.#queue[i - 1]!.at > at)) i--
+    while (i > 0 && this.#queue[i - 1]!.at > at) i--
     this.#queue.splice(i, 0, ev)
   }
 
-  async #settle (): Promise<void> {
+  async #settle(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
       const all = [...this.#nodes.values()].flatMap(n => [...n.sessions])
       await Promise.all(all.map(s => s.idle()))
@@ -171,7 +195,7 @@ export class SimNetwork {
     }
   }
 
-  #connectLater (link: Link): void {
+  #connectLater(link: Link): void {
     this.#schedule(this.#now + this.prng.int(50, 500), () => {
       if (!link.up || link.sessions.size > 0) return
       this.#openPair(link)
@@ -179,13 +203,15 @@ export class SimNetwork {
     })
   }
 
-  #hashFrame (from: FacilityId, to: FacilityId, bytes: Uint8Array): void {
-    const mix = (b: number): void => { this.#trace = ((this.#trace ^ BigInt(b & 0xff)) * 0x100000001b3n) & 0xffffffffffffffffn }
+  #hashFrame(from: FacilityId, to: FacilityId, bytes: Uint8Array): void {
+    const mix = (b: number): void => {
+      this.#trace = ((this.#trace ^ BigInt(b & 0xff)) * 0x100000001b3n) & 0xffffffffffffffffn
+    }
     for (const c of `${this.#now}|${from}|${to}|`) mix(c.charCodeAt(0))
     for (const b of bytes) mix(b)
   }
 
-  #openPair (link: Link): void {
+  #openPair(link: Link): void {
     this.counters.sessions++
     const pair: SyncSession[] = []
     const mk = (me: SimNode, peer: SimNode, other: () => SyncSession): SyncSession => {
@@ -197,7 +223,9 @@ export class SimNetwork {
         entitled: this.#entitled,
         verify: verifyTestItem,
         inspect: inspectTestItem,
-        onItems: () => { for (const s of me.sessions) if (s !== session) s.logGrew() },
+        onItems: () => {
+          for (const s of me.sessions) if (s !== session) s.logGrew()
+        },
         onClose: () => {
           me.sessions.delete(session)
           link.sessions.delete(session)
@@ -240,6 +268,6 @@ export class SimNetwork {
 }
 
 /** A random payload of `n` bytes from `prng` (distinct items for a simulation). */
-export function randomPayload (prng: Prng, n: number): Uint8Array {
+export function randomPayload(prng: Prng, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => prng.int(0, 255))
 }

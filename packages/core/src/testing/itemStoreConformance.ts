@@ -19,15 +19,19 @@ export interface StoreHarness {
 const A = 'IN2210000001' as FacilityId
 const B = 'IN2210000002' as FacilityId
 
-function items (prng: Prng, doc: string, n: number, grantTo?: string): Uint8Array[] {
+function items(prng: Prng, doc: string, n: number, grantTo?: string): Uint8Array[] {
   return Array.from({ length: n }, () => {
     const payload = Uint8Array.from({ length: 24 }, () => prng.int(0, 255))
-    return makeTestItem(grantTo === undefined ? { docId: doc, author: A, payload } : { docId: doc, author: A, grantRecipient: grantTo, payload })
+    return makeTestItem(
+      grantTo === undefined
+        ? { docId: doc, author: A, payload }
+        : { docId: doc, author: A, grantRecipient: grantTo, payload }
+    )
   })
 }
 
 /** Register the `ItemStore` conformance tests for a store factory. */
-export function itemStoreConformance (name: string, open: (inspect: InspectItem) => Promise<StoreHarness>): void {
+export function itemStoreConformance(name: string, open: (inspect: InspectItem) => Promise<StoreHarness>): void {
   describe(`ItemStore conformance: ${name}`, () => {
     it('stores items once, numbers the log from 1 and returns only new items', async () => {
       const h = await open(inspectTestItem)
@@ -39,7 +43,11 @@ export function itemStoreConformance (name: string, open: (inspect: InspectItem)
       expect(second.map(i => i.seq)).toEqual([3])
       expect(second[0]!.id).toBe(inspectTestItem(c).id)
       expect(await h.store.lastSeq()).toBe(3)
-      expect(await h.store.hasItems([inspectTestItem(a).id, inspectTestItem(c).id, 'nope' as never])).toEqual([true, true, false])
+      expect(await h.store.hasItems([inspectTestItem(a).id, inspectTestItem(c).id, 'nope' as never])).toEqual([
+        true,
+        true,
+        false
+      ])
       await h.close()
     })
 
@@ -83,7 +91,9 @@ export function itemStoreConformance (name: string, open: (inspect: InspectItem)
       expect(await h.store.getCursor(B)).toBeUndefined()
       await h.store.setCursor(B, { seq: 7, token: new Uint8Array(16).fill(7) })
       expect(await h.store.getCursor(B)).toEqual({ seq: 7, token: new Uint8Array(16).fill(7) })
-      await h.store.putItems(items(new Prng(4), 'doc-c', 2), { cursor: { peer: B, cursor: { seq: 9, token: new Uint8Array(16).fill(9) } } })
+      await h.store.putItems(items(new Prng(4), 'doc-c', 2), {
+        cursor: { peer: B, cursor: { seq: 9, token: new Uint8Array(16).fill(9) } }
+      })
       expect((await h.store.getCursor(B))?.seq).toBe(9)
       expect((await h.store.logSince(0, 10)).map(i => i.from)).toEqual([undefined, undefined])
       const relayed = await h.store.putItems(items(new Prng(8), 'doc-c', 1), { from: B })

@@ -10,11 +10,17 @@ import type { ItemHeaderView, ItemId } from '../sync/types.js'
 const MAGIC = [0x50, 0x54, 0x49, 0x31] // "PTI1"
 const SIG_BYTES = 16
 
-function ascii (s: string): Uint8Array { return Uint8Array.from(s, c => c.charCodeAt(0)) }
-function str (b: Uint8Array): string { return String.fromCharCode(...b) }
-function hex (b: Uint8Array): string { return Array.from(b, x => x.toString(16).padStart(2, '0')).join('') }
+function ascii(s: string): Uint8Array {
+  return Uint8Array.from(s, c => c.charCodeAt(0))
+}
+function str(b: Uint8Array): string {
+  return String.fromCharCode(...b)
+}
+function hex(b: Uint8Array): string {
+  return Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
+}
 
-function sig (author: string, body: Uint8Array): Uint8Array {
+function sig(author: string, body: Uint8Array): Uint8Array {
   const a = ascii(author)
   const buf = new Uint8Array(a.length + body.length)
   buf.set(a)
@@ -32,7 +38,7 @@ export interface TestItemInput {
 }
 
 /** Build a test item: MAGIC, doc, author, recipient (may be empty), payload, signature. */
-export function makeTestItem (input: TestItemInput): Uint8Array {
+export function makeTestItem(input: TestItemInput): Uint8Array {
   const fields = [ascii(input.docId), ascii(input.author), ascii(input.grantRecipient ?? ''), input.payload]
   let len = MAGIC.length + SIG_BYTES
   for (const f of fields) len += 4 + f.length
@@ -40,28 +46,36 @@ export function makeTestItem (input: TestItemInput): Uint8Array {
   out.set(MAGIC)
   let o = MAGIC.length
   const dv = new DataView(out.buffer)
-  for (const f of fields) { dv.setUint32(o, f.length); o += 4; out.set(f, o); o += f.length }
+  for (const f of fields) {
+    dv.setUint32(o, f.length)
+    o += 4
+    out.set(f, o)
+    o += f.length
+  }
   out.set(sig(input.author, out.subarray(0, o)), o)
   return out
 }
 
-function parse (bytes: Uint8Array): { fields: Uint8Array[], bodyEnd: number } {
-  if (bytes.length < MAGIC.length + SIG_BYTES || MAGIC.some((m, i) => bytes[i] !== m)) throw new TypeError('not a test item')
+function parse(bytes: Uint8Array): { fields: Uint8Array[]; bodyEnd: number } {
+  if (bytes.length < MAGIC.length + SIG_BYTES || MAGIC.some((m, i) => bytes[i] !== m))
+    throw new TypeError('not a test item')
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const fields: Uint8Array[] = []
   let o = MAGIC.length
   for (let i = 0; i < 4; i++) {
     if (o + 4 > bytes.length - SIG_BYTES) throw new TypeError('truncated test item')
-    const n = dv.getUint32(o); o += 4
+    const n = dv.getUint32(o)
+    o += 4
     if (o + n > bytes.length - SIG_BYTES) throw new TypeError('truncated test item')
-    fields.push(bytes.subarray(o, o + n)); o += n
+    fields.push(bytes.subarray(o, o + n))
+    o += n
   }
   if (o !== bytes.length - SIG_BYTES) throw new TypeError('trailing bytes in test item')
   return { fields, bodyEnd: o }
 }
 
 /** Header of a test item (the role `decodeItemHeader` + `itemId` play for real items). */
-export function inspectTestItem (bytes: Uint8Array): ItemHeaderView {
+export function inspectTestItem(bytes: Uint8Array): ItemHeaderView {
   const { fields } = parse(bytes)
   const [doc, author, recipient] = fields as [Uint8Array, Uint8Array, Uint8Array]
   const h: ItemHeaderView = {
@@ -75,7 +89,7 @@ export function inspectTestItem (bytes: Uint8Array): ItemHeaderView {
 }
 
 /** Whether a test item's checksum matches its contents (the role `verifyItem` plays). */
-export function verifyTestItem (bytes: Uint8Array): boolean {
+export function verifyTestItem(bytes: Uint8Array): boolean {
   try {
     const { fields, bodyEnd } = parse(bytes)
     const expected = sig(str(fields[1] as Uint8Array), bytes.subarray(0, bodyEnd))

@@ -5,9 +5,11 @@ import { decodeBundle, encodeBundle } from './bundle.js'
 import { BundleFormatError, BundleItemRejectedError } from './errors.js'
 
 const nodes: FacilityNode[] = []
-afterEach(async () => { for (const n of nodes.splice(0)) await n.stop() })
+afterEach(async () => {
+  for (const n of nodes.splice(0)) await n.stop()
+})
 
-async function open (dir: string): Promise<FacilityNode> {
+async function open(dir: string): Promise<FacilityNode> {
   const store = await memoryStore()
   const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore: async () => store })
   nodes.push(node)
@@ -21,9 +23,11 @@ describe('bundle files', () => {
     expect(decodeBundle(file)).toEqual(items)
     expect(() => decodeBundle(file.subarray(0, file.length - 1))).toThrow(BundleFormatError)
     expect(() => decodeBundle(new Uint8Array([...file, 0]))).toThrow(BundleFormatError)
-    const v2 = file.slice(); v2[6] = 2
+    const v2 = file.slice()
+    v2[6] = 2
     expect(() => decodeBundle(v2)).toThrow(/version 2/)
-    const huge = file.slice(); new DataView(huge.buffer).setUint32(7, 0xffffffff)
+    const huge = file.slice()
+    new DataView(huge.buffer).setUint32(7, 0xffffffff)
     expect(() => decodeBundle(huge)).toThrow(BundleFormatError)
     expect(() => decodeBundle(new TextEncoder().encode('not a bundle at all'))).toThrow(BundleFormatError)
   })
@@ -42,11 +46,18 @@ describe('bundle files', () => {
     const dh = await open(dirs[1]!)
     const tampered = items.map(i => i.slice())
     tampered[4]![tampered[4]!.length - 70]! ^= 1
-    await expect(dh.importItems(tampered, (i, err) => { throw new BundleItemRejectedError(i, err.name, err) }))
-      .rejects.toThrow(BundleItemRejectedError)
+    await expect(
+      dh.importItems(tampered, (i, err) => {
+        throw new BundleItemRejectedError(i, err.name, err)
+      })
+    ).rejects.toThrow(BundleItemRejectedError)
     expect(await dh.store.lastSeq()).toBe(0)
 
-    expect(await dh.importItems(items, () => { throw new Error('unexpected rejection') })).toBe(6)
+    expect(
+      await dh.importItems(items, () => {
+        throw new Error('unexpected rejection')
+      })
+    ).toBe(6)
     expect(dh.bridge.docIds()).toEqual([]) // a carrier: it holds the items and opens none
   })
 })

@@ -16,7 +16,7 @@ export const BUNDLE_VERSION = 1
 export const MAX_BUNDLE_ITEMS = 2_000_000
 
 /** Encodes items as a bundle file. */
-export function encodeBundle (items: Uint8Array[]): Uint8Array {
+export function encodeBundle(items: Uint8Array[]): Uint8Array {
   let size = MAGIC.length + 1 + 4
   for (const i of items) size += 4 + i.byteLength
   const out = new Uint8Array(size)
@@ -34,12 +34,15 @@ export function encodeBundle (items: Uint8Array[]): Uint8Array {
 }
 
 /** Decodes a bundle file, checking every length against the caps before reading it. */
-export function decodeBundle (bytes: Uint8Array): Uint8Array[] {
-  if (bytes.length < MAGIC.length + 5 || !MAGIC.every((b, i) => bytes[i] === b)) throw new BundleFormatError('not a Pagdandi bundle file')
-  if (bytes[MAGIC.length] !== BUNDLE_VERSION) throw new BundleFormatError(`bundle format version ${bytes[MAGIC.length]} is not supported`)
+export function decodeBundle(bytes: Uint8Array): Uint8Array[] {
+  if (bytes.length < MAGIC.length + 5 || !MAGIC.every((b, i) => bytes[i] === b))
+    throw new BundleFormatError('not a Pagdandi bundle file')
+  if (bytes[MAGIC.length] !== BUNDLE_VERSION)
+    throw new BundleFormatError(`bundle format version ${bytes[MAGIC.length]} is not supported`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const count = view.getUint32(MAGIC.length + 1)
-  if (count > MAX_BUNDLE_ITEMS) throw new BundleFormatError(`bundle claims ${count} items, more than the cap of ${MAX_BUNDLE_ITEMS}`)
+  if (count > MAX_BUNDLE_ITEMS)
+    throw new BundleFormatError(`bundle claims ${count} items, more than the cap of ${MAX_BUNDLE_ITEMS}`)
   const items: Uint8Array[] = []
   let at = MAGIC.length + 5
   for (let n = 0; n < count; n++) {

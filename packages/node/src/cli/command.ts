@@ -36,7 +36,7 @@ export interface Command {
 }
 
 /** Parses argv for `cmd`; unknown options and bad values throw UsageError (exit 2). */
-export function parseCommand (cmd: Command, argv: string[]): { values: Values, positionals: string[] } {
+export function parseCommand(cmd: Command, argv: string[]): { values: Values; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -52,23 +52,24 @@ export function parseCommand (cmd: Command, argv: string[]): { values: Values, p
 }
 
 /** A required string option. */
-export function need (values: Values, name: string, cmd: string): string {
+export function need(values: Values, name: string, cmd: string): string {
   const v = values[name]
   if (typeof v !== 'string' || v.length === 0) throw new UsageError(`${cmd}: --${name} is required`)
   return v
 }
 
 /** An optional string option. */
-export function opt (values: Values, name: string): string | undefined {
+export function opt(values: Values, name: string): string | undefined {
   const v = values[name]
   return typeof v === 'string' ? v : undefined
 }
 
 /** A positive integer option with a default. */
-export function intOpt (values: Values, name: string, fallback: number, cmd: string): number {
+export function intOpt(values: Values, name: string, fallback: number, cmd: string): number {
   const v = values[name]
   if (v === undefined) return fallback
   const n = Number(v)
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`${cmd}: --${name} must be a whole number`)
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 0)
+    throw new UsageError(`${cmd}: --${name} must be a whole number`)
   return n
 }

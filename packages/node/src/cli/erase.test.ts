@@ -12,29 +12,53 @@ import { EXIT_FAILURE, EXIT_OK, main } from './main.js'
 import { openStore } from './storeFactory.js'
 
 const [CHC, DH] = ['IN2210000001', 'IN2210000002'] as FacilityId[]
-const io = (): Io & { out: (l: string) => void, lines: string[] } => {
+const io = (): Io & { out: (l: string) => void; lines: string[] } => {
   const lines: string[] = []
-  return { lines, out: l => lines.push(l), err: l => lines.push(l), progress: () => {}, env: { PAGDANDI_SECRET: TEST_SECRET } }
+  return {
+    lines,
+    out: l => lines.push(l),
+    err: l => lines.push(l),
+    progress: () => {},
+    env: { PAGDANDI_SECRET: TEST_SECRET }
+  }
 }
 let node: FacilityNode | undefined
-afterEach(async () => { await node?.stop(); node = undefined })
+afterEach(async () => {
+  await node?.stop()
+  node = undefined
+})
 
 describe('pagdandi roster import and erase', () => {
   it('roster import goes to the running node, which rotates; erase then works offline and the patient is gone', async () => {
     const root = await tempDir()
-    const { dirs } = await makeNetwork(root, [{ facility: CHC, name: 'CHC Tokapal', kind: 'CHC' }, { facility: DH, name: 'DH Jagdalpur', kind: 'DH' }])
+    const { dirs } = await makeNetwork(root, [
+      { facility: CHC, name: 'CHC Tokapal', kind: 'CHC' },
+      { facility: DH, name: 'DH Jagdalpur', kind: 'DH' }
+    ])
     const dir = dirs[0]!
-    node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore, scheme: tweetnaclScheme })
+    node = await FacilityNode.open({
+      data: dir,
+      secret: TEST_SECRET,
+      http: { port: 0 },
+      openStore,
+      scheme: tweetnaclScheme
+    })
     await node.start()
     const { patientId } = await node.registerPatient(registration())
     await node.createReferral(patientId, {
-      to: DH, reason: 'Severe anaemia', urgency: 'urgent', treatmentGiven: 'IFA started', transport: '108',
+      to: DH,
+      reason: 'Severe anaemia',
+      urgency: 'urgent',
+      treatmentGiven: 'IFA started',
+      transport: '108',
       provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
     })
     await writeRunFile(dir, { pid: process.pid, url: node.url! })
     await revokeMember(join(root, 'authority'), TEST_SECRET, tweetnaclScheme, DH)
     const imp = io()
-    expect(await main(['roster', 'import', join(root, 'authority', 'roster.json'), '--data', dir], COMMANDS, imp)).toBe(EXIT_OK)
+    expect(await main(['roster', 'import', join(root, 'authority', 'roster.json'), '--data', dir], COMMANDS, imp)).toBe(
+      EXIT_OK
+    )
     expect(imp.lines.join('\n')).toContain('1 document keys rotated')
     expect(node.sealer.keyring.latest(patientId as PatientId)!.generation).toBe(1)
     await removeRunFile(dir)

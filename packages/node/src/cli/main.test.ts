@@ -4,7 +4,7 @@ import { COMMANDS } from './commands/index.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main } from './main.js'
 import { TEST_SECRET, tempDir } from '../testing/fixtures.js'
 
-function capture (env: NodeJS.ProcessEnv = {}): Io & { lines: { out: string[], err: string[] } } {
+function capture(env: NodeJS.ProcessEnv = {}): Io & { lines: { out: string[]; err: string[] } } {
   const lines = { out: [] as string[], err: [] as string[] }
   return { lines, out: l => lines.out.push(l), err: l => lines.err.push(l), progress: l => lines.err.push(l), env }
 }
@@ -13,7 +13,14 @@ const noStack = (lines: string[]): boolean => lines.every(l => !/\n\s+at /.test(
 
 describe('pagdandi CLI', () => {
   it('exits 2 with one plain line and no stack trace on usage errors', async () => {
-    for (const argv of [['bogus'], ['init', '--kind', 'XX'], ['init', '--zzz'], ['roster', 'frobnicate'], ['patient', 'find'], ['seed', '--count', 'many']]) {
+    for (const argv of [
+      ['bogus'],
+      ['init', '--kind', 'XX'],
+      ['init', '--zzz'],
+      ['roster', 'frobnicate'],
+      ['patient', 'find'],
+      ['seed', '--count', 'many']
+    ]) {
       const io = capture()
       expect(await main(argv, COMMANDS, io), argv.join(' ')).toBe(EXIT_USAGE)
       expect(io.lines.err).toHaveLength(1)
@@ -36,7 +43,13 @@ describe('pagdandi CLI', () => {
     expect(await main(['status', '--data', `${dir}/nowhere`], COMMANDS, missing)).toBe(EXIT_FAILURE)
     expect(missing.lines.err[0]).toMatch(/^pagdandi: DataDirError: /)
     const init = capture({ PAGDANDI_SECRET: TEST_SECRET })
-    expect(await main(['init', '--data', dir, '--facility', 'IN2210000001', '--name', 'CHC', '--kind', 'CHC', '--district', 'Bastar'], COMMANDS, init)).toBe(EXIT_OK)
+    expect(
+      await main(
+        ['init', '--data', dir, '--facility', 'IN2210000001', '--name', 'CHC', '--kind', 'CHC', '--district', 'Bastar'],
+        COMMANDS,
+        init
+      )
+    ).toBe(EXIT_OK)
     const wrong = capture({ PAGDANDI_SECRET: 'a-different-secret' })
     expect(await main(['status', '--data', dir], COMMANDS, wrong)).toBe(EXIT_FAILURE)
     expect(wrong.lines.err[0]).toMatch(/^pagdandi: WrongSecretError: /)

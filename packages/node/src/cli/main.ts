@@ -15,32 +15,42 @@ export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
 
 /** Renders the help text of one command. */
-export function helpOf (cmd: Command): string {
-  return `pagdandi ${cmd.name}: ${cmd.summary}\n\nusage: pagdandi ${cmd.name} ${cmd.usage}\n\n` +
-    'common options:\n  --data DIR          the node\'s data directory (default ./pagdandi-data)\n' +
+export function helpOf(cmd: Command): string {
+  return (
+    `pagdandi ${cmd.name}: ${cmd.summary}\n\nusage: pagdandi ${cmd.name} ${cmd.usage}\n\n` +
+    "common options:\n  --data DIR          the node's data directory (default ./pagdandi-data)\n" +
     '  --secret-file FILE  operator secret (else env PAGDANDI_SECRET)\n  --help              this text\n'
+  )
 }
 
-function overview (commands: Command[]): string {
+function overview(commands: Command[]): string {
   const width = Math.max(...commands.map(c => c.name.length)) + 2
-  return 'pagdandi: a Pagdandi facility node\n\nusage: pagdandi <command> [options]\n\ncommands:\n' +
+  return (
+    'pagdandi: a Pagdandi facility node\n\nusage: pagdandi <command> [options]\n\ncommands:\n' +
     commands.map(c => `  ${c.name.padEnd(width)}${c.summary}`).join('\n') +
     '\n\nRun `pagdandi <command> --help` for its options.\n'
+  )
 }
 
 /** Standard process I/O: results to stdout, progress and errors to stderr. */
-export function processIo (): Io {
+export function processIo(): Io {
   const tty = process.stderr.isTTY === true
   return {
-    out: line => { process.stdout.write(line + '\n') },
-    err: line => { process.stderr.write(line + '\n') },
-    progress: line => { process.stderr.write(tty ? `\r\x1b[2K${line}` : line + '\n') },
+    out: line => {
+      process.stdout.write(line + '\n')
+    },
+    err: line => {
+      process.stderr.write(line + '\n')
+    },
+    progress: line => {
+      process.stderr.write(tty ? `\r\x1b[2K${line}` : line + '\n')
+    },
     env: process.env
   }
 }
 
 /** Runs the CLI on argv (without `node cli.js`); returns the exit code. */
-export async function main (argv: string[], commands: Command[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], commands: Command[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find(c => c.name === rest[0]) : undefined
@@ -51,7 +61,10 @@ export async function main (argv: string[], commands: Command[], io: Io = proces
   try {
     if (cmd === undefined) throw new UsageError(`unknown command "${name}"; run \`pagdandi --help\``)
     if (cmd.raw === true) return await cmd.run({}, rest, io)
-    if (rest.includes('--help') || rest.includes('-h')) { io.out(helpOf(cmd)); return EXIT_OK }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(helpOf(cmd))
+      return EXIT_OK
+    }
     const { values, positionals } = parseCommand(cmd, rest)
     return await cmd.run(values, positionals, io)
   } catch (err) {
@@ -60,7 +73,7 @@ export async function main (argv: string[], commands: Command[], io: Io = proces
 }
 
 /** Prints an error as one plain line and picks the exit code. */
-export function report (err: unknown, io: Io): number {
+export function report(err: unknown, io: Io): number {
   if (err instanceof UsageError) {
     io.err(`pagdandi: ${err.name}: ${err.message}`)
     return EXIT_USAGE

@@ -6,7 +6,7 @@ import { Replicator } from '../p2p/index.js'
 import type { ReplicatorLike } from '../ports.js'
 
 /** Builds the libp2p replicator for a node; undefined (offline) while it has no roster. */
-export function createReplicator (ctx: ReplicatorContext): ReplicatorLike | undefined {
+export function createReplicator(ctx: ReplicatorContext): ReplicatorLike | undefined {
   return replicatorFactory()(ctx)
 }
 
@@ -15,7 +15,9 @@ export function createReplicator (ctx: ReplicatorContext): ReplicatorLike | unde
  * offline for days to one dial a minute on a metered link; a shorter ceiling finds short link
  * windows sooner (and time-compressed benchmarks need one compressed like their schedule).
  */
-export function replicatorFactory (opts: { maxRedialMs?: number } = {}): (ctx: ReplicatorContext) => ReplicatorLike | undefined {
+export function replicatorFactory(
+  opts: { maxRedialMs?: number } = {}
+): (ctx: ReplicatorContext) => ReplicatorLike | undefined {
   const maxMs = opts.maxRedialMs ?? DEFAULT_BACKOFF.maxMs
   const backoff = { initialMs: Math.min(DEFAULT_BACKOFF.initialMs, maxMs), maxMs }
   return ctx => {

@@ -5,6 +5,6 @@ import type { NodeStore } from '../ports.js'
 import { LevelItemStore } from '../store/LevelItemStore.js'
 
 /** Opens (or creates) the LevelDB item store in `dir`. */
-export async function openStore (dir: string): Promise<NodeStore> {
+export async function openStore(dir: string): Promise<NodeStore> {
   return await LevelItemStore.open(dir, itemInspector(nodeSignatureScheme()))
 }

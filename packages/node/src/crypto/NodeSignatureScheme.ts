@@ -7,7 +7,7 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 // Roster-sized caches: a few dozen facilities; cleared when full so a hostile stream of keys stays bounded.
 const MAX_CACHED = 1024
 
-function cached (cache: Map<string, KeyObject>, raw: Uint8Array, make: () => KeyObject): KeyObject {
+function cached(cache: Map<string, KeyObject>, raw: Uint8Array, make: () => KeyObject): KeyObject {
   const k = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
   let key = cache.get(k)
   if (key === undefined) {
@@ -23,20 +23,24 @@ function cached (cache: Map<string, KeyObject>, raw: Uint8Array, make: () => Key
  * layout (tweetnacl 64-byte secret = seed ‖ public key) and the same RFC 8032 signatures, so items
  * signed by either scheme verify under the other. Also supplies native SHA-512.
  */
-export function nodeSignatureScheme (): SignatureScheme {
+export function nodeSignatureScheme(): SignatureScheme {
   const privateKeys = new Map<string, KeyObject>()
   const publicKeys = new Map<string, KeyObject>()
   return {
-    sign (message, secretKey64) {
+    sign(message, secretKey64) {
       if (secretKey64.length !== 64) throw new TypeError('Ed25519 secret key must be 64 bytes')
       const seed = secretKey64.subarray(0, 32)
-      const key = cached(privateKeys, secretKey64, () => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }))
+      const key = cached(privateKeys, secretKey64, () =>
+        createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+      )
       return new Uint8Array(sign(null, message, key))
     },
-    verify (message, signature, publicKey32) {
+    verify(message, signature, publicKey32) {
       if (signature.length !== 64 || publicKey32.length !== 32) return false
       try {
-        const key = cached(publicKeys, publicKey32, () => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey32]), format: 'der', type: 'spki' }))
+        const key = cached(publicKeys, publicKey32, () =>
+          createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey32]), format: 'der', type: 'spki' })
+        )
         return verify(null, message, key, signature)
       } catch {
         // An invalid point is a failed verification, not an error (tweetnacl returns false too).

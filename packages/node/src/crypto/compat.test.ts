@@ -1,8 +1,26 @@
-import { documentIdToBinary, isValidDocumentId, parseAutomergeUrl, stringifyAutomergeUrl, type BinaryDocumentId, type DocumentId } from '@automerge/automerge-repo'
+import {
+  documentIdToBinary,
+  isValidDocumentId,
+  parseAutomergeUrl,
+  stringifyAutomergeUrl,
+  type BinaryDocumentId,
+  type DocumentId
+} from '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
 import {
-  decodeItem, DICTIONARY_V1, documentIdFromBytes, documentIdToBytes, fflateCompression, identityFromSecrets, isDocumentId,
-  MalformedItemError, newDocumentKey, openItem, sealChange, tweetnaclScheme, type Compression
+  decodeItem,
+  DICTIONARY_V1,
+  documentIdFromBytes,
+  documentIdToBytes,
+  fflateCompression,
+  identityFromSecrets,
+  isDocumentId,
+  MalformedItemError,
+  newDocumentKey,
+  openItem,
+  sealChange,
+  tweetnaclScheme,
+  type Compression
 } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { Prng } from '@pagdandi/core/testing'
@@ -10,14 +28,17 @@ import { deflateRawSync } from 'node:zlib'
 import { nodeCompression } from './NodeCompression.js'
 
 const zlib = nodeCompression()
-const ports: Array<[string, Compression]> = [['fflate', fflateCompression], ['node:zlib', zlib]]
+const ports: Array<[string, Compression]> = [
+  ['fflate', fflateCompression],
+  ['node:zlib', zlib]
+]
 
-function bytes (prng: Prng, n: number): Uint8Array {
+function bytes(prng: Prng, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => prng.int(0, 255))
 }
 
 /** Change-like bytes: runs of dictionary words, digits and noise, so streams use matches, literals and the dictionary. */
-function corpus (seed: number, count: number): Uint8Array[] {
+function corpus(seed: number, count: number): Uint8Array[] {
   const prng = new Prng(seed)
   const words = new TextDecoder().decode(DICTIONARY_V1).split('\0')
   return Array.from({ length: count }, (_, i) => {
@@ -26,13 +47,18 @@ function corpus (seed: number, count: number): Uint8Array[] {
     let size = 0
     const target = prng.int(1, 12_000)
     while (size < target) {
-      const p = prng.chance(0.6) ? new TextEncoder().encode(words[prng.int(0, words.length - 1)] ?? '') : bytes(prng, prng.int(1, 40))
+      const p = prng.chance(0.6)
+        ? new TextEncoder().encode(words[prng.int(0, words.length - 1)] ?? '')
+        : bytes(prng, prng.int(1, 40))
       parts.push(p)
       size += p.length
     }
     const out = new Uint8Array(size)
     let o = 0
-    for (const p of parts) { out.set(p, o); o += p.length }
+    for (const p of parts) {
+      out.set(p, o)
+      o += p.length
+    }
     return out
   })
 }
@@ -62,7 +88,9 @@ describe('document ids in core match automerge-repo', () => {
       expect(documentIdToBytes(bad)).toBeUndefined()
     }
     // automerge-repo accepts base58check of any length; items carry only 16-byte ids.
-    const twenty = parseAutomergeUrl(stringifyAutomergeUrl({ documentId: bytes(prng, 20) as BinaryDocumentId })).documentId
+    const twenty = parseAutomergeUrl(
+      stringifyAutomergeUrl({ documentId: bytes(prng, 20) as BinaryDocumentId })
+    ).documentId
     expect(isValidDocumentId(twenty)).toBe(true)
     expect(isDocumentId(twenty)).toBe(false)
     expect(() => newDocumentKey(twenty as string as PatientId, 0)).toThrow(TypeError)
@@ -70,7 +98,7 @@ describe('document ids in core match automerge-repo', () => {
 })
 
 describe('compression port: fflate and node:zlib', () => {
-  it('each inflates the other\'s streams to the same bytes, with and without the dictionary (Prng seed 77)', () => {
+  it("each inflates the other's streams to the same bytes, with and without the dictionary (Prng seed 77)", () => {
     const seed = 77
     for (const [i, raw] of corpus(seed, 30).entries()) {
       for (const dict of [DICTIONARY_V1, undefined]) {
@@ -111,7 +139,10 @@ describe('compression port: fflate and node:zlib', () => {
       const stream = p.deflate(raw, DICTIONARY_V1)
       expect(() => p.inflate(stream, DICTIONARY_V1, raw.length - 1), name).toThrow()
       for (const [other, q] of ports) {
-        expect(() => q.inflate(stream.subarray(0, stream.length >> 1), DICTIONARY_V1, raw.length), `${name} → ${other} truncated`).toThrow()
+        expect(
+          () => q.inflate(stream.subarray(0, stream.length >> 1), DICTIONARY_V1, raw.length),
+          `${name} → ${other} truncated`
+        ).toThrow()
         expect(() => q.inflate(bytes(prng, 200), DICTIONARY_V1, raw.length), `${other} noise`).toThrow()
       }
     }

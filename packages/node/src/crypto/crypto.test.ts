@@ -5,7 +5,16 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import nacl from 'tweetnacl'
 import { PagdandiError } from '@pagdandi/core'
-import { documentIdFromBytes, identityFromSecrets, Keyring, newDocumentKey, openItem, sealChange, tweetnaclScheme, verifyItem } from '@pagdandi/core/crypto'
+import {
+  documentIdFromBytes,
+  identityFromSecrets,
+  Keyring,
+  newDocumentKey,
+  openItem,
+  sealChange,
+  tweetnaclScheme,
+  verifyItem
+} from '@pagdandi/core/crypto'
 import { nodeSignatureScheme } from './NodeSignatureScheme.js'
 import { openKeyring, readKeyringFile, sealKeyring, writeKeyringFile } from './keyringFile.js'
 import { WrongSecretError } from './errors.js'
@@ -13,9 +22,13 @@ import type { FacilityId } from '@pagdandi/core/record'
 
 const node = nodeSignatureScheme()
 const FAST = { log2N: 10, r: 8, p: 1 }
-const id = identityFromSecrets('IN2210000001' as FacilityId, nacl.hash(Uint8Array.of(1)).slice(0, 32), nacl.hash(Uint8Array.of(2)).slice(0, 32))
+const id = identityFromSecrets(
+  'IN2210000001' as FacilityId,
+  nacl.hash(Uint8Array.of(1)).slice(0, 32),
+  nacl.hash(Uint8Array.of(2)).slice(0, 32)
+)
 
-function contains (hay: Uint8Array, needle: Uint8Array): boolean {
+function contains(hay: Uint8Array, needle: Uint8Array): boolean {
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
     for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer
     return true
@@ -24,24 +37,48 @@ function contains (hay: Uint8Array, needle: Uint8Array): boolean {
 }
 
 describe('node:crypto Ed25519 scheme', () => {
-  it('produces the same signatures as tweetnacl, and each verifies the other\'s', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (msg, seed) => {
-      const kp = nacl.sign.keyPair.fromSeed(seed)
-      const sn = node.sign(msg, kp.secretKey)
-      const st = tweetnaclScheme.sign(msg, kp.secretKey)
-      expect(sn).toEqual(st)
-      expect(node.verify(msg, st, kp.publicKey)).toBe(true)
-      expect(tweetnaclScheme.verify(msg, sn, kp.publicKey)).toBe(true)
-      const bad = sn.slice()
-      bad[0]! ^= 1
-      expect(node.verify(msg, bad, kp.publicKey)).toBe(false)
-    }), { seed: 7, numRuns: 40, verbose: 1 })
+  it("produces the same signatures as tweetnacl, and each verifies the other's", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (msg, seed) => {
+        const kp = nacl.sign.keyPair.fromSeed(seed)
+        const sn = node.sign(msg, kp.secretKey)
+        const st = tweetnaclScheme.sign(msg, kp.secretKey)
+        expect(sn).toEqual(st)
+        expect(node.verify(msg, st, kp.publicKey)).toBe(true)
+        expect(tweetnaclScheme.verify(msg, sn, kp.publicKey)).toBe(true)
+        const bad = sn.slice()
+        bad[0]! ^= 1
+        expect(node.verify(msg, bad, kp.publicKey)).toBe(false)
+      }),
+      { seed: 7, numRuns: 40, verbose: 1 }
+    )
   })
 
   it('items sealed with one scheme verify and open with the other', () => {
     const docId = documentIdFromBytes(new Uint8Array(16).fill(3))
     const key = newDocumentKey(docId, 0)
-    const roster = { body: { network: 't', version: 1, revocations: [], entries: [{ facility: id.facility, name: 'x', kind: 'CHC' as const, district: 'Bastar', signingKey: id.signing.publicKey, boxKey: id.box.publicKey, peerId: 'p', addresses: [], carriesFor: [] }] }, authorityKey: new Uint8Array(32), bytes: new Uint8Array(0) }
+    const roster = {
+      body: {
+        network: 't',
+        version: 1,
+        revocations: [],
+        entries: [
+          {
+            facility: id.facility,
+            name: 'x',
+            kind: 'CHC' as const,
+            district: 'Bastar',
+            signingKey: id.signing.publicKey,
+            boxKey: id.box.publicKey,
+            peerId: 'p',
+            addresses: [],
+            carriesFor: []
+          }
+        ]
+      },
+      authorityKey: new Uint8Array(32),
+      bytes: new Uint8Array(0)
+    }
     const a = sealChange(Uint8Array.of(1, 2, 3), key, id, 1, node)
     const b = sealChange(Uint8Array.of(1, 2, 3), key, id, 1, tweetnaclScheme)
     expect(a).toEqual(b)
@@ -74,7 +111,9 @@ describe('keyring file under the operator secret', () => {
       const back = await readKeyringFile(path, 'correct horse battery')
       expect(back.get(keys[1]!.docId, 1)!.key).toEqual(keys[1]!.key)
       expect(back.identity).toEqual(id)
-    } finally { await rm(dir, { recursive: true, force: true }) }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('rejects the wrong secret with WrongSecretError', () => {
@@ -84,8 +123,25 @@ describe('keyring file under the operator secret', () => {
 
   it('random and mutated keyring files raise only named errors (fast-check seed 11)', () => {
     const good = sealKeyring(ring, 'correct horse battery', FAST)
-    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, v]) => { const o = good.slice(); o[at % o.length] = v; return o })), bytes => {
-      try { openKeyring(bytes, 'correct horse battery') } catch (e) { if (!(e instanceof PagdandiError)) throw e }
-    }), { seed: 11, numRuns: 60, verbose: 1 })
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, v]) => {
+            const o = good.slice()
+            o[at % o.length] = v
+            return o
+          })
+        ),
+        bytes => {
+          try {
+            openKeyring(bytes, 'correct horse battery')
+          } catch (e) {
+            if (!(e instanceof PagdandiError)) throw e
+          }
+        }
+      ),
+      { seed: 11, numRuns: 60, verbose: 1 }
+    )
   })
 })

@@ -2,7 +2,13 @@ import { open, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { randomBytes, scryptSync } from 'node:crypto'
 import nacl from 'tweetnacl'
-import { decodeKeyring, encodeKeyring, type Keyring, MalformedItemError, UnsupportedVersionError } from '@pagdandi/core/crypto'
+import {
+  decodeKeyring,
+  encodeKeyring,
+  type Keyring,
+  MalformedItemError,
+  UnsupportedVersionError
+} from '@pagdandi/core/crypto'
 import { WrongSecretError } from './errors.js'
 
 /**
@@ -18,13 +24,13 @@ const HEADER_BYTES = 4 + 1 + 3 + 16 + 24
 export const DEFAULT_SCRYPT = { log2N: 15, r: 8, p: 1 }
 const MAX_LOG2N = 20
 
-function derive (secret: string, salt: Uint8Array, log2N: number, r: number, p: number): Uint8Array {
+function derive(secret: string, salt: Uint8Array, log2N: number, r: number, p: number): Uint8Array {
   const N = 2 ** log2N
   return new Uint8Array(scryptSync(secret.normalize('NFC'), salt, 32, { N, r, p, maxmem: 256 * N * r + (1 << 20) }))
 }
 
 /** Encrypt a keyring under the operator secret: the bytes to write to disk. */
-export function sealKeyring (keyring: Keyring, secret: string, cost = DEFAULT_SCRYPT): Uint8Array {
+export function sealKeyring(keyring: Keyring, secret: string, cost = DEFAULT_SCRYPT): Uint8Array {
   if (secret.length < 8) throw new TypeError('operator secret must be at least 8 characters')
   const salt = randomBytes(16)
   const nonce = randomBytes(24)
@@ -37,34 +43,55 @@ export function sealKeyring (keyring: Keyring, secret: string, cost = DEFAULT_SC
 }
 
 /** Decrypt keyring file bytes; WrongSecretError, MalformedItemError or UnsupportedVersionError. */
-export function openKeyring (bytes: Uint8Array, secret: string): Keyring {
-  if (bytes.length < HEADER_BYTES + nacl.secretbox.overheadLength) throw new MalformedItemError('keyring file: truncated')
+export function openKeyring(bytes: Uint8Array, secret: string): Keyring {
+  if (bytes.length < HEADER_BYTES + nacl.secretbox.overheadLength)
+    throw new MalformedItemError('keyring file: truncated')
   if (!Buffer.from(bytes.subarray(0, 4)).equals(MAGIC)) throw new MalformedItemError('keyring file: bad magic')
   if (bytes[4] !== VERSION) throw new UnsupportedVersionError(`keyring file version ${bytes[4]}`)
   const [log2N, r, p] = [bytes[5]!, bytes[6]!, bytes[7]!]
-  if (log2N < 10 || log2N > MAX_LOG2N || r < 1 || r > 32 || p < 1 || p > 4) throw new MalformedItemError('keyring file: scrypt parameters out of range')
+  if (log2N < 10 || log2N > MAX_LOG2N || r < 1 || r > 32 || p < 1 || p > 4)
+    throw new MalformedItemError('keyring file: scrypt parameters out of range')
   const key = derive(secret, bytes.subarray(8, 24), log2N, r, p)
   const plain = nacl.secretbox.open(bytes.subarray(HEADER_BYTES), bytes.subarray(24, HEADER_BYTES), key)
   key.fill(0)
   if (plain === null) throw new WrongSecretError('keyring file does not open with this operator secret')
-  try { return decodeKeyring(plain) } finally { plain.fill(0) }
+  try {
+    return decodeKeyring(plain)
+  } finally {
+    plain.fill(0)
+  }
 }
 
 /** Write the encrypted keyring atomically and durably: temp file, fsync, rename, fsync the directory. */
-export async function writeKeyringFile (path: string, keyring: Keyring, secret: string, cost = DEFAULT_SCRYPT): Promise<void> {
+export async function writeKeyringFile(
+  path: string,
+  keyring: Keyring,
+  secret: string,
+  cost = DEFAULT_SCRYPT
+): Promise<void> {
   const tmp = `${path}.tmp`
   const fh = await open(tmp, 'w', 0o600)
   try {
     await fh.writeFile(sealKeyring(keyring, secret, cost))
     await fh.sync()
-  } finally { await fh.close() }
+  } finally {
+    await fh.close()
+  }
   await rename(tmp, path)
   const dir = await open(dirname(path), 'r')
-  try { await dir.sync() } finally { await dir.close() }
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
 }
 
 /** Read and decrypt the keyring file. */
-export async function readKeyringFile (path: string, secret: string): Promise<Keyring> {
+export async function readKeyringFile(path: string, secret: string): Promise<Keyring> {
   const fh = await open(path, 'r')
-  try { return openKeyring(new Uint8Array(await fh.readFile()), secret) } finally { await fh.close() }
+  try {
+    return openKeyring(new Uint8Array(await fh.readFile()), secret)
+  } finally {
+    await fh.close()
+  }
 }

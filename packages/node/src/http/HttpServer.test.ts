@@ -4,20 +4,35 @@ import { HttpServer, MAX_BODY_BYTES } from './HttpServer.js'
 import type { NodeApi } from './NodeApi.js'
 
 const servers: HttpServer[] = []
-const errorName = async (res: Response): Promise<string> => ((await res.json()) as { error: { name: string } }).error.name
-afterEach(async () => { for (const s of servers.splice(0)) await s.close() })
+const errorName = async (res: Response): Promise<string> =>
+  ((await res.json()) as { error: { name: string } }).error.name
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close()
+})
 
 /** A node that records what reached it. */
-function fakeApi (calls: string[]): NodeApi {
-  const no = async (): Promise<never> => { throw new TypeError('not used') }
+function fakeApi(calls: string[]): NodeApi {
+  const no = async (): Promise<never> => {
+    throw new TypeError('not used')
+  }
   return {
-    status: no, roster: async () => [], searchPatients: async () => [], patient: async () => undefined,
-    registerPatient: async () => { calls.push('register'); return { patientId: 'x' as never } },
-    durableHeads: async () => undefined, referrals: async () => [], createReferral: no, patientFhir: no, importFhir: no
+    status: no,
+    roster: async () => [],
+    searchPatients: async () => [],
+    patient: async () => undefined,
+    registerPatient: async () => {
+      calls.push('register')
+      return { patientId: 'x' as never }
+    },
+    durableHeads: async () => undefined,
+    referrals: async () => [],
+    createReferral: no,
+    patientFhir: no,
+    importFhir: no
   }
 }
 
-async function serve (calls: string[]): Promise<string> {
+async function serve(calls: string[]): Promise<string> {
   const s = new HttpServer(fakeApi(calls), { port: 0, uiDir: '/nonexistent' })
   servers.push(s)
   return (await s.listen()).url
@@ -27,7 +42,11 @@ describe('HTTP boundary', () => {
   it('refuses a cross-origin write (403 ForbiddenOriginError) before it reaches the node', async () => {
     const calls: string[] = []
     const url = await serve(calls)
-    const res = await fetch(new URL('/api/patients', url), { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' })
+    const res = await fetch(new URL('/api/patients', url), {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}'
+    })
     expect(res.status).toBe(403)
     expect(await errorName(res)).toBe('ForbiddenOriginError')
     expect(calls).toEqual([])
@@ -50,11 +69,15 @@ describe('HTTP boundary', () => {
   it('accepts the /sync WebSocket only from its own origin', async () => {
     const url = await serve([])
     const ws = url.replace('http', 'ws') + 'sync'
-    const outcome = async (origin: string): Promise<string> => await new Promise(resolve => {
-      const sock = new WebSocket(ws, { origin })
-      sock.once('open', () => { sock.close(); resolve('open') })
-      sock.once('error', () => resolve('refused'))
-    })
+    const outcome = async (origin: string): Promise<string> =>
+      await new Promise(resolve => {
+        const sock = new WebSocket(ws, { origin })
+        sock.once('open', () => {
+          sock.close()
+          resolve('open')
+        })
+        sock.once('error', () => resolve('refused'))
+      })
     expect(await outcome('http://evil.example')).toBe('refused')
     expect(await outcome(url.replace(/\/$/, ''))).toBe('open')
   })

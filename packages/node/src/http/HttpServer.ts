@@ -27,7 +27,7 @@ export interface HttpServerOptions {
 }
 
 /** HTTP status an error answers with: the caller's mistakes are 4xx, our failures 500. */
-export function statusOf (err: unknown): number {
+export function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status
   if (err instanceof PagdandiError) return /Store|Storage|Database|Io|Replicat/i.test(err.name) ? 503 : 400
   return 500
@@ -43,34 +43,39 @@ export class HttpServer {
   /** The node answering the API; set once the node has finished opening. */
   api: NodeApi | undefined
 
-  constructor (api: NodeApi | undefined, opts: HttpServerOptions = {}) {
+  constructor(api: NodeApi | undefined, opts: HttpServerOptions = {}) {
     this.api = api
     this.#opts = opts
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
-    this.#server = createServer((req, res) => { void this.#handle(req, res) })
+    this.#server = createServer((req, res) => {
+      void this.#handle(req, res)
+    })
     this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head))
   }
 
   /** Starts listening; resolves with the bound address. */
-  async listen (): Promise<{ host: string, port: number, url: string }> {
+  async listen(): Promise<{ host: string; port: number; url: string }> {
     const host = this.#opts.host ?? '127.0.0.1'
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject)
-      this.#server.listen(this.#opts.port ?? 0, host, () => { this.#server.off('error', reject); resolve() })
+      this.#server.listen(this.#opts.port ?? 0, host, () => {
+        this.#server.off('error', reject)
+        resolve()
+      })
     })
     const addr = this.#server.address() as AddressInfo
     return { host, port: addr.port, url: `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/` }
   }
 
   /** Stops accepting, closes browser sockets and waits for the server to close. */
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate()
     this.wss.close()
     this.#server.closeAllConnections()
     await new Promise<void>(resolve => this.#server.close(() => resolve()))
   }
 
-  #upgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== '/sync' || !sameOrigin(req)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
@@ -80,7 +85,7 @@ export class HttpServer {
     this.wss.handleUpgrade(req, socket, head, ws => this.wss.emit('connection', ws, req))
   }
 
-  async #handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const method = req.method ?? 'GET'
     try {
@@ -104,7 +109,10 @@ export class HttpServer {
       // Our own failures keep their detail out of the answer: it may echo a value from a document.
       const name = status >= 500 && !(err instanceof PagdandiError) ? 'InternalError' : e.name
       const message = status >= 500 && !(err instanceof PagdandiError) ? 'internal error; see the node log' : e.message
-      if (status >= 500) this.#opts.log?.(`${method} ${url.pathname} failed: ${e.name}${err instanceof PagdandiError ? ': ' + e.message : ''}`)
+      if (status >= 500)
+        this.#opts.log?.(
+          `${method} ${url.pathname} failed: ${e.name}${err instanceof PagdandiError ? ': ' + e.message : ''}`
+        )
       if (!res.headersSent) send(res, status, { error: { name, message } })
       else res.destroy()
     }
@@ -112,13 +120,17 @@ export class HttpServer {
 }
 
 /** Browsers send Origin on cross-site requests; only the node's own pages may call the API. */
-function sameOrigin (req: IncomingMessage): boolean {
+function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin
   if (origin === undefined) return true
-  try { return new URL(origin).host === req.headers.host } catch { return false }
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
 }
 
-function send (res: ServerResponse, status: number, json: unknown): void {
+function send(res: ServerResponse, status: number, json: unknown): void {
   const body = JSON.stringify(json)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -128,7 +140,7 @@ function send (res: ServerResponse, status: number, json: unknown): void {
   res.end(body)
 }
 
-async function readJson (req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -29,7 +29,7 @@ export interface NodeApi {
    * Installs a newer signed roster (same authority, no rollback), disconnects revoked facilities and
    * rotates the key of every document a revoked facility held.
    */
-  acceptRoster?(file: { authorityKey: string, roster: string }): Promise<RosterAccepted>
+  acceptRoster?(file: { authorityKey: string; roster: string }): Promise<RosterAccepted>
   /** Crypto-shredding: destroys every key generation of the patient's document on this node. */
   erasePatient?(patientId: PatientId): Promise<ErasureReport>
 }

@@ -25,14 +25,15 @@ const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir)?$/
 const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
 
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
-export async function routeApi (api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
+export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
   const { method, path } = req
   if (method === 'GET' && path === '/api/status') return ok(await api.status())
   if (method === 'GET' && path === '/api/roster') return ok(await api.roster())
   if (method === 'POST' && path === '/api/roster') {
     if (api.acceptRoster === undefined) throw new NotImplementedError('roster reload')
     const b = object(await req.body(), 'body')
-    if (typeof b.authorityKey !== 'string' || typeof b.roster !== 'string') throw new BadRequestError('authorityKey and roster: required base64 text')
+    if (typeof b.authorityKey !== 'string' || typeof b.roster !== 'string')
+      throw new BadRequestError('authorityKey and roster: required base64 text')
     return ok(await api.acceptRoster({ authorityKey: b.authorityKey, roster: b.roster }))
   }
   const erase = method === 'POST' ? ERASE.exec(path) : null
@@ -80,8 +81,9 @@ export async function routeApi (api: NodeApi, req: ApiRequest): Promise<ApiRespo
 
 const ok = (json: unknown): ApiResponse => ({ status: 200, json })
 
-function object (v: unknown, field: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadRequestError(`${field}: expected a JSON object`)
+function object(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new BadRequestError(`${field}: expected a JSON object`)
   return v as Record<string, unknown>
 }
 
@@ -89,18 +91,24 @@ function object (v: unknown, field: string): Record<string, unknown> {
  * Shape check of a registration before the record module validates the values: required fields
  * present and of the right type. Messages name fields only, never values.
  */
-function registration (v: unknown): RegistrationInput {
+function registration(v: unknown): RegistrationInput {
   const b = object(v, 'body')
   for (const f of ['name', 'sex', 'village', 'block', 'district', 'uhid'] as const) {
-    if (typeof b[f] !== 'string' || (b[f] as string).trim().length === 0) throw new BadRequestError(`${f}: required text`)
+    if (typeof b[f] !== 'string' || (b[f] as string).trim().length === 0)
+      throw new BadRequestError(`${f}: required text`)
   }
-  if (!['female', 'male', 'other', 'unknown'].includes(b.sex as string)) throw new BadRequestError('sex: one of female, male, other, unknown')
+  if (!['female', 'male', 'other', 'unknown'].includes(b.sex as string))
+    throw new BadRequestError('sex: one of female, male, other, unknown')
   const birth = object(b.birth, 'birth')
-  if (!['date', 'year', 'approx-age'].includes(birth.kind as string)) throw new BadRequestError('birth.kind: one of date, year, approx-age')
+  if (!['date', 'year', 'approx-age'].includes(birth.kind as string))
+    throw new BadRequestError('birth.kind: one of date, year, approx-age')
   for (const f of ['phone', 'abhaNumber', 'abhaAddress', 'pin'] as const) {
     if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
   }
-  if (b.nameVariants !== undefined && (!Array.isArray(b.nameVariants) || b.nameVariants.some(x => typeof x !== 'string'))) {
+  if (
+    b.nameVariants !== undefined &&
+    (!Array.isArray(b.nameVariants) || b.nameVariants.some(x => typeof x !== 'string'))
+  ) {
     throw new BadRequestError('nameVariants: expected a list of text')
   }
   return b as unknown as RegistrationInput

@@ -22,15 +22,25 @@ const TYPES: Record<string, string> = {
 }
 
 /** Streams one file of the UI, or index.html for app routes; a plain page if the UI is not built. */
-export async function serveStatic (res: ServerResponse, pathname: string, uiDir = DEFAULT_UI_DIR): Promise<void> {
+export async function serveStatic(res: ServerResponse, pathname: string, uiDir = DEFAULT_UI_DIR): Promise<void> {
   const root = normalize(uiDir.endsWith(sep) ? uiDir : uiDir + sep)
   let rel: string
-  try { rel = decodeURIComponent(pathname) } catch { rel = '/' }
+  try {
+    rel = decodeURIComponent(pathname)
+  } catch {
+    rel = '/'
+  }
   let file = normalize(join(root, rel))
   if (!file.startsWith(root)) file = join(root, 'index.html')
   let info = await stat(file).catch(() => undefined)
-  if (info?.isDirectory() === true) { file = join(file, 'index.html'); info = await stat(file).catch(() => undefined) }
-  if (info === undefined && extname(rel) === '') { file = join(root, 'index.html'); info = await stat(file).catch(() => undefined) }
+  if (info?.isDirectory() === true) {
+    file = join(file, 'index.html')
+    info = await stat(file).catch(() => undefined)
+  }
+  if (info === undefined && extname(rel) === '') {
+    file = join(root, 'index.html')
+    info = await stat(file).catch(() => undefined)
+  }
   if (info === undefined || !info.isFile()) {
     const missingUi = extname(rel) === ''
     const body = missingUi

@@ -8,26 +8,38 @@ import type { NodeStore } from '../ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from '../testing/fixtures.js'
 
 const cleanup: Array<() => Promise<void>> = []
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f() })
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f()
+})
 
-async function startNode (dir: string, store: NodeStore): Promise<FacilityNode> {
-  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore: async () => store })
+async function startNode(dir: string, store: NodeStore): Promise<FacilityNode> {
+  const node = await FacilityNode.open({
+    data: dir,
+    secret: TEST_SECRET,
+    http: { port: 0 },
+    openStore: async () => store
+  })
   await node.start()
-  cleanup.push(async () => { await node.stop() })
+  cleanup.push(async () => {
+    await node.stop()
+  })
   return node
 }
 
-function browser (node: FacilityNode): Repo {
+function browser(node: FacilityNode): Repo {
   const url = node.url!.replace('http://', 'ws://') + 'sync'
   const repo = new Repo({ network: [new WebSocketClientAdapter(url)] })
-  cleanup.push(async () => { await repo.shutdown() })
+  cleanup.push(async () => {
+    await repo.shutdown()
+  })
   return repo
 }
 
-const sameHeads = (a: string[] | undefined, b: string[]): boolean => a !== undefined && a.length === b.length && a.every(h => b.includes(h))
+const sameHeads = (a: string[] | undefined, b: string[]): boolean =>
+  a !== undefined && a.length === b.length && a.every(h => b.includes(h))
 
 /** A CHC node with one registered patient, on an in-memory store that outlives restarts. */
-async function nodeWithPatient (): Promise<{ dir: string, store: NodeStore, node: FacilityNode, patientId: string }> {
+async function nodeWithPatient(): Promise<{ dir: string; store: NodeStore; node: FacilityNode; patientId: string }> {
   const root = await tempDir()
   const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
   const store = await memoryStore()
@@ -37,11 +49,20 @@ async function nodeWithPatient (): Promise<{ dir: string, store: NodeStore, node
 }
 
 /** A browser's edit of the patient's name variants; resolves once the node has sealed it. */
-async function editAndAwaitSealed (node: FacilityNode, store: NodeStore, patientId: string, handle: { change: (fn: (d: PatientDoc) => void) => void, doc: () => PatientDoc }): Promise<void> {
+async function editAndAwaitSealed(
+  node: FacilityNode,
+  store: NodeStore,
+  patientId: string,
+  handle: { change: (fn: (d: PatientDoc) => void) => void; doc: () => PatientDoc }
+): Promise<void> {
   const itemsBefore = await store.lastSeq()
-  handle.change(d => { d.demographics.nameVariants.push(wrapStrings('Somru Markaam')) })
+  handle.change(d => {
+    d.demographics.nameVariants.push(wrapStrings('Somru Markaam'))
+  })
   const edited = A.getHeads(handle.doc())
-  await expect.poll(async () => sameHeads(await node.durableHeads(patientId as never), edited), { timeout: 10_000 }).toBe(true)
+  await expect
+    .poll(async () => sameHeads(await node.durableHeads(patientId as never), edited), { timeout: 10_000 })
+    .toBe(true)
   expect(await store.lastSeq()).toBe(itemsBefore + 1)
 }
 
@@ -55,12 +76,16 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
 
     const two = browser(node)
     const seen = await two.find<PatientDoc>(patientId as unknown as DocumentId)
-    await expect.poll(() => readPatient(seen.doc()).demographics.nameVariants, { timeout: 10_000 }).toEqual(['Somru Markaam'])
+    await expect
+      .poll(() => readPatient(seen.doc()).demographics.nameVariants, { timeout: 10_000 })
+      .toEqual(['Somru Markaam'])
 
     // The edit survives a restart: it is in the sealed items, not in any plaintext storage.
     await node.stop()
     const again = await startNode(dir, store)
-    expect(readPatient((await again.bridge.open<PatientDoc>(patientId))!).demographics.nameVariants).toEqual(['Somru Markaam'])
+    expect(readPatient((await again.bridge.open<PatientDoc>(patientId))!).demographics.nameVariants).toEqual([
+      'Somru Markaam'
+    ])
   })
 
   it('a browser asking for a cold record by id gets it from the sealed items, and its edit is sealed once', async () => {
@@ -69,7 +94,9 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
     const node = await startNode(dir, store)
     expect(node.bridge.doc(patientId)).toBeUndefined() // cold after the restart
 
-    const handle = await browser(node).find<PatientDoc>(patientId as unknown as DocumentId, { signal: AbortSignal.timeout(10_000) })
+    const handle = await browser(node).find<PatientDoc>(patientId as unknown as DocumentId, {
+      signal: AbortSignal.timeout(10_000)
+    })
     expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')
     await editAndAwaitSealed(node, store, patientId, handle)
   })

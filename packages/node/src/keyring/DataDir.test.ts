@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DataDir } from './DataDir.js'
 
 let dir = ''
-afterEach(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }) })
+afterEach(async () => {
+  if (dir !== '') await rm(dir, { recursive: true, force: true })
+})
 
-async function withRoutes (text: string | undefined): Promise<DataDir> {
+async function withRoutes(text: string | undefined): Promise<DataDir> {
   dir = await mkdtemp(join(tmpdir(), 'pagdandi-datadir-'))
   const d = new DataDir(dir)
   if (text !== undefined) await writeFile(d.routesFile, text)
@@ -20,8 +22,15 @@ describe('routes.json', () => {
   })
 
   it('reads addresses per facility, and [] for a facility never dialled from here', async () => {
-    const d = await withRoutes(JSON.stringify({ routes: { IN2210000001: ['/ip4/10.0.0.5/tcp/7001/ws'], IN2210000003: [] } }))
-    expect(await d.readRoutes()).toEqual(new Map([['IN2210000001', ['/ip4/10.0.0.5/tcp/7001/ws']], ['IN2210000003', []]]))
+    const d = await withRoutes(
+      JSON.stringify({ routes: { IN2210000001: ['/ip4/10.0.0.5/tcp/7001/ws'], IN2210000003: [] } })
+    )
+    expect(await d.readRoutes()).toEqual(
+      new Map([
+        ['IN2210000001', ['/ip4/10.0.0.5/tcp/7001/ws']],
+        ['IN2210000003', []]
+      ])
+    )
   })
 
   it.each([
@@ -31,6 +40,9 @@ describe('routes.json', () => {
     ['a route that is not a list', JSON.stringify({ routes: { IN2210000001: '/ip4/10.0.0.5/tcp/7001/ws' } })]
   ])('refuses %s with DataDirError naming the file', async (_what, text) => {
     const d = await withRoutes(text)
-    await expect(d.readRoutes()).rejects.toMatchObject({ name: 'DataDirError', message: expect.stringContaining('routes.json') })
+    await expect(d.readRoutes()).rejects.toMatchObject({
+      name: 'DataDirError',
+      message: expect.stringContaining('routes.json')
+    })
   })
 })

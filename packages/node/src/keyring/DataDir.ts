@@ -38,33 +38,43 @@ export interface RosterFile {
 
 /** Paths inside one data directory. */
 export class DataDir {
-  constructor (readonly dir: string) {}
+  constructor(readonly dir: string) {}
 
-  get facilityFile (): string { return join(this.dir, 'facility.json') }
-  get keyringFile (): string { return join(this.dir, 'keyring.bin') }
-  get rosterFile (): string { return join(this.dir, 'roster.json') }
-  get itemsDir (): string { return join(this.dir, 'items') }
-  get routesFile (): string { return join(this.dir, 'routes.json') }
+  get facilityFile(): string {
+    return join(this.dir, 'facility.json')
+  }
+  get keyringFile(): string {
+    return join(this.dir, 'keyring.bin')
+  }
+  get rosterFile(): string {
+    return join(this.dir, 'roster.json')
+  }
+  get itemsDir(): string {
+    return join(this.dir, 'items')
+  }
+  get routesFile(): string {
+    return join(this.dir, 'routes.json')
+  }
 
   /** Whether `pagdandi init` has run here. */
-  async initialised (): Promise<boolean> {
+  async initialised(): Promise<boolean> {
     return await exists(this.keyringFile)
   }
 
   /** Creates the directory (owner-only). */
-  async create (): Promise<void> {
+  async create(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 })
   }
 
-  async readFacility (): Promise<FacilityFile> {
+  async readFacility(): Promise<FacilityFile> {
     return await readJson<FacilityFile>(this.facilityFile, this.dir)
   }
 
-  async writeFacility (f: FacilityFile): Promise<void> {
+  async writeFacility(f: FacilityFile): Promise<void> {
     await writeAtomic(this.facilityFile, new TextEncoder().encode(JSON.stringify(f, null, 2) + '\n'))
   }
 
-  async readKeyring (): Promise<Uint8Array> {
+  async readKeyring(): Promise<Uint8Array> {
     try {
       return new Uint8Array(await readFile(this.keyringFile))
     } catch (err) {
@@ -73,16 +83,16 @@ export class DataDir {
     }
   }
 
-  async writeKeyring (sealed: Uint8Array): Promise<void> {
+  async writeKeyring(sealed: Uint8Array): Promise<void> {
     await writeAtomic(this.keyringFile, sealed, 0o600)
   }
 
-  async readRoster (): Promise<RosterFile | undefined> {
-    if (!await exists(this.rosterFile)) return undefined
+  async readRoster(): Promise<RosterFile | undefined> {
+    if (!(await exists(this.rosterFile))) return undefined
     return await readJson<RosterFile>(this.rosterFile, this.dir)
   }
 
-  async writeRoster (r: RosterFile): Promise<void> {
+  async writeRoster(r: RosterFile): Promise<void> {
     await writeAtomic(this.rosterFile, new TextEncoder().encode(JSON.stringify(r, null, 2) + '\n'))
   }
 
@@ -91,8 +101,8 @@ export class DataDir {
    * A listed facility is dialled at these addresses instead of the roster's; an empty list means it
    * is never dialled from here (a CHC that reaches only its hub). Anything else is a `DataDirError`.
    */
-  async readRoutes (): Promise<Map<string, string[]> | undefined> {
-    if (!await exists(this.routesFile)) return undefined
+  async readRoutes(): Promise<Map<string, string[]> | undefined> {
+    if (!(await exists(this.routesFile))) return undefined
     const file = await readJson<{ routes?: unknown }>(this.routesFile, this.dir)
     const routes = file?.routes
     if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) {
@@ -101,7 +111,9 @@ export class DataDir {
     const out = new Map<string, string[]>()
     for (const [facility, addrs] of Object.entries(routes)) {
       if (!Array.isArray(addrs) || !addrs.every(a => typeof a === 'string' && a.startsWith('/'))) {
-        throw new DataDirError(`${this.routesFile}: the route for ${facility} must be a list of multiaddrs (e.g. "/ip4/10.0.0.5/tcp/7001/ws"), or [] for none`)
+        throw new DataDirError(
+          `${this.routesFile}: the route for ${facility} must be a list of multiaddrs (e.g. "/ip4/10.0.0.5/tcp/7001/ws"), or [] for none`
+        )
       }
       out.set(facility, addrs as string[])
     }
@@ -109,23 +121,33 @@ export class DataDir {
   }
 }
 
-async function exists (path: string): Promise<boolean> {
-  try { await stat(path); return true } catch { return false }
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
 }
 
-async function readJson<T> (path: string, dir: string): Promise<T> {
+async function readJson<T>(path: string, dir: string): Promise<T> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DataDirError(`${path} is missing; is ${dir} a Pagdandi data directory? (run \`pagdandi init\`)`)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DataDirError(`${path} is missing; is ${dir} a Pagdandi data directory? (run \`pagdandi init\`)`)
     throw new DataDirError(`cannot read ${path}`, err)
   }
-  try { return JSON.parse(text) as T } catch (err) { throw new DataDirError(`${path} is not valid JSON`, err) }
+  try {
+    return JSON.parse(text) as T
+  } catch (err) {
+    throw new DataDirError(`${path} is not valid JSON`, err)
+  }
 }
 
 /** Write to a temp file, fsync, rename: a crash leaves the old file or the new one, never half of one. */
-export async function writeAtomic (path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
+export async function writeAtomic(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`
   const fh = await openFile(tmp, 'w', mode)
   try {
@@ -144,13 +166,21 @@ export const b64 = {
 }
 
 /** Reads a JSON file the user named (e.g. an exported roster). */
-export async function readUserJson<T> (path: string): Promise<T> {
+export async function readUserJson<T>(path: string): Promise<T> {
   let text: string
-  try { text = await readFile(path, 'utf8') } catch (err) { throw new DataDirError(`cannot read ${path}`, err) }
-  try { return JSON.parse(text) as T } catch (err) { throw new DataDirError(`${path} is not valid JSON`, err) }
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new DataDirError(`cannot read ${path}`, err)
+  }
+  try {
+    return JSON.parse(text) as T
+  } catch (err) {
+    throw new DataDirError(`${path} is not valid JSON`, err)
+  }
 }
 
 /** Writes a file the user named. */
-export async function writeUserFile (path: string, bytes: Uint8Array | string): Promise<void> {
+export async function writeUserFile(path: string, bytes: Uint8Array | string): Promise<void> {
   await writeFile(path, bytes)
 }

@@ -5,8 +5,23 @@
  * same atomic batch (see docs/SPEC.md, "Node").
  */
 import {
-  computeAccess, decodeItemHeader, itemId, newDocumentKey, openGrant, openItem, rosterEntry, sealChange, sealGrant, verifyItem,
-  type Compression, type DocumentKey, type FacilityIdentity, type Keyring, type RosterEntry, type SignatureScheme, type VerifiedRoster
+  computeAccess,
+  decodeItemHeader,
+  itemId,
+  newDocumentKey,
+  openGrant,
+  openItem,
+  rosterEntry,
+  sealChange,
+  sealGrant,
+  verifyItem,
+  type Compression,
+  type DocumentKey,
+  type FacilityIdentity,
+  type Keyring,
+  type RosterEntry,
+  type SignatureScheme,
+  type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import { nodeCompression } from '../crypto/index.js'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
@@ -26,7 +41,7 @@ export class ItemSealer implements DocSealer {
   /** Documents erased here: no key for them is ever learned again. */
   readonly #erased = new Set<string>()
 
-  constructor (
+  constructor(
     readonly keyring: Keyring,
     public roster: VerifiedRoster | undefined,
     readonly scheme: SignatureScheme,
@@ -34,25 +49,38 @@ export class ItemSealer implements DocSealer {
     readonly compression: Compression = nodeCompression()
   ) {}
 
-  get identity (): FacilityIdentity { return this.keyring.identity }
-
-  get #rosterVersion (): number { return this.roster?.body.version ?? 0 }
-
-  /** This facility as a grant recipient: the roster entry if present, else built from the identity. */
-  #self (): RosterEntry {
-    const id = this.identity
-    const listed = this.roster !== undefined ? rosterEntry(this.roster, id.facility) : undefined
-    return listed ?? {
-      facility: id.facility, name: id.facility, kind: 'CHC', district: '', signingKey: id.signing.publicKey,
-      boxKey: id.box.publicKey, peerId: '', addresses: [], carriesFor: []
-    }
+  get identity(): FacilityIdentity {
+    return this.keyring.identity
   }
 
-  canOpen (docId: string): boolean {
+  get #rosterVersion(): number {
+    return this.roster?.body.version ?? 0
+  }
+
+  /** This facility as a grant recipient: the roster entry if present, else built from the identity. */
+  #self(): RosterEntry {
+    const id = this.identity
+    const listed = this.roster !== undefined ? rosterEntry(this.roster, id.facility) : undefined
+    return (
+      listed ?? {
+        facility: id.facility,
+        name: id.facility,
+        kind: 'CHC',
+        district: '',
+        signingKey: id.signing.publicKey,
+        boxKey: id.box.publicKey,
+        peerId: '',
+        addresses: [],
+        carriesFor: []
+      }
+    )
+  }
+
+  canOpen(docId: string): boolean {
     return this.keyring.latest(docId as PatientId) !== undefined
   }
 
-  ensureKey (docId: string): Uint8Array[] {
+  ensureKey(docId: string): Uint8Array[] {
     const made = this.#selfGrants.get(docId)
     if (made !== undefined) return [made]
     let key = this.keyring.latest(docId as PatientId)
@@ -66,25 +94,28 @@ export class ItemSealer implements DocSealer {
   }
 
   /** Called once the self-grant is durably stored. */
-  keyStored (docId: string): void {
+  keyStored(docId: string): void {
     this.#selfGrants.delete(docId)
   }
 
-  sealChange (docId: string, changes: Uint8Array): Uint8Array {
+  sealChange(docId: string, changes: Uint8Array): Uint8Array {
     const key = this.keyring.latest(docId as PatientId)
     if (key === undefined) throw new TypeError(`no key for ${docId}: ensureKey first`)
     return sealChange(changes, key, this.identity, this.#rosterVersion, this.scheme, this.compression)
   }
 
   /** Grants every generation this facility holds, so the recipient can read the whole history. */
-  grantAll (docId: string, to: FacilityId): Uint8Array[] {
+  grantAll(docId: string, to: FacilityId): Uint8Array[] {
     const entry = this.roster !== undefined ? rosterEntry(this.roster, to) : undefined
     if (entry === undefined) throw new NotOnRosterError(to)
-    return this.keyring.generations(docId as PatientId).map(g =>
-      sealGrant(this.keyring.get(docId as PatientId, g)!, this.identity, entry, this.#rosterVersion, this.scheme))
+    return this.keyring
+      .generations(docId as PatientId)
+      .map(g =>
+        sealGrant(this.keyring.get(docId as PatientId, g)!, this.identity, entry, this.#rosterVersion, this.scheme)
+      )
   }
 
-  grant (docId: string, to: string): Uint8Array {
+  grant(docId: string, to: string): Uint8Array {
     return this.grantAll(docId, to as FacilityId)[0]!
   }
 
@@ -92,8 +123,9 @@ export class ItemSealer implements DocSealer {
    * Opens an item. `trusted` skips the signature check for items this node already verified
    * when it stored them (the start-up scan); anything from outside is verified first.
    */
-  open (bytes: Uint8Array, trusted = false): OpenedItem {
-    const header = trusted || this.roster === undefined ? decodeItemHeader(bytes) : verifyItem(bytes, this.roster, this.scheme)
+  open(bytes: Uint8Array, trusted = false): OpenedItem {
+    const header =
+      trusted || this.roster === undefined ? decodeItemHeader(bytes) : verifyItem(bytes, this.roster, this.scheme)
     const docId = header.docId
     const me = this.identity.facility
     if (this.#erased.has(docId)) return { kind: 'opaque', docId }
@@ -110,7 +142,11 @@ export class ItemSealer implements DocSealer {
     }
     for (const key of this.#keysOf(docId, header.generation)) {
       let opened
-      try { opened = openItem(bytes, key, { docId, generation: header.generation }, this.scheme, this.compression) } catch { continue }
+      try {
+        opened = openItem(bytes, key, { docId, generation: header.generation }, this.scheme, this.compression)
+      } catch {
+        continue
+      }
       if (opened.kind === 'change') return { kind: 'change', docId, changes: opened.change }
       if (opened.kind === 'rotation') {
         for (const k of opened.previous) this.#learn(k)
@@ -122,16 +158,19 @@ export class ItemSealer implements DocSealer {
   }
 
   /** The keyring's key of a generation first, then keys of concurrent, losing rotations. */
-  #keysOf (docId: string, generation: number): DocumentKey[] {
+  #keysOf(docId: string, generation: number): DocumentKey[] {
     const held = this.keyring.get(docId as PatientId, generation)
     const others = (this.#candidates.get(docId) ?? []).filter(k => k.generation === generation)
     return held !== undefined ? [held, ...others] : others
   }
 
   /** Keeps the first key of each generation in the keyring; another one becomes a candidate. */
-  #learn (key: DocumentKey): void {
+  #learn(key: DocumentKey): void {
     const held = this.keyring.get(key.docId, key.generation)
-    if (held === undefined) { this.keyring.put(key); return }
+    if (held === undefined) {
+      this.keyring.put(key)
+      return
+    }
     if (bytesEqual(held.key, key.key)) return
     const list = this.#candidates.get(key.docId) ?? []
     if (!list.some(k => k.generation === key.generation && bytesEqual(k.key, key.key))) list.push(key)
@@ -144,9 +183,10 @@ export class ItemSealer implements DocSealer {
    * holders seal later changes under one key. `items` are the document's stored items.
    * Returns true when the key we seal with changed.
    */
-  settle (docId: string, items: Uint8Array[]): boolean {
+  settle(docId: string, items: Uint8Array[]): boolean {
     if (this.#erased.has(docId) || !this.#candidates.has(docId)) return false
-    const access = items.map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
+    const access = items
+      .map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
       .filter(i => i.header.kind !== 'change')
     const result = computeAccess(docId as PatientId, access)
     const losers = new Set(result.rejected.map(r => r.id))
@@ -154,7 +194,14 @@ export class ItemSealer implements DocSealer {
     for (const rot of access) {
       if (rot.header.kind !== 'rotation' || losers.has(rot.id)) continue
       const keys = this.#keysOf(docId, rot.header.generation)
-      const winner = keys.find(k => { try { openItem(rot.bytes, k, { docId: docId as PatientId }, this.scheme, this.compression); return true } catch { return false } })
+      const winner = keys.find(k => {
+        try {
+          openItem(rot.bytes, k, { docId: docId as PatientId }, this.scheme, this.compression)
+          return true
+        } catch {
+          return false
+        }
+      })
       const held = keys[0]
       if (winner === undefined || held === undefined || winner === held) continue
       this.keyring.put(winner)
@@ -167,7 +214,7 @@ export class ItemSealer implements DocSealer {
   }
 
   /** Crypto-shredding in memory: zero every generation (and candidate) and refuse the document from now on. */
-  erase (docId: string): number {
+  erase(docId: string): number {
     this.#erased.add(docId)
     this.#selfGrants.delete(docId)
     const candidates = this.#candidates.get(docId) ?? []
@@ -177,22 +224,22 @@ export class ItemSealer implements DocSealer {
   }
 
   /** Marks documents erased in an earlier run (from the store), before any item is opened. */
-  markErased (docIds: Iterable<string>): void {
+  markErased(docIds: Iterable<string>): void {
     for (const id of docIds) this.#erased.add(id)
   }
 
   /** Whether the document was erased here. */
-  isErased (docId: string): boolean {
+  isErased(docId: string): boolean {
     return this.#erased.has(docId)
   }
 }
 
-function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 /** A one-entry roster holding only this facility, for opening its own grants before it joins one. */
-function selfRoster (self: RosterEntry): VerifiedRoster {
+function selfRoster(self: RosterEntry): VerifiedRoster {
   return {
     body: { network: '', version: 0, entries: [self], revocations: [] },
     authorityKey: new Uint8Array(32),

@@ -23,12 +23,12 @@ export interface NodeKeys {
 }
 
 /** Fresh secrets for a new facility. */
-export async function createNodeKeys (facility: FacilityId): Promise<NodeKeys> {
+export async function createNodeKeys(facility: FacilityId): Promise<NodeKeys> {
   return await nodeKeysFrom(new Keyring(generateIdentity(facility)))
 }
 
 /** Completes a keyring read from disk with its derived libp2p key. */
-export async function nodeKeysFrom (keyring: Keyring): Promise<NodeKeys> {
+export async function nodeKeysFrom(keyring: Keyring): Promise<NodeKeys> {
   const seed = keyring.identity.signing.secretKey.subarray(0, 32)
   const derived = createHash('sha512').update(LIBP2P_KEY_LABEL).update(seed).digest().subarray(0, 32)
   const libp2pKey = await generateKeyPairFromSeed('Ed25519', new Uint8Array(derived))

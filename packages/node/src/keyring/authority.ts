@@ -6,8 +6,16 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
-  Keyring, acceptRoster, addToRoster, generateIdentity, revokeFromRoster, signRoster, verifyRoster,
-  type RosterEntry, type SignatureScheme, type VerifiedRoster
+  Keyring,
+  acceptRoster,
+  addToRoster,
+  generateIdentity,
+  revokeFromRoster,
+  signRoster,
+  verifyRoster,
+  type RosterEntry,
+  type SignatureScheme,
+  type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { DataDir, b64, readUserJson, type FacilityFile, type RosterFile } from './DataDir.js'
@@ -22,9 +30,20 @@ const AUTHORITY_FILE = 'authority.bin'
 const AUTHORITY_PLACEHOLDER_ID = 'IN0000000000' as FacilityId
 
 /** Creates a network authority and its first (empty) roster, version 1. */
-export async function createAuthority (dir: string, network: string, secret: string, scheme: SignatureScheme): Promise<VerifiedRoster> {
+export async function createAuthority(
+  dir: string,
+  network: string,
+  secret: string,
+  scheme: SignatureScheme
+): Promise<VerifiedRoster> {
   const path = join(dir, AUTHORITY_FILE)
-  if (await stat(path).then(() => true, () => false)) throw new DataDirError(`${dir} already holds a network authority`)
+  if (
+    await stat(path).then(
+      () => true,
+      () => false
+    )
+  )
+    throw new DataDirError(`${dir} already holds a network authority`)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const identity = generateIdentity(AUTHORITY_PLACEHOLDER_ID)
   await writeKeyringFile(path, new Keyring(identity), secret)
@@ -35,19 +54,29 @@ export async function createAuthority (dir: string, network: string, secret: str
 }
 
 /** The public form of a roster, as written to disk and exported. */
-export function rosterFile (r: VerifiedRoster): RosterFile {
+export function rosterFile(r: VerifiedRoster): RosterFile {
   return { authorityKey: b64.encode(r.authorityKey), roster: b64.encode(r.bytes) }
 }
 
 /** Verifies a roster file against the authority key it names. */
-export function readRosterFile (f: RosterFile, scheme: SignatureScheme): VerifiedRoster {
-  if (typeof f?.authorityKey !== 'string' || typeof f.roster !== 'string') throw new DataDirError('not a roster file (authorityKey and roster expected)')
+export function readRosterFile(f: RosterFile, scheme: SignatureScheme): VerifiedRoster {
+  if (typeof f?.authorityKey !== 'string' || typeof f.roster !== 'string')
+    throw new DataDirError('not a roster file (authorityKey and roster expected)')
   return verifyRoster(b64.decode(f.roster), b64.decode(f.authorityKey), scheme)
 }
 
-async function loadAuthority (dir: string, secret: string, scheme: SignatureScheme): Promise<{ secretKey: Uint8Array, roster: VerifiedRoster }> {
+async function loadAuthority(
+  dir: string,
+  secret: string,
+  scheme: SignatureScheme
+): Promise<{ secretKey: Uint8Array; roster: VerifiedRoster }> {
   const path = join(dir, AUTHORITY_FILE)
-  if (!await stat(path).then(() => true, () => false)) {
+  if (
+    !(await stat(path).then(
+      () => true,
+      () => false
+    ))
+  ) {
     throw new DataDirError(`${dir} holds no network authority; run \`pagdandi roster create\` first`)
   }
   const secretKey = (await readKeyringFile(path, secret)).identity.signing.secretKey
@@ -57,8 +86,12 @@ async function loadAuthority (dir: string, secret: string, scheme: SignatureSche
 }
 
 /** Adds a facility (from its `facility.json`) as the next roster version. */
-export async function addMember (
-  dir: string, secret: string, scheme: SignatureScheme, member: FacilityFile, carriesFor: FacilityId[] = []
+export async function addMember(
+  dir: string,
+  secret: string,
+  scheme: SignatureScheme,
+  member: FacilityFile,
+  carriesFor: FacilityId[] = []
 ): Promise<VerifiedRoster> {
   const { secretKey, roster } = await loadAuthority(dir, secret, scheme)
   const entry: RosterEntry = {
@@ -76,12 +109,22 @@ export async function addMember (
 }
 
 /** Revokes a facility as the next roster version. */
-export async function revokeMember (dir: string, secret: string, scheme: SignatureScheme, facility: FacilityId): Promise<VerifiedRoster> {
+export async function revokeMember(
+  dir: string,
+  secret: string,
+  scheme: SignatureScheme,
+  facility: FacilityId
+): Promise<VerifiedRoster> {
   const { secretKey, roster } = await loadAuthority(dir, secret, scheme)
   return await resign(dir, secretKey, scheme, revokeFromRoster(roster.body, facility))
 }
 
-async function resign (dir: string, secretKey: Uint8Array, scheme: SignatureScheme, body: VerifiedRoster['body']): Promise<VerifiedRoster> {
+async function resign(
+  dir: string,
+  secretKey: Uint8Array,
+  scheme: SignatureScheme,
+  body: VerifiedRoster['body']
+): Promise<VerifiedRoster> {
   const bytes = signRoster(body, secretKey, scheme)
   const roster = verifyRoster(bytes, secretKey.subarray(32), scheme)
   await new DataDir(dir).writeRoster(rosterFile(roster))
@@ -92,15 +135,21 @@ async function resign (dir: string, secretKey: Uint8Array, scheme: SignatureSche
  * Installs a signed roster in a node's data directory. The first import pins the authority key;
  * later ones must be signed by the same key and be newer (no rollback).
  */
-export async function importRoster (nodeDir: string, file: RosterFile, scheme: SignatureScheme): Promise<VerifiedRoster> {
+export async function importRoster(
+  nodeDir: string,
+  file: RosterFile,
+  scheme: SignatureScheme
+): Promise<VerifiedRoster> {
   const dataDir = new DataDir(nodeDir)
   const incoming = readRosterFile(file, scheme)
   const pinned = await dataDir.readRoster()
   let current: VerifiedRoster | undefined
   if (pinned !== undefined) {
     current = readRosterFile(pinned, scheme)
-    if (pinned.authorityKey !== file.authorityKey) throw new DataDirError('this roster is signed by a different network authority than the one pinned here')
-    if (current.body.version === incoming.body.version && b64.encode(current.bytes) === b64.encode(incoming.bytes)) return current
+    if (pinned.authorityKey !== file.authorityKey)
+      throw new DataDirError('this roster is signed by a different network authority than the one pinned here')
+    if (current.body.version === incoming.body.version && b64.encode(current.bytes) === b64.encode(incoming.bytes))
+      return current
   }
   const accepted = acceptRoster(current, incoming.bytes, incoming.authorityKey, scheme)
   await dataDir.writeRoster(rosterFile(accepted))
@@ -108,6 +157,6 @@ export async function importRoster (nodeDir: string, file: RosterFile, scheme: S
 }
 
 /** Reads a roster file the user named. */
-export async function readRosterPath (path: string): Promise<RosterFile> {
+export async function readRosterPath(path: string): Promise<RosterFile> {
   return await readUserJson<RosterFile>(path)
 }

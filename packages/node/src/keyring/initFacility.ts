@@ -19,7 +19,7 @@ export interface InitOptions {
 }
 
 /** Creates the identity, encrypts it under the secret and writes the public facility file. */
-export async function initFacility (o: InitOptions): Promise<FacilityFile> {
+export async function initFacility(o: InitOptions): Promise<FacilityFile> {
   const dataDir = new DataDir(o.dir)
   if (await dataDir.initialised()) throw new DataDirError(`${o.dir} is already initialised`)
   const facility = validateHfrId(o.facility, 'facility') as FacilityId

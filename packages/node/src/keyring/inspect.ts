@@ -3,14 +3,14 @@ import { decodeItemHeader, itemId, type SignatureScheme } from '@pagdandi/core/c
 import type { InspectItem, ItemId } from '@pagdandi/core/sync'
 
 /** Builds the header reader the item store and the replicator use. */
-export function itemInspector (scheme?: SignatureScheme): InspectItem {
+export function itemInspector(scheme?: SignatureScheme): InspectItem {
   return (bytes: Uint8Array) => {
     const h = decodeItemHeader(bytes)
     return {
       id: itemId(bytes, scheme) as string as ItemId,
       docId: h.docId,
       author: h.author,
-      kind: h.kind === 'change' ? 'change' as const : 'access' as const,
+      kind: h.kind === 'change' ? ('change' as const) : ('access' as const),
       ...(h.recipient !== undefined ? { grantRecipient: h.recipient } : {})
     }
   }

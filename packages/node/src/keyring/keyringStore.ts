@@ -6,7 +6,7 @@ import { KeyringMissingError } from './errors.js'
 import { nodeKeysFrom, type NodeKeys } from './NodeKeys.js'
 
 /** Decrypts the keyring file; WrongSecretError if the secret does not open it. */
-export async function loadNodeKeys (dir: DataDir, secret: string): Promise<NodeKeys> {
+export async function loadNodeKeys(dir: DataDir, secret: string): Promise<NodeKeys> {
   let keyring: Keyring
   try {
     keyring = await readKeyringFile(dir.keyringFile, secret)
@@ -21,6 +21,6 @@ export async function loadNodeKeys (dir: DataDir, secret: string): Promise<NodeK
  * Writes the identity only: document keys reach disk solely inside grant items, sealed to this
  * facility's box key and stored in the same batch as the changes they open (see ItemSealer).
  */
-export async function saveNodeKeys (dir: DataDir, keys: NodeKeys, secret: string): Promise<void> {
+export async function saveNodeKeys(dir: DataDir, keys: NodeKeys, secret: string): Promise<void> {
   await writeKeyringFile(dir.keyringFile, new Keyring(keys.keyring.identity), secret)
 }

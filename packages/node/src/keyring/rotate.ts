@@ -5,8 +5,17 @@
  * holders. Later changes are sealed under it, so the revoked facility cannot read them.
  */
 import {
-  computeAccess, currentHolders, decodeItemHeader, itemId, mayGrant, newDocumentKey, rosterEntry, sealGrant, sealRotation,
-  type DocumentKey, type VerifiedRoster
+  computeAccess,
+  currentHolders,
+  decodeItemHeader,
+  itemId,
+  mayGrant,
+  newDocumentKey,
+  rosterEntry,
+  sealGrant,
+  sealRotation,
+  type DocumentKey,
+  type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { PatientId } from '@pagdandi/core/record'
 import type { ItemSealer } from './ItemSealer.js'
@@ -26,12 +35,21 @@ export interface PlannedRotation {
  * earlier one (it could not pass on the whole history). `accessItems` are the document's stored
  * grants and rotations. Idempotent: once the rotation is stored, its generation has no revoked holder.
  */
-export function planRotation (sealer: ItemSealer, docId: PatientId, accessItems: Uint8Array[], roster: VerifiedRoster): PlannedRotation | undefined {
-  const access = computeAccess(docId, accessItems.map(bytes => ({ id: itemId(bytes), header: decodeItemHeader(bytes) })))
+export function planRotation(
+  sealer: ItemSealer,
+  docId: PatientId,
+  accessItems: Uint8Array[],
+  roster: VerifiedRoster
+): PlannedRotation | undefined {
+  const access = computeAccess(
+    docId,
+    accessItems.map(bytes => ({ id: itemId(bytes), header: decodeItemHeader(bytes) }))
+  )
   const holders = currentHolders(access)
   const revoked = holders.filter(f => rosterEntry(roster, f) === undefined)
   const me = sealer.identity.facility
-  if (revoked.length === 0 || rosterEntry(roster, me) === undefined || !mayGrant(access, me, access.latestGeneration)) return undefined
+  if (revoked.length === 0 || rosterEntry(roster, me) === undefined || !mayGrant(access, me, access.latestGeneration))
+    return undefined
   const previous: DocumentKey[] = []
   for (let g = 0; g <= access.latestGeneration; g++) {
     const k = sealer.keyring.get(docId, g)

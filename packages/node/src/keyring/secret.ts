@@ -6,7 +6,10 @@ import { OperatorSecretError } from './errors.js'
 export const MIN_SECRET_LENGTH = 12
 
 /** Reads the operator secret; the file's trailing newline is not part of it. */
-export async function resolveSecret (opts: { secretFile?: string | undefined, env: NodeJS.ProcessEnv }): Promise<string> {
+export async function resolveSecret(opts: {
+  secretFile?: string | undefined
+  env: NodeJS.ProcessEnv
+}): Promise<string> {
   let secret: string | undefined
   if (opts.secretFile !== undefined) {
     try {

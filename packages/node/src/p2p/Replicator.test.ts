@@ -2,10 +2,24 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { itemId, sealChange, sealGrant } from '@pagdandi/core/crypto'
 import { LevelItemStore } from '../store/LevelItemStore.js'
 import { cryptoInspector } from './items.js'
-import { cleanup, entry, eventually, facilities, heldIds, roster, scheme, sealedDoc, startNode, type Fac } from './testNetwork.js'
+import {
+  cleanup,
+  entry,
+  eventually,
+  facilities,
+  heldIds,
+  roster,
+  scheme,
+  sealedDoc,
+  startNode,
+  type Fac
+} from './testNetwork.js'
 
 let fs: Fac[] = []
-afterEach(async () => { await cleanup(fs); fs = [] })
+afterEach(async () => {
+  await cleanup(fs)
+  fs = []
+})
 
 describe('Replicator over real libp2p and LevelDB', () => {
   it('two nodes converge', async () => {
@@ -16,12 +30,19 @@ describe('Replicator over real libp2p and LevelDB', () => {
     const db = sealedDoc(b, r, 15, [a])
     const ra = await startNode(a, r)
     const rb = await startNode(b, r)
-    await a.store!.putItems(da.items); ra.notifyLocalItems()
-    await b.store!.putItems(db.items); rb.notifyLocalItems()
-    await eventually(async () => (await heldIds(a.store!)).size === 39 && (await heldIds(b.store!)).size === 39, 20_000, 'convergence')
-    expect([...await heldIds(a.store!)].sort()).toEqual([...await heldIds(b.store!)].sort())
+    await a.store!.putItems(da.items)
+    ra.notifyLocalItems()
+    await b.store!.putItems(db.items)
+    rb.notifyLocalItems()
+    await eventually(
+      async () => (await heldIds(a.store!)).size === 39 && (await heldIds(b.store!)).size === 39,
+      20_000,
+      'convergence'
+    )
+    expect([...(await heldIds(a.store!))].sort()).toEqual([...(await heldIds(b.store!))].sort())
     const live = sealedDoc(a, r, 1, [b])
-    await a.store!.putItems(live.items); ra.notifyLocalItems()
+    await a.store!.putItems(live.items)
+    ra.notifyLocalItems()
     await eventually(async () => (await b.store!.hasItems([itemId(live.items[2]!)]))[0] === true, 5_000, 'live push')
     const st = ra.status()
     expect(st).toHaveLength(1)
@@ -34,7 +55,8 @@ describe('Replicator over real libp2p and LevelDB', () => {
     const r = roster([entry(chc), entry(dh)])
     const rc = await startNode(chc, r)
     const doc = sealedDoc(chc, r, 30, [dh])
-    await chc.store!.putItems(doc.items); rc.notifyLocalItems()
+    await chc.store!.putItems(doc.items)
+    rc.notifyLocalItems()
     await new Promise(resolve => setTimeout(resolve, 800))
     expect(rc.status()[0]!.connected).toBe(false)
     await startNode(dh, r)
@@ -50,8 +72,13 @@ describe('Replicator over real libp2p and LevelDB', () => {
     await startNode(hub, r)
     const rd = await startNode(dh, r, new Map([[chc.id.facility, []]]))
     const doc = sealedDoc(chc, r, 10, [dh])
-    await chc.store!.putItems(doc.items); rc.notifyLocalItems()
-    await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives through the hub')
+    await chc.store!.putItems(doc.items)
+    rc.notifyLocalItems()
+    await eventually(
+      async () => (await heldIds(dh.store!)).size === doc.items.length,
+      20_000,
+      'DH receives through the hub'
+    )
     const senders = new Set((await dh.store!.logSince(0, 1e9)).map(i => i.from))
     expect(senders).toEqual(new Set([hub.id.facility]))
     expect(rc.status().find(p => p.facility === dh.id.facility)?.connected).toBe(false)
@@ -66,10 +93,13 @@ describe('Replicator over real libp2p and LevelDB', () => {
     let failNext = false
     const real = await LevelItemStore.open(chc.dir, cryptoInspector(scheme))
     chc.store = new Proxy(real, {
-      get (target, key) {
+      get(target, key) {
         if (key === 'logSince') {
           return async (seq: number, limit: number) => {
-            if (failNext) { failNext = false; throw new Error('disk hiccup') }
+            if (failNext) {
+              failNext = false
+              throw new Error('disk hiccup')
+            }
             return await target.logSince(seq, limit)
           }
         }
@@ -80,27 +110,38 @@ describe('Replicator over real libp2p and LevelDB', () => {
     await startNode(dh, r)
     const rc = await startNode(chc, r)
     const first = sealedDoc(chc, r, 3)
-    await chc.store.putItems(first.items); rc.notifyLocalItems()
+    await chc.store.putItems(first.items)
+    rc.notifyLocalItems()
     await eventually(async () => (await heldIds(dh.store!)).size === first.items.length, 20_000, 'first items')
     failNext = true
     const second = sealedDoc(chc, r, 3)
-    await chc.store.putItems(second.items); rc.notifyLocalItems()
+    await chc.store.putItems(second.items)
+    rc.notifyLocalItems()
     await eventually(() => !failNext, 5_000, 'the failed read')
     // The CHC cannot dial the DH again (it keeps its connection) and has no address to be dialled at.
-    await eventually(async () => (await heldIds(dh.store!)).size === first.items.length + second.items.length, 20_000, 'a new session')
+    await eventually(
+      async () => (await heldIds(dh.store!)).size === first.items.length + second.items.length,
+      20_000,
+      'a new session'
+    )
     expect(rc.metrics().streams).toBeGreaterThanOrEqual(2)
   })
 
-  it('a hub whose log holds only its CHC\'s items still gives the CHC a cursor of it, so the next session needs no repair', async () => {
+  it("a hub whose log holds only its CHC's items still gives the CHC a cursor of it, so the next session needs no repair", async () => {
     fs = await facilities(2)
     const [dh, chc] = fs as [Fac, Fac]
     const r = roster([entry(dh, [chc]), entry(chc)])
     await startNode(dh, r)
     const rc = await startNode(chc, r)
     const doc = sealedDoc(chc, r, 20)
-    await chc.store!.putItems(doc.items); rc.notifyLocalItems()
+    await chc.store!.putItems(doc.items)
+    rc.notifyLocalItems()
     await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')
-    await eventually(async () => (await chc.store!.getCursor(dh.id.facility))?.seq === await dh.store!.lastSeq(), 10_000, 'CHC holds a cursor of the DH log')
+    await eventually(
+      async () => (await chc.store!.getCursor(dh.id.facility))?.seq === (await dh.store!.lastSeq()),
+      10_000,
+      'CHC holds a cursor of the DH log'
+    )
   })
 
   it('a grant made later delivers the whole document to a facility that carries nothing for the sender', async () => {
@@ -115,13 +156,21 @@ describe('Replicator over real libp2p and LevelDB', () => {
     rc.notifyLocalItems(bytesOf(await chc.store!.putItems(doc.items)))
     // The DH acknowledged the CHC's log past the document and holds none of it (least privilege).
     const last = await chc.store!.lastSeq()
-    await eventually(async () => (await dh.store!.getCursor(chc.id.facility))?.seq === last, 10_000, 'DH cursor past the document')
+    await eventually(
+      async () => (await dh.store!.getCursor(chc.id.facility))?.seq === last,
+      10_000,
+      'DH cursor past the document'
+    )
     expect((await heldIds(dh.store!)).size).toBe(0)
 
     const grant = sealGrant(doc.key, chc.id, entry(dh), r.body.version, scheme)
     const referral = sealChange(new Uint8Array(64).fill(7), doc.key, chc.id, r.body.version, scheme)
     rc.notifyLocalItems(bytesOf(await chc.store!.putItems([grant, referral])))
-    await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length + 2, 10_000, 'DH receives the whole document')
+    await eventually(
+      async () => (await heldIds(dh.store!)).size === doc.items.length + 2,
+      10_000,
+      'DH receives the whole document'
+    )
     expect(rc.status()[0]).toMatchObject({ itemsToSend: 0 })
   })
 })

@@ -14,7 +14,14 @@ import type { Libp2p } from 'libp2p'
 import type { SignatureScheme, VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { FrameTooLargeError, SyncSession, type ItemStore, type StoredItem } from '@pagdandi/core/sync'
-import { DEFAULT_BACKOFF, DIAL_TICK_MS, MAX_BUFFERED_BYTES, MAX_DATA_LENGTH, MAX_STREAMS_PER_PEER, SYNC_PROTOCOL } from './constants.js'
+import {
+  DEFAULT_BACKOFF,
+  DIAL_TICK_MS,
+  MAX_BUFFERED_BYTES,
+  MAX_DATA_LENGTH,
+  MAX_STREAMS_PER_PEER,
+  SYNC_PROTOCOL
+} from './constants.js'
 import { EntitlementCache } from './entitlement.js'
 import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
 import { createHost } from './host.js'
@@ -30,7 +37,7 @@ export interface ReplicatorOptions {
   privateKey: Uint8Array
   listen: string[]
   /** Redial backoff; tests shorten it. */
-  backoff?: { initialMs: number, maxMs: number }
+  backoff?: { initialMs: number; maxMs: number }
   /**
    * Local routes (the data directory's `routes.json`): for a listed facility, dial these addresses
    * instead of the roster's; an empty list means never dial it (it may still dial us). A CHC that
@@ -71,8 +78,8 @@ export interface ReplicatorMetrics {
 /** Events: `items` (StoredItem[], from), `peer` ({ facility, connected }), `session-error` ({ facility, error }). */
 export interface ReplicatorEvents {
   items: [items: StoredItem[], from: FacilityId]
-  peer: [event: { facility: FacilityId, connected: boolean }]
-  'session-error': [event: { facility: FacilityId, error: Error }]
+  peer: [event: { facility: FacilityId; connected: boolean }]
+  'session-error': [event: { facility: FacilityId; error: Error }]
 }
 
 interface PeerState {
@@ -83,7 +90,7 @@ interface PeerState {
   dialing: boolean
   /** A sync stream is being opened (protocol negotiation takes round trips on 2G). */
   opening: boolean
-  last?: { itemsToSend: number, itemsToReceive: number, cursor: number }
+  last?: { itemsToSend: number; itemsToReceive: number; cursor: number }
 }
 
 /** Replicates the facility's sealed items with the other roster members over libp2p. */
@@ -92,11 +99,19 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #roster: VerifiedRoster
   readonly #entitlement: EntitlementCache
   readonly #peers = new Map<FacilityId, PeerState>()
-  readonly #metrics: ReplicatorMetrics = { streams: 0, refused: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, itemBytesOut: 0 }
+  readonly #metrics: ReplicatorMetrics = {
+    streams: 0,
+    refused: 0,
+    framesIn: 0,
+    framesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    itemBytesOut: 0
+  }
   #node: Libp2p | undefined
   #timer: ReturnType<typeof setInterval> | undefined
 
-  constructor (options: ReplicatorOptions) {
+  constructor(options: ReplicatorOptions) {
     super()
     this.#o = options
     this.#roster = options.roster
@@ -104,39 +119,59 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   /** Multiaddrs the host listens on (with `/p2p/<peer id>`). */
-  get multiaddrs (): string[] { return this.#node?.getMultiaddrs().map(m => m.toString()) ?? [] }
+  get multiaddrs(): string[] {
+    return this.#node?.getMultiaddrs().map(m => m.toString()) ?? []
+  }
 
   /** This host's peer id. */
-  get peerId (): string { if (this.#node === undefined) throw new ReplicatorNotRunningError(); return this.#node.peerId.toString() }
+  get peerId(): string {
+    if (this.#node === undefined) throw new ReplicatorNotRunningError()
+    return this.#node.peerId.toString()
+  }
 
   /** Counters since start. */
-  metrics (): ReplicatorMetrics { return { ...this.#metrics } }
+  metrics(): ReplicatorMetrics {
+    return { ...this.#metrics }
+  }
 
   /** Start listening and dialling. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.#node !== undefined) return
     const node = await createHost({
       privateKey: this.#o.privateKey,
       listen: this.#o.listen,
       admit: peerId => this.#facilityOf(peerId) !== undefined,
-      onRefused: () => { this.#metrics.refused++ }
+      onRefused: () => {
+        this.#metrics.refused++
+      }
     })
-    await node.handle(SYNC_PROTOCOL, (stream, connection) => { this.#onStream(stream, connection) }, {
-      maxInboundStreams: MAX_STREAMS_PER_PEER, maxOutboundStreams: MAX_STREAMS_PER_PEER
+    await node.handle(
+      SYNC_PROTOCOL,
+      (stream, connection) => {
+        this.#onStream(stream, connection)
+      },
+      {
+        maxInboundStreams: MAX_STREAMS_PER_PEER,
+        maxOutboundStreams: MAX_STREAMS_PER_PEER
+      }
+    )
+    node.addEventListener('connection:open', evt => {
+      this.#onConnection(evt.detail)
     })
-    node.addEventListener('connection:open', evt => { this.#onConnection(evt.detail) })
     node.addEventListener('peer:disconnect', evt => {
       const f = this.#facilityOf(evt.detail.toString())
       if (f !== undefined) this.#peers.get(f)?.session?.close()
     })
     await node.start()
     this.#node = node
-    this.#timer = setInterval(() => { this.#tick() }, DIAL_TICK_MS)
+    this.#timer = setInterval(() => {
+      this.#tick()
+    }, DIAL_TICK_MS)
     this.#tick()
   }
 
   /** Close every session and stop the host. */
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     const node = this.#node
     if (node === undefined) return
     this.#node = undefined
@@ -146,7 +181,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   /** Adopt a newer roster: members no longer on it are disconnected at once. */
-  async updateRoster (roster: VerifiedRoster): Promise<void> {
+  async updateRoster(roster: VerifiedRoster): Promise<void> {
     this.#roster = roster
     this.#entitlement.clear()
     const node = this.#node
@@ -164,39 +199,43 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
    * log is read past it, and the older items of its document are then offered. Without items,
    * every cached entitlement is dropped.
    */
-  notifyLocalItems (items: readonly { bytes: Uint8Array }[] = []): void {
+  notifyLocalItems(items: readonly { bytes: Uint8Array }[] = []): void {
     if (items.length === 0) this.#entitlement.clear()
     else this.#entitlement.invalidate(items)
     for (const p of this.#peers.values()) p.session?.logGrew()
   }
 
   /** Replication state with every other roster member. */
-  status (): PeerStatus[] {
-    return this.#roster.body.entries.filter(e => e.facility !== this.#o.facility).map(e => {
-      const p = this.#peers.get(e.facility)
-      const s = p?.session !== undefined && !p.session.closed ? p.session.status() : undefined
-      const last = s ?? p?.last
-      const out: PeerStatus = {
-        facility: e.facility,
-        connected: s?.open === true,
-        itemsToSend: last?.itemsToSend ?? 0,
-        itemsToReceive: last?.itemsToReceive ?? 0,
-        cursor: last?.cursor ?? 0,
-        bufferedBytes: s?.bufferedBytes ?? 0
-      }
-      if (p?.lastSeen !== undefined) out.lastSeen = p.lastSeen
-      return out
-    })
+  status(): PeerStatus[] {
+    return this.#roster.body.entries
+      .filter(e => e.facility !== this.#o.facility)
+      .map(e => {
+        const p = this.#peers.get(e.facility)
+        const s = p?.session !== undefined && !p.session.closed ? p.session.status() : undefined
+        const last = s ?? p?.last
+        const out: PeerStatus = {
+          facility: e.facility,
+          connected: s?.open === true,
+          itemsToSend: last?.itemsToSend ?? 0,
+          itemsToReceive: last?.itemsToReceive ?? 0,
+          cursor: last?.cursor ?? 0,
+          bufferedBytes: s?.bufferedBytes ?? 0
+        }
+        if (p?.lastSeen !== undefined) out.lastSeen = p.lastSeen
+        return out
+      })
   }
 
-  #entryOf (f: FacilityId) { return this.#roster.body.entries.find(e => e.facility === f) }
+  #entryOf(f: FacilityId) {
+    return this.#roster.body.entries.find(e => e.facility === f)
+  }
 
-  #facilityOf (peerId: string): FacilityId | undefined {
+  #facilityOf(peerId: string): FacilityId | undefined {
     const e = this.#roster.body.entries.find(x => x.peerId === peerId)
     return e === undefined || e.facility === this.#o.facility ? undefined : e.facility
   }
 
-  #peer (f: FacilityId): PeerState {
+  #peer(f: FacilityId): PeerState {
     let p = this.#peers.get(f)
     if (p === undefined) {
       p = { delay: (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs, nextDial: 0, dialing: false, opening: false }
@@ -205,7 +244,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return p
   }
 
-  #tick (): void {
+  #tick(): void {
     const node = this.#node
     if (node === undefined) return
     const now = Date.now()
@@ -228,14 +267,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     }
   }
 
-  #backoff (p: PeerState): void {
+  #backoff(p: PeerState): void {
     const { maxMs } = this.#o.backoff ?? DEFAULT_BACKOFF
     // Full jitter in [delay/2, delay): peers that lost a shared link do not all redial in step.
-    p.nextDial = Date.now() + p.delay / 2 + Math.random() * p.delay / 2
+    p.nextDial = Date.now() + p.delay / 2 + (Math.random() * p.delay) / 2
     p.delay = Math.min(maxMs, p.delay * 2)
   }
 
-  async #dial (f: FacilityId, remote: PeerId, addresses: readonly string[]): Promise<void> {
+  async #dial(f: FacilityId, remote: PeerId, addresses: readonly string[]): Promise<void> {
     const node = this.#node
     const p = this.#peer(f)
     if (node === undefined) return
@@ -252,7 +291,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     }
   }
 
-  #onConnection (conn: Connection): void {
+  #onConnection(conn: Connection): void {
     const f = this.#facilityOf(conn.remotePeer.toString())
     if (f === undefined || this.#o.facility > f) return
     const p = this.#peer(f)
@@ -260,7 +299,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     void this.#openStream(f, conn.remotePeer)
   }
 
-  async #openStream (f: FacilityId, remote: PeerId): Promise<void> {
+  async #openStream(f: FacilityId, remote: PeerId): Promise<void> {
     const node = this.#node
     const p = this.#peer(f)
     // One stream at a time: a second connection opening while the first stream is still being
@@ -279,7 +318,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     }
   }
 
-  #onStream (stream: Stream, connection: Connection): void {
+  #onStream(stream: Stream, connection: Connection): void {
     this.#metrics.streams++
     const f = this.#facilityOf(connection.remotePeer.toString())
     if (f === undefined) {
@@ -290,7 +329,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#run(f, stream, true)
   }
 
-  #run (f: FacilityId, stream: Stream, inbound = false): void {
+  #run(f: FacilityId, stream: Stream, inbound = false): void {
     if (!inbound) this.#metrics.streams++
     const p = this.#peer(f)
     const lp = lpStream(stream, { maxDataLength: MAX_DATA_LENGTH, maxBufferSize: MAX_BUFFERED_BYTES })
@@ -312,7 +351,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         for (const other of this.#peers.values()) other.session?.logGrew()
       },
       onFrame: (dir, frame, n) => {
-        if (dir === 'in') { this.#metrics.framesIn++; this.#metrics.bytesIn += n; p.lastSeen = Date.now() } else {
+        if (dir === 'in') {
+          this.#metrics.framesIn++
+          this.#metrics.bytesIn += n
+          p.lastSeen = Date.now()
+        } else {
           this.#metrics.framesOut++
           this.#metrics.bytesOut += n
           if (frame.type === 'batch') for (const it of frame.items) this.#metrics.itemBytesOut += it.length
@@ -328,7 +371,9 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         if (error !== undefined) this.emit('session-error', { facility: f, error })
       },
       channel: {
-        send: async bytes => { await lp.write(bytes) },
+        send: async bytes => {
+          await lp.write(bytes)
+        },
         close: error => {
           if (error === undefined) void stream.close().catch(() => stream.abort(new Error('close failed')))
           else stream.abort(error)
@@ -352,9 +397,13 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 }
 
-function toNamed (err: unknown): Error {
+function toNamed(err: unknown): Error {
   const e = err instanceof Error ? err : new Error(String(err))
-  if (e.name === 'InvalidDataLengthError' || e.name === 'InvalidDataLengthLengthError' || e.name === 'StreamBufferError') {
+  if (
+    e.name === 'InvalidDataLengthError' ||
+    e.name === 'InvalidDataLengthLengthError' ||
+    e.name === 'StreamBufferError'
+  ) {
     const claimed = /(\d+) >/.exec(e.message)
     return new FrameTooLargeError('frame', claimed === null ? MAX_DATA_LENGTH + 1 : Number(claimed[1]), MAX_DATA_LENGTH)
   }

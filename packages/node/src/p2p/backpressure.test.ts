@@ -6,12 +6,30 @@ import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { FacilityId } from '@pagdandi/core/record'
 import {
-  BATCH_TARGET_BYTES, MAX_ITEM_BYTES, MAX_RANGES_PER_REQUEST, MAX_REPAIR_RANGES, SEND_WINDOW_BYTES,
-  cursorToken, decodeFrame, encodeFrame, type Frame, type SummaryRange
+  BATCH_TARGET_BYTES,
+  MAX_ITEM_BYTES,
+  MAX_RANGES_PER_REQUEST,
+  MAX_REPAIR_RANGES,
+  SEND_WINDOW_BYTES,
+  cursorToken,
+  decodeFrame,
+  encodeFrame,
+  type Frame,
+  type SummaryRange
 } from '@pagdandi/core/sync'
 import { MAX_DATA_LENGTH, SYNC_PROTOCOL } from './constants.js'
 import { createHost } from './host.js'
-import { cleanup, entry, eventually, facilities, heldIds, roster, sealedDoc, startNode, type Fac } from './testNetwork.js'
+import {
+  cleanup,
+  entry,
+  eventually,
+  facilities,
+  heldIds,
+  roster,
+  sealedDoc,
+  startNode,
+  type Fac
+} from './testNetwork.js'
 
 // A roster member driven by hand over real libp2p on 127.0.0.1: it speaks the frame codec but does
 // not play fair. The node under test must keep what it holds for that peer under the documented cap
@@ -30,21 +48,35 @@ afterEach(async () => {
 })
 
 /** Open `/pagdandi/sync/1.0.0` to `target` as `who` and exchange hellos; the cursor asks for catch-up from 0. */
-async function handshake (who: Fac, target: Fac, rosterVersion: number, catchUp: boolean): Promise<{ stream: Stream, lp: ReturnType<typeof lpStream>, hello: Frame }> {
+async function handshake(
+  who: Fac,
+  target: Fac,
+  rosterVersion: number,
+  catchUp: boolean
+): Promise<{ stream: Stream; lp: ReturnType<typeof lpStream>; hello: Frame }> {
   const host = await createHost({ privateKey: who.key, listen: [], admit: () => true })
   await host.start()
   hosts.push(host)
-  const stream = await host.dialProtocol(multiaddr(`/ip4/127.0.0.1/tcp/${target.port}/ws/p2p/${target.peerId}`), SYNC_PROTOCOL)
+  const stream = await host.dialProtocol(
+    multiaddr(`/ip4/127.0.0.1/tcp/${target.port}/ws/p2p/${target.peerId}`),
+    SYNC_PROTOCOL
+  )
   const lp = lpStream(stream, { maxDataLength: MAX_DATA_LENGTH })
   const hello = decodeFrame((await lp.read()).subarray())
   if (hello.type !== 'hello') throw new Error(`expected hello, got ${hello.type}`)
-  const mine: Frame = { type: 'hello', facility: who.id.facility, rosterVersion, epoch: nacl.randomBytes(16), lastSeq: 0 }
+  const mine: Frame = {
+    type: 'hello',
+    facility: who.id.facility,
+    rosterVersion,
+    epoch: nacl.randomBytes(16),
+    lastSeq: 0
+  }
   if (catchUp) mine.cursor = { seq: 0, token: cursorToken(hello.epoch, 0, undefined) }
   await lp.write(encodeFrame(mine))
   return { stream, lp, hello }
 }
 
-function statusOf (f: Fac, peer: FacilityId) {
+function statusOf(f: Fac, peer: FacilityId) {
   return f.rep!.status().find(s => s.facility === peer)!
 }
 
@@ -61,7 +93,9 @@ describe('Replicator against a hostile roster member', () => {
     const ra = await startNode(a, r)
     await a.store!.putItems(backlog.items)
     const errors: string[] = []
-    ra.on('session-error', e => { errors.push(`${e.facility} ${e.error.name}`) })
+    ra.on('session-error', e => {
+      errors.push(`${e.facility} ${e.error.name}`)
+    })
     const rssBefore = process.memoryUsage().rss
 
     const { stream, lp } = await handshake(bad, a, r.body.version, true)
@@ -78,7 +112,9 @@ describe('Replicator against a hostile roster member', () => {
     }
     const sentToBad = ra.metrics().itemBytesOut
     const rssGrowth = process.memoryUsage().rss - rssBefore
-    console.log(`stalled peer: ${most} bytes held (cap ${BUFFER_CAP}), ${sentToBad} item bytes sent of ${backlogBytes}, RSS +${Math.round(rssGrowth / 1e6)} MB`)
+    console.log(
+      `stalled peer: ${most} bytes held (cap ${BUFFER_CAP}), ${sentToBad} item bytes sent of ${backlogBytes}, RSS +${Math.round(rssGrowth / 1e6)} MB`
+    )
     expect(most).toBeGreaterThan(0)
     expect(most).toBeLessThanOrEqual(BUFFER_CAP)
     expect(sentToBad).toBeLessThanOrEqual(BUFFER_CAP)
@@ -88,7 +124,8 @@ describe('Replicator against a hostile roster member', () => {
     // Meanwhile a well-behaved peer is served in full.
     const doc = sealedDoc(a, r, 20, [good])
     await startNode(good, r)
-    await a.store!.putItems(doc.items); ra.notifyLocalItems()
+    await a.store!.putItems(doc.items)
+    ra.notifyLocalItems()
     await eventually(async () => (await heldIds(good.store!)).size === doc.items.length, 20_000, 'good peer served')
     expect(statusOf(a, bad.id.facility).bufferedBytes).toBeLessThanOrEqual(BUFFER_CAP)
     expect(errors.filter(e => e.startsWith(good.id.facility))).toEqual([])
@@ -100,7 +137,9 @@ describe('Replicator against a hostile roster member', () => {
     const r = roster([{ ...entry(bad), addresses: [] }, entry(a)])
     const ra = await startNode(a, r)
     const errors: string[] = []
-    ra.on('session-error', e => { if (e.facility === bad.id.facility) errors.push(`${e.error.name}: ${e.error.message}`) })
+    ra.on('session-error', e => {
+      if (e.facility === bad.id.facility) errors.push(`${e.error.name}: ${e.error.message}`)
+    })
     const { lp } = await handshake(bad, a, r.body.version, true)
     await lp.write(encodeFrame({ type: 'repair' }))
     let answers = 0
@@ -109,9 +148,15 @@ describe('Replicator against a hostile roster member', () => {
         const f = decodeFrame((await lp.read()).subarray())
         if (f.type !== 'summary-request') continue
         // Every requested range comes back as sixteen narrower ranges whose fingerprints never match.
-        const ranges: SummaryRange[] = f.ranges.flatMap(q => Array.from({ length: 16 }, (_, i) => ({
-          lo: q.lo + String.fromCharCode(0x61 + i), hi: q.lo + String.fromCharCode(0x62 + i), kind: 'fp' as const, fp: nacl.randomBytes(16), count: 1
-        })))
+        const ranges: SummaryRange[] = f.ranges.flatMap(q =>
+          Array.from({ length: 16 }, (_, i) => ({
+            lo: q.lo + String.fromCharCode(0x61 + i),
+            hi: q.lo + String.fromCharCode(0x62 + i),
+            kind: 'fp' as const,
+            fp: nacl.randomBytes(16),
+            count: 1
+          }))
+        )
         await lp.write(encodeFrame({ type: 'summary', ranges }))
         answers++
         if (answers > MAX_REPAIR_RANGES) break

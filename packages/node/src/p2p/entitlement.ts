@@ -3,7 +3,13 @@
  * id) if it holds a key generation by a valid grant, or carries (roster `carriesFor`) for one that does.
  * Results are cached per document and dropped when a new access item for it is stored.
  */
-import { computeAccess, decodeItemHeader, isEntitled, type DocumentAccess, type VerifiedRoster } from '@pagdandi/core/crypto'
+import {
+  computeAccess,
+  decodeItemHeader,
+  isEntitled,
+  type DocumentAccess,
+  type VerifiedRoster
+} from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import type { Entitlement, ItemStore } from '@pagdandi/core/sync'
 
@@ -18,7 +24,7 @@ export class EntitlementCache {
    */
   #generation = 0
 
-  constructor (store: ItemStore, roster: () => VerifiedRoster) {
+  constructor(store: ItemStore, roster: () => VerifiedRoster) {
     this.#store = store
     this.#roster = roster
   }
@@ -30,7 +36,10 @@ export class EntitlementCache {
       const generation = this.#generation
       const items = await this.#store.accessItems(docId)
       try {
-        access = computeAccess(docId, items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) })))
+        access = computeAccess(
+          docId,
+          items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) }))
+        )
       } catch {
         // Conflicting creators: nobody is entitled until the conflict is reviewed.
         access = null
@@ -44,10 +53,15 @@ export class EntitlementCache {
    * Forget cached access of the documents these newly stored items grant or rotate. Takes the item
    * bytes, whatever store shape the caller holds: the header says which document and kind.
    */
-  invalidate (items: readonly { bytes: Uint8Array }[]): void {
+  invalidate(items: readonly { bytes: Uint8Array }[]): void {
     for (const { bytes } of items) {
       let header
-      try { header = decodeItemHeader(bytes) } catch { this.clear(); return }
+      try {
+        header = decodeItemHeader(bytes)
+      } catch {
+        this.clear()
+        return
+      }
       if (header.kind === 'change') continue
       this.#generation++
       this.#cache.delete(header.docId)
@@ -55,7 +69,7 @@ export class EntitlementCache {
   }
 
   /** Forget everything (a new roster changes who carries for whom). */
-  clear (): void {
+  clear(): void {
     this.#generation++
     this.#cache.clear()
   }

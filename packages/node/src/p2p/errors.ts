@@ -4,11 +4,15 @@ import { PagdandiError } from '@pagdandi/core'
 /** A sync stream arrived from a peer id that is not a current roster member (the gater should have refused it). */
 export class NotAMemberError extends PagdandiError {
   override name = 'NotAMemberError'
-  constructor (peerId: string) { super('ERR_NOT_A_MEMBER', `peer ${peerId} is not on the roster`) }
+  constructor(peerId: string) {
+    super('ERR_NOT_A_MEMBER', `peer ${peerId} is not on the roster`)
+  }
 }
 
 /** The replicator was used before `start()` or after `stop()`. */
 export class ReplicatorNotRunningError extends PagdandiError {
   override name = 'ReplicatorNotRunningError'
-  constructor () { super('ERR_REPLICATOR_NOT_RUNNING', 'replicator is not running') }
+  constructor() {
+    super('ERR_REPLICATOR_NOT_RUNNING', 'replicator is not running')
+  }
 }

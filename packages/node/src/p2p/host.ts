@@ -14,12 +14,12 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { CONNECTION_MONITOR, CONNECTION_TIMEOUTS, PING_RESPONDER_TIMEOUT_MS, PING_STREAMS } from './constants.js'
 
 /** A new Ed25519 libp2p key as protobuf bytes: store it, and pass it to `Replicator` on every start. */
-export async function generatePeerKey (): Promise<Uint8Array> {
+export async function generatePeerKey(): Promise<Uint8Array> {
   return privateKeyToProtobuf(await generateKeyPair('Ed25519'))
 }
 
 /** The peer id (`12D3Koo…`) of a stored key, for the facility's roster entry. */
-export function peerIdOfKey (key: Uint8Array): string {
+export function peerIdOfKey(key: Uint8Array): string {
   return peerIdFromPrivateKey(privateKeyFromProtobuf(key)).toString()
 }
 
@@ -34,13 +34,15 @@ export interface HostOptions {
 }
 
 /** Create (not start) a libp2p host whose gater refuses non-members before any stream opens. */
-export async function createHost (o: HostOptions): Promise<Libp2p> {
-  const deny = (where: 'dial' | 'inbound' | 'outbound') => async (peerId: PeerId): Promise<boolean> => {
-    const id = peerId.toString()
-    if (o.admit(id)) return false
-    o.onRefused?.(id, where)
-    return true
-  }
+export async function createHost(o: HostOptions): Promise<Libp2p> {
+  const deny =
+    (where: 'dial' | 'inbound' | 'outbound') =>
+    async (peerId: PeerId): Promise<boolean> => {
+      const id = peerId.toString()
+      if (o.admit(id)) return false
+      o.onRefused?.(id, where)
+      return true
+    }
   const connectionGater: ConnectionGater = {
     denyDialPeer: deny('dial'),
     denyInboundEncryptedConnection: deny('inbound'),
@@ -55,7 +57,14 @@ export async function createHost (o: HostOptions): Promise<Libp2p> {
     connectionGater,
     connectionMonitor: CONNECTION_MONITOR,
     connectionManager: CONNECTION_TIMEOUTS,
-    services: { identify: identify(), ping: ping({ timeout: PING_RESPONDER_TIMEOUT_MS, maxInboundStreams: PING_STREAMS, maxOutboundStreams: PING_STREAMS }) },
+    services: {
+      identify: identify(),
+      ping: ping({
+        timeout: PING_RESPONDER_TIMEOUT_MS,
+        maxInboundStreams: PING_STREAMS,
+        maxOutboundStreams: PING_STREAMS
+      })
+    },
     start: false
   })
 }

@@ -3,17 +3,22 @@ import { decodeItemHeader, itemId, verifyItem, type SignatureScheme, type Verifi
 import type { InspectItem, ItemHeaderView, VerifyItem } from '@pagdandi/core/sync'
 
 /** Structural item decode for stores: id, document, author, kind, grant recipient. No keys needed. */
-export function cryptoInspector (scheme?: SignatureScheme): InspectItem {
+export function cryptoInspector(scheme?: SignatureScheme): InspectItem {
   return (bytes: Uint8Array): ItemHeaderView => {
     const h = decodeItemHeader(bytes)
-    const view: ItemHeaderView = { id: itemId(bytes, scheme), docId: h.docId, author: h.author, kind: h.kind === 'change' ? 'change' : 'access' }
+    const view: ItemHeaderView = {
+      id: itemId(bytes, scheme),
+      docId: h.docId,
+      author: h.author,
+      kind: h.kind === 'change' ? 'change' : 'access'
+    }
     if (h.recipient !== undefined) view.grantRecipient = h.recipient
     return view
   }
 }
 
 /** Signature and roster check of an item (what a carrier can check without keys). */
-export function cryptoVerifier (roster: () => VerifiedRoster, scheme: SignatureScheme): VerifyItem {
+export function cryptoVerifier(roster: () => VerifiedRoster, scheme: SignatureScheme): VerifyItem {
   return (bytes: Uint8Array): boolean => {
     try {
       verifyItem(bytes, roster(), scheme)

@@ -1,9 +1,23 @@
 import { cp, rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, entry, eventually, facilities, heldIds, roster, sealedDoc, startNode, stopNode, type Fac } from './testNetwork.js'
+import {
+  cleanup,
+  entry,
+  eventually,
+  facilities,
+  heldIds,
+  roster,
+  sealedDoc,
+  startNode,
+  stopNode,
+  type Fac
+} from './testNetwork.js'
 
 let fs: Fac[] = []
-afterEach(async () => { await cleanup(fs); fs = [] })
+afterEach(async () => {
+  await cleanup(fs)
+  fs = []
+})
 
 describe('Replicator: restarts and restores', () => {
   it('resuming after a restart mid catch-up resends no more than 25% extra item bytes', async () => {
@@ -18,11 +32,18 @@ describe('Replicator: restarts and restores', () => {
     await startNode(b, r)
     await eventually(async () => (await b.store!.lastSeq()) >= all.length / 3, 30_000, 'partial catch-up')
     await stopNode(b)
-    const heldAtCut = (await (async () => { await startNode(b, r); return await heldIds(b.store!) })()).size
+    const heldAtCut = (
+      await (async () => {
+        await startNode(b, r)
+        return await heldIds(b.store!)
+      })()
+    ).size
     expect(heldAtCut).toBeLessThan(all.length)
     await eventually(async () => (await heldIds(b.store!)).size === all.length, 30_000, 'catch-up resumed')
     const sent = ra.metrics().itemBytesOut
-    console.log(`resume: needed ${needed} item bytes, sent ${sent} (${((sent / needed - 1) * 100).toFixed(1)}% extra), cut at ${heldAtCut}/${all.length}`)
+    console.log(
+      `resume: needed ${needed} item bytes, sent ${sent} (${((sent / needed - 1) * 100).toFixed(1)}% extra), cut at ${heldAtCut}/${all.length}`
+    )
     expect(sent).toBeLessThanOrEqual(needed * 1.25)
   })
 
@@ -33,7 +54,8 @@ describe('Replicator: restarts and restores', () => {
     const ra = await startNode(a, r)
     const rb = await startNode(b, r)
     const d1 = sealedDoc(a, r, 5, [b])
-    await a.store!.putItems(d1.items); ra.notifyLocalItems()
+    await a.store!.putItems(d1.items)
+    ra.notifyLocalItems()
     await eventually(async () => (await heldIds(b.store!)).size === d1.items.length, 20_000, 'first sync')
     await stopNode(b)
     const backup = `${b.dir}-backup`
@@ -41,10 +63,16 @@ describe('Replicator: restarts and restores', () => {
     const rb2 = await startNode(b, r)
     const d2 = sealedDoc(a, r, 5, [b])
     const d3 = sealedDoc(b, r, 5, [a])
-    await a.store!.putItems(d2.items); ra.notifyLocalItems()
-    await b.store!.putItems(d3.items); rb2.notifyLocalItems()
+    await a.store!.putItems(d2.items)
+    ra.notifyLocalItems()
+    await b.store!.putItems(d3.items)
+    rb2.notifyLocalItems()
     const total = d1.items.length + d2.items.length + d3.items.length
-    await eventually(async () => (await heldIds(a.store!)).size === total && (await heldIds(b.store!)).size === total, 20_000, 'second sync')
+    await eventually(
+      async () => (await heldIds(a.store!)).size === total && (await heldIds(b.store!)).size === total,
+      20_000,
+      'second sync'
+    )
     await stopNode(b)
     await rm(b.dir, { recursive: true, force: true })
     await cp(backup, b.dir, { recursive: true })
@@ -52,7 +80,7 @@ describe('Replicator: restarts and restores', () => {
     await startNode(b, r)
     expect((await heldIds(b.store!)).size).toBe(d1.items.length)
     await eventually(async () => (await heldIds(b.store!)).size === total, 20_000, 'restored peer repaired')
-    expect([...await heldIds(b.store!)].sort()).toEqual([...await heldIds(a.store!)].sort())
+    expect([...(await heldIds(b.store!))].sort()).toEqual([...(await heldIds(a.store!))].sort())
     expect(rb.metrics).toBeTypeOf('function')
   })
 })

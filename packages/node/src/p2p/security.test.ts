@@ -5,10 +5,24 @@ import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SYNC_PROTOCOL } from './constants.js'
 import { createHost } from './host.js'
-import { cleanup, entry, eventually, facilities, heldIds, roster, scheme, sealedDoc, startNode, type Fac } from './testNetwork.js'
+import {
+  cleanup,
+  entry,
+  eventually,
+  facilities,
+  heldIds,
+  roster,
+  scheme,
+  sealedDoc,
+  startNode,
+  type Fac
+} from './testNetwork.js'
 
 let fs: Fac[] = []
-afterEach(async () => { await cleanup(fs); fs = [] })
+afterEach(async () => {
+  await cleanup(fs)
+  fs = []
+})
 
 describe('Replicator: carriers, entitlement and gating', () => {
   it('relays CHC → hub DH → second CHC while the hub holds only ciphertext it cannot open', async () => {
@@ -23,14 +37,22 @@ describe('Replicator: carriers, entitlement and gating', () => {
     await startNode(hub, r)
     const r1 = await startNode(chc1, r)
     await startNode(chc2, r)
-    await chc1.store!.putItems(doc.items); r1.notifyLocalItems()
-    await eventually(async () => (await heldIds(chc2.store!)).size === doc.items.length, 20_000, 'CHC2 receives via hub')
+    await chc1.store!.putItems(doc.items)
+    r1.notifyLocalItems()
+    await eventually(
+      async () => (await heldIds(chc2.store!)).size === doc.items.length,
+      20_000,
+      'CHC2 receives via hub'
+    )
     expect((await heldIds(hub.store!)).size).toBe(doc.items.length)
     // The hub holds every item but no grant addressed to it: it cannot open any of them.
     const held = await hub.store!.itemsForDoc(doc.docId)
     for (const it of held) {
       expect(() => openGrant(it.bytes, hub.id, r, undefined, scheme)).toThrow()
-      if (it.kind === 'change') expect(() => openItem(it.bytes, { docId: doc.docId, generation: 0, key: new Uint8Array(32) }, undefined, scheme)).toThrow()
+      if (it.kind === 'change')
+        expect(() =>
+          openItem(it.bytes, { docId: doc.docId, generation: 0, key: new Uint8Array(32) }, undefined, scheme)
+        ).toThrow()
     }
     // CHC2 can open them with its grant.
     const grant = held.find(i => i.grantRecipient === chc2.id.facility)!
@@ -47,7 +69,8 @@ describe('Replicator: carriers, entitlement and gating', () => {
     const ra = await startNode(a, r)
     await startNode(b, r)
     const rc = await startNode(c, r)
-    await a.store!.putItems(shared.items); ra.notifyLocalItems()
+    await a.store!.putItems(shared.items)
+    ra.notifyLocalItems()
     await eventually(async () => (await heldIds(b.store!)).size === shared.items.length, 20_000, 'B receives')
     await eventually(() => rc.status().every(s => s.connected), 10_000, 'C connected')
     await new Promise(resolve => setTimeout(resolve, 500))
@@ -96,7 +119,9 @@ describe('Replicator: carriers, entitlement and gating', () => {
     const r = roster([entry(a), { ...entry(bad), addresses: [] }, entry(good)])
     const ra = await startNode(a, r)
     const errors: string[] = []
-    ra.on('session-error', e => { if (e.facility === bad.id.facility) errors.push(e.error.name) })
+    ra.on('session-error', e => {
+      if (e.facility === bad.id.facility) errors.push(e.error.name)
+    })
     const host = await createHost({ privateKey: bad.key, listen: [], admit: () => true })
     await host.start()
     try {
@@ -114,7 +139,8 @@ describe('Replicator: carriers, entitlement and gating', () => {
     }
     const doc = sealedDoc(a, r, 3, [good])
     await startNode(good, r)
-    await a.store!.putItems(doc.items); ra.notifyLocalItems()
+    await a.store!.putItems(doc.items)
+    ra.notifyLocalItems()
     await eventually(async () => (await heldIds(good.store!)).size === doc.items.length, 20_000, 'good peer served')
   })
 })

@@ -8,8 +8,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nacl from 'tweetnacl'
 import {
-  documentIdFromBytes, generateIdentity, newDocumentKey, sealChange, sealGrant, signRoster, verifyRoster,
-  type DocumentKey, type FacilityIdentity, type RosterBody, type RosterEntry, type VerifiedRoster
+  documentIdFromBytes,
+  generateIdentity,
+  newDocumentKey,
+  sealChange,
+  sealGrant,
+  signRoster,
+  verifyRoster,
+  type DocumentKey,
+  type FacilityIdentity,
+  type RosterBody,
+  type RosterEntry,
+  type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from '../crypto/index.js'
@@ -33,25 +43,29 @@ export interface Fac {
   rep?: Replicator
 }
 
-async function freePort (): Promise<number> {
+async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address()
-      srv.close(() => { resolve(typeof addr === 'object' && addr !== null ? addr.port : 0) })
+      srv.close(() => {
+        resolve(typeof addr === 'object' && addr !== null ? addr.port : 0)
+      })
     })
   })
 }
 
 /** `n` facilities with identities, keys, ports and data dirs. */
-export async function facilities (n: number): Promise<Fac[]> {
+export async function facilities(n: number): Promise<Fac[]> {
   const out: Fac[] = []
   for (let i = 0; i < n; i++) {
     const key = await generatePeerKey()
     out.push({
       id: generateIdentity(`IN22100000${String(i + 1).padStart(2, '0')}` as FacilityId),
-      key, peerId: peerIdOfKey(key), port: await freePort(),
+      key,
+      peerId: peerIdOfKey(key),
+      port: await freePort(),
       dir: await mkdtemp(join(tmpdir(), 'pagdandi-p2p-'))
     })
   }
@@ -59,26 +73,41 @@ export async function facilities (n: number): Promise<Fac[]> {
 }
 
 /** The roster entry of a facility. */
-export function entry (f: Fac, carriesFor: Fac[] = []): RosterEntry {
+export function entry(f: Fac, carriesFor: Fac[] = []): RosterEntry {
   return {
-    facility: f.id.facility, name: `Facility ${f.id.facility.slice(-2)}`, kind: carriesFor.length > 0 ? 'DH' : 'CHC',
-    district: 'Bastar', signingKey: f.id.signing.publicKey, boxKey: f.id.box.publicKey, peerId: f.peerId,
-    addresses: [`/ip4/127.0.0.1/tcp/${f.port}/ws`], carriesFor: carriesFor.map(c => c.id.facility)
+    facility: f.id.facility,
+    name: `Facility ${f.id.facility.slice(-2)}`,
+    kind: carriesFor.length > 0 ? 'DH' : 'CHC',
+    district: 'Bastar',
+    signingKey: f.id.signing.publicKey,
+    boxKey: f.id.box.publicKey,
+    peerId: f.peerId,
+    addresses: [`/ip4/127.0.0.1/tcp/${f.port}/ws`],
+    carriesFor: carriesFor.map(c => c.id.facility)
   }
 }
 
 /** A signed roster of these entries. */
-export function roster (entries: RosterEntry[], version = 1): VerifiedRoster {
+export function roster(entries: RosterEntry[], version = 1): VerifiedRoster {
   const body: RosterBody = { network: 'p2p-test', version, entries, revocations: [] }
   return verifyRoster(signRoster(body, authority.secretKey, scheme), authority.publicKey, scheme)
 }
 
 /** Open the facility's store and start its replicator. */
-export async function startNode (f: Fac, r: VerifiedRoster, routes?: ReadonlyMap<string, readonly string[]>): Promise<Replicator> {
+export async function startNode(
+  f: Fac,
+  r: VerifiedRoster,
+  routes?: ReadonlyMap<string, readonly string[]>
+): Promise<Replicator> {
   f.store ??= await LevelItemStore.open(f.dir, cryptoInspector(scheme))
   f.rep = new Replicator({
-    store: f.store, facility: f.id.facility, roster: r, signatures: scheme, privateKey: f.key,
-    listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`], backoff: { initialMs: 100, maxMs: 1_000 },
+    store: f.store,
+    facility: f.id.facility,
+    roster: r,
+    signatures: scheme,
+    privateKey: f.key,
+    listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`],
+    backoff: { initialMs: 100, maxMs: 1_000 },
     ...(routes === undefined ? {} : { routes })
   })
   await f.rep.start()
@@ -86,7 +115,7 @@ export async function startNode (f: Fac, r: VerifiedRoster, routes?: ReadonlyMap
 }
 
 /** Stop the replicator and close the store (the data dir stays). */
-export async function stopNode (f: Fac): Promise<void> {
+export async function stopNode(f: Fac): Promise<void> {
   await f.rep?.stop()
   await f.store?.close()
   delete f.rep
@@ -94,12 +123,21 @@ export async function stopNode (f: Fac): Promise<void> {
 }
 
 /** Stop everything and remove the data dirs. */
-export async function cleanup (fs: Fac[]): Promise<void> {
-  for (const f of fs) { await stopNode(f); await rm(f.dir, { recursive: true, force: true }) }
+export async function cleanup(fs: Fac[]): Promise<void> {
+  for (const f of fs) {
+    await stopNode(f)
+    await rm(f.dir, { recursive: true, force: true })
+  }
 }
 
 /** A sealed document: the author's self-grant, `changes` sealed changes, and grants to `to`. */
-export function sealedDoc (author: Fac, r: VerifiedRoster, changes: number, to: Fac[] = [], size = 400): { docId: PatientId, key: DocumentKey, items: Uint8Array[] } {
+export function sealedDoc(
+  author: Fac,
+  r: VerifiedRoster,
+  changes: number,
+  to: Fac[] = [],
+  size = 400
+): { docId: PatientId; key: DocumentKey; items: Uint8Array[] } {
   const docId = documentIdFromBytes(nacl.randomBytes(16))
   const key = newDocumentKey(docId, 0)
   const v = r.body.version
@@ -110,7 +148,11 @@ export function sealedDoc (author: Fac, r: VerifiedRoster, changes: number, to: 
 }
 
 /** Resolve when `check` holds, polling; reject after `ms`. */
-export async function eventually (check: () => Promise<boolean> | boolean, ms = 20_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  ms = 20_000,
+  what = 'condition'
+): Promise<void> {
   const end = Date.now() + ms
   while (Date.now() < end) {
     if (await check()) return
@@ -120,6 +162,6 @@ export async function eventually (check: () => Promise<boolean> | boolean, ms = 
 }
 
 /** Item ids a store holds. */
-export async function heldIds (s: LevelItemStore): Promise<Set<string>> {
+export async function heldIds(s: LevelItemStore): Promise<Set<string>> {
   return new Set((await s.logSince(0, 1e9)).map(i => i.id))
 }

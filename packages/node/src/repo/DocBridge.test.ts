@@ -7,12 +7,21 @@ import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './ports
 /** Items as `kind|docId|recipient|payload` text: enough to test the bridge's bookkeeping. */
 class FakeSealer implements DocSealer {
   readonly keys = new Set<string>()
-  constructor (readonly me: string) {}
-  canOpen (docId: string): boolean { return this.keys.has(docId) }
-  ensureKey (docId: string): Uint8Array[] { this.keys.add(docId); return [enc(['key', docId, this.me, ''])] }
-  sealChange (docId: string, changes: Uint8Array): Uint8Array { return enc(['change', docId, '', Buffer.from(changes).toString('base64')]) }
-  grant (docId: string, to: string): Uint8Array { return enc(['key', docId, to, '']) }
-  open (item: Uint8Array): OpenedItem {
+  constructor(readonly me: string) {}
+  canOpen(docId: string): boolean {
+    return this.keys.has(docId)
+  }
+  ensureKey(docId: string): Uint8Array[] {
+    this.keys.add(docId)
+    return [enc(['key', docId, this.me, ''])]
+  }
+  sealChange(docId: string, changes: Uint8Array): Uint8Array {
+    return enc(['change', docId, '', Buffer.from(changes).toString('base64')])
+  }
+  grant(docId: string, to: string): Uint8Array {
+    return enc(['key', docId, to, ''])
+  }
+  open(item: Uint8Array): OpenedItem {
     const [kind, docId, to, payload] = Buffer.from(item).toString('utf8').split('|') as [string, string, string, string]
     if (kind === 'key') {
       if (to !== this.me) return { kind: 'opaque', docId }
@@ -29,7 +38,7 @@ class MemoryStore implements BridgeStore {
   readonly log: StoredItemLike[] = []
   readonly seen = new Set<string>()
   puts = 0
-  async putItems (items: Uint8Array[]): Promise<StoredItemLike[]> {
+  async putItems(items: Uint8Array[]): Promise<StoredItemLike[]> {
     this.puts++
     const fresh: StoredItemLike[] = []
     for (const bytes of items) {
@@ -42,11 +51,18 @@ class MemoryStore implements BridgeStore {
     }
     return fresh
   }
-  async logSince (seq: number, limit: number): Promise<StoredItemLike[]> { return this.log.filter(i => i.seq > seq).slice(0, limit) }
-  async itemsForDoc (docId: string): Promise<StoredItemLike[]> { return this.log.filter(i => Buffer.from(i.bytes).toString().split('|')[1] === docId) }
+  async logSince(seq: number, limit: number): Promise<StoredItemLike[]> {
+    return this.log.filter(i => i.seq > seq).slice(0, limit)
+  }
+  async itemsForDoc(docId: string): Promise<StoredItemLike[]> {
+    return this.log.filter(i => Buffer.from(i.bytes).toString().split('|')[1] === docId)
+  }
 }
 
-interface Doc { name: string, visits?: number }
+interface Doc {
+  name: string
+  visits?: number
+}
 
 describe('DocBridge', () => {
   it('seals each local change once, durably, and rebuilds the same document from items', async () => {
@@ -55,7 +71,9 @@ describe('DocBridge', () => {
     const id = await bridge.create<Doc>({ name: 'x' })
     const after1 = store.log.length
     expect(after1).toBe(2) // self-grant + first change
-    await bridge.change<Doc>(id, d => { d.visits = 1 })
+    await bridge.change<Doc>(id, d => {
+      d.visits = 1
+    })
     await bridge.flush(id)
     await bridge.flush(id)
     expect(store.log.length).toBe(3)
@@ -64,7 +82,9 @@ describe('DocBridge', () => {
 
     const again = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
     const seen: Array<[string, unknown]> = []
-    again.on('doc', (docId, cold) => { seen.push([docId, cold === undefined ? undefined : { ...cold as Doc }]) })
+    again.on('doc', (docId, cold) => {
+      seen.push([docId, cold === undefined ? undefined : { ...(cold as Doc) }])
+    })
     await again.start()
     // Invariant 5: rebuilt cold. The start-up index saw the document; it is not held in memory.
     expect(seen).toEqual([[id, { name: 'x', visits: 1 }]])
@@ -75,7 +95,9 @@ describe('DocBridge', () => {
     expect(store.log.length).toBe(3)
     // Opened on demand, and a change to it is sealed once, on top of what was stored.
     expect(await again.open<Doc>(id)).toEqual({ name: 'x', visits: 1 })
-    await again.change<Doc>(id, d => { d.visits = 2 })
+    await again.change<Doc>(id, d => {
+      d.visits = 2
+    })
     expect(store.log.length).toBe(4)
     const third = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
     await third.start()
@@ -87,7 +109,9 @@ describe('DocBridge', () => {
     const bridge = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
     const saved = [1, 2, 3].map(n => A.save(A.from<Record<string, unknown>>({ name: `p${n}`, visits: n })))
     const seen: string[] = []
-    bridge.on('doc', (_id, cold) => { seen.push((cold as Doc).name) })
+    bridge.on('doc', (_id, cold) => {
+      seen.push((cold as Doc).name)
+    })
     const ids = await bridge.importCold(saved)
     expect(seen).toEqual(['p1', 'p2', 'p3'])
     expect(store.log.length).toBe(6) // a self-grant and a change each
@@ -108,10 +132,14 @@ describe('DocBridge', () => {
     await dhBridge.applyReceived(chc.log.map(i => i.bytes))
     expect(dhBridge.doc(id)).toBeUndefined()
     const before = chc.log.length
-    await chcBridge.change<Doc>(id, d => { d.visits = 7 })
+    await chcBridge.change<Doc>(id, d => {
+      d.visits = 7
+    })
     const fresh = chc.log.slice(before).map(i => i.bytes)
     const seen: unknown[] = []
-    dhBridge.on('doc', (_id, cold) => { seen.push(cold === undefined ? 'resident' : { ...cold as Doc }) })
+    dhBridge.on('doc', (_id, cold) => {
+      seen.push(cold === undefined ? 'resident' : { ...(cold as Doc) })
+    })
     await dh.putItems(fresh)
     await dhBridge.applyReceived(fresh)
     expect(seen).toEqual([{ name: 'z', visits: 7 }])
@@ -122,7 +150,9 @@ describe('DocBridge', () => {
     const chc = new MemoryStore()
     const chcBridge = new DocBridge(new Repo({}), chc, new FakeSealer('CHC'))
     const id = await chcBridge.create<Doc>({ name: 'y' })
-    await chcBridge.change<Doc>(id, d => { d.visits = 2 })
+    await chcBridge.change<Doc>(id, d => {
+      d.visits = 2
+    })
 
     const dh = new MemoryStore()
     const dhBridge = new DocBridge(new Repo({}), dh, new FakeSealer('DH'))
@@ -130,18 +160,20 @@ describe('DocBridge', () => {
     const changes = chc.log.map(i => i.bytes)
     await dh.putItems(changes)
     await dhBridge.applyReceived(changes)
-    expect((await dhBridge.open(id))).toBeUndefined()
+    expect(await dhBridge.open(id)).toBeUndefined()
 
     const grant = chcBridge.sealer.grant(id, 'DH')
     await chcBridge.flushWith(id, [grant])
     await dh.putItems([grant])
     await dhBridge.applyReceived([grant])
-    expect((await dhBridge.open<Doc>(id))).toEqual({ name: 'y', visits: 2 })
+    expect(await dhBridge.open<Doc>(id)).toEqual({ name: 'y', visits: 2 })
     const before = dh.log.length
     await dhBridge.flush(id)
     expect(dh.log.length).toBe(before)
 
-    await dhBridge.change<Doc>(id, d => { d.visits = 3 })
+    await dhBridge.change<Doc>(id, d => {
+      d.visits = 3
+    })
     expect(dh.log.length).toBe(before + 1) // its own change only: the grant it received already holds its key
   })
 })

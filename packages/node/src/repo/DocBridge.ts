@@ -19,7 +19,13 @@
  */
 import { EventEmitter } from 'node:events'
 import * as A from '@automerge/automerge'
-import { generateAutomergeUrl, parseAutomergeUrl, type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo'
+import {
+  generateAutomergeUrl,
+  parseAutomergeUrl,
+  type DocHandle,
+  type DocumentId,
+  type Repo
+} from '@automerge/automerge-repo'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, StoredItemLike } from './ports.js'
 
@@ -47,8 +53,7 @@ export interface DocBridgeEvents {
 /** Page size when scanning the log at start. */
 const SCAN_PAGE = 2000
 
-const sameHeads = (a: A.Heads, b: A.Heads): boolean =>
-  a.length === b.length && a.every(h => b.includes(h))
+const sameHeads = (a: A.Heads, b: A.Heads): boolean => a.length === b.length && a.every(h => b.includes(h))
 
 /** Progress of `start`: items scanned so far, then documents rebuilt of `total`. */
 export type StartProgress = (what: 'items scanned' | 'documents rebuilt', done: number, total?: number) => void
@@ -60,27 +65,39 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** Counters for the status page and the demo. */
   readonly stats = { sealedItems: 0, sealedBytes: 0, appliedItems: 0 }
 
-  constructor (readonly repo: Repo, readonly store: BridgeStore, readonly sealer: DocSealer) {
+  constructor(
+    readonly repo: Repo,
+    readonly store: BridgeStore,
+    readonly sealer: DocSealer
+  ) {
     super()
     // Documents that browsers create arrive through the network subsystem; seal them too.
     repo.on('document', ({ handle }) => {
       const known = this.#docs.get(handle.documentId)
       // A browser asked for a cold document: the Repo loads it through SealedStorage; attach to it.
       if (known !== undefined && known.handle === undefined) {
-        void handle.whenReady().then(() => {
-          if (this.#docs.get(handle.documentId) === known && !this.#closed) this.#attach(handle.documentId, known, handle as DocHandle<unknown>)
-        }, () => {})
+        void handle.whenReady().then(
+          () => {
+            if (this.#docs.get(handle.documentId) === known && !this.#closed)
+              this.#attach(handle.documentId, known, handle as DocHandle<unknown>)
+          },
+          () => {}
+        )
       }
       if (known === undefined) {
-        void handle.whenReady().then(() => {
-          if (!this.#docs.has(handle.documentId) && !this.#closed) this.#adopt(handle as DocHandle<unknown>, [], false)
-        }, () => {})
+        void handle.whenReady().then(
+          () => {
+            if (!this.#docs.has(handle.documentId) && !this.#closed)
+              this.#adopt(handle as DocHandle<unknown>, [], false)
+          },
+          () => {}
+        )
       }
     })
   }
 
   /** Rebuilds every document this facility can open from the store. Call once, before serving. */
-  async start (onProgress?: StartProgress): Promise<void> {
+  async start(onProgress?: StartProgress): Promise<void> {
     const changes = new Map<string, Uint8Array[]>()
     const keyed = new Set<string>()
     const pending: StoredItemLike[] = []
@@ -108,19 +125,23 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     for (const docId of keyed) {
       if (++built % 1000 === 0) onProgress?.('documents rebuilt', built, keyed.size)
       if (!this.sealer.canOpen(docId)) continue
-      if (this.sealer.settle !== undefined) this.sealer.settle(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
+      if (this.sealer.settle !== undefined)
+        this.sealer.settle(
+          docId,
+          (await this.store.itemsForDoc(docId)).map(i => i.bytes)
+        )
       const heads = this.#index(docId, concat(changes.get(docId) ?? []))
       this.#setCold(docId, heads)
     }
   }
 
   /** Records a document as known and cold: stored up to `heads`, with its key stored. */
-  #setCold (docId: string, heads: A.Heads): void {
+  #setCold(docId: string, heads: A.Heads): void {
     this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
   }
 
   /** Loads a cold document, announces it with the `doc` event and frees it; returns its heads. */
-  #index (docId: string, changes: Uint8Array): A.Heads {
+  #index(docId: string, changes: Uint8Array): A.Heads {
     const doc = A.load<unknown>(changes)
     try {
       this.emit('doc', docId, doc)
@@ -131,7 +152,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Every change chunk of a document this node can open, from the store. */
-  async #storedChanges (docId: string): Promise<Uint8Array[]> {
+  async #storedChanges(docId: string): Promise<Uint8Array[]> {
     const all: Uint8Array[] = []
     for (const item of await this.store.itemsForDoc(docId)) {
       const o = this.sealer.open(item.bytes)
@@ -141,7 +162,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Makes a known document resident (in the Repo, for changes and browsers); run in its queue. */
-  async #wake (docId: string, st: DocState): Promise<DocHandle<unknown>> {
+  async #wake(docId: string, st: DocState): Promise<DocHandle<unknown>> {
     if (st.handle !== undefined) return st.handle
     // The Repo may already hold a handle for it (a browser sent its copy before we loaded ours):
     // the stored changes merge into it, `covered` stays the stored heads, and whatever the browser
@@ -153,15 +174,17 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Binds a resident handle to a known document's state (once). */
-  #attach (docId: string, st: DocState, handle: DocHandle<unknown>): void {
+  #attach(docId: string, st: DocState, handle: DocHandle<unknown>): void {
     if (st.handle !== undefined) return
     st.handle = handle
-    handle.on('change', () => { this.#scheduleSeal(docId, st) })
+    handle.on('change', () => {
+      this.#scheduleSeal(docId, st)
+    })
     if (!sameHeads(A.getHeads(handle.doc() as A.Doc<unknown>), st.covered)) this.#scheduleSeal(docId, st)
   }
 
   /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
-  async storedChanges (docId: string): Promise<Uint8Array | undefined> {
+  async storedChanges(docId: string): Promise<Uint8Array | undefined> {
     if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
     return concat(await this.#storedChanges(docId))
   }
@@ -170,22 +193,24 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
    * The document, made resident if it was cold (browsers can then sync it); undefined when this
    * node cannot open it.
    */
-  async open<T> (docId: string): Promise<A.Doc<T> | undefined> {
+  async open<T>(docId: string): Promise<A.Doc<T> | undefined> {
     return (await this.resident<T>(docId))?.doc() as A.Doc<T> | undefined
   }
 
   /** The live handle of a document, made resident if it was cold; undefined when not open here. */
-  async resident<T> (docId: string): Promise<DocHandle<T> | undefined> {
+  async resident<T>(docId: string): Promise<DocHandle<T> | undefined> {
     const st = this.#docs.get(docId)
     if (st === undefined || this.#closed) return undefined
     if (st.handle !== undefined) return st.handle as DocHandle<T>
     let handle: DocHandle<unknown> | undefined
-    await this.#enqueue(st, async () => { handle = await this.#wake(docId, st) })
+    await this.#enqueue(st, async () => {
+      handle = await this.#wake(docId, st)
+    })
     return handle as DocHandle<T> | undefined
   }
 
   /** Creates a new document from a plain initial value; resolves with its id once durably sealed. */
-  async create<T> (initial: T): Promise<string> {
+  async create<T>(initial: T): Promise<string> {
     this.#open()
     const handle = this.repo.create<T>(initial)
     this.#adopt(handle as DocHandle<unknown>, [], false)
@@ -194,12 +219,12 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Adopts a whole Automerge document (e.g. synthetic or imported) under a new random id; resolves once sealed. */
-  async createFromDoc (doc: A.Doc<unknown>): Promise<string> {
+  async createFromDoc(doc: A.Doc<unknown>): Promise<string> {
     return await this.createFromBytes(A.save(doc))
   }
 
   /** Adopts a saved Automerge document under a new random id; resolves once sealed. */
-  async createFromBytes (bytes: Uint8Array): Promise<string> {
+  async createFromBytes(bytes: Uint8Array): Promise<string> {
     this.#open()
     const handle = this.repo.import<unknown>(bytes)
     if (!this.#docs.has(handle.documentId)) this.#adopt(handle, [], false)
@@ -212,7 +237,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
    * each is sealed with its self-grant, all in one durable batch, indexed and freed. Resolves
    * with their ids once stored. For loading many records without holding them in memory.
    */
-  async importCold (saved: Uint8Array[]): Promise<string[]> {
+  async importCold(saved: Uint8Array[]): Promise<string[]> {
     this.#open()
     const ids: string[] = []
     const items: Uint8Array[] = []
@@ -230,7 +255,9 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       }
     }
     const stored = await this.store.putItems(items)
-    ids.forEach((docId, i) => { this.#setCold(docId, heads[i]!) })
+    ids.forEach((docId, i) => {
+      this.#setCold(docId, heads[i]!)
+    })
     this.stats.sealedItems += items.length
     for (const i of items) this.stats.sealedBytes += i.byteLength
     if (stored.length > 0) this.emit('sealed', stored)
@@ -238,52 +265,59 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Applies `fn` to a document and resolves once the change is durably sealed. */
-  async change<T> (docId: string, fn: (d: T) => void): Promise<A.Heads> {
+  async change<T>(docId: string, fn: (d: T) => void): Promise<A.Heads> {
     const st = this.#state(docId)
     const handle = await this.resident<T>(docId)
     if (handle === undefined) throw new UnknownDocumentError(docId)
-    handle.change(d => { fn(d as T) })
+    handle.change(d => {
+      fn(d as T)
+    })
     await this.flush(docId)
     return st.covered
   }
 
   /** The current document if it is resident; undefined when cold or not open here (see `open`). */
-  doc<T> (docId: string): A.Doc<T> | undefined {
+  doc<T>(docId: string): A.Doc<T> | undefined {
     return this.#docs.get(docId)?.handle?.doc() as A.Doc<T> | undefined
   }
 
   /** Whether this node can open the document (resident or cold). */
-  knows (docId: string): boolean {
+  knows(docId: string): boolean {
     return this.#docs.has(docId)
   }
 
   /** Ids of every document this node can open, resident or cold. */
-  docIds (): string[] {
+  docIds(): string[] {
     return [...this.#docs.keys()]
   }
 
   /** Heads whose changes are all durably stored on this node (sealed here or received). */
-  durableHeads (docId: string): A.Heads | undefined {
+  durableHeads(docId: string): A.Heads | undefined {
     return this.#docs.get(docId)?.covered
   }
 
   /** Seals every change of `docId` not yet sealed; resolves when they are durable. */
-  async flush (docId: string): Promise<void> {
+  async flush(docId: string): Promise<void> {
     const st = this.#state(docId)
-    await this.#enqueue(st, async () => { await this.#seal(docId, st) })
+    await this.#enqueue(st, async () => {
+      await this.#seal(docId, st)
+    })
   }
 
   /** Seals and stores extra items (e.g. a grant) together with the document's pending changes. */
-  async flushWith (docId: string, extra: Uint8Array[], onStored?: () => void): Promise<void> {
+  async flushWith(docId: string, extra: Uint8Array[], onStored?: () => void): Promise<void> {
     const st = this.#state(docId)
-    await this.#enqueue(st, async () => { await this.#seal(docId, st, extra); onStored?.() })
+    await this.#enqueue(st, async () => {
+      await this.#seal(docId, st, extra)
+      onStored?.()
+    })
   }
 
   /**
    * Forgets a document (erasure): its handle leaves the Repo and nothing more is sealed for it.
    * Waits for work already queued on it.
    */
-  async forget (docId: string): Promise<boolean> {
+  async forget(docId: string): Promise<boolean> {
     const st = this.#docs.get(docId)
     if (st === undefined) return false
     this.#docs.delete(docId)
@@ -296,13 +330,18 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
    * Applies items that arrived from peers and are already durably stored. Grants unlock documents
    * (rebuilt from every stored item); changes to open documents are merged.
    */
-  async applyReceived (items: Uint8Array[]): Promise<void> {
+  async applyReceived(items: Uint8Array[]): Promise<void> {
     const unlocked = new Set<string>()
     const rekeyed = new Set<string>()
     const byDoc = new Map<string, Uint8Array[]>()
     for (const bytes of items) {
       let opened
-      try { opened = this.sealer.open(bytes) } catch (err) { this.emit('error', err as Error); continue }
+      try {
+        opened = this.sealer.open(bytes)
+      } catch (err) {
+        this.emit('error', err as Error)
+        continue
+      }
       if (opened.kind === 'key') (this.#docs.has(opened.docId) ? rekeyed : unlocked).add(opened.docId)
       else if (opened.kind === 'change' && this.#docs.has(opened.docId)) push(byDoc, opened.docId, opened.changes)
     }
@@ -317,9 +356,15 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       }
     }
     for (const docId of unlocked) {
-      this.sealer.settle?.(docId, (await this.store.itemsForDoc(docId)).map(i => i.bytes))
+      this.sealer.settle?.(
+        docId,
+        (await this.store.itemsForDoc(docId)).map(i => i.bytes)
+      )
       const all = await this.#storedChanges(docId)
-      if (this.#docs.has(docId)) { push(byDoc, docId, ...all); continue }
+      if (this.#docs.has(docId)) {
+        push(byDoc, docId, ...all)
+        continue
+      }
       // A newly readable document stays cold: indexed, then freed (invariant 5).
       this.#setCold(docId, this.#index(docId, concat(all)))
       this.stats.appliedItems += all.length
@@ -345,34 +390,40 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Seals what is pending everywhere, then stops accepting work. */
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     if (this.#closed) return
-    await Promise.allSettled([...this.#docs.keys()].map(async id => { await this.flush(id) }))
+    await Promise.allSettled(
+      [...this.#docs.keys()].map(async id => {
+        await this.flush(id)
+      })
+    )
     this.#closed = true
   }
 
-  #open (): void {
+  #open(): void {
     if (this.#closed) throw new BridgeClosedError()
   }
 
-  #state (docId: string): DocState {
+  #state(docId: string): DocState {
     this.#open()
     const st = this.#docs.get(docId)
     if (st === undefined) throw new UnknownDocumentError(docId)
     return st
   }
 
-  #adopt (handle: DocHandle<unknown>, covered: A.Heads, keyStored: boolean): void {
+  #adopt(handle: DocHandle<unknown>, covered: A.Heads, keyStored: boolean): void {
     // Only new documents are adopted; a known cold one is woken through `resident` instead.
     const st: DocState = { handle, covered, keyStored, queue: Promise.resolve(), sealScheduled: false }
     this.#docs.set(handle.documentId, st)
-    handle.on('change', () => { this.#scheduleSeal(handle.documentId, st) })
+    handle.on('change', () => {
+      this.#scheduleSeal(handle.documentId, st)
+    })
     if (!keyStored) this.#scheduleSeal(handle.documentId, st)
     this.emit('doc', handle.documentId)
   }
 
   /** Changes made by browsers arrive as 'change' events: coalesce them into one seal per turn. */
-  #scheduleSeal (docId: string, st: DocState): void {
+  #scheduleSeal(docId: string, st: DocState): void {
     if (this.#docs.get(docId) !== st) return // forgotten (erased)
     this.emit('doc', docId)
     if (st.sealScheduled || this.#closed) return
@@ -383,13 +434,13 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     }).catch(err => this.emit('error', err as Error))
   }
 
-  async #enqueue (st: DocState, job: () => Promise<void>): Promise<void> {
+  async #enqueue(st: DocState, job: () => Promise<void>): Promise<void> {
     const run = st.queue.then(job)
     st.queue = run.catch(() => {})
     await run
   }
 
-  async #seal (docId: string, st: DocState, extra: Uint8Array[] = []): Promise<void> {
+  async #seal(docId: string, st: DocState, extra: Uint8Array[] = []): Promise<void> {
     const doc = st.handle?.doc() as A.Doc<unknown> | undefined
     const heads = doc === undefined ? st.covered : A.getHeads(doc)
     const fresh = doc !== undefined && !sameHeads(heads, st.covered)
@@ -413,17 +464,20 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 }
 
-function push (m: Map<string, Uint8Array[]>, k: string, ...v: Uint8Array[]): void {
+function push(m: Map<string, Uint8Array[]>, k: string, ...v: Uint8Array[]): void {
   const list = m.get(k)
   if (list === undefined) m.set(k, [...v])
   else list.push(...v)
 }
 
-function concat (chunks: Uint8Array[]): Uint8Array {
+function concat(chunks: Uint8Array[]): Uint8Array {
   let size = 0
   for (const c of chunks) size += c.byteLength
   const out = new Uint8Array(size)
   let at = 0
-  for (const c of chunks) { out.set(c, at); at += c.byteLength }
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
   return out
 }

@@ -3,7 +3,11 @@ import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import { PatientIndex } from './PatientIndex.js'
 import { skeleton } from './transliteration.js'
 
-function doc (name: string, village: string, extra: Partial<{ phone: string, abha: string, uhid: string }> = {}): PatientDoc {
+function doc(
+  name: string,
+  village: string,
+  extra: Partial<{ phone: string; abha: string; uhid: string }> = {}
+): PatientDoc {
   return {
     schema: 1,
     registeredAt: '2026-11-01T04:00:00.000Z',
@@ -20,7 +24,13 @@ function doc (name: string, village: string, extra: Partial<{ phone: string, abh
       uhid: { IN2210000001: extra.uhid ?? 'CHC-0001' },
       ...(extra.abha !== undefined ? { abhaNumber: extra.abha } : {})
     },
-    encounters: {}, allergies: {}, alerts: {}, referrals: {}, summaries: {}, duplicates: {}, resolutions: {}
+    encounters: {},
+    allergies: {},
+    alerts: {},
+    referrals: {},
+    summaries: {},
+    duplicates: {},
+    resolutions: {}
   } as unknown as PatientDoc
 }
 
@@ -35,7 +45,11 @@ describe('transliteration-tolerant search', () => {
 
   it('finds a patient by a variant spelling, ABHA number, phone, village and UHID', () => {
     const index = new PatientIndex()
-    index.upsert('p1' as PatientId, doc('Somaru Markam', 'Kilepal', { phone: '+91 98261 23456', abha: '91123456789012', uhid: 'CHC-0042' }), 'IN2210000001')
+    index.upsert(
+      'p1' as PatientId,
+      doc('Somaru Markam', 'Kilepal', { phone: '+91 98261 23456', abha: '91123456789012', uhid: 'CHC-0042' }),
+      'IN2210000001'
+    )
     index.upsert('p2' as PatientId, doc('Hidme Kawasi', 'Dilmili'), 'IN2210000001')
     expect(index.search('somru markaam').map(p => p.patientId)).toEqual(['p1'])
     expect(index.search('Kawasee').map(p => p.patientId)).toEqual(['p2'])

@@ -11,7 +11,7 @@ export type { PatientSummary } from '@pagdandi/core/api'
 
 interface Entry {
   summary: PatientSummary
-  nameWords: Array<{ plain: string, key: string }>
+  nameWords: Array<{ plain: string; key: string }>
   villageKeys: string[]
   phone: string | undefined
   abha: string | undefined
@@ -19,25 +19,28 @@ interface Entry {
 }
 
 /** Age in whole years on `today`, from whatever the registration knew about the birth. */
-export function ageOf (birth: PatientDoc['demographics']['birth'], today: Date): number | undefined {
+export function ageOf(birth: PatientDoc['demographics']['birth'], today: Date): number | undefined {
   const year = today.getUTCFullYear()
   switch (birth.kind) {
     case 'date': {
       const d = new Date(birth.date + 'T00:00:00Z')
       if (Number.isNaN(d.getTime())) return undefined
       let age = year - d.getUTCFullYear()
-      const beforeBirthday = today.getUTCMonth() < d.getUTCMonth() ||
+      const beforeBirthday =
+        today.getUTCMonth() < d.getUTCMonth() ||
         (today.getUTCMonth() === d.getUTCMonth() && today.getUTCDate() < d.getUTCDate())
       if (beforeBirthday) age--
       return age
     }
-    case 'year': return year - birth.year
+    case 'year':
+      return year - birth.year
     case 'approx-age': {
       const asOf = new Date(birth.asOf + 'T00:00:00Z')
       if (Number.isNaN(asOf.getTime())) return birth.years
       return birth.years + (year - asOf.getUTCFullYear())
     }
-    default: return undefined
+    default:
+      return undefined
   }
 }
 
@@ -50,7 +53,7 @@ export class PatientIndex {
   readonly #entries = new Map<PatientId, Entry>()
 
   /** Adds or refreshes one patient from its current document, read with `readPatient` (plain strings). */
-  upsert (patientId: PatientId, doc: PatientDoc, facility: string | undefined, today = new Date()): void {
+  upsert(patientId: PatientId, doc: PatientDoc, facility: string | undefined, today = new Date()): void {
     const d = doc.demographics
     if (d === undefined || typeof d.name !== 'string') return
     const ids = doc.identifiers ?? { uhid: {} }
@@ -76,12 +79,12 @@ export class PatientIndex {
   }
 
   /** Forgets a patient (e.g. after crypto-shredding). */
-  remove (patientId: PatientId): void {
+  remove(patientId: PatientId): void {
     this.#entries.delete(patientId)
   }
 
   /** Number of patients indexed. */
-  get size (): number {
+  get size(): number {
     return this.#entries.size
   }
 
@@ -89,10 +92,10 @@ export class PatientIndex {
    * Patients matching `query`, best first. A query of digits is tried as ABHA number, phone and
    * UHID; otherwise every word must match a name word or the village, by spelling-tolerant key.
    */
-  search (query: string, limit = 50): PatientSummary[] {
+  search(query: string, limit = 50): PatientSummary[] {
     const q = query.trim()
     if (q.length === 0) return []
-    const scored: Array<{ score: number, s: PatientSummary }> = []
+    const scored: Array<{ score: number; s: PatientSummary }> = []
     for (const e of this.#entries.values()) {
       const score = this.#score(e, q)
       if (score > 0) scored.push({ score, s: e.summary })
@@ -101,7 +104,7 @@ export class PatientIndex {
     return scored.slice(0, limit).map(x => x.s)
   }
 
-  #score (e: Entry, q: string): number {
+  #score(e: Entry, q: string): number {
     const lower = q.toLowerCase()
     if (e.uhids.includes(lower)) return 100
     const qd = digits(q)

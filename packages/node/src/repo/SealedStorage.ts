@@ -11,12 +11,14 @@ export class SealedStorage implements StorageAdapterInterface {
   /** Reads a document's stored changes; set by the node once its bridge exists. */
   loader: ((docId: string) => Promise<Uint8Array | undefined>) | undefined
 
-  async load (_key: StorageKey): Promise<Uint8Array | undefined> { return undefined }
-  async save (_key: StorageKey, _data: Uint8Array): Promise<void> {}
-  async remove (_key: StorageKey): Promise<void> {}
-  async removeRange (_prefix: StorageKey): Promise<void> {}
+  async load(_key: StorageKey): Promise<Uint8Array | undefined> {
+    return undefined
+  }
+  async save(_key: StorageKey, _data: Uint8Array): Promise<void> {}
+  async remove(_key: StorageKey): Promise<void> {}
+  async removeRange(_prefix: StorageKey): Promise<void> {}
 
-  async loadRange (prefix: StorageKey): Promise<Chunk[]> {
+  async loadRange(prefix: StorageKey): Promise<Chunk[]> {
     const [docId, kind] = prefix
     if (prefix.length !== 2 || kind !== 'snapshot' || docId === undefined || this.loader === undefined) return []
     const data = await this.loader(docId)

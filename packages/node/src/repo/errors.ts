@@ -4,17 +4,23 @@ import { PagdandiError } from '@pagdandi/core'
 /** This node holds no key for the document, or has never seen it (the two look the same). */
 export class UnknownDocumentError extends PagdandiError {
   override name = 'UnknownDocumentError'
-  constructor (docId: string) { super('ERR_UNKNOWN_DOCUMENT', `document ${docId} is not open on this node`) }
+  constructor(docId: string) {
+    super('ERR_UNKNOWN_DOCUMENT', `document ${docId} is not open on this node`)
+  }
 }
 
 /** Sealing or storing a local change failed; the change was not acknowledged. */
 export class SealFailedError extends PagdandiError {
   override name = 'SealFailedError'
-  constructor (docId: string, cause: unknown) { super('ERR_SEAL_FAILED', `could not seal and store changes of ${docId}`, { cause }) }
+  constructor(docId: string, cause: unknown) {
+    super('ERR_SEAL_FAILED', `could not seal and store changes of ${docId}`, { cause })
+  }
 }
 
 /** The bridge is closed. */
 export class BridgeClosedError extends PagdandiError {
   override name = 'BridgeClosedError'
-  constructor () { super('ERR_BRIDGE_CLOSED', 'the repo bridge is closed') }
+  constructor() {
+    super('ERR_BRIDGE_CLOSED', 'the repo bridge is closed')
+  }
 }

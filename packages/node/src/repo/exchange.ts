@@ -13,7 +13,11 @@ const PAGE = 5000
  * Every stored item of the documents `facility` is entitled to: it holds a grant for the document,
  * or the roster names it carrier for a facility that does (DESIGN.md, Entitlement).
  */
-export async function entitledItems (store: BridgeStore, roster: VerifiedRoster | undefined, facility: FacilityId): Promise<Uint8Array[]> {
+export async function entitledItems(
+  store: BridgeStore,
+  roster: VerifiedRoster | undefined,
+  facility: FacilityId
+): Promise<Uint8Array[]> {
   const carriesFor = new Set<string>(roster?.body.entries.find(e => e.facility === facility)?.carriesFor ?? [])
   const byDoc = new Map<string, Uint8Array[]>()
   const entitled = new Set<string>()
@@ -27,7 +31,8 @@ export async function entitledItems (store: BridgeStore, roster: VerifiedRoster 
       const list = byDoc.get(h.docId)
       if (list === undefined) byDoc.set(h.docId, [item.bytes])
       else list.push(item.bytes)
-      if (h.kind === 'grant' && h.recipient !== undefined && (h.recipient === facility || carriesFor.has(h.recipient))) entitled.add(h.docId)
+      if (h.kind === 'grant' && h.recipient !== undefined && (h.recipient === facility || carriesFor.has(h.recipient)))
+        entitled.add(h.docId)
     }
   }
   const out: Uint8Array[] = []
@@ -36,7 +41,7 @@ export async function entitledItems (store: BridgeStore, roster: VerifiedRoster 
 }
 
 /** Outcome of checking one item: undefined when valid, else the named error. */
-export function checkItem (bytes: Uint8Array, roster: VerifiedRoster, scheme: SignatureScheme): Error | undefined {
+export function checkItem(bytes: Uint8Array, roster: VerifiedRoster, scheme: SignatureScheme): Error | undefined {
   try {
     verifyItem(bytes, roster, scheme)
     return undefined

@@ -20,11 +20,11 @@ export interface BridgeStore {
 /** What opening one item yielded. */
 export type OpenedItem =
   /** Plaintext Automerge changes (`saveSince` bytes) of a document this facility can read. */
-  | { kind: 'change', docId: string, changes: Uint8Array }
+  | { kind: 'change'; docId: string; changes: Uint8Array }
   /** A grant or rotation this facility could open: it now holds (another generation of) the key. */
-  | { kind: 'key', docId: string }
+  | { kind: 'key'; docId: string }
   /** A valid item this facility cannot read (carried for others), or one for another recipient. */
-  | { kind: 'opaque', docId: string | undefined }
+  | { kind: 'opaque'; docId: string | undefined }
 
 /** Seals and opens items with the facility's document keys. Keys never leave it. */
 export interface DocSealer {

@@ -22,8 +22,10 @@ const SEED_BATCH = 200
  * `unique` below `count`, only that many distinct patients are built and the rest repeat them under
  * new document ids and keys (a large corpus for benchmarks in minutes instead of an hour).
  */
-export async function seedPatients (
-  bridge: DocBridge, at: SeedFacility, opts: { count: number, seed: number, unique?: number, onProgress?: (done: number, total: number) => void }
+export async function seedPatients(
+  bridge: DocBridge,
+  at: SeedFacility,
+  opts: { count: number; seed: number; unique?: number; onProgress?: (done: number, total: number) => void }
 ): Promise<string[]> {
   const template = generateFacilities(opts.seed).find(f => f.kind === (at.kind === 'DH' ? 'DH' : 'CHC'))!
   // Our own facility in the shape of a synthetic one, with no hub: every visit happens here.
@@ -48,7 +50,7 @@ export async function seedPatients (
   for (let i = 0; i < opts.count; i += SEED_BATCH) {
     const saved = Array.from({ length: Math.min(SEED_BATCH, opts.count - i) }, (_, j) => bytesOf(i + j))
     // Cold and in one durable batch per SEED_BATCH patients: 100,000 records never sit in memory at once.
-    ids.push(...await bridge.importCold(saved))
+    ids.push(...(await bridge.importCold(saved)))
     opts.onProgress?.(ids.length, opts.count)
   }
   return ids

@@ -24,15 +24,18 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
 ]
 
 /** Lower-case letters only; the basis of exact matching. */
-export function plainLetters (word: string): string {
-  return word.normalize('NFKD').toLowerCase().replace(/[^a-z]/g, '')
+export function plainLetters(word: string): string {
+  return word
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
 }
 
 /**
  * The spelling-tolerant key of one word: its first letter, then its consonants with aspiration,
  * doubling and vowels removed. Two spellings of one name share a key.
  */
-export function skeleton (word: string): string {
+export function skeleton(word: string): string {
   let w = plainLetters(word)
   for (const [re, to] of REWRITES) w = w.replace(re, to)
   if (w.length === 0) return ''
@@ -43,6 +46,6 @@ export function skeleton (word: string): string {
 }
 
 /** Splits a name or place into words. */
-export function words (text: string): string[] {
+export function words(text: string): string[] {
   return text.split(/[\s.,'\-/]+/).filter(w => w.length > 0)
 }

@@ -10,8 +10,15 @@ itemStoreConformance('LevelItemStore', async inspect => {
   let store = await LevelItemStore.open(dir, inspect)
   return {
     store,
-    reopen: async () => { await store.close(); store = await LevelItemStore.open(dir, inspect); return store },
-    close: async () => { await store.close(); await rm(dir, { recursive: true, force: true }) }
+    reopen: async () => {
+      await store.close()
+      store = await LevelItemStore.open(dir, inspect)
+      return store
+    },
+    close: async () => {
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
   }
 })
 

@@ -4,11 +4,15 @@ import { PagdandiError } from '@pagdandi/core'
 /** The store's files are missing records that its own batches always write together. */
 export class StoreCorruptError extends PagdandiError {
   override name = 'StoreCorruptError'
-  constructor (detail: string) { super('ERR_STORE_CORRUPT', `store is inconsistent: ${detail}`) }
+  constructor(detail: string) {
+    super('ERR_STORE_CORRUPT', `store is inconsistent: ${detail}`)
+  }
 }
 
 /** The store was used after `close()`. */
 export class StoreClosedError extends PagdandiError {
   override name = 'StoreClosedError'
-  constructor () { super('ERR_STORE_CLOSED', 'store is closed') }
+  constructor() {
+    super('ERR_STORE_CLOSED', 'store is closed')
+  }
 }

@@ -16,21 +16,27 @@ import type { NodeStore } from '../ports.js'
 export const TEST_SECRET = 'test-operator-secret'
 
 /** A fresh temp directory. */
-export async function tempDir (prefix = 'pagdandi-'): Promise<string> {
+export async function tempDir(prefix = 'pagdandi-'): Promise<string> {
   return await mkdtemp(join(tmpdir(), prefix))
 }
 
 /** An in-memory store with the node's `close`. */
-export async function memoryStore (): Promise<NodeStore> {
+export async function memoryStore(): Promise<NodeStore> {
   const store = new MemoryItemStore(itemInspector())
   return Object.assign(store, { close: async () => {} })
 }
 
 /** Facilities to make: id, name, kind, and where its libp2p host listens. */
-export interface FacilitySpec { facility: string, name: string, kind: FacilityKind, carriesFor?: string[], addresses?: string[] }
+export interface FacilitySpec {
+  facility: string
+  name: string
+  kind: FacilityKind
+  carriesFor?: string[]
+  addresses?: string[]
+}
 
 /** A TCP port free on loopback right now (for roster addresses, which must be known in advance). */
-export async function freePort (): Promise<number> {
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
@@ -42,20 +48,37 @@ export async function freePort (): Promise<number> {
 }
 
 /** A loopback libp2p WebSocket listen address on a free port. */
-export async function loopbackAddress (): Promise<string> {
+export async function loopbackAddress(): Promise<string> {
   return `/ip4/127.0.0.1/tcp/${await freePort()}/ws`
 }
 
 /** Initialises each facility under `root`, signs one roster with all of them and installs it in each. */
-export async function makeNetwork (root: string, specs: FacilitySpec[]): Promise<{ dirs: string[], files: FacilityFile[] }> {
+export async function makeNetwork(
+  root: string,
+  specs: FacilitySpec[]
+): Promise<{ dirs: string[]; files: FacilityFile[] }> {
   await createAuthority(join(root, 'authority'), 'test', TEST_SECRET, tweetnaclScheme)
   const dirs: string[] = []
   const files: FacilityFile[] = []
   let roster
   for (const s of specs) {
     const dir = join(root, s.facility)
-    const file = await initFacility({ dir, facility: s.facility, name: s.name, kind: s.kind, district: 'Bastar', addresses: s.addresses ?? [], secret: TEST_SECRET })
-    roster = await addMember(join(root, 'authority'), TEST_SECRET, tweetnaclScheme, file, (s.carriesFor ?? []) as FacilityId[])
+    const file = await initFacility({
+      dir,
+      facility: s.facility,
+      name: s.name,
+      kind: s.kind,
+      district: 'Bastar',
+      addresses: s.addresses ?? [],
+      secret: TEST_SECRET
+    })
+    roster = await addMember(
+      join(root, 'authority'),
+      TEST_SECRET,
+      tweetnaclScheme,
+      file,
+      (s.carriesFor ?? []) as FacilityId[]
+    )
     dirs.push(dir)
     files.push(file)
   }
@@ -64,7 +87,7 @@ export async function makeNetwork (root: string, specs: FacilitySpec[]): Promise
 }
 
 /** A synthetic registration; names are made up for tests. */
-export function registration (over: Partial<RegistrationInput> = {}): RegistrationInput {
+export function registration(over: Partial<RegistrationInput> = {}): RegistrationInput {
   return {
     name: 'Somaru Markam',
     sex: 'male',

@@ -11,7 +11,7 @@ export type { NodeStatus, PatientSummary, PeerStatus, ReferralSummary, RosterEnt
 // Long enough for a busy node on a slow PC; short enough that "offline" shows promptly.
 const TIMEOUT_MS = 8000
 
-async function request<T> (path: string, init?: { method: 'POST', body: unknown }): Promise<T> {
+async function request<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, {
@@ -31,10 +31,12 @@ async function request<T> (path: string, init?: { method: 'POST', body: unknown 
     throw new NodeRequestError(res.status, 'InvalidResponse', 'not JSON')
   }
   if (!res.ok) {
-    const err = (body as { error?: { name?: unknown, message?: unknown } } | null)?.error
-    throw new NodeRequestError(res.status,
+    const err = (body as { error?: { name?: unknown; message?: unknown } } | null)?.error
+    throw new NodeRequestError(
+      res.status,
       typeof err?.name === 'string' ? err.name : 'UnknownError',
-      typeof err?.message === 'string' ? err.message : '')
+      typeof err?.message === 'string' ? err.message : ''
+    )
   }
   return body as T
 }

@@ -7,7 +7,7 @@ import { PagdandiError } from '@pagdandi/core'
 /** The facility node did not answer (the PC is off the facility LAN, or the node is stopped). */
 export class NodeUnreachableError extends PagdandiError {
   override name = 'NodeUnreachableError'
-  constructor (path: string, options?: { cause?: unknown }) {
+  constructor(path: string, options?: { cause?: unknown }) {
     super('ERR_NODE_UNREACHABLE', `no answer from the node for ${path}`, options)
   }
 }
@@ -21,7 +21,7 @@ export class NodeRequestError extends PagdandiError {
   readonly remoteName: string
   /** The node's message: field names and ids only. */
   readonly remoteMessage: string
-  constructor (status: number, remoteName: string, remoteMessage: string) {
+  constructor(status: number, remoteName: string, remoteMessage: string) {
     super('ERR_NODE_REQUEST', `node answered ${status} ${remoteName}`)
     this.status = status
     this.remoteName = remoteName
@@ -32,5 +32,7 @@ export class NodeRequestError extends PagdandiError {
 /** A patient document could not be found on the node's sync endpoint in time. */
 export class DocumentUnavailableError extends PagdandiError {
   override name = 'DocumentUnavailableError'
-  constructor (patientId: string) { super('ERR_DOCUMENT_UNAVAILABLE', `document ${patientId} is unavailable`) }
+  constructor(patientId: string) {
+    super('ERR_DOCUMENT_UNAVAILABLE', `document ${patientId} is unavailable`)
+  }
 }

@@ -6,7 +6,7 @@ const dateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, day: '2-digit',
 const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false })
 
 /** `DD/MM/YYYY` for an ISO instant or an ISO calendar date; '' when absent or invalid. */
-export function formatDate (iso: string | undefined | null): string {
+export function formatDate(iso: string | undefined | null): string {
   if (!iso) return ''
   // A bare calendar date is a date in India, not midnight UTC.
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
@@ -16,20 +16,20 @@ export function formatDate (iso: string | undefined | null): string {
 }
 
 /** `DD/MM/YYYY HH:mm` (IST) for an ISO instant. */
-export function formatDateTime (iso: string | undefined | null): string {
+export function formatDateTime(iso: string | undefined | null): string {
   if (!iso) return ''
   const d = new Date(iso)
   return Number.isNaN(d.getTime()) ? '' : `${dateFmt.format(d)} ${timeFmt.format(d)}`
 }
 
 /** Today's calendar date in India, `YYYY-MM-DD`. */
-export function todayInIndia (now = new Date()): string {
+export function todayInIndia(now = new Date()): string {
   const [dd, mm, yyyy] = dateFmt.format(now).split('/')
   return `${yyyy}-${mm}-${dd}`
 }
 
 /** Parses `DD/MM/YYYY` into `YYYY-MM-DD`; undefined when it is not a real date. */
-export function parseIndianDate (text: string): string | undefined {
+export function parseIndianDate(text: string): string | undefined {
   const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text)
   if (!m) return undefined
   const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])]
@@ -39,11 +39,13 @@ export function parseIndianDate (text: string): string | undefined {
 }
 
 /** Age in whole years on `today` (YYYY-MM-DD), from whatever is known of the birth. */
-export function ageYears (birth: BirthInfo, today = todayInIndia()): number | undefined {
+export function ageYears(birth: BirthInfo, today = todayInIndia()): number | undefined {
   const [ty, tm, td] = today.split('-').map(Number) as [number, number, number]
   switch (birth.kind) {
-    case 'year': return ty - birth.year
-    case 'approx-age': return birth.years + (ty - Number(birth.asOf.slice(0, 4)))
+    case 'year':
+      return ty - birth.year
+    case 'approx-age':
+      return birth.years + (ty - Number(birth.asOf.slice(0, 4)))
     case 'date': {
       const [y, m, d] = birth.date.split('-').map(Number) as [number, number, number]
       return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0)

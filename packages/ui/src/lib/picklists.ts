@@ -10,10 +10,15 @@ const SCT = 'http://snomed.info/sct' as const
 const LOINC = 'http://loinc.org' as const
 
 /** A diagnosis choice: a SNOMED coding plus its ICD-10 code for the register. */
-export interface DiagnosisChoice { coding: Coding, icd10: string }
+export interface DiagnosisChoice {
+  coding: Coding
+  icd10: string
+}
 
-const dx = (code: string, display: string, icd10: string): DiagnosisChoice =>
-  ({ coding: { system: SCT, code, display }, icd10 })
+const dx = (code: string, display: string, icd10: string): DiagnosisChoice => ({
+  coding: { system: SCT, code, display },
+  icd10
+})
 
 /** Common diagnoses at Bastar CHCs and DHs, most frequent groups first. */
 export const DIAGNOSES: readonly DiagnosisChoice[] = [
@@ -47,7 +52,10 @@ export const DIAGNOSES: readonly DiagnosisChoice[] = [
 ]
 
 /** An essential drug: name and strength as dispensed, and a default route. */
-export interface DrugChoice { drug: string, route: string }
+export interface DrugChoice {
+  drug: string
+  route: string
+}
 
 /** Commonly dispensed items of the state essential-drug list at CHC level. */
 export const DRUGS: readonly DrugChoice[] = [
@@ -84,7 +92,10 @@ export const DRUGS: readonly DrugChoice[] = [
 ]
 
 /** A lab test a CHC can order (LOINC) with its usual unit. */
-export interface LabChoice { test: Coding, unit?: string }
+export interface LabChoice {
+  test: Coding
+  unit?: string
+}
 
 const lab = (code: string, display: string, unit?: string): LabChoice =>
   unit ? { test: { system: LOINC, code, display }, unit } : { test: { system: LOINC, code, display } }

@@ -6,7 +6,9 @@ import { headsCover, toHashes } from './repo.js'
 
 describe('"saved" means the node\'s durable heads cover the edit', () => {
   const base = A.from({ n: 0 })
-  const edited = A.change(A.clone(base), d => { d.n = 1 })
+  const edited = A.change(A.clone(base), d => {
+    d.n = 1
+  })
   const mine = A.getHeads(edited)
 
   it('is not saved while the node holds only the older state', () => {
@@ -15,18 +17,24 @@ describe('"saved" means the node\'s durable heads cover the edit', () => {
 
   it('is saved when the node holds exactly the edit, or later changes built on it', () => {
     expect(headsCover(edited, mine, mine)).toBe(true)
-    const later = A.change(A.clone(edited), d => { d.n = 2 })
+    const later = A.change(A.clone(edited), d => {
+      d.n = 2
+    })
     expect(headsCover(later, A.getHeads(later), mine)).toBe(true)
   })
 
   it('is not saved when the node holds a concurrent change instead of ours', () => {
-    const other = A.change(A.clone(base), d => { d.n = 3 })
+    const other = A.change(A.clone(base), d => {
+      d.n = 3
+    })
     const merged = A.merge(A.clone(edited), other)
     expect(headsCover(merged, A.getHeads(other), mine)).toBe(false)
   })
 
   it('is not saved when the node names heads this tab has never seen', () => {
-    const unknown = A.change(A.clone(base), d => { d.n = 4 })
+    const unknown = A.change(A.clone(base), d => {
+      d.n = 4
+    })
     expect(headsCover(edited, A.getHeads(unknown), mine)).toBe(false)
   })
 

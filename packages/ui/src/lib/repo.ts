@@ -17,7 +17,7 @@ const RETRY_MS = 2000
 const FIND_TIMEOUT_MS = 20_000
 
 /** The app's Repo, created on first use and connected to this origin's `/sync`. */
-export function getRepo (): Repo {
+export function getRepo(): Repo {
   if (repo) return repo
   const url = new URL('/sync', location.href)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -30,7 +30,7 @@ export function getRepo (): Repo {
 }
 
 /** The live handle of a patient document, once the node has sent it. */
-export async function openPatient (patientId: PatientId): Promise<DocHandle<PatientDoc>> {
+export async function openPatient(patientId: PatientId): Promise<DocHandle<PatientDoc>> {
   try {
     return await getRepo().find<PatientDoc>(patientId as unknown as DocumentId, {
       signal: AbortSignal.timeout(FIND_TIMEOUT_MS)
@@ -41,7 +41,7 @@ export async function openPatient (patientId: PatientId): Promise<DocHandle<Pati
 }
 
 /** Automerge change hashes from either hex or automerge-repo's base58 URL heads. */
-export function toHashes (heads: readonly string[]): string[] {
+export function toHashes(heads: readonly string[]): string[] {
   if (heads.every(h => /^[0-9a-f]{64}$/.test(h))) return [...heads]
   return decodeHeads(heads as UrlHeads)
 }
@@ -50,7 +50,7 @@ export function toHashes (heads: readonly string[]): string[] {
  * True when every change in `mine` is in the history of `durable` (the node's sealed heads).
  * Requires the local document to know `durable`; when it does not, the answer is "not yet".
  */
-export function headsCover (doc: A.Doc<unknown>, durable: readonly string[], mine: readonly string[]): boolean {
+export function headsCover(doc: A.Doc<unknown>, durable: readonly string[], mine: readonly string[]): boolean {
   if (mine.length === 0) return true
   if (!A.hasHeads(doc, [...durable])) return false
   const after = new Set(A.getChangesMetaSince(doc, [...durable]).map(m => m.hash))

@@ -16,7 +16,7 @@ export const exportBundle: Command = {
   summary: 'write the items a facility is entitled to into a bundle file (for a USB stick or phone)',
   usage: '--for HFR_ID --out FILE',
   options: { for: { type: 'string' }, out: { type: 'string' } },
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const facility = need(values, 'for', 'export-bundle') as FacilityId
     const out = need(values, 'out', 'export-bundle')
     const node = await openOffline(values, io)
@@ -37,7 +37,7 @@ export const importBundle: Command = {
   name: 'import-bundle',
   summary: 'read a bundle file; every item is verified before any is stored',
   usage: 'FILE',
-  async run (values, pos, io) {
+  async run(values, pos, io) {
     const file = pos[0]
     if (file === undefined) throw new UsageError('import-bundle: the bundle FILE is required')
     const info = await stat(file).catch(() => undefined)
@@ -47,9 +47,13 @@ export const importBundle: Command = {
     io.progress(`verifying ${items.length} items…`)
     const node = await openOffline(values, io)
     try {
-      const stored = await node.importItems(items, (i, err) => { throw new BundleItemRejectedError(i, err.name, err) })
+      const stored = await node.importItems(items, (i, err) => {
+        throw new BundleItemRejectedError(i, err.name, err)
+      })
       io.err('')
-      io.out(`imported ${stored} new items of ${items.length} in the bundle; ${node.bridge.docIds().length} patients open here`)
+      io.out(
+        `imported ${stored} new items of ${items.length} in the bundle; ${node.bridge.docIds().length} patients open here`
+      )
     } finally {
       await node.stop()
     }
@@ -63,7 +67,7 @@ export const fhir: Command = {
   summary: 'FHIR R4 (ABDM) document bundles: validate, export, import',
   usage: 'validate|export|import …   (see `pagdandi fhir --help`)',
   raw: true,
-  async run (_values, pos, io) {
+  async run(_values, pos, io) {
     return await runFhirCli(pos, io)
   }
 }

@@ -6,4 +6,16 @@ import { start, status } from './run.js'
 import { init, roster } from './setup.js'
 
 /** The command table. */
-export const COMMANDS: Command[] = [init, roster, start, status, patient, refer, seed, erase, exportBundle, importBundle, fhir]
+export const COMMANDS: Command[] = [
+  init,
+  roster,
+  start,
+  status,
+  patient,
+  refer,
+  seed,
+  erase,
+  exportBundle,
+  importBundle,
+  fhir
+]

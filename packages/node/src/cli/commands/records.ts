@@ -1,5 +1,14 @@
 /** `pagdandi patient …`, `pagdandi refer` and `pagdandi seed`. */
-import type { BirthInfo, FacilityId, PatientId, ReferralInput, RegistrationInput, Sex, Transport, Urgency } from '@pagdandi/core/record'
+import type {
+  BirthInfo,
+  FacilityId,
+  PatientId,
+  ReferralInput,
+  RegistrationInput,
+  Sex,
+  Transport,
+  Urgency
+} from '@pagdandi/core/record'
 import { intOpt, need, opt, type Command, type Values } from '../command.js'
 import { openOffline, withApi } from '../context.js'
 import { UsageError } from '../errors.js'
@@ -7,7 +16,7 @@ import { PatientNotFoundError } from '../../http/errors.js'
 
 const SEXES: Sex[] = ['female', 'male', 'other', 'unknown']
 
-function birthOf (values: Values): BirthInfo {
+function birthOf(values: Values): BirthInfo {
   const date = opt(values, 'birth-date')
   const year = opt(values, 'birth-year')
   const age = opt(values, 'age')
@@ -17,7 +26,7 @@ function birthOf (values: Values): BirthInfo {
   throw new UsageError('patient register: one of --age, --birth-year or --birth-date is required')
 }
 
-function registrationOf (values: Values): RegistrationInput {
+function registrationOf(values: Values): RegistrationInput {
   const sex = need(values, 'sex', 'patient register') as Sex
   if (!SEXES.includes(sex)) throw new UsageError(`patient register: --sex must be one of ${SEXES.join(', ')}`)
   const input: RegistrationInput = {
@@ -29,7 +38,11 @@ function registrationOf (values: Values): RegistrationInput {
     district: need(values, 'district', 'patient register'),
     uhid: need(values, 'uhid', 'patient register')
   }
-  for (const [flag, key] of [['phone', 'phone'], ['abha', 'abhaNumber'], ['abha-address', 'abhaAddress']] as const) {
+  for (const [flag, key] of [
+    ['phone', 'phone'],
+    ['abha', 'abhaNumber'],
+    ['abha-address', 'abhaAddress']
+  ] as const) {
     const v = opt(values, flag)
     if (v !== undefined) input[key] = v
   }
@@ -40,17 +53,27 @@ function registrationOf (values: Values): RegistrationInput {
 export const patient: Command = {
   name: 'patient',
   summary: 'register, find and show patients (for scripting)',
-  usage: '<register|find|show> …\n\n' +
+  usage:
+    '<register|find|show> …\n\n' +
     '  register --name N --sex female|male|other|unknown (--age Y | --birth-year Y | --birth-date D)\n' +
     '           --village V --block B --district D --uhid U [--phone P] [--abha N] [--abha-address A]\n' +
     '  find QUERY            name (spelling-tolerant), ABHA number, phone, village or UHID\n' +
     '  show PATIENT_ID       the whole record as JSON',
   options: {
-    name: { type: 'string' }, sex: { type: 'string' }, age: { type: 'string' }, 'birth-year': { type: 'string' },
-    'birth-date': { type: 'string' }, village: { type: 'string' }, block: { type: 'string' }, district: { type: 'string' },
-    uhid: { type: 'string' }, phone: { type: 'string' }, abha: { type: 'string' }, 'abha-address': { type: 'string' }
+    name: { type: 'string' },
+    sex: { type: 'string' },
+    age: { type: 'string' },
+    'birth-year': { type: 'string' },
+    'birth-date': { type: 'string' },
+    village: { type: 'string' },
+    block: { type: 'string' },
+    district: { type: 'string' },
+    uhid: { type: 'string' },
+    phone: { type: 'string' },
+    abha: { type: 'string' },
+    'abha-address': { type: 'string' }
   },
-  async run (values, pos, io) {
+  async run(values, pos, io) {
     const [sub, ...rest] = pos
     if (sub === 'register') {
       const input = registrationOf(values)
@@ -62,7 +85,9 @@ export const patient: Command = {
       if (rest.length === 0) throw new UsageError('patient find: a QUERY is required')
       const hits = await withApi(values, io, async api => await api.searchPatients(rest.join(' ')))
       if (values.json === true) io.out(JSON.stringify(hits, null, 2))
-      else for (const h of hits) io.out(`${h.patientId}  ${h.name}  ${h.sex} ${h.age ?? '?'}y  ${h.village}  ${h.uhid ?? ''}`)
+      else
+        for (const h of hits)
+          io.out(`${h.patientId}  ${h.name}  ${h.sex} ${h.age ?? '?'}y  ${h.village}  ${h.uhid ?? ''}`)
       return hits.length > 0 ? 0 : 1
     }
     if (sub === 'show') {
@@ -81,19 +106,28 @@ export const patient: Command = {
 export const refer: Command = {
   name: 'refer',
   summary: 'refer a patient to another facility (grants it and pushes the record)',
-  usage: '--patient ID --to HFR_ID --reason TEXT --urgency emergency|urgent|routine\n' +
+  usage:
+    '--patient ID --to HFR_ID --reason TEXT --urgency emergency|urgent|routine\n' +
     '       --diagnosis SYSTEM|CODE|DISPLAY --treatment TEXT [--transport 108|102|own]\n\n' +
     '  --diagnosis   e.g. "icd10|D57.0|Sickle-cell anaemia with crisis" (systems: icd10, snomed)',
   options: {
-    patient: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, urgency: { type: 'string' },
-    diagnosis: { type: 'string' }, treatment: { type: 'string' }, transport: { type: 'string' }
+    patient: { type: 'string' },
+    to: { type: 'string' },
+    reason: { type: 'string' },
+    urgency: { type: 'string' },
+    diagnosis: { type: 'string' },
+    treatment: { type: 'string' },
+    transport: { type: 'string' }
   },
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const [sys, code, display] = need(values, 'diagnosis', 'refer').split('|')
-    const system = sys === 'icd10' ? 'http://hl7.org/fhir/sid/icd-10' : sys === 'snomed' ? 'http://snomed.info/sct' : undefined
-    if (system === undefined || code === undefined || display === undefined) throw new UsageError('refer: --diagnosis must be SYSTEM|CODE|DISPLAY with SYSTEM icd10 or snomed')
+    const system =
+      sys === 'icd10' ? 'http://hl7.org/fhir/sid/icd-10' : sys === 'snomed' ? 'http://snomed.info/sct' : undefined
+    if (system === undefined || code === undefined || display === undefined)
+      throw new UsageError('refer: --diagnosis must be SYSTEM|CODE|DISPLAY with SYSTEM icd10 or snomed')
     const urgency = need(values, 'urgency', 'refer') as Urgency
-    if (!['emergency', 'urgent', 'routine'].includes(urgency)) throw new UsageError('refer: --urgency must be emergency, urgent or routine')
+    if (!['emergency', 'urgent', 'routine'].includes(urgency))
+      throw new UsageError('refer: --urgency must be emergency, urgent or routine')
     const transport = (opt(values, 'transport') ?? '108') as Transport
     const input: ReferralInput = {
       to: need(values, 'to', 'refer') as FacilityId,
@@ -114,22 +148,30 @@ export const refer: Command = {
 export const seed: Command = {
   name: 'seed',
   summary: 'load synthetic patients (core/synth) as if registered here',
-  usage: '[--count 100] [--seed 1] [--unique N]\n\n' +
+  usage:
+    '[--count 100] [--seed 1] [--unique N]\n\n' +
     '  --unique N   build only N distinct patients; the rest repeat them under new ids and keys\n' +
     '               (a large benchmark corpus in minutes)\n\n' +
     'The node must not be running (the data directory is opened directly).',
   options: { count: { type: 'string' }, seed: { type: 'string' }, unique: { type: 'string' } },
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const count = intOpt(values, 'count', 100, 'seed')
     const seedValue = intOpt(values, 'seed', 1, 'seed')
     const unique = values.unique === undefined ? undefined : intOpt(values, 'unique', count, 'seed')
     const node = await openOffline(values, io)
     try {
-      const ids = await node.seed(count, seedValue, (done, total) => {
-        if (done === total || done % 1000 === 0) io.progress(`seeding: ${done}/${total} patients`)
-      }, unique)
+      const ids = await node.seed(
+        count,
+        seedValue,
+        (done, total) => {
+          if (done === total || done % 1000 === 0) io.progress(`seeding: ${done}/${total} patients`)
+        },
+        unique
+      )
       io.err('')
-      io.out(`seeded ${ids.length} synthetic patients (seed ${seedValue}); ${node.bridge.stats.sealedItems} items sealed`)
+      io.out(
+        `seeded ${ids.length} synthetic patients (seed ${seedValue}); ${node.bridge.stats.sealedItems} items sealed`
+      )
     } finally {
       await node.stop()
     }
@@ -141,14 +183,19 @@ export const seed: Command = {
 export const erase: Command = {
   name: 'erase',
   summary: 'erase a patient here (consent withdrawn): destroy every key generation of the record',
-  usage: '--patient ID\n\n' +
+  usage:
+    '--patient ID\n\n' +
     'Deletes the record and every grant holding its key from this node and refuses them from then on.\n' +
     'Other facilities holding the record must erase it too (docs/THREAT_MODEL.md).',
   options: { patient: { type: 'string' } },
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const patientId = need(values, 'patient', 'erase') as PatientId
     const r = await withApi(values, io, async api => await api.erasePatient!(patientId))
-    io.out(values.json === true ? JSON.stringify(r) : `erased ${r.patientId}: ${r.generations} key generations destroyed, ${r.items} items deleted`)
+    io.out(
+      values.json === true
+        ? JSON.stringify(r)
+        : `erased ${r.patientId}: ${r.generations} key generations destroyed, ${r.items} items deleted`
+    )
     return 0
   }
 }

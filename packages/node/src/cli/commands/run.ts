@@ -11,13 +11,14 @@ import { openStore } from '../storeFactory.js'
 export const start: Command = {
   name: 'start',
   summary: 'run the node: replication with roster peers and the local HTTP API and UI',
-  usage: '[--host 127.0.0.1] [--port 8080] [--max-redial-seconds 60]\n\n' +
+  usage:
+    '[--host 127.0.0.1] [--port 8080] [--max-redial-seconds 60]\n\n' +
     '  --host ADDR   where the HTTP API and UI listen (default 127.0.0.1: this machine only)\n' +
     '  --port N      HTTP port (default 8080; 0 picks a free one)\n' +
     '  --max-redial-seconds N  longest wait between dials of an unreachable peer (default 60, at least 1)\n' +
     'Prints where it listens, then runs until interrupted (Ctrl-C or SIGTERM stops it cleanly).',
   options: { host: { type: 'string' }, port: { type: 'string' }, 'max-redial-seconds': { type: 'string' } },
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const dir = dataDirOf(values, io)
     const already = await runningNode(dir)
     if (already !== undefined) throw new NodeRunningError(already.url)
@@ -26,9 +27,12 @@ export const start: Command = {
       secret: await secretOf(values, io),
       http: { host: opt(values, 'host') ?? '127.0.0.1', port: intOpt(values, 'port', 8080, 'start') },
       openStore,
-      createReplicator: replicatorFactory({ maxRedialMs: 1000 * Math.max(1, intOpt(values, 'max-redial-seconds', 60, 'start')) }),
+      createReplicator: replicatorFactory({
+        maxRedialMs: 1000 * Math.max(1, intOpt(values, 'max-redial-seconds', 60, 'start'))
+      }),
       log: line => io.err(`${new Date().toISOString()} ${line}`),
-      onProgress: (what, n, total) => io.progress(`rebuilding documents: ${n}${total === undefined ? '' : `/${total}`} ${what}`)
+      onProgress: (what, n, total) =>
+        io.progress(`rebuilding documents: ${n}${total === undefined ? '' : `/${total}`} ${what}`)
     })
     await node.start()
     await writeRunFile(dir, { pid: process.pid, url: node.url! })
@@ -36,7 +40,9 @@ export const start: Command = {
     io.out(`${s.name} (${s.facility}) listening on ${node.url}`)
     io.out(`  ${s.patients} patients, ${s.items} items; replication ${s.replication}`)
     await new Promise<void>(resolve => {
-      const stop = (): void => { resolve() }
+      const stop = (): void => {
+        resolve()
+      }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
@@ -52,7 +58,7 @@ export const status: Command = {
   name: 'status',
   summary: 'peers, link state, last contact, items pending each way, lag per peer',
   usage: '[--json]',
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const s = await withApi(values, io, async api => await api.status())
     if (values.json === true) io.out(JSON.stringify(withLag(s), null, 2))
     else printStatus(s, io)
@@ -61,7 +67,9 @@ export const status: Command = {
 }
 
 /** Adds per-peer lag: items waiting to go out and seconds since last contact. */
-function withLag (s: NodeStatus): NodeStatus & { peers: Array<NodeStatus['peers'][number] & { lagItems: number, lagSeconds: number | null }> } {
+function withLag(
+  s: NodeStatus
+): NodeStatus & { peers: Array<NodeStatus['peers'][number] & { lagItems: number; lagSeconds: number | null }> } {
   const now = Date.now()
   return {
     ...s,
@@ -73,12 +81,14 @@ function withLag (s: NodeStatus): NodeStatus & { peers: Array<NodeStatus['peers'
   }
 }
 
-function printStatus (s: NodeStatus, io: Io): void {
+function printStatus(s: NodeStatus, io: Io): void {
   io.out(`${s.name} (${s.facility}, ${s.kind}): ${s.patients} patients, ${s.items} items, replication ${s.replication}`)
   io.out(`referrals not yet delivered: ${s.undeliveredReferrals}; conflicts to review: ${s.openConflicts}`)
   if (s.peers.length === 0) io.out('no peers on the roster')
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'
-    io.out(`  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? '?'} to receive`)
+    io.out(
+      `  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? '?'} to receive`
+    )
   }
 }

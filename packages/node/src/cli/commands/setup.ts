@@ -3,7 +3,14 @@ import { copyFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { FacilityId, FacilityKind } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from '../../crypto/index.js'
-import { addMember, createAuthority, importRoster, readRosterFile, readRosterPath, revokeMember } from '../../keyring/authority.js'
+import {
+  addMember,
+  createAuthority,
+  importRoster,
+  readRosterFile,
+  readRosterPath,
+  revokeMember
+} from '../../keyring/authority.js'
 import { DataDir, readUserJson, type FacilityFile } from '../../keyring/DataDir.js'
 import { DataDirError } from '../../keyring/errors.js'
 import { initFacility } from '../../keyring/initFacility.js'
@@ -17,15 +24,19 @@ const KINDS: FacilityKind[] = ['CHC', 'CH', 'DH', 'MC']
 export const init: Command = {
   name: 'init',
   summary: 'create a facility identity and data directory',
-  usage: '--facility HFR_ID --name NAME --kind CHC|CH|DH|MC --district DISTRICT [--listen MULTIADDR]\n\n' +
+  usage:
+    '--facility HFR_ID --name NAME --kind CHC|CH|DH|MC --district DISTRICT [--listen MULTIADDR]\n\n' +
     '  --facility ID     HFR id of the facility, e.g. IN2210000123\n' +
     '  --listen ADDR     libp2p address others dial, e.g. /ip4/127.0.0.1/tcp/7001/ws (repeatable)\n' +
     'Writes facility.json (public; give it to the network authority) and keyring.bin (encrypted).',
   options: {
-    facility: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' },
-    district: { type: 'string' }, listen: { type: 'string', multiple: true }
+    facility: { type: 'string' },
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    district: { type: 'string' },
+    listen: { type: 'string', multiple: true }
   },
-  async run (values, _pos, io) {
+  async run(values, _pos, io) {
     const kind = need(values, 'kind', 'init') as FacilityKind
     if (!KINDS.includes(kind)) throw new UsageError(`init: --kind must be one of ${KINDS.join(', ')}`)
     const dir = dataDirOf(values, io)
@@ -44,7 +55,8 @@ export const init: Command = {
   }
 }
 
-const ROSTER_USAGE = '<create|add|revoke|export|import|show> [options]\n\n' +
+const ROSTER_USAGE =
+  '<create|add|revoke|export|import|show> [options]\n\n' +
   '  create --network NAME                 make a network authority in --data (signs rosters)\n' +
   '  add --member FACILITY_JSON [--carries-for ID,…]   add a facility (authority)\n' +
   '  revoke --facility ID                  revoke a facility (authority)\n' +
@@ -58,36 +70,50 @@ export const roster: Command = {
   summary: 'network authority and signed roster: create, add, revoke, export, import, show',
   usage: ROSTER_USAGE,
   options: {
-    network: { type: 'string' }, member: { type: 'string' }, 'carries-for': { type: 'string' },
-    facility: { type: 'string' }, out: { type: 'string' }
+    network: { type: 'string' },
+    member: { type: 'string' },
+    'carries-for': { type: 'string' },
+    facility: { type: 'string' },
+    out: { type: 'string' }
   },
-  async run (values, pos, io) {
+  async run(values, pos, io) {
     const [sub, arg] = pos
     const dir = dataDirOf(values, io)
     const scheme = nodeSignatureScheme()
     switch (sub) {
       case 'create': {
-        const r = await createAuthority(dir, need(values, 'network', 'roster create'), await secretOf(values, io), scheme)
+        const r = await createAuthority(
+          dir,
+          need(values, 'network', 'roster create'),
+          await secretOf(values, io),
+          scheme
+        )
         io.out(`network authority for "${r.body.network}" created in ${dir} (roster version ${r.body.version})`)
         return 0
       }
       case 'add': {
         const member = await readUserJson<FacilityFile>(need(values, 'member', 'roster add'))
-        if (typeof member.facility !== 'string' || typeof member.signingKey !== 'string') throw new DataDirError('--member is not a facility.json written by `pagdandi init`')
+        if (typeof member.facility !== 'string' || typeof member.signingKey !== 'string')
+          throw new DataDirError('--member is not a facility.json written by `pagdandi init`')
         const carries = (opt(values, 'carries-for') ?? '').split(',').filter(s => s.length > 0) as FacilityId[]
         const r = await addMember(dir, await secretOf(values, io), scheme, member, carries)
         io.out(`added ${member.facility} (${member.name}); roster version ${r.body.version}`)
         return 0
       }
       case 'revoke': {
-        const r = await revokeMember(dir, await secretOf(values, io), scheme, need(values, 'facility', 'roster revoke') as FacilityId)
+        const r = await revokeMember(
+          dir,
+          await secretOf(values, io),
+          scheme,
+          need(values, 'facility', 'roster revoke') as FacilityId
+        )
         io.out(`revoked ${opt(values, 'facility')}; roster version ${r.body.version}`)
         return 0
       }
       case 'export': {
         const out = resolve(need(values, 'out', 'roster export'))
         const d = new DataDir(dir)
-        if (await d.readRoster() === undefined) throw new DataDirError(`${dir} holds no roster`)
+        if ((await d.readRoster()) === undefined) throw new DataDirError(`${dir} holds no roster`)
         await copyFile(d.rosterFile, out)
         io.out(`roster written to ${out}`)
         return 0
@@ -109,23 +135,44 @@ export const roster: Command = {
       }
       case 'show': {
         const file = await new DataDir(dir).readRoster()
-        if (file === undefined) throw new DataDirError(`${dir} holds no roster; import one with \`pagdandi roster import FILE\``)
+        if (file === undefined)
+          throw new DataDirError(`${dir} holds no roster; import one with \`pagdandi roster import FILE\``)
         const r = readRosterFile(file, scheme)
         if (values.json === true) {
-          io.out(JSON.stringify({
-            network: r.body.network, version: r.body.version,
-            members: r.body.entries.map(e => ({ facility: e.facility, name: e.name, kind: e.kind, district: e.district, peerId: e.peerId, addresses: e.addresses, carriesFor: e.carriesFor })),
-            revoked: r.body.revocations
-          }, null, 2))
+          io.out(
+            JSON.stringify(
+              {
+                network: r.body.network,
+                version: r.body.version,
+                members: r.body.entries.map(e => ({
+                  facility: e.facility,
+                  name: e.name,
+                  kind: e.kind,
+                  district: e.district,
+                  peerId: e.peerId,
+                  addresses: e.addresses,
+                  carriesFor: e.carriesFor
+                })),
+                revoked: r.body.revocations
+              },
+              null,
+              2
+            )
+          )
         } else {
           io.out(`roster "${r.body.network}" version ${r.body.version}`)
-          for (const e of r.body.entries) io.out(`  ${e.facility}  ${e.kind.padEnd(3)}  ${e.name}${e.carriesFor.length > 0 ? `  (carries for ${e.carriesFor.join(', ')})` : ''}`)
+          for (const e of r.body.entries)
+            io.out(
+              `  ${e.facility}  ${e.kind.padEnd(3)}  ${e.name}${e.carriesFor.length > 0 ? `  (carries for ${e.carriesFor.join(', ')})` : ''}`
+            )
           for (const v of r.body.revocations) io.out(`  ${v.facility}  revoked at version ${v.atVersion}`)
         }
         return 0
       }
       default:
-        throw new UsageError(`roster: expected create, add, revoke, export, import or show${sub !== undefined ? `, not "${sub}"` : ''}`)
+        throw new UsageError(
+          `roster: expected create, add, revoke, export, import or show${sub !== undefined ? `, not "${sub}"` : ''}`
+        )
     }
   }
 }

@@ -1,7 +1,8 @@
 /** English messages. Every string the app shows is here and in `hi.ts`; components never hard-code text. */
 export const en = {
   'app.name': 'Pagdandi',
-  'app.nodeOffline': 'This computer cannot reach the facility server. You can keep reading what is on screen; new work is not saved until it is back.',
+  'app.nodeOffline':
+    'This computer cannot reach the facility server. You can keep reading what is on screen; new work is not saved until it is back.',
   'nav.label': 'Main menu',
   'nav.search': 'Find patient',
   'nav.referrals': 'Referrals',
@@ -25,7 +26,8 @@ export const en = {
   'search.label': 'Name, ABHA, phone, village or UHID',
   'search.placeholder': 'e.g. Sunita Kashyap, 9876543210, Tokapal',
   'search.submit': 'Search',
-  'search.hint': 'Names match other spellings too (Hindi or English). Search first, then register if the patient is not found.',
+  'search.hint':
+    'Names match other spellings too (Hindi or English). Search first, then register if the patient is not found.',
   'search.none': 'No patient found. Check the spelling or register a new patient.',
 
   'patient.name': 'Name',
@@ -64,7 +66,7 @@ export const en = {
   'register.ageYears': 'Age (years)',
   'register.dob': 'Date of birth (DD/MM/YYYY)',
   'register.submit': 'Register',
-  'register.needName': 'Please enter the patient\'s name.',
+  'register.needName': "Please enter the patient's name.",
   'register.needAge': 'Please enter the age in whole years (0 to 120).',
   'register.needDate': 'Please enter the date of birth as DD/MM/YYYY.',
   'register.needVillage': 'Please enter the village.',
@@ -218,7 +220,8 @@ export const en = {
   'outcome.died': 'Died',
 
   'conflicts.title': 'Changes to review',
-  'conflicts.hint': 'Two facilities changed the same value at the same time. Both values are shown; choose the correct one.',
+  'conflicts.hint':
+    'Two facilities changed the same value at the same time. Both values are shown; choose the correct one.',
   'conflicts.none': 'Nothing to review.',
   'conflicts.shownNow': 'shown now',
   'conflicts.keep': 'Keep the chosen value',
@@ -255,7 +258,8 @@ export const en = {
   'err.vital': 'outside the possible range. Please check the value and the unit.',
   'err.input': 'please check this entry.',
   'err.entryNotFound': 'This entry is not in the record (it may not have arrived yet).',
-  'err.referralTransition': 'This referral cannot be moved to that step (only the receiving facility can, and only forward).',
+  'err.referralTransition':
+    'This referral cannot be moved to that step (only the receiving facility can, and only forward).',
   'err.conflictPath': 'This value cannot be reviewed here.',
   'err.patientNotFound': 'This patient is not known on this facility server.',
   'err.tooLarge': 'Too much data in one go.',

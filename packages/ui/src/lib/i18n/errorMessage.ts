@@ -29,7 +29,7 @@ const BY_NAME: Record<string, MessageKey> = {
 }
 
 /** The field an error names, as a message key, when the catalogue has a label for it. */
-function fieldKey (message: string, l: Locale): MessageKey | undefined {
+function fieldKey(message: string, l: Locale): MessageKey | undefined {
   const m = /^([A-Za-z][A-Za-z0-9.[\]]*)\s*:/.exec(message)
   if (!m) return undefined
   const parts = m[1]!.replace(/\[\d+\]/g, '').split('.')
@@ -42,7 +42,7 @@ function fieldKey (message: string, l: Locale): MessageKey | undefined {
 }
 
 /** A user-facing message for `err`, in the current language. */
-export function errorMessage (err: unknown, l: Locale = locale): string {
+export function errorMessage(err: unknown, l: Locale = locale): string {
   let name = err instanceof Error ? err.name : ''
   let message = err instanceof Error ? err.message : ''
   if (err instanceof NodeRequestError) {

@@ -20,9 +20,15 @@ export class NodeStatusStore {
     let timer: ReturnType<typeof setTimeout> | undefined
     const tick = async (): Promise<void> => {
       await this.refresh()
-      if (!stopped) timer = setTimeout(() => { void tick() }, POLL_MS)
+      if (!stopped)
+        timer = setTimeout(() => {
+          void tick()
+        }, POLL_MS)
     }
-    const online = (): void => { this.#browserOnline = navigator.onLine; void this.refresh() }
+    const online = (): void => {
+      this.#browserOnline = navigator.onLine
+      void this.refresh()
+    }
     addEventListener('online', online)
     addEventListener('offline', online)
     void tick()
@@ -35,25 +41,25 @@ export class NodeStatusStore {
   })
 
   /** The last status the node gave, if it ever answered. */
-  get current (): NodeStatus | undefined {
+  get current(): NodeStatus | undefined {
     this.#subscribe()
     return this.#status
   }
 
   /** Whether the node answered the last poll; undefined before the first answer. */
-  get reachable (): boolean | undefined {
+  get reachable(): boolean | undefined {
     this.#subscribe()
     return this.#browserOnline ? this.#reachable : false
   }
 
   /** When the node was last asked. */
-  get checkedAt (): Date | undefined {
+  get checkedAt(): Date | undefined {
     this.#subscribe()
     return this.#checkedAt
   }
 
   /** Asks the node now. */
-  async refresh (): Promise<void> {
+  async refresh(): Promise<void> {
     try {
       this.#status = await api.status()
       this.#reachable = true

@@ -30,9 +30,9 @@ export class PatientRecord {
   #timer: ReturnType<typeof setTimeout> | undefined
   #subscribe: () => void
   // The last document read and its plain copy: an Automerge document is immutable, so one copy per version.
-  #read: { raw: A.Doc<PatientDoc>, plain: PatientDoc } | undefined
+  #read: { raw: A.Doc<PatientDoc>; plain: PatientDoc } | undefined
 
-  constructor (patientId: PatientId, handle: DocHandle<PatientDoc>) {
+  constructor(patientId: PatientId, handle: DocHandle<PatientDoc>) {
     this.patientId = patientId
     this.handle = handle
     this.#subscribe = createSubscriber(update => {
@@ -42,7 +42,7 @@ export class PatientRecord {
   }
 
   /** The document now, as plain data (including other tabs' and facilities' edits as they arrive). */
-  get current (): PatientDoc {
+  get current(): PatientDoc {
     this.#subscribe()
     const raw = this.handle.doc()
     if (this.#read?.raw !== raw) this.#read = { raw, plain: readPatient(raw) }
@@ -50,13 +50,13 @@ export class PatientRecord {
   }
 
   /** The document's open conflicts now (found on the Automerge document; values are plain). */
-  get conflicts (): Conflict[] {
+  get conflicts(): Conflict[] {
     this.#subscribe()
     return openConflicts(this.handle.doc())
   }
 
   /** Whether this tab's edits are durably saved at the node. */
-  get saveState (): SaveState {
+  get saveState(): SaveState {
     return this.#save
   }
 
@@ -64,17 +64,21 @@ export class PatientRecord {
    * Applies one change made by `fn` (a record change function). Throws the record module's named
    * error, leaving the document untouched, when the input is invalid.
    */
-  change<R> (facility: FacilityId, fn: (d: PatientDoc, ctx: ChangeContext) => R): R {
+  change<R>(facility: FacilityId, fn: (d: PatientDoc, ctx: ChangeContext) => R): R {
     const ctx: ChangeContext = { facility, at: new Date().toISOString() }
     // Validate on a scratch copy first: a throw inside handle.change would still leave a partial change.
     let scratch = A.clone(this.handle.doc())
     try {
-      scratch = A.change(scratch, d => { fn(d as PatientDoc, ctx) })
+      scratch = A.change(scratch, d => {
+        fn(d as PatientDoc, ctx)
+      })
     } finally {
       A.free(scratch)
     }
     let result!: R
-    this.handle.change(d => { result = fn(d as PatientDoc, ctx) })
+    this.handle.change(d => {
+      result = fn(d as PatientDoc, ctx)
+    })
     this.#pending = toHashes(A.getHeads(this.handle.doc()))
     this.#save = 'saving'
     this.#scheduleCheck(0)
@@ -82,16 +86,18 @@ export class PatientRecord {
   }
 
   /** Stops checking for durability (the screen closed). */
-  close (): void {
+  close(): void {
     clearTimeout(this.#timer)
   }
 
-  #scheduleCheck (ms: number): void {
+  #scheduleCheck(ms: number): void {
     clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => { void this.#check() }, ms)
+    this.#timer = setTimeout(() => {
+      void this.#check()
+    }, ms)
   }
 
-  async #check (): Promise<void> {
+  async #check(): Promise<void> {
     const want = this.#pending
     try {
       const durable = toHashes(await api.durableHeads(this.patientId))
@@ -108,7 +114,7 @@ export class PatientRecord {
 }
 
 /** Opens a patient's live record. */
-export async function loadPatient (patientId: PatientId): Promise<PatientRecord> {
+export async function loadPatient(patientId: PatientId): Promise<PatientRecord> {
   // The node keeps records cold until used; asking for the durable heads brings this one into
   // memory, so the sync request that follows is answered. Offline, the request fails: go on.
   await api.durableHeads(patientId).catch(() => undefined)

@@ -7,15 +7,25 @@ export class RosterStore {
   #loading: Promise<void> | undefined
 
   /** Roster entries, loading them on first use; undefined until the node answers. */
-  get current (): RosterEntry[] | undefined {
+  get current(): RosterEntry[] | undefined {
     if (this.#entries === undefined && this.#loading === undefined) {
-      this.#loading = api.roster().then(r => { this.#entries = r }, () => {}).finally(() => { this.#loading = undefined })
+      this.#loading = api
+        .roster()
+        .then(
+          r => {
+            this.#entries = r
+          },
+          () => {}
+        )
+        .finally(() => {
+          this.#loading = undefined
+        })
     }
     return this.#entries
   }
 
   /** A facility's name, or its HFR id when the roster does not know it (yet). */
-  name (facility: string): string {
+  name(facility: string): string {
     return this.current?.find(f => f.facility === facility)?.name ?? facility
   }
 }

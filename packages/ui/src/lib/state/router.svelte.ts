@@ -5,16 +5,16 @@ import type { PatientId } from '@pagdandi/core/record'
 /** A screen and its parameters. */
 export type Route =
   | { name: 'search' }
-  | { name: 'chart', patientId: PatientId }
-  | { name: 'encounter', patientId: PatientId }
-  | { name: 'refer', patientId: PatientId }
-  | { name: 'summary', patientId: PatientId, referralId: string }
-  | { name: 'conflicts', patientId: PatientId }
+  | { name: 'chart'; patientId: PatientId }
+  | { name: 'encounter'; patientId: PatientId }
+  | { name: 'refer'; patientId: PatientId }
+  | { name: 'summary'; patientId: PatientId; referralId: string }
+  | { name: 'conflicts'; patientId: PatientId }
   | { name: 'inbox' }
   | { name: 'sync' }
 
 /** Parses `#/patient/<id>/…` style hashes; unknown hashes show the search screen. */
-export function parseRoute (hash: string): Route {
+export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
   const [a, id, b, c] = parts
   if (a === 'inbox') return { name: 'inbox' }
@@ -31,15 +31,21 @@ export function parseRoute (hash: string): Route {
 }
 
 /** The hash for a route. */
-export function href (route: Route): string {
+export function href(route: Route): string {
   const e = encodeURIComponent
   switch (route.name) {
-    case 'search': return '#/'
-    case 'inbox': return '#/inbox'
-    case 'sync': return '#/sync'
-    case 'chart': return `#/patient/${e(route.patientId)}`
-    case 'summary': return `#/patient/${e(route.patientId)}/summary/${e(route.referralId)}`
-    default: return `#/patient/${e(route.patientId)}/${route.name}`
+    case 'search':
+      return '#/'
+    case 'inbox':
+      return '#/inbox'
+    case 'sync':
+      return '#/sync'
+    case 'chart':
+      return `#/patient/${e(route.patientId)}`
+    case 'summary':
+      return `#/patient/${e(route.patientId)}/summary/${e(route.referralId)}`
+    default:
+      return `#/patient/${e(route.patientId)}/${route.name}`
   }
 }
 
@@ -51,13 +57,13 @@ export class Router {
   })
 
   /** The route the location hash names now. */
-  get current (): Route {
+  get current(): Route {
     this.#subscribe()
     return parseRoute(location.hash)
   }
 
   /** Navigates to a route (adds a history entry, so Back works). */
-  go (route: Route): void {
+  go(route: Route): void {
     location.hash = href(route)
   }
 }

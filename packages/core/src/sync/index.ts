@@ -6,6 +6,7 @@
 export * from './constants.js'
 export * from './errors.js'
 export type * from './types.js'
+export type { Clock, Random } from './clock.js'
 export { decodeFrame, encodeFrame, FrameType } from './frames.js'
 export type * from './frames.js'
 export { cursorToken, docFingerprint, emptyFingerprint, itemFingerprint, xorInto } from './fingerprint.js'

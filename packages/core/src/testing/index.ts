@@ -1,5 +1,6 @@
 /** Test helpers shared across packages: seeded PRNG, simulated network, conformance suites. */
 export { Prng } from './prng.js'
+export { ManualClock } from './ManualClock.js'
 export { SimNetwork, randomPayload } from './SimNetwork.js'
 export type { SimFaults } from './SimNetwork.js'
 export { itemStoreConformance } from './itemStoreConformance.js'

@@ -13,7 +13,14 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import type { SignatureScheme, VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import { FrameTooLargeError, SyncSession, type ItemStore, type StoredItem } from '@pagdandi/core/sync'
+import {
+  FrameTooLargeError,
+  SyncSession,
+  type Clock,
+  type ItemStore,
+  type Random,
+  type StoredItem
+} from '@pagdandi/core/sync'
 import {
   DEFAULT_BACKOFF,
   DIAL_TICK_MS,
@@ -22,6 +29,7 @@ import {
   MAX_STREAMS_PER_PEER,
   SYNC_PROTOCOL
 } from './constants.js'
+import { systemClock } from './clock.js'
 import { EntitlementCache } from './entitlement.js'
 import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
 import { createHost } from './host.js'
@@ -44,6 +52,10 @@ export interface ReplicatorOptions {
    * can reach only its hub lists the other facilities with no address.
    */
   routes?: ReadonlyMap<string, readonly string[]>
+  /** Time for dialling, backoff and `lastSeen`; the system clock by default. */
+  clock?: Clock
+  /** Chance for the redial jitter; `Math.random` by default. */
+  random?: Random
 }
 
 /** Replication state with one roster peer, for `pagdandi status` and the UI. */
@@ -73,6 +85,9 @@ export interface ReplicatorMetrics {
   bytesOut: number
   /** Bytes of items inside batches sent. */
   itemBytesOut: number
+  /** Dials started, and those that failed (each failure backs off). */
+  dials: number
+  dialsFailed: number
 }
 
 /** Events: `items` (StoredItem[], from), `peer` ({ facility, connected }), `session-error` ({ facility, error }). */
@@ -106,15 +121,21 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     framesOut: 0,
     bytesIn: 0,
     bytesOut: 0,
-    itemBytesOut: 0
+    itemBytesOut: 0,
+    dials: 0,
+    dialsFailed: 0
   }
+  readonly #clock: Clock
+  readonly #random: Random
   #node: Libp2p | undefined
-  #timer: ReturnType<typeof setInterval> | undefined
+  #cancelTick: (() => void) | undefined
 
   constructor(options: ReplicatorOptions) {
     super()
     this.#o = options
     this.#roster = options.roster
+    this.#clock = options.clock ?? systemClock
+    this.#random = options.random ?? Math.random
     this.#entitlement = new EntitlementCache(options.store, () => this.#roster)
   }
 
@@ -164,9 +185,6 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     })
     await node.start()
     this.#node = node
-    this.#timer = setInterval(() => {
-      this.#tick()
-    }, DIAL_TICK_MS)
     this.#tick()
   }
 
@@ -175,7 +193,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     const node = this.#node
     if (node === undefined) return
     this.#node = undefined
-    clearInterval(this.#timer)
+    this.#cancelTick?.()
     for (const p of this.#peers.values()) p.session?.close()
     await node.stop()
   }
@@ -247,7 +265,10 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #tick(): void {
     const node = this.#node
     if (node === undefined) return
-    const now = Date.now()
+    this.#cancelTick = this.#clock.schedule(DIAL_TICK_MS, () => {
+      this.#tick()
+    })
+    const now = this.#clock.now()
     for (const e of this.#roster.body.entries) {
       if (e.facility === this.#o.facility) continue
       const addresses = this.#o.routes?.get(e.facility) ?? e.addresses
@@ -270,7 +291,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #backoff(p: PeerState): void {
     const { maxMs } = this.#o.backoff ?? DEFAULT_BACKOFF
     // Full jitter in [delay/2, delay): peers that lost a shared link do not all redial in step.
-    p.nextDial = Date.now() + p.delay / 2 + (Math.random() * p.delay) / 2
+    p.nextDial = this.#clock.now() + p.delay / 2 + (this.#random() * p.delay) / 2
     p.delay = Math.min(maxMs, p.delay * 2)
   }
 
@@ -279,12 +300,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     const p = this.#peer(f)
     if (node === undefined) return
     p.dialing = true
+    this.#metrics.dials++
     try {
       const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${remote.toString()}`))
       await node.dial(addrs)
       if (this.#o.facility < f) await this.#openStream(f, remote)
-      else p.nextDial = Date.now() + (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs
+      else p.nextDial = this.#clock.now() + (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs
     } catch {
+      this.#metrics.dialsFailed++
       this.#backoff(p)
     } finally {
       p.dialing = false
@@ -354,7 +377,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         if (dir === 'in') {
           this.#metrics.framesIn++
           this.#metrics.bytesIn += n
-          p.lastSeen = Date.now()
+          p.lastSeen = this.#clock.now()
         } else {
           this.#metrics.framesOut++
           this.#metrics.bytesOut += n

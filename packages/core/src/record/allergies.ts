@@ -10,7 +10,7 @@ export const SEVERITIES: readonly Severity[] = ['mild', 'moderate', 'severe']
 
 /** Records an allergy or intolerance. */
 export function addAllergy(d: PatientDoc, input: AllergyInput, ctx: ChangeContext): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an AllergyInput is required')
   const coding = input.coding === undefined ? undefined : validateCoding(input.coding, 'coding', [CODE_SYSTEMS.snomed])
   const value = compact({
@@ -19,7 +19,8 @@ export function addAllergy(d: PatientDoc, input: AllergyInput, ctx: ChangeContex
     reaction: input.reaction === undefined ? undefined : validateText(input.reaction, 'reaction', 200),
     severity: validateEnum(input.severity, 'severity', SEVERITIES),
     recordedAt: at,
-    by: facility
+    by: facility,
+    ...authored
   })
   const id = newEntryId(ctx, d.allergies)
   put(d.allergies, id, { id, ...value })
@@ -37,7 +38,7 @@ export function setAllergySeverity(d: PatientDoc, allergyId: EntryId, severity: 
 
 /** Adds an active clinical alert (e.g. sickle cell disease, high-risk pregnancy). */
 export function addAlert(d: PatientDoc, input: AlertInput, ctx: ChangeContext): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an AlertInput is required')
   const coding = input.coding === undefined ? undefined : validateCoding(input.coding, 'coding')
   const value = compact({
@@ -45,7 +46,8 @@ export function addAlert(d: PatientDoc, input: AlertInput, ctx: ChangeContext): 
     coding: coding?.value,
     recordedAt: at,
     by: facility,
-    active: true
+    active: true,
+    ...authored
   })
   const id = newEntryId(ctx, d.alerts)
   put(d.alerts, id, { id, ...value })

@@ -6,7 +6,7 @@
 import * as Automerge from '@automerge/automerge'
 import type { ChangeContext } from './inputs.js'
 import type { EntryId, LabResult, PatientDoc } from './types.js'
-import { checkContext, newEntryId } from './context.js'
+import { checkContext, newEntryId, validateAuthor } from './context.js'
 import { UnknownConflictPathError } from './errors.js'
 import { SEVERITIES } from './allergies.js'
 import { validateDose } from './encounter.js'
@@ -39,6 +39,7 @@ function checkLabResult(value: unknown): LabResult {
     by: validateHfrId(r.by, 'result.by')
   }
   if (r.unit !== undefined) out.unit = validateText(r.unit, 'result.unit', 30)
+  if (r.author !== undefined) out.author = validateAuthor(r.author, 'result.author')
   if (r.interpretation !== undefined) {
     out.interpretation = validateEnum(r.interpretation, 'result.interpretation', [
       'normal',
@@ -147,7 +148,7 @@ export function resolveConflict(
   chosen: ConflictValue,
   ctx: ChangeContext
 ): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   const path = conflict?.path
   if (!Array.isArray(path) || !path.every(p => typeof p === 'string'))
     throw new TypeError('conflict.path must be a list of strings')
@@ -169,7 +170,8 @@ export function resolveConflict(
     path: joined,
     chosen: typeof value === 'string' ? value : JSON.stringify(value),
     at,
-    by: facility
+    by: facility,
+    ...authored
   })
   return id
 }

@@ -1,21 +1,50 @@
 /** Helpers shared by the change functions: the change context, entry ids, and Automerge-safe objects. */
 import type { ChangeContext } from './inputs.js'
-import type { EntryId, FacilityId, IsoInstant } from './types.js'
+import type { Author, EntryId, FacilityId, IsoInstant } from './types.js'
 import type { RecordWarning } from './validate-ids.js'
-import { validateHfrId } from './validate-ids.js'
-import { validateIsoInstant } from './validate-clinical.js'
+import { validateHfrId, validateHprId } from './validate-ids.js'
+import { validateIsoInstant, validateText } from './validate-clinical.js'
 import { EntryNotFoundError, InvalidRecordInputError } from './errors.js'
 
 /** The validated parts of a ChangeContext. */
 export interface CheckedContext {
   facility: FacilityId
   at: IsoInstant
+  /** `{ author }` when the context names its staff member, else `{}`: spread it into a new entry. */
+  authored: { author?: Author }
 }
 
-/** Validates the change context (HFR facility id, UTC instant). */
+/** Validates the change context (HFR facility id, UTC instant, the staff member if any). */
 export function checkContext(ctx: ChangeContext): CheckedContext {
   if (typeof ctx !== 'object' || ctx === null) throw new TypeError('a ChangeContext is required')
-  return { facility: validateHfrId(ctx.facility, 'ctx.facility'), at: validateIsoInstant(ctx.at, 'ctx.at') }
+  return {
+    facility: validateHfrId(ctx.facility, 'ctx.facility'),
+    at: validateIsoInstant(ctx.at, 'ctx.at'),
+    authored: ctx.by === undefined ? {} : { author: validateAuthor(ctx.by, 'ctx.by') }
+  }
+}
+
+const STAFF_ID = /^[A-Za-z0-9_-]{1,64}$/
+const ROLE = /^[a-z][a-z-]{0,39}$/
+
+/** Validates who made an entry: staff id, display name, role, and the HPR id if there is one. */
+export function validateAuthor(input: unknown, field = 'author'): Author {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new InvalidRecordInputError(field, 'missing')
+  const a = input as Record<string, unknown>
+  for (const k of Object.keys(a))
+    if (!['staffId', 'name', 'role', 'hprId'].includes(k)) throw new InvalidRecordInputError(`${field}.${k}`, 'unknown')
+  const staffId = a.staffId
+  if (typeof staffId !== 'string' || !STAFF_ID.test(staffId))
+    throw new InvalidRecordInputError(`${field}.staffId`, 'not a staff id')
+  const role = a.role
+  if (typeof role !== 'string' || !ROLE.test(role)) throw new InvalidRecordInputError(`${field}.role`, 'not a role')
+  return compact({
+    staffId,
+    name: validateText(a.name, `${field}.name`, 100),
+    role,
+    hprId: a.hprId === undefined ? undefined : validateHprId(a.hprId, `${field}.hprId`)
+  })
 }
 
 /** Hands warnings to the context's collector, if any. */

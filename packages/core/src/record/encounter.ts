@@ -72,7 +72,7 @@ function checkLabOrder(input: LabOrderInput, field: string): Checked<LabOrder['t
 
 /** Records an encounter (OPD by default) with its complaints, vitals and any diagnoses, prescriptions and lab orders. */
 export function addEncounter(d: PatientDoc, input: EncounterInput, ctx: ChangeContext): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an EncounterInput is required')
   const diagnoses = (input.diagnoses ?? []).map((x, i) => checkDiagnosis(x, `diagnoses[${i}]`))
   const prescriptions = (input.prescriptions ?? []).map((x, i) => checkPrescription(x, `prescriptions[${i}]`))
@@ -81,7 +81,7 @@ export function addEncounter(d: PatientDoc, input: EncounterInput, ctx: ChangeCo
     id: '' as EntryId,
     kind: input.kind === undefined ? 'opd' : validateEnum(input.kind, 'kind', ['opd', 'ipd', 'emergency'] as const),
     facility,
-    practitioner: input.practitioner === undefined ? undefined : validateHprId(input.practitioner),
+    practitioner: input.practitioner === undefined ? authored.author?.hprId : validateHprId(input.practitioner),
     at,
     complaints: validateTextList(input.complaints, 'complaints', 20, 200),
     vitals: input.vitals === undefined ? {} : validateVitals(input.vitals),
@@ -89,22 +89,23 @@ export function addEncounter(d: PatientDoc, input: EncounterInput, ctx: ChangeCo
     prescriptions: {},
     labOrders: {},
     dispensing: {},
-    notes: input.notes === undefined ? undefined : validateText(input.notes, 'notes', 4000)
+    notes: input.notes === undefined ? undefined : validateText(input.notes, 'notes', 4000),
+    ...authored
   })
   // Everything is validated above; only now is the document touched.
   const id = newEntryId(ctx, d.encounters)
   base.id = id
   for (const x of diagnoses) {
     const k = newEntryId(ctx, base.diagnoses)
-    base.diagnoses[k] = { id: k, ...x.value }
+    base.diagnoses[k] = { id: k, ...x.value, ...authored }
   }
   for (const x of prescriptions) {
     const k = newEntryId(ctx, base.prescriptions)
-    base.prescriptions[k] = { id: k, ...x.value }
+    base.prescriptions[k] = { id: k, ...x.value, ...authored }
   }
   for (const x of labOrders) {
     const k = newEntryId(ctx, base.labOrders)
-    base.labOrders[k] = { id: k, test: x.value, orderedAt: at }
+    base.labOrders[k] = { id: k, test: x.value, orderedAt: at, ...authored }
   }
   put(d.encounters, id, base)
   emitWarnings(
@@ -116,11 +117,11 @@ export function addEncounter(d: PatientDoc, input: EncounterInput, ctx: ChangeCo
 
 /** Adds a diagnosis (SNOMED CT or ICD-10) to an encounter. */
 export function addDiagnosis(d: PatientDoc, encounterId: EntryId, input: DiagnosisInput, ctx: ChangeContext): EntryId {
-  checkContext(ctx)
+  const { authored } = checkContext(ctx)
   const checked = checkDiagnosis(input, 'diagnosis')
   const enc = entry(d.encounters, encounterId, 'encounter')
   const id = newEntryId(ctx, enc.diagnoses)
-  put(enc.diagnoses, id, { id, ...checked.value })
+  put(enc.diagnoses, id, { id, ...checked.value, ...authored })
   emitWarnings(ctx, checked.warnings)
   return id
 }
@@ -132,11 +133,11 @@ export function addPrescription(
   input: PrescriptionInput,
   ctx: ChangeContext
 ): EntryId {
-  checkContext(ctx)
+  const { authored } = checkContext(ctx)
   const checked = checkPrescription(input, 'prescription')
   const enc = entry(d.encounters, encounterId, 'encounter')
   const id = newEntryId(ctx, enc.prescriptions)
-  put(enc.prescriptions, id, { id, ...checked.value })
+  put(enc.prescriptions, id, { id, ...checked.value, ...authored })
   emitWarnings(ctx, checked.warnings)
   return id
 }
@@ -157,11 +158,11 @@ export function setPrescriptionDose(
 
 /** Orders a lab test (LOINC) in an encounter. */
 export function orderLab(d: PatientDoc, encounterId: EntryId, input: LabOrderInput, ctx: ChangeContext): EntryId {
-  const { at } = checkContext(ctx)
+  const { at, authored } = checkContext(ctx)
   const checked = checkLabOrder(input, 'labOrder')
   const enc = entry(d.encounters, encounterId, 'encounter')
   const id = newEntryId(ctx, enc.labOrders)
-  put(enc.labOrders, id, { id, test: checked.value, orderedAt: at })
+  put(enc.labOrders, id, { id, test: checked.value, orderedAt: at, ...authored })
   return id
 }
 
@@ -173,7 +174,7 @@ export function recordLabResult(
   input: LabResultInput,
   ctx: ChangeContext
 ): void {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a LabResultInput is required')
   const result = compact({
     value: validateText(input.value, 'result.value', 200),
@@ -188,7 +189,8 @@ export function recordLabResult(
             'negative'
           ] as const),
     resultedAt: at,
-    by: facility
+    by: facility,
+    ...authored
   })
   const order = entry(entry(d.encounters, encounterId, 'encounter').labOrders, labOrderId, 'labOrder')
   put(order, 'result', result)
@@ -202,11 +204,11 @@ export function dispense(
   quantity: number,
   ctx: ChangeContext
 ): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   const qty = validateInt(quantity, 'quantity', 1, 10_000)
   const enc = entry(d.encounters, encounterId, 'encounter')
   const rxId = str(entry(enc.prescriptions, prescriptionId, 'prescription').id)
   const id = newEntryId(ctx, enc.dispensing)
-  put(enc.dispensing, id, { id, prescriptionId: rxId, quantity: qty, dispensedAt: at, by: facility })
+  put(enc.dispensing, id, { id, prescriptionId: rxId, quantity: qty, dispensedAt: at, by: facility, ...authored })
   return id
 }

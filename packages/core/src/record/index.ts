@@ -21,7 +21,7 @@ export {
   validateVitals,
   verhoeffValid
 } from './validate-clinical.js'
-export { randomEntryId } from './context.js'
+export { randomEntryId, validateAuthor } from './context.js'
 export { createPatientDoc, linkAbha, markDuplicate, newPatientDoc, setUhid, validateBirth } from './registration.js'
 export type { CreatePatientDocOptions } from './registration.js'
 export {

@@ -4,6 +4,7 @@
  * from the input, so that an input can be replayed at another facility without forging authorship.
  */
 import type {
+  Author,
   BirthInfo,
   Coding,
   EntryId,
@@ -29,6 +30,11 @@ export interface ChangeContext {
   facility: FacilityId
   /** Wall-clock time of the change; display metadata only, never used to order merges. */
   at: IsoInstant
+  /**
+   * The signed-in staff member making the change. Entries carry it as `author`; the node seals it
+   * with the change so that other facilities can verify it (docs/PROTOCOL.md, provenance).
+   */
+  by?: Author
   /** Deterministic id source for tests and the synthetic generator; random ids otherwise. */
   newId?: () => EntryId
   /** Receives soft findings (e.g. an ABHA number failing its Luhn check) that were accepted but need review. */

@@ -38,7 +38,7 @@ export function currentStatus(referral: Pick<Referral, 'statusHistory'>): Referr
 
 /** Creates a referral from the context's facility, with status `sent`. */
 export function createReferral(d: PatientDoc, input: ReferralInput, ctx: ChangeContext): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a ReferralInput is required')
   const to = validateHfrId(input.to, 'to')
   if (to === facility) throw new InvalidRecordInputError('to', 'a facility cannot refer to itself')
@@ -58,7 +58,8 @@ export function createReferral(d: PatientDoc, input: ReferralInput, ctx: ChangeC
     treatmentGiven: validateText(input.treatmentGiven, 'treatmentGiven', 2000),
     transport: validateEnum(input.transport, 'transport', ['108', '102', 'own'] as const),
     createdAt: at,
-    statusHistory: { sent: { at, by: facility } }
+    statusHistory: { sent: { at, by: facility, ...authored } },
+    ...authored
   })
   const id = newEntryId(ctx, d.referrals)
   put(d.referrals, id, { id, ...value })
@@ -77,7 +78,7 @@ export function advanceReferral(
   ctx: ChangeContext,
   note?: string
 ): void {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   const next = validateEnum(status, 'status', STATUSES)
   const text = note === undefined ? undefined : validateText(note, 'note', 500)
   const referral = entry(d.referrals, referralId, 'referral')
@@ -86,7 +87,7 @@ export function advanceReferral(
   if (STATUS_RANK[next] <= STATUS_RANK[currentStatus(referral)]) {
     throw new InvalidReferralTransitionError(str(referral.id), `cannot move back or stay at ${currentStatus(referral)}`)
   }
-  const event: StatusEvent = compact({ at, by: facility, note: text })
+  const event: StatusEvent = compact({ at, by: facility, note: text, ...authored })
   put(referral.statusHistory, next, event)
 }
 
@@ -95,7 +96,7 @@ export function advanceReferral(
  * `back-referred` (or `completed` for a discharge) if it is not already there or beyond.
  */
 export function writeCareSummary(d: PatientDoc, input: CareSummaryInput, ctx: ChangeContext): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a CareSummaryInput is required')
   const kind = validateEnum(input.kind, 'kind', ['back-referral', 'discharge'] as const)
   const to = validateHfrId(input.to, 'to')
@@ -118,14 +119,15 @@ export function writeCareSummary(d: PatientDoc, input: CareSummaryInput, ctx: Ch
     reviewAfterDays:
       input.reviewAfterDays === undefined ? undefined : validateInt(input.reviewAfterDays, 'reviewAfterDays', 1, 365),
     redFlags: input.redFlags === undefined ? [] : validateTextList(input.redFlags, 'redFlags', 20, 200),
-    at
+    at,
+    ...authored
   })
   const id = newEntryId(ctx, d.summaries)
   put(d.summaries, id, { id, ...value })
   if (referral !== undefined) {
     const status: ReferralStatus = kind === 'back-referral' ? 'back-referred' : 'completed'
     if (STATUS_RANK[currentStatus(referral)] < STATUS_RANK[status]) {
-      put(referral.statusHistory, status, { at, by: facility, note: `summary ${id}` })
+      put(referral.statusHistory, status, { at, by: facility, note: `summary ${id}`, ...authored })
     }
   }
   emitWarnings(ctx, dx.warnings)

@@ -43,7 +43,7 @@ function validateAbha(input: AbhaLinkInput): { abhaNumber?: string; abhaAddress?
  * or to store through `createPatientDoc` / `wrapStrings`, which make every string immutable).
  */
 export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): PatientDoc {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a RegistrationInput is required')
   const abha = validateAbha(input)
   const guardian =
@@ -57,6 +57,7 @@ export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): Pat
     schema: 1,
     registeredAt: at,
     registeredBy: facility,
+    ...(authored.author === undefined ? {} : { registeredByStaff: authored.author }),
     demographics: compact({
       name: validateText(input.name, 'name', 100),
       nameVariants:
@@ -168,12 +169,18 @@ export function setUhid(d: PatientDoc, uhid: string, ctx: ChangeContext): void {
 
 /** Marks this record and another as the same person. Both records are kept; search shows them together. */
 export function markDuplicate(d: PatientDoc, otherPatient: PatientId, reason: string, ctx: ChangeContext): EntryId {
-  const { facility, at } = checkContext(ctx)
+  const { facility, at, authored } = checkContext(ctx)
   const input: DuplicateInput = {
     otherPatient: validateText(otherPatient, 'otherPatient', 100) as PatientId,
     reason: validateText(reason, 'reason', 500)
   }
   const id = newEntryId(ctx, d.duplicates)
-  put(d.duplicates, id, { otherPatient: input.otherPatient, markedAt: at, by: facility, reason: input.reason })
+  put(d.duplicates, id, {
+    otherPatient: input.otherPatient,
+    markedAt: at,
+    by: facility,
+    reason: input.reason,
+    ...authored
+  })
   return id
 }

@@ -104,3 +104,11 @@ export function referralSlip(overrides: Partial<ReferralInput> = {}): ReferralIn
     ...overrides
   }
 }
+
+/** A medical officer with an HPR id, as a signed-in session names them (synthetic). */
+export const MEDICAL_OFFICER = {
+  staffId: 'st-mo-1',
+  name: 'Dr. Meena Netam',
+  role: 'medical-officer',
+  hprId: '71123456789012'
+} as const

@@ -22,6 +22,21 @@ export type IsoDate = string
 /** ISO 8601 instant in UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`. Display metadata only: never used for ordering merges. */
 export type IsoInstant = string
 
+/**
+ * Who made an entry: the staff member as their facility knows them. The facility itself is the
+ * entry's own facility field; the signing facility vouches for both (docs/PROTOCOL.md, provenance).
+ */
+export interface Author {
+  /** The staff account's id at its facility: random and opaque, never a name. */
+  staffId: string
+  /** Display name as the facility registered it, e.g. "Dr. Meena Netam". */
+  name: string
+  /** The staff role when the entry was made (core/staff `Role`), e.g. `medical-officer`. */
+  role: string
+  /** HPR id (14 digits, bare) of a registered health professional. */
+  hprId?: PractitionerId
+}
+
 /** Facility kinds in Bastar: Community Health Centre, Civil Hospital, District Hospital, Medical College. */
 export type FacilityKind = 'CHC' | 'CH' | 'DH' | 'MC'
 export type Sex = 'female' | 'male' | 'other' | 'unknown'
@@ -102,6 +117,8 @@ export interface Diagnosis {
   /** free text as the clinician wrote it */
   text: string
   certainty: 'provisional' | 'confirmed'
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface Prescription {
@@ -115,6 +132,8 @@ export interface Prescription {
   durationDays: number
   route: string
   instructions?: string
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface LabOrder {
@@ -123,6 +142,8 @@ export interface LabOrder {
   test: Coding
   orderedAt: IsoInstant
   result?: LabResult
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface LabResult {
@@ -131,6 +152,8 @@ export interface LabResult {
   interpretation?: 'normal' | 'abnormal' | 'positive' | 'negative'
   resultedAt: IsoInstant
   by: FacilityId
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface Dispensing {
@@ -139,6 +162,8 @@ export interface Dispensing {
   quantity: number
   dispensedAt: IsoInstant
   by: FacilityId
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface Encounter {
@@ -154,6 +179,8 @@ export interface Encounter {
   labOrders: Record<EntryId, LabOrder>
   dispensing: Record<EntryId, Dispensing>
   notes?: string
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export type Severity = 'mild' | 'moderate' | 'severe'
@@ -166,6 +193,8 @@ export interface Allergy {
   severity: Severity
   recordedAt: IsoInstant
   by: FacilityId
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface Alert {
@@ -176,6 +205,8 @@ export interface Alert {
   recordedAt: IsoInstant
   by: FacilityId
   active: boolean
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export type Urgency = 'emergency' | 'urgent' | 'routine'
@@ -188,6 +219,8 @@ export interface StatusEvent {
   at: IsoInstant
   by: FacilityId
   note?: string
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 export interface Referral {
@@ -204,6 +237,8 @@ export interface Referral {
   createdAt: IsoInstant
   /** Grow-only: a status is added, never removed. Current status = highest rank present. */
   statusHistory: Partial<Record<ReferralStatus, StatusEvent>>
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 /** A back-referral (higher → lower level) or a discharge summary, written by the receiving facility. */
@@ -222,6 +257,8 @@ export interface CareSummary {
   reviewAfterDays?: number
   redFlags: string[]
   at: IsoInstant
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 /** A mark that this record and another record are the same person. */
@@ -230,6 +267,8 @@ export interface DuplicateLink {
   markedAt: IsoInstant
   by: FacilityId
   reason: string
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 /** A reviewed conflict: which value a clinician chose and when. */
@@ -238,6 +277,8 @@ export interface ConflictResolution {
   chosen: string
   at: IsoInstant
   by: FacilityId
+  /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
+  author?: Author
 }
 
 /** The whole patient document. */
@@ -246,6 +287,8 @@ export interface PatientDoc {
   schema: 1
   registeredAt: IsoInstant
   registeredBy: FacilityId
+  /** The staff member who registered the patient, when the facility knows. */
+  registeredByStaff?: Author
   demographics: Demographics
   identifiers: Identifiers
   encounters: Record<EntryId, Encounter>

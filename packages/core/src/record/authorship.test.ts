@@ -6,7 +6,7 @@ import { addEncounter, dispense, recordLabResult } from './encounter.js'
 import { advanceReferral, createReferral, writeCareSummary } from './referral.js'
 import { createPatientDoc } from './registration.js'
 import { readPatient } from './strings.js'
-import type { EntryId, PatientDoc, PractitionerId } from './types.js'
+import type { EntryId, PatientDoc } from './types.js'
 import { CHC, DH, MEDICAL_OFFICER, feverEncounter, referralSlip, registration, testContext } from './test-fixtures.js'
 import { InvalidHprIdError, InvalidRecordInputError } from './errors.js'
 
@@ -28,7 +28,7 @@ describe('entries name the staff member who wrote them (ChangeContext.by)', () =
     const p = readPatient(doc)
     const e = p.encounters[enc]!
     expect(e.author).toEqual(MEDICAL_OFFICER)
-    expect(e.practitioner).toBe(MEDICAL_OFFICER.hprId as PractitionerId)
+    expect(e.practitioner).toBe(MEDICAL_OFFICER.hprId)
     for (const x of [...Object.values(e.diagnoses), ...Object.values(e.prescriptions), ...Object.values(e.labOrders)])
       expect(x.author).toEqual(MEDICAL_OFFICER)
     expect(p.allergies[allergy]!.author).toEqual(MEDICAL_OFFICER)

@@ -3,7 +3,7 @@
  * Every value here is synthetic: ABHA numbers are generated with the `91` sandbox-style prefix.
  */
 import type { ChangeContext, EncounterInput, ReferralInput, RegistrationInput } from './inputs.js'
-import type { EntryId, FacilityId, IsoInstant } from './types.js'
+import type { Author, EntryId, FacilityId, IsoInstant, PractitionerId } from './types.js'
 import type { RecordWarning } from './validate-ids.js'
 
 /** A CHC and the district hospital it refers to (synthetic HFR ids). */
@@ -106,9 +106,9 @@ export function referralSlip(overrides: Partial<ReferralInput> = {}): ReferralIn
 }
 
 /** A medical officer with an HPR id, as a signed-in session names them (synthetic). */
-export const MEDICAL_OFFICER = {
+export const MEDICAL_OFFICER: Author = {
   staffId: 'st-mo-1',
   name: 'Dr. Meena Netam',
   role: 'medical-officer',
-  hprId: '71123456789012'
-} as const
+  hprId: '71123456789012' as PractitionerId
+}

@@ -1,0 +1,44 @@
+/**
+ * The facility's staff service: accounts, sessions and the audit log of one data directory, and
+ * `sessionOf(req)` for whatever needs to know who sent a request (the HTTP routes, the `/sync` upgrade).
+ */
+import type { IncomingMessage } from 'node:http'
+import type { FacilityId } from '@pagdandi/core/record'
+import { AuditLog } from './AuditLog.js'
+import { SESSION_COOKIE, SessionStore, type LiveSession, type SessionStoreOptions } from './SessionStore.js'
+import { StaffStore } from './StaffStore.js'
+
+/** Options of the staff service; tests inject the clocks. */
+export interface StaffServiceOptions extends SessionStoreOptions {
+  /** Clock of account and audit timestamps. */
+  date?: () => Date
+}
+
+/** Accounts, sessions and the audit log of one node. */
+export class StaffService {
+  readonly accounts: StaffStore
+  readonly sessions: SessionStore
+  readonly audit: AuditLog
+
+  constructor(dir: string, facility: FacilityId, opts: StaffServiceOptions = {}) {
+    const date = opts.date ?? (opts.now !== undefined ? () => new Date(opts.now!()) : () => new Date())
+    this.accounts = new StaffStore(dir, facility, date)
+    this.sessions = new SessionStore(this.accounts, opts)
+    this.audit = new AuditLog(dir, date)
+  }
+
+  /** The live session a request's cookie names, if any (also for a WebSocket upgrade request). */
+  async sessionOf(req: Pick<IncomingMessage, 'headers'>): Promise<LiveSession | undefined> {
+    return await this.sessions.lookup(cookieOf(req.headers.cookie, SESSION_COOKIE))
+  }
+}
+
+/** The value of one cookie in a `Cookie` header. */
+export function cookieOf(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}

@@ -53,8 +53,8 @@ describe('kill -9 during 1,000 writes', () => {
     const reopened = await FacilityNode.open({ data: dirs[0]!, secret: TEST_SECRET, http: false, openStore })
     try {
       const present = new Map<string, string>()
-      for (const id of reopened.bridge.docIds()) {
-        const uhid = Object.values(readPatient((await reopened.bridge.open<PatientDoc>(id))!).identifiers.uhid)[0]
+      for (const id of reopened.documents.docIds()) {
+        const uhid = Object.values(readPatient((await reopened.documents.open<PatientDoc>(id))!).identifiers.uhid)[0]
         if (uhid !== undefined) present.set(uhid, id)
       }
       const lost = [...acked].filter(([uhid, id]) => present.get(uhid) !== id).map(([uhid]) => uhid)

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { readPatient, type PatientDoc } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
+import type { NodeStore } from './ports.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -20,18 +21,24 @@ describe('confidentiality at rest (Invariant 6)', () => {
   it('leaves no patient name or phone number in any file of the data directory', async () => {
     const root = await tempDir()
     const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
-    const node = await FacilityNode.open({ data: dirs[0]!, secret: TEST_SECRET, http: false, openStore })
+    let store: NodeStore | undefined
+    const node = await FacilityNode.open({
+      data: dirs[0]!,
+      secret: TEST_SECRET,
+      http: false,
+      openStore: async dir => (store = await openStore(dir))
+    })
     await node.start()
-    const ids = await node.seed(12, 11)
-    await node.registerPatient(registration({ name: 'Somaru Markam', phone: '9826123456' }))
+    const ids = await node.patients.seed(12, 11)
+    await node.patients.register(registration({ name: 'Somaru Markam', phone: '9826123456' }))
     const secrets = new Set<string>(['Somaru Markam', '9826123456'])
     for (const id of ids) {
-      const d = readPatient((await node.bridge.open<PatientDoc>(id))!).demographics
+      const d = readPatient((await node.documents.open<PatientDoc>(id))!).demographics
       secrets.add(d.name)
       if (d.phone !== undefined) secrets.add(d.phone)
     }
     // Control: the same scan does find plaintext that the store holds as is.
-    await node.store.putMeta?.('control', new TextEncoder().encode('CONTROL-Somaru-Markam'))
+    await store!.putMeta?.('control', new TextEncoder().encode('CONTROL-Somaru-Markam'))
     await node.stop()
 
     const files = await filesUnder(dirs[0]!)
@@ -44,8 +51,8 @@ describe('confidentiality at rest (Invariant 6)', () => {
 
     // And the records are all still there after a restart, rebuilt from sealed items.
     const again = await FacilityNode.open({ data: dirs[0]!, secret: TEST_SECRET, http: false, openStore })
-    expect((await again.searchPatients('Somru Markaam')).length).toBe(1)
-    expect(again.bridge.docIds().length).toBe(13)
+    expect((await again.patients.search('Somru Markaam')).length).toBe(1)
+    expect(again.documents.docIds().length).toBe(13)
     await again.stop()
   })
 })

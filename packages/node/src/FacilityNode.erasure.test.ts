@@ -5,22 +5,27 @@ import { decodeItem, tweetnaclScheme } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
+import type { NodeStore } from './ports.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 
 const [CHC, DH] = ['IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
+/** The LevelDB store each open node was given, as a peer or an auditor with the disk would read it. */
+const storeOf = new Map<FacilityNode, NodeStore>()
 afterEach(async () => {
   for (const n of running.splice(0)) await n.stop()
 })
 
 async function open(dir: string): Promise<FacilityNode> {
+  let store: NodeStore | undefined
   const node = await FacilityNode.open({
     data: dir,
     secret: TEST_SECRET,
     http: { port: 0 },
-    openStore,
+    openStore: async d => (store = await openStore(d)),
     scheme: tweetnaclScheme
   })
+  storeOf.set(node, store!)
   await node.start()
   running.push(node)
   return node
@@ -57,11 +62,11 @@ describe('erasure (crypto-shredding)', () => {
     ])
     const dir = dirs[0]!
     let chc = await open(dir)
-    const { patientId } = await chc.registerPatient(registration())
-    const other = await chc.registerPatient(
+    const { patientId } = await chc.patients.register(registration())
+    const other = await chc.patients.register(
       registration({ name: 'Budhri Kashyap', uhid: 'CHC-0002', phone: '9826000000' })
     )
-    await chc.createReferral(patientId, {
+    await chc.referrals.create(patientId, {
       to: DH,
       reason: 'Severe anaemia',
       urgency: 'urgent',
@@ -69,10 +74,10 @@ describe('erasure (crypto-shredding)', () => {
       transport: '108',
       provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
     })
-    const key = chc.sealer.keyring.get(patientId, 0)!.key.slice()
+    const key = chc.keys.get(patientId, 0)!.key.slice()
     // The grants box the key to this facility (its self-grant) and from it (the referral): both
     // open with this facility's box key, so both must go.
-    const grants = (await chc.store.accessItems(patientId)).map(i => i.bytes)
+    const grants = (await storeOf.get(chc)!.accessItems(patientId)).map(i => i.bytes)
     expect(grants).toHaveLength(2)
     await stop(chc)
     // Control: before erasure the boxed keys are on disk (the scan can see them).
@@ -90,11 +95,11 @@ describe('erasure (crypto-shredding)', () => {
     expect((await api(chc, '/api/patients?q=' + encodeURIComponent('Somaru Markam'))).json).toEqual([])
     // A peer re-sending the old grants cannot bring the key back.
     expect(
-      await chc.importItems(grants, (_i, err) => {
+      await chc.bundles.importItems(grants, (_i, err) => {
         throw err
       })
     ).toBe(0)
-    expect(chc.sealer.keyring.generations(patientId)).toEqual([])
+    expect(chc.keys.generations(patientId)).toEqual([])
     await stop(chc)
 
     const after = await diskBytes(dir)
@@ -102,10 +107,10 @@ describe('erasure (crypto-shredding)', () => {
     for (const g of grants) expect(after.includes(Buffer.from(decodeItem(g).ciphertext))).toBe(false)
 
     chc = await open(dir)
-    expect(chc.sealer.keyring.generations(patientId as PatientId)).toEqual([])
-    expect(await chc.store.itemsForDoc(patientId)).toEqual([])
-    for (const item of await chc.store.logSince(0, 10_000)) expect(item.docId).not.toBe(patientId)
-    expect(chc.bridge.doc(patientId)).toBeUndefined()
+    expect(chc.keys.generations(patientId as PatientId)).toEqual([])
+    expect(await storeOf.get(chc)!.itemsForDoc(patientId)).toEqual([])
+    for (const item of await storeOf.get(chc)!.logSince(0, 10_000)) expect(item.docId).not.toBe(patientId)
+    expect(chc.documents.doc(patientId)).toBeUndefined()
     expect((await api(chc, `/api/patients/${patientId}`)).json.error.name).toBe('PatientErasedError')
     expect((await api(chc, `/api/patients/${patientId}/erase`, 'POST')).status).toBe(404)
     expect((await api(chc, '/api/patients?q=' + encodeURIComponent('Somaru Markam'))).json).toEqual([])
@@ -115,8 +120,8 @@ describe('erasure (crypto-shredding)', () => {
         (p: { patientId: string }) => p.patientId
       )
     ).toEqual([other.patientId])
-    const seqBefore = await chc.store.lastSeq()
-    await chc.registerPatient(registration({ name: 'Sukaro Poyam', uhid: 'CHC-0003', phone: '9826000001' }))
-    expect(await chc.store.lastSeq()).toBeGreaterThan(seqBefore)
+    const seqBefore = await storeOf.get(chc)!.lastSeq()
+    await chc.patients.register(registration({ name: 'Sukaro Poyam', uhid: 'CHC-0003', phone: '9826000001' }))
+    expect(await storeOf.get(chc)!.lastSeq()).toBeGreaterThan(seqBefore)
   })
 })

@@ -48,9 +48,9 @@ describe('FacilityNode HTTP API', () => {
     const heads = await api(node, `/api/patients/${reg.json.patientId}/heads`)
     expect(heads.json.heads.length).toBeGreaterThan(0)
     // Stored as immutable strings (docs/design/0005), and read back as plain ones.
-    const stored = (await node.bridge.open<PatientDoc>(reg.json.patientId))!
+    const stored = (await node.documents.open<PatientDoc>(reg.json.patientId))!
     expect(A.isImmutableString(stored.demographics.name)).toBe(true)
-    expect(((await node.patient(reg.json.patientId)) as PatientDoc).demographics.name).toBe(registration().name)
+    expect(((await node.patients.read(reg.json.patientId)) as PatientDoc).demographics.name).toBe(registration().name)
     // The status counts what this process sealed: the self-grant and the registration change.
     const status = await api(node, '/api/status')
     expect(status.json.sealed.items).toBe(2)
@@ -61,10 +61,10 @@ describe('FacilityNode HTTP API', () => {
     const root = await tempDir()
     const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
     const node = await startNode(dirs[0]!)
-    const ids = await node.seed(7, 3, undefined, 2)
+    const ids = await node.patients.seed(7, 3, undefined, 2)
     expect(new Set(ids).size).toBe(7)
     const names = await Promise.all(
-      ids.map(async id => ((await node.patient(id as PatientId)) as PatientDoc).demographics.name)
+      ids.map(async id => ((await node.patients.read(id as PatientId)) as PatientDoc).demographics.name)
     )
     expect(new Set(names).size).toBe(2)
     expect(names[0]).toBe(names[2])
@@ -127,7 +127,7 @@ describe('FacilityNode referrals', () => {
     ])
     const chcStore = await memoryStore()
     const chc = await startNode(dirs[0]!, chcStore)
-    const [patientId] = await chc.seed(3, 7)
+    const [patientId] = await chc.patients.seed(3, 7)
     const refer = await api(chc, '/api/referrals', {
       method: 'POST',
       body: {
@@ -155,10 +155,10 @@ describe('FacilityNode referrals', () => {
     const dh = await startNode(dirs[1]!, dhStore)
     const items = (await chcStore.logSince(0, 1000)).map(i => i.bytes)
     await dhStore.putItems(items)
-    await dh.bridge.applyReceived(items)
-    expect(dh.bridge.docIds()).toEqual([patientId])
-    const atDh = (await dh.bridge.open<PatientDoc>(patientId!))!
-    expect(atDh.encounters).toEqual((await chc.bridge.open<PatientDoc>(patientId!))!.encounters)
+    await dh.documents.applyReceived(items)
+    expect(dh.documents.docIds()).toEqual([patientId])
+    const atDh = (await dh.documents.open<PatientDoc>(patientId!))!
+    expect(atDh.encounters).toEqual((await chc.documents.open<PatientDoc>(patientId!))!.encounters)
     const inbox = await api(dh, '/api/referrals?box=incoming')
     expect(inbox.json.map((r: { referralId: string }) => r.referralId)).toEqual([refer.json.referralId])
 
@@ -166,10 +166,10 @@ describe('FacilityNode referrals', () => {
     await expect.poll(async () => (await api(dh, '/api/referrals?box=incoming')).json[0].status).toBe('received')
     const back = (await dhStore.logSince(0, 1000)).map(i => i.bytes)
     await chcStore.putItems(back)
-    await chc.bridge.applyReceived(back)
+    await chc.documents.applyReceived(back)
     const delivered = await api(chc, '/api/referrals?box=outgoing')
     expect(delivered.json[0].delivered).toBe(true)
-    expect(chc.bridge.durableHeads(patientId!)).toEqual(dh.bridge.durableHeads(patientId!))
+    expect(chc.documents.durableHeads(patientId!)).toEqual(dh.documents.durableHeads(patientId!))
   })
 })
 
@@ -181,10 +181,10 @@ describe('FacilityNode FHIR', () => {
       { facility: 'IN2210000002', name: 'DH Jagdalpur', kind: 'DH' }
     ])
     const chc = await startNode(dirs[0]!)
-    const ids = await chc.seed(4, 5)
+    const ids = await chc.patients.seed(4, 5)
     let withVisit = ids[0]!
     for (const id of ids)
-      if (Object.keys((await chc.bridge.open<PatientDoc>(id))!.encounters).length > 0) {
+      if (Object.keys((await chc.documents.open<PatientDoc>(id))!.encounters).length > 0) {
         withVisit = id
         break
       }
@@ -196,7 +196,7 @@ describe('FacilityNode FHIR', () => {
     const dh = await startNode(dirs[1]!)
     const imported = await api(dh, '/api/fhir/import', { method: 'POST', body: opd.bundle })
     expect(imported.status).toBe(201)
-    const doc = (await dh.bridge.open<PatientDoc>(imported.json.patientId))!
+    const doc = (await dh.documents.open<PatientDoc>(imported.json.patientId))!
     expect(Object.keys(doc.encounters)).toHaveLength(1)
 
     const broken = await api(dh, '/api/fhir/import', { method: 'POST', body: { ...opd.bundle, type: 'collection' } })

@@ -96,11 +96,11 @@ async function main(): Promise<void> {
   // 2. The CHC works offline first: the DH is not running yet.
   const chc = await open(dirs.chc)
   say(`\n2. ${CHC.name} is up (API ${chc.url}); the DH is offline. Registering ${PATIENTS} synthetic patients…`)
-  const ids = await chc.seed(PATIENTS, SEED, (done, total) => {
+  const ids = await chc.patients.seed(PATIENTS, SEED, (done, total) => {
     if (done % 10 === 0 || done === total) process.stderr.write(`   seeded ${done}/${total}\r`)
   })
   process.stderr.write('\n')
-  const sealed = chc.bridge.stats
+  const sealed = chc.documents.stats
   say(
     `   ${ids.length} patients, ${sealed.sealedItems} sealed items (${kb(sealed.sealedBytes)}) stored at the CHC; nothing has left it yet`
   )
@@ -108,18 +108,19 @@ async function main(): Promise<void> {
   // 3. The link comes up: the DH starts, and as the CHC's carrier it receives ciphertext it cannot open.
   const dh = await open(dirs.dh)
   say(`\n3. ${DH.name} comes online (API ${dh.url}); the link comes up.`)
-  await until('the DH to hold the CHC items', async () => (await dh.store.lastSeq()) >= (await chc.store.lastSeq()))
-  const m1 = chc.replicationMetrics()
+  const itemsAt = async (node: FacilityNode): Promise<number> => (await node.status.report()).items ?? 0
+  await until('the DH to hold the CHC items', async () => (await itemsAt(dh)) >= (await itemsAt(chc)))
+  const m1 = (await chc.status.report()).traffic
   say(
-    `   the DH now stores ${await dh.store.lastSeq()} items as carrier; it can open ${dh.bridge.docIds().length} of the CHC's patient records`
+    `   the DH now stores ${await itemsAt(dh)} items as carrier; it can open ${dh.documents.docIds().length} of the CHC's patient records`
   )
-  if (m1 !== undefined) say(`   on the wire so far: ${kb(m1.bytesOut ?? 0)} CHC→DH, ${kb(m1.bytesIn ?? 0)} DH→CHC`)
+  if (m1 !== undefined) say(`   on the wire so far: ${kb(m1.bytesOut)} CHC→DH, ${kb(m1.bytesIn)} DH→CHC`)
 
   // 4. A referral: grant the DH, record it in the document, seal, push.
   const patientId = await pickReferral(chc, ids as PatientId[])
-  const doc = readPatient((await chc.bridge.open<PatientDoc>(patientId))!)
-  const before = await dh.store.lastSeq()
-  const { referralId } = await chc.createReferral(patientId, {
+  const doc = readPatient((await chc.documents.open<PatientDoc>(patientId))!)
+  const before = await itemsAt(dh)
+  const { referralId } = await chc.referrals.create(patientId, {
     to: DH.facility as FacilityId,
     reason: 'Severe anaemia, needs transfusion work-up',
     urgency: 'urgent',
@@ -131,33 +132,33 @@ async function main(): Promise<void> {
     `\n4. The CHC refers patient ${patientId} (${doc.demographics.name}, synthetic) to the DH: referral ${referralId}`
   )
   await until('the referral to reach the DH inbox', async () =>
-    (await dh.referrals('incoming')).some(r => r.referralId === referralId)
+    (await dh.referrals.list('incoming')).some(r => r.referralId === referralId)
   )
-  const atDh = readPatient((await dh.bridge.open<PatientDoc>(patientId))!)
+  const atDh = readPatient((await dh.documents.open<PatientDoc>(patientId))!)
   const encounters = Object.values(atDh.encounters)
   const diagnoses = encounters.flatMap(e => Object.values(e.diagnoses).map(d => d.coding.display))
-  say(`   it reached the DH with ${(await dh.store.lastSeq()) - before} new items; the DH can now open the record:`)
+  say(`   it reached the DH with ${(await itemsAt(dh)) - before} new items; the DH can now open the record:`)
   say(`   ${encounters.length} encounters, diagnoses: ${[...new Set(diagnoses)].slice(0, 4).join('; ') || 'none'}`)
   say(
-    `   the DH holds the same document as the CHC: ${sameHeads(dh.bridge.durableHeads(patientId), chc.bridge.durableHeads(patientId)) ? 'yes' : 'not yet (the DH has since added its receipt)'}`
+    `   the DH holds the same document as the CHC: ${sameHeads(dh.documents.durableHeads(patientId), chc.documents.durableHeads(patientId)) ? 'yes' : 'not yet (the DH has since added its receipt)'}`
   )
 
   // 5. The DH marks the referral received; that change travels back, so the CHC knows it was delivered.
   await until('the CHC to see the referral delivered', async () =>
-    (await chc.referrals('outgoing')).some(r => r.referralId === referralId && r.delivered)
+    (await chc.referrals.list('outgoing')).some(r => r.referralId === referralId && r.delivered)
   )
-  const out = (await chc.referrals('outgoing')).find(r => r.referralId === referralId)!
+  const out = (await chc.referrals.list('outgoing')).find(r => r.referralId === referralId)!
   say(`\n5. Back at the CHC the referral shows status "${out.status}", delivered: ${out.delivered}`)
   await until('both nodes to converge', async () =>
-    sameHeads(dh.bridge.durableHeads(patientId), chc.bridge.durableHeads(patientId))
+    sameHeads(dh.documents.durableHeads(patientId), chc.documents.durableHeads(patientId))
   )
   say('   both nodes now hold identical documents (same Automerge heads)')
 
   // 6. Status of both nodes.
   say('\n6. Status')
   for (const node of [chc, dh]) {
-    const s = await node.status()
-    const m = node.replicationMetrics()
+    const s = await node.status.report()
+    const m = s.traffic
     say(
       `   ${s.name}: ${s.patients} records open, ${s.items} items stored, referrals undelivered ${s.undeliveredReferrals}`
     )
@@ -166,9 +167,7 @@ async function main(): Promise<void> {
         `     peer ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? 0} to receive`
       )
     if (m !== undefined)
-      say(
-        `     sent ${kb(m.bytesOut ?? 0)} in ${m.framesOut ?? 0} frames, received ${kb(m.bytesIn ?? 0)} in ${m.framesIn ?? 0} frames`
-      )
+      say(`     sent ${kb(m.bytesOut)} in ${m.framesOut} frames, received ${kb(m.bytesIn)} in ${m.framesIn} frames`)
   }
 
   await chc.stop()
@@ -182,7 +181,7 @@ async function main(): Promise<void> {
 /** A patient with at least one encounter, so the DH sees some history arrive. */
 async function pickReferral(node: FacilityNode, ids: PatientId[]): Promise<PatientId> {
   for (const id of ids)
-    if (Object.keys((await node.bridge.open<PatientDoc>(id))?.encounters ?? {}).length > 1) return id
+    if (Object.keys((await node.documents.open<PatientDoc>(id))?.encounters ?? {}).length > 1) return id
   return ids[0]!
 }
 

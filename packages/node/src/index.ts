@@ -1,7 +1,19 @@
 /** @pagdandi/node: the facility node, its keyring and data directory helpers, and the HTTP API types. */
 export { FacilityNode } from './FacilityNode.js'
 export type { FacilityNodeOptions, ReplicatorContext } from './FacilityNode.js'
-export type { NodeApi, NodeStatus, PeerStatus, ReferralSummary, RosterEntry } from './http/NodeApi.js'
+export type {
+  ErasureApi,
+  FhirApi,
+  NodeApi,
+  NodeStatus,
+  PatientsApi,
+  PeerStatus,
+  ReferralsApi,
+  ReferralSummary,
+  RosterApi,
+  RosterEntry,
+  StatusApi
+} from './http/NodeApi.js'
 export type { PatientSummary } from './repo/PatientIndex.js'
 export { DataDir } from './keyring/DataDir.js'
 export type { FacilityFile, RosterFile } from './keyring/DataDir.js'
@@ -10,4 +22,4 @@ export { addMember, createAuthority, importRoster, revokeMember, rosterFile } fr
 export { openStore } from './cli/storeFactory.js'
 export { createReplicator } from './cli/replicatorFactory.js'
 export { encodeBundle, decodeBundle } from './cli/bundle.js'
-export type { NodeStore, ReplicatorLike, ReplicatorPeer } from './ports.js'
+export type { Documents, KeyringView, NodeStore, ReplicatorPeer, ReplicatorPort } from './ports.js'

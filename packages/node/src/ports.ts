@@ -1,11 +1,12 @@
 /**
- * What the composition root needs from the replication engineer's store and replicator, kept to
- * the calls it makes so that either can evolve behind it.
+ * What the composition root needs from the store, the replicator and the document bridge, kept to
+ * the calls it makes so that each can evolve behind it.
  */
-import type { VerifiedRoster } from '@pagdandi/core/crypto'
-import type { PatientId } from '@pagdandi/core/record'
-import type { ItemStore } from '@pagdandi/core/sync'
-import type { StoredItemLike } from './repo/ports.js'
+import type { Keyring, VerifiedRoster } from '@pagdandi/core/crypto'
+import type { SyncTraffic } from '@pagdandi/core/api'
+import type { FacilityId, PatientId } from '@pagdandi/core/record'
+import type { ItemStore, StoredItem } from '@pagdandi/core/sync'
+import type { DocBridge } from './repo/DocBridge.js'
 
 /** The item store as the node uses it: the sync `ItemStore` port plus closing and a small key/value. */
 export interface NodeStore extends ItemStore {
@@ -21,20 +22,18 @@ export interface NodeStore extends ItemStore {
 
 /** One peer as the replicator reports it. */
 export interface ReplicatorPeer {
-  facility: string
+  facility: FacilityId
   connected: boolean
   /** Epoch ms of the last frame from this peer. */
-  lastSeen?: number | undefined
+  lastSeen?: number
   /** Items of ours the peer is entitled to and has not acknowledged. */
-  itemsToSend?: number | undefined
-  /** Items the peer has announced that we lack, when known. */
-  itemsToReceive?: number | undefined
-  /** Highest seq of our log the peer has durably acknowledged, when the replicator reports it. */
-  ackedSeq?: number | undefined
+  itemsToSend: number
+  /** Items the peer has announced that we lack. */
+  itemsToReceive: number
 }
 
-/** The libp2p replicator as the node uses it. */
-export interface ReplicatorLike {
+/** The replicator as the node uses it; `p2p/Replicator` implements it (checked in cli/replicatorFactory.ts). */
+export interface ReplicatorPort {
   start(): Promise<void>
   stop(): Promise<void>
   updateRoster(roster: VerifiedRoster): void | Promise<void>
@@ -43,12 +42,25 @@ export interface ReplicatorLike {
    * refreshes who is entitled before the log is read past it; none means "re-check everything".
    */
   notifyLocalItems(items?: readonly { bytes: Uint8Array }[]): void
-  status(): ReplicatorPeer[] | Promise<ReplicatorPeer[]>
-  on(event: 'items', listener: (items: StoredItemLike[]) => void): unknown
+  status(): ReplicatorPeer[]
+  /** Items received from a peer, already stored. */
+  on(event: 'items', listener: (items: StoredItem[], from: FacilityId) => void): unknown
   /** A sync session with a peer ended with an error (logged for district IT; never patient data). */
-  on(event: 'session-error', listener: (e: { facility: string; error: Error }) => void): unknown
+  on(event: 'session-error', listener: (e: { facility: FacilityId; error: Error }) => void): unknown
   /** A sync session with a peer opened or closed. */
-  on(event: 'peer', listener: (e: { facility: string; connected: boolean }) => void): unknown
-  /** Transfer counters since start (frames, bytes), when the replicator keeps them. */
-  metrics?(): Record<string, number>
+  on(event: 'peer', listener: (e: { facility: FacilityId; connected: boolean }) => void): unknown
+  /** Transfer counters since start. */
+  metrics(): SyncTraffic
 }
+
+/** The node's documents as tests, the demo and the CLI read them (the bridge to sealed items). */
+export type Documents = Pick<
+  DocBridge,
+  'open' | 'doc' | 'docIds' | 'change' | 'durableHeads' | 'applyReceived' | 'stats'
+>
+
+/**
+ * The document keys this node holds in memory, read-only: what rotation (Invariant 7) and erasure
+ * (SPEC I7.n3) change, for the tests that prove it. Keys stay in memory; nothing here writes one.
+ */
+export type KeyringView = Pick<Keyring, 'get' | 'latest' | 'generations'>

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FacilityNode } from '../FacilityNode.js'
+import type { NodeStore } from '../ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, tempDir } from '../testing/fixtures.js'
 import { decodeBundle, encodeBundle } from './bundle.js'
 import { BundleFormatError, BundleItemRejectedError } from './errors.js'
 
 const nodes: FacilityNode[] = []
+const storeOf = new Map<FacilityNode, NodeStore>()
 afterEach(async () => {
   for (const n of nodes.splice(0)) await n.stop()
 })
@@ -13,6 +15,7 @@ async function open(dir: string): Promise<FacilityNode> {
   const store = await memoryStore()
   const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore: async () => store })
   nodes.push(node)
+  storeOf.set(node, store)
   return node
 }
 
@@ -39,25 +42,25 @@ describe('bundle files', () => {
       { facility: 'IN2210000002', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000001'] }
     ])
     const chc = await open(dirs[0]!)
-    await chc.seed(3, 9)
-    const items = decodeBundle(encodeBundle(await chc.exportFor('IN2210000002' as never)))
+    await chc.patients.seed(3, 9)
+    const items = decodeBundle(encodeBundle(await chc.bundles.exportFor('IN2210000002' as never)))
     expect(items.length).toBe(6)
 
     const dh = await open(dirs[1]!)
     const tampered = items.map(i => i.slice())
     tampered[4]![tampered[4]!.length - 70]! ^= 1
     await expect(
-      dh.importItems(tampered, (i, err) => {
+      dh.bundles.importItems(tampered, (i, err) => {
         throw new BundleItemRejectedError(i, err.name, err)
       })
     ).rejects.toThrow(BundleItemRejectedError)
-    expect(await dh.store.lastSeq()).toBe(0)
+    expect(await storeOf.get(dh)!.lastSeq()).toBe(0)
 
     expect(
-      await dh.importItems(items, () => {
+      await dh.bundles.importItems(items, () => {
         throw new Error('unexpected rejection')
       })
     ).toBe(6)
-    expect(dh.bridge.docIds()).toEqual([]) // a carrier: it holds the items and opens none
+    expect(dh.documents.docIds()).toEqual([]) // a carrier: it holds the items and opens none
   })
 })

@@ -124,17 +124,25 @@ export function httpApi(base: string): NodeApi {
   }
   const q = encodeURIComponent
   return {
-    status: async () => await call('/api/status'),
-    roster: async () => await call('/api/roster'),
-    searchPatients: async query => await call(`/api/patients?q=${q(query)}`),
-    registerPatient: async input => await call('/api/patients', input),
-    patient: async id => (await call<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
-    durableHeads: async id => (await call<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
-    referrals: async box => await call(`/api/referrals?box=${box}`),
-    createReferral: async (patientId, referral) => await call('/api/referrals', { patientId, referral }),
-    patientFhir: async id => await call(`/api/patients/${q(id)}/fhir`),
-    importFhir: async bundle => await call('/api/fhir/import', bundle),
-    acceptRoster: async file => await call('/api/roster', file),
-    erasePatient: async id => await call(`/api/patients/${q(id)}/erase`, {})
+    status: { report: async () => await call('/api/status') },
+    roster: {
+      entries: async () => await call('/api/roster'),
+      accept: async file => await call('/api/roster', file)
+    },
+    patients: {
+      search: async query => await call(`/api/patients?q=${q(query)}`),
+      register: async input => await call('/api/patients', input),
+      read: async id => (await call<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
+      durableHeads: async id => (await call<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads
+    },
+    referrals: {
+      list: async box => await call(`/api/referrals?box=${box}`),
+      create: async (patientId, referral) => await call('/api/referrals', { patientId, referral })
+    },
+    fhir: {
+      exportPatient: async id => await call(`/api/patients/${q(id)}/fhir`),
+      importBundle: async bundle => await call('/api/fhir/import', bundle)
+    },
+    erasure: { erase: async id => await call(`/api/patients/${q(id)}/erase`, {}) }
   }
 }

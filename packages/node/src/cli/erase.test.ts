@@ -44,8 +44,8 @@ describe('pagdandi roster import and erase', () => {
       scheme: tweetnaclScheme
     })
     await node.start()
-    const { patientId } = await node.registerPatient(registration())
-    await node.createReferral(patientId, {
+    const { patientId } = await node.patients.register(registration())
+    await node.referrals.create(patientId, {
       to: DH,
       reason: 'Severe anaemia',
       urgency: 'urgent',
@@ -60,7 +60,7 @@ describe('pagdandi roster import and erase', () => {
       EXIT_OK
     )
     expect(imp.lines.join('\n')).toContain('1 document keys rotated')
-    expect(node.sealer.keyring.latest(patientId as PatientId)!.generation).toBe(1)
+    expect(node.keys.latest(patientId as PatientId)!.generation).toBe(1)
     await removeRunFile(dir)
     await node.stop()
     node = undefined

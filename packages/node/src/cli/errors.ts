@@ -4,6 +4,7 @@ import { PagdandiError } from '@pagdandi/core'
 /** The command line is wrong: unknown command or option, missing argument. Exit code 2. */
 export class UsageError extends PagdandiError {
   override name = 'UsageError'
+  override readonly exitCode = 2
   constructor(message: string) {
     super('ERR_USAGE', message)
   }

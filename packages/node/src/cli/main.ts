@@ -74,14 +74,10 @@ export async function main(argv: string[], commands: Command[], io: Io = process
 
 /** Prints an error as one plain line and picks the exit code. */
 export function report(err: unknown, io: Io): number {
-  if (err instanceof UsageError) {
-    io.err(`pagdandi: ${err.name}: ${err.message}`)
-    return EXIT_USAGE
-  }
   if (err instanceof PagdandiError) {
     io.err(`pagdandi: ${err.name}: ${err.message}`)
-    if (io.env.PAGDANDI_DEBUG === '1' && err.stack !== undefined) io.err(err.stack)
-    return EXIT_FAILURE
+    if (!(err instanceof UsageError) && io.env.PAGDANDI_DEBUG === '1' && err.stack !== undefined) io.err(err.stack)
+    return err.exitCode
   }
   const e = err instanceof Error ? err : new Error(String(err))
   io.err(`pagdandi: ${e.name}: ${e.message.split('\n')[0]}`)

@@ -3,10 +3,10 @@ import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { ReplicatorContext } from '../FacilityNode.js'
 import { DEFAULT_BACKOFF } from '../p2p/constants.js'
 import { Replicator } from '../p2p/index.js'
-import type { ReplicatorLike } from '../ports.js'
+import type { ReplicatorPort } from '../ports.js'
 
 /** Builds the libp2p replicator for a node; undefined (offline) while it has no roster. */
-export function createReplicator(ctx: ReplicatorContext): ReplicatorLike | undefined {
+export function createReplicator(ctx: ReplicatorContext): ReplicatorPort | undefined {
   return replicatorFactory()(ctx)
 }
 
@@ -17,12 +17,12 @@ export function createReplicator(ctx: ReplicatorContext): ReplicatorLike | undef
  */
 export function replicatorFactory(
   opts: { maxRedialMs?: number } = {}
-): (ctx: ReplicatorContext) => ReplicatorLike | undefined {
+): (ctx: ReplicatorContext) => ReplicatorPort | undefined {
   const maxMs = opts.maxRedialMs ?? DEFAULT_BACKOFF.maxMs
   const backoff = { initialMs: Math.min(DEFAULT_BACKOFF.initialMs, maxMs), maxMs }
   return ctx => {
     if (ctx.roster === undefined) return undefined
-    return new Replicator({
+    const replicator: ReplicatorPort = new Replicator({
       backoff,
       store: ctx.store,
       facility: ctx.facility.facility,
@@ -31,6 +31,7 @@ export function replicatorFactory(
       privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
       listen: ctx.facility.addresses,
       ...(ctx.routes === undefined ? {} : { routes: ctx.routes })
-    }) as unknown as ReplicatorLike
+    })
+    return replicator
   }
 }

@@ -2,6 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { HttpServer, MAX_BODY_BYTES } from './HttpServer.js'
 import type { NodeApi } from './NodeApi.js'
+import { InvalidReferralTransitionError } from '@pagdandi/core/record'
+import { UnsupportedVersionError } from '@pagdandi/core/sync'
+import { StoreClosedError } from '../store/errors.js'
+
+/** Errors the fake node throws for a search query, to see which status each class answers with. */
+const FAILURES: Record<string, () => Error> = {
+  transition: () => new InvalidReferralTransitionError('r1', 'sent cannot become completed'),
+  version: () => new UnsupportedVersionError(9),
+  store: () => new StoreClosedError(),
+  bug: () => new TypeError('a value from a document')
+}
 
 const servers: HttpServer[] = []
 const errorName = async (res: Response): Promise<string> =>
@@ -16,19 +27,24 @@ function fakeApi(calls: string[]): NodeApi {
     throw new TypeError('not used')
   }
   return {
-    status: no,
-    roster: async () => [],
-    searchPatients: async () => [],
-    patient: async () => undefined,
-    registerPatient: async () => {
-      calls.push('register')
-      return { patientId: 'x' as never }
+    status: { report: no },
+    roster: { entries: async () => [], accept: no },
+    patients: {
+      search: async query => {
+        const fail = FAILURES[query]
+        if (fail !== undefined) throw fail()
+        return []
+      },
+      read: async () => undefined,
+      register: async () => {
+        calls.push('register')
+        return { patientId: 'x' as never }
+      },
+      durableHeads: async () => undefined
     },
-    durableHeads: async () => undefined,
-    referrals: async () => [],
-    createReferral: no,
-    patientFhir: no,
-    importFhir: no
+    referrals: { list: async () => [], create: no },
+    fhir: { exportPatient: no, importBundle: no },
+    erasure: { erase: no }
   }
 }
 
@@ -64,6 +80,21 @@ describe('HTTP boundary', () => {
     const unknownPatient = await fetch(new URL('/api/patients/abcdefgh12345678/heads', url))
     expect(await errorName(unknownPatient)).toBe('PatientNotFoundError')
     expect(calls).toEqual([])
+  })
+
+  it('answers with the status the error class names: refused input 400, a failed part 503, a bug 500 without detail', async () => {
+    const url = await serve([])
+    const answer = async (q: string): Promise<[number, unknown]> => {
+      const res = await fetch(new URL(`/api/patients?q=${q}`, url))
+      return [res.status, ((await res.json()) as { error: unknown }).error]
+    }
+    expect(await answer('transition')).toEqual([
+      400,
+      expect.objectContaining({ name: 'InvalidReferralTransitionError' })
+    ])
+    expect(await answer('version')).toEqual([400, expect.objectContaining({ name: 'UnsupportedVersionError' })])
+    expect(await answer('store')).toEqual([503, expect.objectContaining({ name: 'StoreClosedError' })])
+    expect(await answer('bug')).toEqual([500, { name: 'InternalError', message: 'internal error; see the node log' }])
   })
 
   it('accepts the /sync WebSocket only from its own origin', async () => {

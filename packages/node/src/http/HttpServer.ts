@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { PagdandiError } from '@pagdandi/core'
-import { BadRequestError, BodyTooLargeError, ForbiddenOriginError, HttpError, NodeStartingError } from './errors.js'
+import { BadRequestError, BodyTooLargeError, ForbiddenOriginError, NodeStartingError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 import { routeApi } from './routes.js'
 import { serveStatic } from './static.js'
@@ -26,11 +26,9 @@ export interface HttpServerOptions {
   log?: (line: string) => void
 }
 
-/** HTTP status an error answers with: the caller's mistakes are 4xx, our failures 500. */
+/** HTTP status an error answers with: the error class's own (`PagdandiError.status`); anything else is a 500. */
 export function statusOf(err: unknown): number {
-  if (err instanceof HttpError) return err.status
-  if (err instanceof PagdandiError) return /Store|Storage|Database|Io|Replicat/i.test(err.name) ? 503 : 400
-  return 500
+  return err instanceof PagdandiError ? err.status : 500
 }
 
 /** The local HTTP + WebSocket server. */

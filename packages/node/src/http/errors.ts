@@ -4,10 +4,10 @@
  */
 import { PagdandiError } from '@pagdandi/core'
 
-/** An error that maps to one HTTP status. */
+/** An error of the HTTP layer itself, constructed with its status. */
 export class HttpError extends PagdandiError {
   /** HTTP status code to answer with. */
-  readonly status: number
+  override readonly status: number
   constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options)
     this.status = status

@@ -3,7 +3,7 @@
  * only shape requests and answers; the node does the work.
  */
 import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
-import { BadRequestError, NotImplementedError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
+import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 
 /** A parsed request as a route sees it. */
@@ -27,34 +27,32 @@ const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
 export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
   const { method, path } = req
-  if (method === 'GET' && path === '/api/status') return ok(await api.status())
-  if (method === 'GET' && path === '/api/roster') return ok(await api.roster())
+  if (method === 'GET' && path === '/api/status') return ok(await api.status.report())
+  if (method === 'GET' && path === '/api/roster') return ok(await api.roster.entries())
   if (method === 'POST' && path === '/api/roster') {
-    if (api.acceptRoster === undefined) throw new NotImplementedError('roster reload')
     const b = object(await req.body(), 'body')
     if (typeof b.authorityKey !== 'string' || typeof b.roster !== 'string')
       throw new BadRequestError('authorityKey and roster: required base64 text')
-    return ok(await api.acceptRoster({ authorityKey: b.authorityKey, roster: b.roster }))
+    return ok(await api.roster.accept({ authorityKey: b.authorityKey, roster: b.roster }))
   }
   const erase = method === 'POST' ? ERASE.exec(path) : null
   if (erase !== null) {
-    if (api.erasePatient === undefined) throw new NotImplementedError('erasure')
-    return ok(await api.erasePatient(erase[1] as PatientId))
+    return ok(await api.erasure.erase(erase[1] as PatientId))
   }
   if (path === '/api/patients') {
-    if (method === 'GET') return ok(await api.searchPatients(req.query.get('q') ?? ''))
-    if (method === 'POST') return { status: 201, json: await api.registerPatient(registration(await req.body())) }
+    if (method === 'GET') return ok(await api.patients.search(req.query.get('q') ?? ''))
+    if (method === 'POST') return { status: 201, json: await api.patients.register(registration(await req.body())) }
   }
   const m = PATIENT.exec(path)
   if (m !== null && method === 'GET') {
     const id = m[1] as PatientId
     if (m[2] === '/heads') {
-      const heads = await api.durableHeads(id)
+      const heads = await api.patients.durableHeads(id)
       if (heads === undefined) throw new PatientNotFoundError(id)
       return ok({ patientId: id, heads })
     }
-    if (m[2] === '/fhir') return ok(await api.patientFhir(id))
-    const doc = await api.patient(id)
+    if (m[2] === '/fhir') return ok(await api.fhir.exportPatient(id))
+    const doc = await api.patients.read(id)
     if (doc === undefined) throw new PatientNotFoundError(id)
     return ok({ patientId: id, doc })
   }
@@ -62,7 +60,7 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
     if (method === 'GET') {
       const box = req.query.get('box') ?? 'incoming'
       if (box !== 'incoming' && box !== 'outgoing') throw new BadRequestError('box must be incoming or outgoing')
-      return ok(await api.referrals(box))
+      return ok(await api.referrals.list(box))
     }
     if (method === 'POST') {
       const body = object(await req.body(), 'body')
@@ -70,11 +68,11 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
       if (typeof patientId !== 'string' || patientId.length === 0) throw new BadRequestError('patientId: required')
       const referral = object(body.referral, 'referral') as unknown as ReferralInput
       if (typeof referral.to !== 'string') throw new BadRequestError('referral.to: required')
-      return { status: 201, json: await api.createReferral(patientId as PatientId, referral) }
+      return { status: 201, json: await api.referrals.create(patientId as PatientId, referral) }
     }
   }
   if (method === 'POST' && path === '/api/fhir/import') {
-    return { status: 201, json: await api.importFhir(object(await req.body(), 'body')) }
+    return { status: 201, json: await api.fhir.importBundle(object(await req.body(), 'body')) }
   }
   throw new RouteNotFoundError(method, path)
 }

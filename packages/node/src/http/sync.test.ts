@@ -44,7 +44,7 @@ async function nodeWithPatient(): Promise<{ dir: string; store: NodeStore; node:
   const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
   const store = await memoryStore()
   const node = await startNode(dirs[0]!, store)
-  const { patientId } = await node.registerPatient(registration())
+  const { patientId } = await node.patients.register(registration())
   return { dir: dirs[0]!, store, node, patientId }
 }
 
@@ -61,7 +61,7 @@ async function editAndAwaitSealed(
   })
   const edited = A.getHeads(handle.doc())
   await expect
-    .poll(async () => sameHeads(await node.durableHeads(patientId as never), edited), { timeout: 10_000 })
+    .poll(async () => sameHeads(await node.patients.durableHeads(patientId as never), edited), { timeout: 10_000 })
     .toBe(true)
   expect(await store.lastSeq()).toBe(itemsBefore + 1)
 }
@@ -83,7 +83,7 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
     // The edit survives a restart: it is in the sealed items, not in any plaintext storage.
     await node.stop()
     const again = await startNode(dir, store)
-    expect(readPatient((await again.bridge.open<PatientDoc>(patientId))!).demographics.nameVariants).toEqual([
+    expect(readPatient((await again.documents.open<PatientDoc>(patientId))!).demographics.nameVariants).toEqual([
       'Somru Markaam'
     ])
   })
@@ -92,7 +92,7 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
     const { dir, store, node: first, patientId } = await nodeWithPatient()
     await first.stop()
     const node = await startNode(dir, store)
-    expect(node.bridge.doc(patientId)).toBeUndefined() // cold after the restart
+    expect(node.documents.doc(patientId)).toBeUndefined() // cold after the restart
 
     const handle = await browser(node).find<PatientDoc>(patientId as unknown as DocumentId, {
       signal: AbortSignal.timeout(10_000)

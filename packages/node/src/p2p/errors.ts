@@ -12,6 +12,8 @@ export class NotAMemberError extends PagdandiError {
 /** The replicator was used before `start()` or after `stop()`. */
 export class ReplicatorNotRunningError extends PagdandiError {
   override name = 'ReplicatorNotRunningError'
+  /** A failure of this node's own parts: the caller may retry. */
+  override readonly status = 503
   constructor() {
     super('ERR_REPLICATOR_NOT_RUNNING', 'replicator is not running')
   }

@@ -12,6 +12,8 @@ export class UnknownDocumentError extends PagdandiError {
 /** Sealing or storing a local change failed; the change was not acknowledged. */
 export class SealFailedError extends PagdandiError {
   override name = 'SealFailedError'
+  /** A failure of this node's own parts: the caller may retry. */
+  override readonly status = 503
   constructor(docId: string, cause: unknown) {
     super('ERR_SEAL_FAILED', `could not seal and store changes of ${docId}`, { cause })
   }
@@ -20,6 +22,8 @@ export class SealFailedError extends PagdandiError {
 /** The bridge is closed. */
 export class BridgeClosedError extends PagdandiError {
   override name = 'BridgeClosedError'
+  /** A failure of this node's own parts: the caller may retry. */
+  override readonly status = 503
   constructor() {
     super('ERR_BRIDGE_CLOSED', 'the repo bridge is closed')
   }

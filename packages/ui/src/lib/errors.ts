@@ -16,7 +16,7 @@ export class NodeUnreachableError extends PagdandiError {
 export class NodeRequestError extends PagdandiError {
   override name = 'NodeRequestError'
   /** HTTP status of the answer. */
-  readonly status: number
+  override readonly status: number
   /** The `error.name` the node sent, e.g. `InvalidAbhaNumberError`. */
   readonly remoteName: string
   /** The node's message: field names and ids only. */

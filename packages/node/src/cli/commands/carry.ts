@@ -21,7 +21,7 @@ export const exportBundle: Command = {
     const out = need(values, 'out', 'export-bundle')
     const node = await openOffline(values, io)
     try {
-      const items = await node.exportFor(facility)
+      const items = await node.bundles.exportFor(facility)
       const bytes = encodeBundle(items)
       await writeFile(out, bytes)
       io.out(`wrote ${items.length} items (${bytes.length} bytes) for ${facility} to ${out}`)
@@ -47,12 +47,12 @@ export const importBundle: Command = {
     io.progress(`verifying ${items.length} items…`)
     const node = await openOffline(values, io)
     try {
-      const stored = await node.importItems(items, (i, err) => {
+      const stored = await node.bundles.importItems(items, (i, err) => {
         throw new BundleItemRejectedError(i, err.name, err)
       })
       io.err('')
       io.out(
-        `imported ${stored} new items of ${items.length} in the bundle; ${node.bridge.docIds().length} patients open here`
+        `imported ${stored} new items of ${items.length} in the bundle; ${node.documents.docIds().length} patients open here`
       )
     } finally {
       await node.stop()

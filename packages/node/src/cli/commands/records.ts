@@ -77,13 +77,13 @@ export const patient: Command = {
     const [sub, ...rest] = pos
     if (sub === 'register') {
       const input = registrationOf(values)
-      const { patientId } = await withApi(values, io, async api => await api.registerPatient(input))
+      const { patientId } = await withApi(values, io, async api => await api.patients.register(input))
       io.out(values.json === true ? JSON.stringify({ patientId }) : patientId)
       return 0
     }
     if (sub === 'find') {
       if (rest.length === 0) throw new UsageError('patient find: a QUERY is required')
-      const hits = await withApi(values, io, async api => await api.searchPatients(rest.join(' ')))
+      const hits = await withApi(values, io, async api => await api.patients.search(rest.join(' ')))
       if (values.json === true) io.out(JSON.stringify(hits, null, 2))
       else
         for (const h of hits)
@@ -93,7 +93,7 @@ export const patient: Command = {
     if (sub === 'show') {
       const id = rest[0]
       if (id === undefined) throw new UsageError('patient show: a PATIENT_ID is required')
-      const doc = await withApi(values, io, async api => await api.patient(id as PatientId))
+      const doc = await withApi(values, io, async api => await api.patients.read(id as PatientId))
       if (doc === undefined) throw new PatientNotFoundError(id)
       io.out(JSON.stringify(doc, null, 2))
       return 0
@@ -138,7 +138,7 @@ export const refer: Command = {
       transport
     }
     const patientId = need(values, 'patient', 'refer') as PatientId
-    const { referralId } = await withApi(values, io, async api => await api.createReferral(patientId, input))
+    const { referralId } = await withApi(values, io, async api => await api.referrals.create(patientId, input))
     io.out(values.json === true ? JSON.stringify({ referralId }) : `referral ${referralId} sent to ${input.to}`)
     return 0
   }
@@ -160,7 +160,7 @@ export const seed: Command = {
     const unique = values.unique === undefined ? undefined : intOpt(values, 'unique', count, 'seed')
     const node = await openOffline(values, io)
     try {
-      const ids = await node.seed(
+      const ids = await node.patients.seed(
         count,
         seedValue,
         (done, total) => {
@@ -170,7 +170,7 @@ export const seed: Command = {
       )
       io.err('')
       io.out(
-        `seeded ${ids.length} synthetic patients (seed ${seedValue}); ${node.bridge.stats.sealedItems} items sealed`
+        `seeded ${ids.length} synthetic patients (seed ${seedValue}); ${node.documents.stats.sealedItems} items sealed`
       )
     } finally {
       await node.stop()
@@ -190,7 +190,7 @@ export const erase: Command = {
   options: { patient: { type: 'string' } },
   async run(values, _pos, io) {
     const patientId = need(values, 'patient', 'erase') as PatientId
-    const r = await withApi(values, io, async api => await api.erasePatient!(patientId))
+    const r = await withApi(values, io, async api => await api.erasure.erase(patientId))
     io.out(
       values.json === true
         ? JSON.stringify(r)

@@ -36,7 +36,7 @@ export const start: Command = {
     })
     await node.start()
     await writeRunFile(dir, { pid: process.pid, url: node.url! })
-    const s = await node.status()
+    const s = await node.status.report()
     io.out(`${s.name} (${s.facility}) listening on ${node.url}`)
     io.out(`  ${s.patients} patients, ${s.items} items; replication ${s.replication}`)
     await new Promise<void>(resolve => {
@@ -59,7 +59,7 @@ export const status: Command = {
   summary: 'peers, link state, last contact, items pending each way, lag per peer',
   usage: '[--json]',
   async run(values, _pos, io) {
-    const s = await withApi(values, io, async api => await api.status())
+    const s = await withApi(values, io, async api => await api.status.report())
     if (values.json === true) io.out(JSON.stringify(withLag(s), null, 2))
     else printStatus(s, io)
     return 0

@@ -125,7 +125,7 @@ export const roster: Command = {
         // facilities and rotates their keys at once. Otherwise the next start rotates.
         const running = await runningNode(dir)
         if (running !== undefined) {
-          const done = await httpApi(running.url).acceptRoster!(file)
+          const done = await httpApi(running.url).roster.accept(file)
           io.out(`roster version ${done.version} installed in the running node; ${done.rotated} document keys rotated`)
           return 0
         }

@@ -1,0 +1,59 @@
+/** `GET /api/status` and `pagdandi status`: the node, its peers, what is undelivered and sealed. */
+import type { NodeStatus, StatusApi } from '../http/NodeApi.js'
+import type { NodeParts } from './parts.js'
+import type { ReferralService } from './ReferralService.js'
+
+type Parts = Pick<NodeParts, 'facility' | 'store' | 'bridge' | 'views' | 'roster' | 'replication'>
+
+/** What the node reports about itself. Claims nothing the parts do not say. */
+export class StatusService implements StatusApi {
+  readonly #parts: Parts
+  readonly #referrals: Pick<ReferralService, 'list'>
+
+  constructor(parts: Parts, referrals: Pick<ReferralService, 'list'>) {
+    this.#parts = parts
+    this.#referrals = referrals
+  }
+
+  async report(): Promise<NodeStatus> {
+    const { facility, store, bridge, views, roster, replication } = this.#parts
+    const byId = new Map(replication.peers().map(p => [p.facility, p]))
+    const others = (roster.current?.body.entries ?? []).filter(e => e.facility !== facility.facility)
+    const outgoing = await this.#referrals.list('outgoing')
+    const m = replication.metrics()
+    return {
+      facility: facility.facility,
+      name: facility.name,
+      kind: facility.kind,
+      peers: others.map(e => {
+        const p = byId.get(e.facility)
+        return {
+          facility: e.facility,
+          name: e.name,
+          connected: p?.connected ?? false,
+          lastSeen: p?.lastSeen !== undefined ? new Date(p.lastSeen).toISOString() : undefined,
+          itemsToSend: p?.itemsToSend ?? 0,
+          itemsToReceive: p?.itemsToReceive
+        }
+      }),
+      undeliveredReferrals: outgoing.filter(r => !r.delivered).length,
+      openConflicts: views.openConflicts,
+      items: await store.lastSeq(),
+      patients: views.index.size,
+      replication: replication.state,
+      sealed: { items: bridge.stats.sealedItems, bytes: bridge.stats.sealedBytes },
+      ...(m === undefined
+        ? {}
+        : {
+            traffic: {
+              framesIn: m.framesIn,
+              framesOut: m.framesOut,
+              bytesIn: m.bytesIn,
+              bytesOut: m.bytesOut,
+              itemBytesOut: m.itemBytesOut,
+              streams: m.streams
+            }
+          })
+    }
+  }
+}

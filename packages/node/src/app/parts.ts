@@ -1,0 +1,36 @@
+/**
+ * The parts `FacilityNode` builds and hands to its application services. Each service takes only
+ * the parts it names, so a service is a few lines of policy over ports that are tested on their own.
+ */
+import type { VerifiedRoster } from '@pagdandi/core/crypto'
+import type { ChangeContext } from '@pagdandi/core/record'
+import type { FacilityFile } from '../keyring/DataDir.js'
+import type { ItemSealer } from '../keyring/ItemSealer.js'
+import type { NodeStore } from '../ports.js'
+import type { DocBridge } from '../repo/DocBridge.js'
+import type { RecordViews } from '../repo/RecordViews.js'
+import type { Replication } from './Replication.js'
+
+/** The roster this node currently trusts (replaced by `RosterService.accept`). */
+export interface RosterState {
+  readonly current: VerifiedRoster | undefined
+}
+
+/** Everything the services are built from. */
+export interface NodeParts {
+  facility: FacilityFile
+  store: NodeStore
+  bridge: DocBridge
+  sealer: ItemSealer
+  views: RecordViews
+  roster: RosterState
+  replication: Replication
+  now: () => Date
+  /** One-line operational log; never receives patient data. */
+  log: (line: string) => void
+}
+
+/** Who writes a change here, and when. */
+export function changeContext(parts: Pick<NodeParts, 'facility' | 'now'>): ChangeContext {
+  return { facility: parts.facility.facility, at: parts.now().toISOString() }
+}

@@ -91,3 +91,18 @@ export class UnknownConflictPathError extends PagdandiError {
     super('ERR_UNKNOWN_CONFLICT_PATH', `no reviewable field at ${path}`)
   }
 }
+
+/**
+ * A document (or a change to one) breaks the patient-document schema: a section of the wrong kind,
+ * an unknown field, an entry removed or an identity field rewritten. Names the path, never the value.
+ */
+export class InvalidPatientDocumentError extends PagdandiError {
+  override name = 'InvalidPatientDocumentError'
+  constructor(
+    readonly path: string,
+    why: string,
+    options?: { cause?: unknown }
+  ) {
+    super('ERR_INVALID_PATIENT_DOCUMENT', `${path}: ${why}`, options)
+  }
+}

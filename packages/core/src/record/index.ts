@@ -38,4 +38,6 @@ export { SEVERITIES, addAlert, addAllergy, deactivateAlert, setAllergySeverity }
 export { STATUS_RANK, advanceReferral, createReferral, currentStatus, writeCareSummary } from './referral.js'
 export type { Conflict, ConflictValue } from './conflicts.js'
 export { openConflicts, resolveConflict } from './conflicts.js'
+export type { EditClaim, EditKind, EditSummary } from './edit.js'
+export { checkEdit } from './edit.js'
 export { plainValue, put as writeField, readPatient, str as readString, wrap as wrapStrings } from './strings.js'

@@ -23,6 +23,8 @@ export {
 } from './roster.js'
 export { newDocumentKey, MAX_DOC_ID_BYTES } from './keys.js'
 export { sealChange, sealGrant, sealRotation } from './seal.js'
+export type { ChangeProvenance } from './provenance.js'
+export { encodeProvenance, decodeProvenance, PROVENANCE_VERSION, MAX_AUTHORS, MAX_CHANGES } from './provenance.js'
 export { decodeItemHeader, decodeItem, itemId, ITEM_FORMAT_VERSION, MAX_ITEM_BYTES } from './item.js'
 export { verifyItem, openItem, openGrant } from './open.js'
 export { computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'

@@ -32,13 +32,15 @@ export const ITEM_SIGNING_DOMAIN = utf8Encode('pagdandi/item/v1\0')
 const TYPE_GRANT = 0x21
 const TYPE_ROTATION = 0x22
 const TYPE_CHANGE = 0x30
+/** A change whose payload also says who made each change (crypto/provenance.ts). */
+const TYPE_ATTRIBUTED_CHANGE = 0x40
 
-function typeByte(kind: ItemKind, dictionaryVersion: number): number {
+function typeByte(kind: ItemKind, dictionaryVersion: number, attributed: boolean): number {
   if (kind === 'grant') return TYPE_GRANT
   if (kind === 'rotation') return TYPE_ROTATION
   if (!Number.isInteger(dictionaryVersion) || dictionaryVersion < 0 || dictionaryVersion > MAX_DICTIONARY_VERSION)
     throw new TypeError(`dictionary version ${dictionaryVersion}`)
-  return TYPE_CHANGE | dictionaryVersion
+  return (attributed ? TYPE_ATTRIBUTED_CHANGE : TYPE_CHANGE) | dictionaryVersion
 }
 
 /** Fields an author fills in; the version is fixed, the tag and length are computed when sealing. */
@@ -49,7 +51,7 @@ export function encodeHeaderPrefix(h: HeaderFields): Uint8Array {
   const id = documentIdToBytes(h.docId)
   if (id === undefined) throw new TypeError('document id must be an automerge-repo DocumentId of 16 bytes')
   const w = new Writer()
-    .u8(typeByte(h.kind, h.dictionaryVersion))
+    .u8(typeByte(h.kind, h.dictionaryVersion, h.attributed === true))
     .varint(h.generation)
     .varint(h.rosterVersion)
     .facility(h.author)
@@ -82,9 +84,10 @@ function decodeHeaderFrom(r: Reader): ItemHeader {
   const type = r.u8()
   let kind: ItemKind
   let dictionaryVersion = 0
+  const attributed = (type & 0xf0) === TYPE_ATTRIBUTED_CHANGE
   if (type === TYPE_GRANT) kind = 'grant'
   else if (type === TYPE_ROTATION) kind = 'rotation'
-  else if ((type & 0xf0) === TYPE_CHANGE && (type & 0x0f) <= MAX_DICTIONARY_VERSION) {
+  else if (((type & 0xf0) === TYPE_CHANGE || attributed) && (type & 0x0f) <= MAX_DICTIONARY_VERSION) {
     kind = 'change'
     dictionaryVersion = type & 0x0f
   } else throw new UnsupportedVersionError(`item type byte 0x${type.toString(16).padStart(2, '0')}`)
@@ -106,6 +109,7 @@ function decodeHeaderFrom(r: Reader): ItemHeader {
     headerLength: r.pos
   }
   if (recipient !== undefined) header.recipient = recipient
+  if (attributed) header.attributed = true
   return header
 }
 

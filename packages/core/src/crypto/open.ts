@@ -11,6 +11,7 @@ import {
   UnknownAuthorError
 } from './errors.js'
 import { decodeItem, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from './item.js'
+import { splitAttributed } from './provenance.js'
 import { rosterEntry } from './roster.js'
 import type {
   Compression,
@@ -91,8 +92,12 @@ export function openItem(
       `item of document ${h.docId} generation ${h.generation} does not open with this key`
     )
   checkTag(item, key.key, plain, scheme)
-  if (h.kind === 'change')
-    return { kind: 'change', header: h, change: decompressChange(plain, h.dictionaryVersion, compression) }
+  if (h.kind === 'change') {
+    const raw = decompressChange(plain, h.dictionaryVersion, compression)
+    if (h.attributed !== true) return { kind: 'change', header: h, change: raw }
+    const { provenance, changes } = splitAttributed(raw)
+    return { kind: 'change', header: h, change: changes, provenance }
+  }
   return { kind: 'rotation', header: h, previous: decodeRotationPayload(plain, h) }
 }
 

@@ -2,6 +2,7 @@ import nacl from 'tweetnacl'
 import { concatBytes, Writer } from './bytes.js'
 import { compressChange, CURRENT_DICTIONARY_VERSION } from './compress.js'
 import { ItemTooLargeError } from './errors.js'
+import { joinAttributed, type ChangeProvenance } from './provenance.js'
 import {
   encodeHeaderPrefix,
   type HeaderFields,
@@ -35,6 +36,8 @@ function finish(
  * document key generation, signed by the author. The nonce is derived from the keyed payload tag
  * (SIV), so sealing needs no randomness and equal inputs give equal items (for one compression
  * implementation: fflate and node:zlib deflate the same change to different, equally valid bytes).
+ * With `provenance`, the item is an attributed change: who made each change is sealed and signed
+ * with the changes (crypto/provenance.ts).
  */
 export function sealChange(
   change: Uint8Array,
@@ -42,7 +45,8 @@ export function sealChange(
   author: FacilityIdentity,
   rosterVersion: number,
   scheme: SignatureScheme,
-  compression?: Compression
+  compression?: Compression,
+  provenance?: ChangeProvenance
 ): Uint8Array {
   const fields: HeaderFields = {
     kind: 'change',
@@ -50,9 +54,11 @@ export function sealChange(
     docId: key.docId,
     generation: key.generation,
     rosterVersion,
-    author: author.facility
+    author: author.facility,
+    ...(provenance === undefined ? {} : { attributed: true as const })
   }
-  const plaintext = compressChange(change, CURRENT_DICTIONARY_VERSION, compression)
+  const raw = provenance === undefined ? change : joinAttributed(provenance, change)
+  const plaintext = compressChange(raw, CURRENT_DICTIONARY_VERSION, compression)
   return finish(fields, key.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, key.key), author, scheme)
 }
 

@@ -1,4 +1,5 @@
 import type { FacilityId, FacilityKind, PatientId } from '../record/types.js'
+import type { ChangeProvenance } from './provenance.js'
 
 /** Public types of core/crypto. Byte formats are in docs/PROTOCOL.md, section "Items and keys". */
 
@@ -116,6 +117,8 @@ export interface ItemHeader {
   author: FacilityId
   /** Grants only: the facility the key generation is sealed to. */
   recipient?: FacilityId
+  /** Changes only: the sealed payload also names who made each change (docs/PROTOCOL.md, provenance). */
+  attributed?: true
   /** Keyed payload tag (16 bytes); also the secretbox/box nonce prefix. */
   payloadTag: Uint8Array
   /** Length of the header in bytes; the ciphertext follows it. */
@@ -139,7 +142,7 @@ export interface ItemContext {
 
 /** What opening an item yields, by kind. */
 export type OpenedItem =
-  | { kind: 'change'; header: ItemHeader; change: Uint8Array }
+  | { kind: 'change'; header: ItemHeader; change: Uint8Array; provenance?: ChangeProvenance }
   | { kind: 'grant'; header: ItemHeader; key: DocumentKey }
   | { kind: 'rotation'; header: ItemHeader; previous: DocumentKey[] }
 

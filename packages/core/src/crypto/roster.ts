@@ -14,7 +14,8 @@ export const ROSTER_FORMAT_VERSION = 1
 /** Largest signed roster accepted (49 facilities need ~20 kB; room for the state). */
 export const MAX_ROSTER_BYTES = 1 << 20
 const MAX_ADDRESSES = 16
-const ROSTER_DOMAIN = utf8Encode('pagdandi/roster/v1\0')
+/** Domain prefix of the authority's signature over a roster (docs/PROTOCOL.md). */
+export const ROSTER_DOMAIN = utf8Encode('pagdandi/roster/v1\0')
 const KINDS: readonly FacilityKind[] = ['CHC', 'CH', 'DH', 'MC']
 
 function byFacility<T extends { facility: string }>(a: T, b: T): number {

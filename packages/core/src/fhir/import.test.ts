@@ -89,6 +89,30 @@ describe('import of ABDM document bundles into a patient document', () => {
     expect(clinicalContent(readPatient(loaded))).toEqual(clinicalContent(source))
   })
 
+  it('replaces an entry id that no map can hold (__proto__) by a derived one, and merges', () => {
+    // Found by `pnpm fuzz` (test/fuzz/fixtures/fhir-entry-id-proto.json): it reached Automerge as a key.
+    const b = copy(exportPatientBundles(scopeOf(handBuiltDoc())).find(d => d.kind === 'OPConsultRecord')!.bundle)
+    const allergy = b.entry.find(e => e.resource?.resourceType === 'AllergyIntolerance')!.resource as {
+      identifier: { value: string }[]
+    }
+    allergy.identifier[0]!.value = '__proto__'
+    const rec = importBundle(b, { facility: DH })
+    expect(rec.allergies.map(a => a.id)).not.toContain('__proto__')
+    const initial = newPatientDoc(registrationFromImport(rec, CHC), {
+      facility: CHC,
+      at: '2026-11-01T04:00:00.000Z' as never
+    })
+    const doc = Automerge.change(
+      Automerge.from(
+        wrapStrings(initial) as unknown as Record<string, unknown>
+      ) as unknown as Automerge.Doc<PatientDoc>,
+      d => {
+        applyImport(d, rec)
+      }
+    )
+    expect(Object.keys(doc.allergies)).toHaveLength(rec.allergies.length)
+  })
+
   it('reports, and does not overwrite, an ABHA number that differs from the document', () => {
     const doc = handBuiltDoc()
     const other = handBuiltDoc()

@@ -46,7 +46,8 @@ export class BundleReader {
   /** The Pagdandi entry id of a resource, or one derived from the bundle and the resource. */
   entryId(r: Json, ...salt: string[]): EntryId {
     const own = identifierValue(r, SYSTEM.pagdandiEntry)
-    if (own !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(own)) return own as EntryId
+    // `__proto__` fits the pattern but is no map key Automerge (or a plain object) can hold.
+    if (own !== undefined && own !== '__proto__' && /^[A-Za-z0-9_-]{1,64}$/.test(own)) return own as EntryId
     return `x${shortHash(this.bundleKey, String(r.resourceType), String(r.id), ...salt)}` as EntryId
   }
 }

@@ -61,7 +61,10 @@ describe('newPatientDoc', () => {
     ['a malformed ABHA number', { abhaNumber: '12345' }, 'InvalidAbhaNumberError'],
     ['a malformed ABHA address', { abhaAddress: 'x@abdm' }, 'InvalidAbhaAddressError'],
     ['a malformed phone', { phone: '12' }, 'InvalidRecordInputError'],
-    ['a missing UHID', { uhid: '' }, 'InvalidRecordInputError']
+    ['a missing UHID', { uhid: '' }, 'InvalidRecordInputError'],
+    // Found by `pnpm fuzz` (test/fuzz/fixtures/http-guardian-null.json): JSON null was read as a guardian.
+    ['a guardian of null', { guardian: null }, 'InvalidRecordInputError'],
+    ['a guardian that is text', { guardian: 'Budhru' }, 'InvalidRecordInputError']
   ])('rejects %s', (_what, overrides, name) => {
     expect(() => newPatientDoc(registration(overrides as never), testContext(CHC))).toThrow(
       expect.objectContaining({ name })

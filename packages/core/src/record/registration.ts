@@ -38,6 +38,17 @@ function validateAbha(input: AbhaLinkInput): { abhaNumber?: string; abhaAddress?
   return { abhaNumber: number?.value, abhaAddress, warnings: number?.warnings ?? [] }
 }
 
+/** A guardian is an object with a name and a relation; JSON's `null` or any other value is refused by field. */
+function validateGuardian(input: unknown): { name: string; relation: string } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new InvalidRecordInputError('guardian', 'must be an object with name and relation')
+  const g = input as Record<string, unknown>
+  return {
+    name: validateText(g.name, 'guardian.name', 100),
+    relation: validateText(g.relation, 'guardian.relation', 40)
+  }
+}
+
 /**
  * Builds the initial value of a new patient document, with plain strings (to use as a plain object,
  * or to store through `createPatientDoc` / `wrapStrings`, which make every string immutable).
@@ -46,13 +57,7 @@ export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): Pat
   const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a RegistrationInput is required')
   const abha = validateAbha(input)
-  const guardian =
-    input.guardian === undefined
-      ? undefined
-      : {
-          name: validateText(input.guardian.name, 'guardian.name', 100),
-          relation: validateText(input.guardian.relation, 'guardian.relation', 40)
-        }
+  const guardian = input.guardian === undefined ? undefined : validateGuardian(input.guardian)
   const doc: PatientDoc = {
     schema: 1,
     registeredAt: at,

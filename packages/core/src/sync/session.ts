@@ -344,8 +344,9 @@ function decide(s: SessionState, out: SessionAction[]): void {
     }
     const batchNo = snd.nextBatchNo++
     const upTo = mark?.upTo ?? 0
+    // A mark at 0 (a repair base of an empty log) is no cursor: the wire carries no token for it.
     const frame: BatchFrame =
-      mark === undefined
+      mark === undefined || upTo === 0
         ? { type: 'batch', batchNo, upTo: 0, items }
         : { type: 'batch', batchNo, upTo, token: mark.token, items }
     snd.inflight.push({ batchNo, bytes: bytes + 16, upTo })

@@ -121,6 +121,15 @@ describe('keyring file under the operator secret', () => {
     expect(() => openKeyring(bytes, 'wrong horse battery')).toThrow(WrongSecretError)
   })
 
+  it('refuses a header whose scrypt cost would take more than 256 MiB, before deriving', () => {
+    const bytes = sealKeyring(ring, 'correct horse battery', FAST)
+    bytes[5] = 20 // N = 2^20
+    bytes[6] = 32 // r = 32: 4 GiB
+    expect(() => openKeyring(bytes, 'correct horse battery')).toThrow(
+      expect.objectContaining({ name: 'MalformedItemError', message: 'keyring file: scrypt cost over the cap' })
+    )
+  })
+
   it('random and mutated keyring files raise only named errors (fast-check seed 11)', () => {
     const good = sealKeyring(ring, 'correct horse battery', FAST)
     fc.assert(

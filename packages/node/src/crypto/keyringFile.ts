@@ -23,6 +23,11 @@ const HEADER_BYTES = 4 + 1 + 3 + 16 + 24
 /** Default scrypt cost: N = 2^15, r = 8, p = 1 (≈ 32 MiB, ≈ 0.1 s), the OWASP-recommended floor. */
 export const DEFAULT_SCRYPT = { log2N: 15, r: 8, p: 1 }
 const MAX_LOG2N = 20
+/**
+ * Cap on the memory scrypt may take (128·N·r bytes): 8 × the default's 32 MiB. The cost is read from
+ * the file, so without it a damaged or planted header (N = 2^20, r = 32) makes start-up allocate 4 GiB.
+ */
+const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024
 
 function derive(secret: string, salt: Uint8Array, log2N: number, r: number, p: number): Uint8Array {
   const N = 2 ** log2N
@@ -51,6 +56,7 @@ export function openKeyring(bytes: Uint8Array, secret: string): Keyring {
   const [log2N, r, p] = [bytes[5]!, bytes[6]!, bytes[7]!]
   if (log2N < 10 || log2N > MAX_LOG2N || r < 1 || r > 32 || p < 1 || p > 4)
     throw new MalformedItemError('keyring file: scrypt parameters out of range')
+  if (128 * 2 ** log2N * r > MAX_SCRYPT_MEMORY) throw new MalformedItemError('keyring file: scrypt cost over the cap')
   const key = derive(secret, bytes.subarray(8, 24), log2N, r, p)
   const plain = nacl.secretbox.open(bytes.subarray(HEADER_BYTES), bytes.subarray(24, HEADER_BYTES), key)
   key.fill(0)

@@ -42,7 +42,7 @@ async function startNode(): Promise<Running> {
   ])
   const node = await FacilityNode.open({ data: dirs[0]!, secret: TEST_SECRET, http: { port: 0 }, openStore })
   await node.start()
-  const { patientId } = await node.registerPatient(registration())
+  const { patientId } = await node.patients.register(registration())
   const rosterFile = (await new DataDir(dirs[0]!).readRoster())!
   return { node, root, patientId, rosterFile, runs: 0 }
 }

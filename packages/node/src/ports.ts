@@ -2,6 +2,7 @@
  * What the composition root needs from the store, the replicator and the document bridge, kept to
  * the calls it makes so that each can evolve behind it.
  */
+import type { StoreFaultedError } from './store/errors.js'
 import type { Keyring, VerifiedRoster } from '@pagdandi/core/crypto'
 import type { SyncTraffic } from '@pagdandi/core/api'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
@@ -18,6 +19,8 @@ export interface NodeStore extends ItemStore {
   eraseDoc?(docId: PatientId): Promise<number>
   /** Documents erased in this store. */
   erasedDocs?(): Promise<string[]>
+  /** Why the store refuses writes (a write failed since it was opened), if it does. */
+  fault?(): StoreFaultedError | undefined
 }
 
 /** One peer as the replicator reports it. */

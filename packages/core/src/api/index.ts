@@ -37,6 +37,17 @@ export interface NodeStatus {
   traffic?: SyncTraffic
   /** Items this node sealed (its own changes and grants) since its process started, and their bytes. */
   sealed?: { items: number; bytes: number }
+  /** Whether the item store accepts writes; after a failed write it refuses them until restarted. */
+  store?: StoreHealth
+}
+
+/** The item store's state in `GET /api/status`. */
+export interface StoreHealth {
+  writable: boolean
+  /** Why writes are refused: the disk is full, became read-only, or reported an I/O error. */
+  fault?: 'disk-full' | 'read-only' | 'io-error'
+  /** What the operator should do, in English (the UI shows its own text for `fault`). */
+  message?: string
 }
 
 /** Sync traffic counters of a node since its process started. */

@@ -1,4 +1,5 @@
 /** `GET /api/status` and `pagdandi status`: the node, its peers, what is undelivered and sealed. */
+import type { StoreHealth } from '@pagdandi/core/api'
 import type { NodeStatus, StatusApi } from '../http/NodeApi.js'
 import type { NodeParts } from './parts.js'
 import type { ReferralService } from './ReferralService.js'
@@ -42,6 +43,7 @@ export class StatusService implements StatusApi {
       patients: views.index.size,
       replication: replication.state,
       sealed: { items: bridge.stats.sealedItems, bytes: bridge.stats.sealedBytes },
+      store: storeHealth(store),
       ...(m === undefined
         ? {}
         : {
@@ -56,4 +58,10 @@ export class StatusService implements StatusApi {
           })
     }
   }
+}
+
+/** Whether the store accepts writes, and if not why (Invariant 10). */
+function storeHealth(store: Parts['store']): StoreHealth {
+  const fault = store.fault?.()
+  return fault === undefined ? { writable: true } : { writable: false, fault: fault.fault, message: fault.message }
 }

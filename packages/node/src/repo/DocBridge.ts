@@ -26,6 +26,7 @@ import {
   type DocumentId,
   type Repo
 } from '@automerge/automerge-repo'
+import { StoreFaultedError } from '../store/errors.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, StoredItemLike } from './ports.js'
 
@@ -459,6 +460,8 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       // learn who became entitled, and a retried self-grant already stored is not news.
       if (stored.length > 0) this.emit('sealed', stored)
     } catch (err) {
+      // A store that refuses writes says why, with its own status (503); the change stays unsealed.
+      if (err instanceof StoreFaultedError) throw err
       throw new SealFailedError(docId, err)
     }
   }

@@ -10,11 +10,16 @@
  * - `meta` `epoch` → 16 random bytes, written once at creation
  * - `kv`   free-form keys for the node (keyring blob, settings), see `getMeta`/`putMeta`
  * - `era`  `<docId>` → empty: documents erased here (crypto-shredding); their items are refused
- * - `meta` `seqFloor` → the last seq when a document was erased, so erased log positions are never reused
+ * - `meta` `lastSeq` → the highest log position ever used (erased positions are never reused)
+ * - `meta` `schema` → the layout version (schema.ts; a store without it is version 1)
  *
  * Every `putItems` is one atomic batch written with `sync: true`, holding the log entries, all
- * indexes and (optionally) the cursor, so a store left behind by a crash is either before or after
- * the whole batch and never has a cursor ahead of its items.
+ * indexes, `lastSeq` and (optionally) the cursor, so a store left behind by a crash is either
+ * before or after the whole batch and never has a cursor ahead of its items.
+ *
+ * Storage faults (Invariant 10): the first failed write latches the store, which then refuses
+ * every write with `StoreFaultedError` until it is reopened; an open that finds damage (openCheck.ts)
+ * throws `StoreDamagedError` and keeps the files as found.
  */
 import { randomBytes } from 'node:crypto'
 import { Level } from 'level'
@@ -32,15 +37,30 @@ import {
   type PutOptions,
   type StoredItem
 } from '@pagdandi/core/sync'
-import { StoreClosedError, StoreCorruptError } from './errors.js'
+import { StoreClosedError, StoreCorruptError, StoreFaultedError, faultCause } from './errors.js'
+import { dropSnapshot, keepDamaged, recoveryDamage, refuseIfMarkedDamaged, snapshotBeforeOpen } from './openCheck.js'
+import { STORE_SCHEMA, migrate, schemaOf, type SchemaOp, type SchemaReader, type StoreLevel } from './schema.js'
 
-/** The part of a classic-level sub-level this store uses (values are Uint8Array/Buffer). */
+/** The part of a classic-level sub-level this store reads through (values are Uint8Array/Buffer). */
 interface Sub {
   get(key: string): Promise<Uint8Array | undefined>
   getMany(keys: string[]): Promise<(Uint8Array | undefined)[]>
-  put(key: string, value: Uint8Array, options?: { sync?: boolean }): Promise<void>
   keys(options?: { gt?: string; lt?: string; reverse?: boolean; limit?: number }): AsyncIterable<string>
   iterator(options?: { gt?: string; limit?: number }): AsyncIterable<[string, Uint8Array]>
+}
+
+/** One write of an array batch, in a sub-level (abstract-level's `sublevel` option). */
+type BatchOp =
+  { type: 'put'; key: string; value: Uint8Array; sublevel: unknown } | { type: 'del'; key: string; sublevel: unknown }
+
+type SubName = 'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era'
+const SUBS: readonly SubName[] = ['log', 'id', 'doc', 'acc', 'fp', 'cur', 'meta', 'kv', 'era']
+
+/** How to open the store: tests put a fault-injecting LevelDB under it (FaultyLevel.ts). */
+export interface LevelStoreOptions {
+  level?: (dir: string) => StoreLevel
+  /** Names the copy of a damaged store. */
+  now?: () => Date
 }
 
 const SEQ_DIGITS = 15
@@ -76,8 +96,9 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 
 /** `ItemStore` on LevelDB. Open with `LevelItemStore.open(dir, inspect)`. */
 export class LevelItemStore implements ItemStore {
-  readonly #db: Level<string, Uint8Array>
-  readonly #s: Record<'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era', Sub>
+  readonly #db: StoreLevel
+  readonly #subs: Record<SubName, unknown>
+  readonly #s: Record<SubName, Sub>
   readonly #inspect: InspectItem
   #epoch: Uint8Array = new Uint8Array(EPOCH_BYTES)
   #lastSeq = 0
@@ -85,47 +106,162 @@ export class LevelItemStore implements ItemStore {
   readonly #erased = new Set<string>()
   #lock: Promise<unknown> = Promise.resolve()
   #closed = false
+  /** Set by the first failed write; every later write is refused with it (Invariant 10). */
+  #fault: StoreFaultedError | undefined
 
-  private constructor(db: Level<string, Uint8Array>, inspect: InspectItem) {
+  private constructor(db: StoreLevel, inspect: InspectItem) {
     this.#db = db
     this.#inspect = inspect
-    const sub = (name: string): Sub =>
-      db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Sub
-    this.#s = {
-      log: sub('log'),
-      id: sub('id'),
-      doc: sub('doc'),
-      acc: sub('acc'),
-      fp: sub('fp'),
-      cur: sub('cur'),
-      meta: sub('meta'),
-      kv: sub('kv'),
-      era: sub('era')
+    const subs = {} as Record<SubName, unknown>
+    for (const name of SUBS)
+      subs[name] = db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    this.#subs = subs
+    this.#s = subs as Record<SubName, Sub>
+  }
+
+  /**
+   * Open (or create) the store in `dir`. `inspect` is the structural item decode (id + header).
+   * Refuses a damaged store (`StoreDamagedError`) and a newer schema (`StoreSchemaError`); migrates
+   * an older one.
+   */
+  static async open(dir: string, inspect: InspectItem, opts: LevelStoreOptions = {}): Promise<LevelItemStore> {
+    await refuseIfMarkedDamaged(dir)
+    const snapshot = await snapshotBeforeOpen(dir)
+    const db = opts.level?.(dir) ?? new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    let damage: string | undefined
+    try {
+      await db.open()
+    } catch (err) {
+      // LevelDB refuses what it cannot repair (e.g. a damaged MANIFEST); anything else (a lock,
+      // permissions) is not damage and is reported as it is.
+      if ((err as { code?: string }).code !== 'LEVEL_CORRUPTION' && !/Corruption/.test(String(err))) throw err
+      damage = `LevelDB refused to open it: ${(err as Error).message}`
     }
+    const store = damage === undefined ? new LevelItemStore(db, inspect) : undefined
+    if (store !== undefined) {
+      const dropped = await recoveryDamage(dir)
+      if (dropped.length > 0) damage = `LevelDB dropped records while recovering its log: ${dropped[0]!.trim()}`
+      else {
+        try {
+          damage = await store.#init()
+        } catch (err) {
+          // A newer schema, or a disk that fails already: not damage, but not open either.
+          await db.close()
+          await dropSnapshot(snapshot)
+          throw err
+        }
+      }
+      if (damage !== undefined) await db.close()
+    }
+    if (damage !== undefined) throw await keepDamaged(dir, snapshot, damage, (opts.now ?? (() => new Date()))())
+    await dropSnapshot(snapshot)
+    return store!
   }
 
-  /** Open (or create) the store in `dir`. `inspect` is the structural item decode (id + header). */
-  static async open(dir: string, inspect: InspectItem): Promise<LevelItemStore> {
-    const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
-    const store = new LevelItemStore(db, inspect)
-    await store.#init()
-    return store
-  }
-
-  async #init(): Promise<void> {
+  /** Reads the store's state and checks what is cheap to check; returns the damage found, if any. */
+  async #init(): Promise<string | undefined> {
+    const reader: SchemaReader = {
+      get: async (sub, key) => await this.#sub(sub).get(key),
+      lastKey: async sub => {
+        for await (const key of this.#sub(sub).keys({ reverse: true, limit: 1 })) return key
+        return undefined
+      }
+    }
+    const version = await schemaOf(reader)
     const epoch = await this.#s.meta.get('epoch')
-    if (epoch === undefined) {
+    if (version === undefined) {
       this.#epoch = new Uint8Array(randomBytes(EPOCH_BYTES))
-      await this.#s.meta.put('epoch', this.#epoch, { sync: true })
-    } else {
-      if (epoch.length !== EPOCH_BYTES) throw new StoreCorruptError('log epoch')
-      this.#epoch = plain(epoch)
+      await this.#commit(
+        [
+          this.#put('meta', 'epoch', this.#epoch),
+          this.#put('meta', 'lastSeq', enc.encode('0')),
+          this.#put('meta', 'schema', enc.encode(String(STORE_SCHEMA)))
+        ],
+        false
+      )
+      return undefined
     }
-    for await (const key of this.#s.log.keys({ reverse: true, limit: 1 })) this.#lastSeq = Number(key)
-    const floor = await this.#s.meta.get('seqFloor')
-    if (floor !== undefined) this.#lastSeq = Math.max(this.#lastSeq, Number(dec.decode(floor)))
+    if (epoch === undefined || epoch.length !== EPOCH_BYTES) return 'its log epoch is missing or malformed'
+    this.#epoch = plain(epoch)
+    const last = await reader.lastKey('log')
+    const tail = last === undefined ? undefined : await this.#tailDamage(last)
+    if (tail !== undefined) return tail
+    // Only a store that passed the checks is migrated: a damaged one is kept as found.
+    await migrate(
+      version,
+      reader,
+      async ops =>
+        await this.#commit(
+          ops.map(op => this.#schemaOp(op)),
+          false
+        )
+    )
+    const recorded = Number(dec.decode((await this.#s.meta.get('lastSeq')) ?? new Uint8Array()))
+    if (!Number.isSafeInteger(recorded) || recorded < Number(last ?? '0'))
+      return `its log runs past the position it records (${last} > ${recorded})`
+    this.#lastSeq = recorded
     for await (const key of this.#s.era.keys()) this.#erased.add(key)
+    return undefined
+  }
+
+  /** The last log entry decodes and its indexes point back at it (the records of one batch). */
+  async #tailDamage(seq: string): Promise<string | undefined> {
+    const value = await this.#s.log.get(seq)
+    let item: StoredItem
+    try {
+      item = this.#decodeLog(seq, value!)
+    } catch {
+      return `the last log entry (${seq}) does not decode`
+    }
+    const [at, indexed, fp] = await Promise.all([
+      this.#s.id.get(item.id),
+      this.#s.doc.get(docKey(item.docId, item.seq)),
+      this.#s.fp.get(item.docId)
+    ])
+    if (at === undefined || dec.decode(at) !== String(item.seq) || indexed === undefined || fp === undefined)
+      return `the indexes of the last log entry (${seq}) are missing`
+    return undefined
+  }
+
+  #sub(name: string): Sub {
+    if (!(SUBS as readonly string[]).includes(name)) throw new TypeError(`no sub-level ${name}`)
+    return this.#s[name as SubName]
+  }
+
+  #schemaOp(op: SchemaOp): BatchOp {
+    this.#sub(op.sub)
+    const sub = op.sub as SubName
+    return op.type === 'put' ? this.#put(sub, op.key, op.value) : this.#del(sub, op.key)
+  }
+
+  #put(sub: SubName, key: string, value: Uint8Array): BatchOp {
+    return { type: 'put', key, value, sublevel: this.#subs[sub] }
+  }
+
+  #del(sub: SubName, key: string): BatchOp {
+    return { type: 'del', key, sublevel: this.#subs[sub] }
+  }
+
+  /**
+   * The one way this store writes: one atomic batch with `sync: true` (Invariant 2). A failed write
+   * latches the store (Invariant 10): LevelDB may have left part of the batch in its log, and
+   * records appended after it could be dropped with it at the next open.
+   */
+  async #commit(ops: BatchOp[], checkOpen = true): Promise<void> {
+    if (checkOpen) this.#check()
+    if (this.#fault !== undefined) throw this.#fault
+    try {
+      await this.#db.batch(ops as never, { sync: true })
+    } catch (err) {
+      if (this.#closed) throw new StoreClosedError()
+      this.#fault ??= new StoreFaultedError(faultCause(err), err)
+      throw this.#fault
+    }
+  }
+
+  /** The fault that stopped writes, if a write failed since the store was opened. */
+  fault(): StoreFaultedError | undefined {
+    return this.#fault
   }
 
   /** Close the database. */
@@ -142,12 +278,13 @@ export class LevelItemStore implements ItemStore {
 
   async putItems(items: Uint8Array[], options: PutOptions = {}): Promise<StoredItem[]> {
     this.#check()
-    const run = this.#lock.then(() => this.#put(items, options))
+    const run = this.#lock.then(() => this.#store(items, options))
     this.#lock = run.catch(() => {})
     return await run
   }
 
-  async #put(items: Uint8Array[], options: PutOptions): Promise<StoredItem[]> {
+  async #store(items: Uint8Array[], options: PutOptions): Promise<StoredItem[]> {
+    if (this.#fault !== undefined) throw this.#fault
     const headers = items.map(bytes => ({ bytes, h: this.#inspect(bytes) }))
     const known = await this.#s.id.getMany(headers.map(x => x.h.id))
     const fresh: StoredItem[] = []
@@ -159,7 +296,7 @@ export class LevelItemStore implements ItemStore {
       if (options.from !== undefined) item.from = options.from
       fresh.push(item)
     })
-    const batch = this.#db.batch()
+    const ops: BatchOp[] = []
     const fps = new Map<string, DocSummary>()
     for (const docId of new Set(fresh.map(f => f.docId))) {
       const raw = await this.#s.fp.get(docId)
@@ -172,27 +309,20 @@ export class LevelItemStore implements ItemStore {
     }
     const from = enc.encode(options.from ?? '')
     for (const it of fresh) {
-      batch.put(seqKey(it.seq), concat(new Uint8Array([from.length]), from, it.bytes), {
-        sublevel: this.#s.log as never
-      })
-      batch.put(it.id, enc.encode(String(it.seq)), { sublevel: this.#s.id as never })
-      batch.put(docKey(it.docId, it.seq), new Uint8Array(0), { sublevel: this.#s.doc as never })
-      if (it.kind === 'access')
-        batch.put(docKey(it.docId, it.seq), new Uint8Array(0), { sublevel: this.#s.acc as never })
+      ops.push(this.#put('log', seqKey(it.seq), concat(new Uint8Array([from.length]), from, it.bytes)))
+      ops.push(this.#put('id', it.id, enc.encode(String(it.seq))))
+      ops.push(this.#put('doc', docKey(it.docId, it.seq), new Uint8Array(0)))
+      if (it.kind === 'access') ops.push(this.#put('acc', docKey(it.docId, it.seq), new Uint8Array(0)))
       const sum = fps.get(it.docId) as DocSummary
       xorInto(sum.fp, itemFingerprint(it.id))
       sum.count++
     }
-    for (const sum of fps.values())
-      batch.put(sum.docId, concat(sum.fp, u32(sum.count)), { sublevel: this.#s.fp as never })
-    if (options.cursor !== undefined) {
-      batch.put(options.cursor.peer, encodeCursor(options.cursor.cursor), { sublevel: this.#s.cur as never })
-    }
-    if (batch.length === 0) {
-      await batch.close()
-      return []
-    }
-    await batch.write({ sync: true })
+    for (const sum of fps.values()) ops.push(this.#put('fp', sum.docId, concat(sum.fp, u32(sum.count))))
+    if (fresh.length > 0) ops.push(this.#put('meta', 'lastSeq', enc.encode(String(this.#lastSeq + fresh.length))))
+    if (options.cursor !== undefined)
+      ops.push(this.#put('cur', options.cursor.peer, encodeCursor(options.cursor.cursor)))
+    if (ops.length === 0) return []
+    await this.#commit(ops)
     this.#lastSeq += fresh.length
     return fresh
   }
@@ -256,8 +386,7 @@ export class LevelItemStore implements ItemStore {
   }
 
   async setCursor(peer: FacilityId, cursor: Cursor): Promise<void> {
-    this.#check()
-    await this.#s.cur.put(peer, encodeCursor(cursor), { sync: true })
+    await this.#commit([this.#put('cur', peer, encodeCursor(cursor))])
   }
 
   async docSummaries(): Promise<DocSummary[]> {
@@ -287,19 +416,19 @@ export class LevelItemStore implements ItemStore {
       for await (const k of this.#s.doc.keys({ gt: `${docId}\u0000`, lt: `${docId}\u0001` }))
         seqs.push(k.slice(docId.length + 1))
       const values = await this.#s.log.getMany(seqs)
-      const batch = this.#db.batch()
+      const ops: BatchOp[] = []
       values.forEach((v, i) => {
         const seq = seqs[i] as string
-        batch.del(seq, { sublevel: this.#s.log as never })
-        batch.del(`${docId}\u0000${seq}`, { sublevel: this.#s.doc as never })
-        batch.del(`${docId}\u0000${seq}`, { sublevel: this.#s.acc as never })
-        if (v !== undefined) batch.del(this.#decodeLog(seq, v).id, { sublevel: this.#s.id as never })
+        ops.push(
+          this.#del('log', seq),
+          this.#del('doc', `${docId}\u0000${seq}`),
+          this.#del('acc', `${docId}\u0000${seq}`)
+        )
+        if (v !== undefined) ops.push(this.#del('id', this.#decodeLog(seq, v).id))
       })
-      batch.del(docId, { sublevel: this.#s.fp as never })
-      batch.put(docId, new Uint8Array(0), { sublevel: this.#s.era as never })
-      // Log positions are never reused, or a peer's cursor past them would skip new items.
-      batch.put('seqFloor', enc.encode(String(this.#lastSeq)), { sublevel: this.#s.meta as never })
-      await batch.write({ sync: true })
+      // Log positions are never reused (`lastSeq` stays), or a peer's cursor past them would skip new items.
+      ops.push(this.#del('fp', docId), this.#put('era', docId, new Uint8Array(0)))
+      await this.#commit(ops)
       this.#erased.add(docId)
       // `level` types the browser union; on Node it is classic-level, which compacts.
       const db = this.#db as unknown as { compactRange?: (start: string, end: string) => Promise<void> }
@@ -319,8 +448,7 @@ export class LevelItemStore implements ItemStore {
 
   /** Durably write a node-owned value (`sync: true`). */
   async putMeta(key: string, value: Uint8Array): Promise<void> {
-    this.#check()
-    await this.#s.kv.put(key, value, { sync: true })
+    await this.#commit([this.#put('kv', key, value)])
   }
 }
 

@@ -84,6 +84,8 @@ function withLag(
 function printStatus(s: NodeStatus, io: Io): void {
   io.out(`${s.name} (${s.facility}, ${s.kind}): ${s.patients} patients, ${s.items} items, replication ${s.replication}`)
   io.out(`referrals not yet delivered: ${s.undeliveredReferrals}; conflicts to review: ${s.openConflicts}`)
+  if (s.store !== undefined && !s.store.writable)
+    io.out(`STORE REFUSES WRITES (${s.store.fault ?? 'fault'}): ${s.store.message ?? 'restart the node'}`)
   if (s.peers.length === 0) io.out('no peers on the roster')
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'

@@ -248,6 +248,15 @@ export const en = {
 
   'err.withField': '{field}: {message}',
   'err.offline': 'The facility server is not reachable. Please try again in a moment.',
+  'err.storeFaulted':
+    'The facility server cannot save anything now: its disk has a problem. Nothing new was saved. Tell district IT.',
+  'err.storeDamaged': 'The facility server found its stored records damaged and has stopped. Tell district IT.',
+  'store.disk-full':
+    'The facility server cannot save: its disk is full. Nothing new is saved until district IT frees space and restarts it.',
+  'store.read-only':
+    'The facility server cannot save: its disk became read-only (it may be failing). Nothing new is saved until district IT checks it and restarts it.',
+  'store.io-error':
+    'The facility server cannot save: its disk reported an error. Nothing new is saved until district IT checks it and restarts it.',
   'err.docUnavailable': 'This patient record is not available on this facility server (yet).',
   'err.abhaNumber': 'not a valid ABHA number (14 digits).',
   'err.abhaAddress': 'not a valid ABHA address (for example name@abdm).',

@@ -25,7 +25,9 @@ const BY_NAME: Record<string, MessageKey> = {
   BadRequestError: 'err.input',
   BodyTooLargeError: 'err.tooLarge',
   ForbiddenOriginError: 'err.unknown',
-  NotImplementedError: 'err.notAvailable'
+  NotImplementedError: 'err.notAvailable',
+  StoreFaultedError: 'err.storeFaulted',
+  StoreDamagedError: 'err.storeDamaged'
 }
 
 /** The field an error names, as a message key, when the catalogue has a label for it. */

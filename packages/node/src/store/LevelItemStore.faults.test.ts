@@ -6,6 +6,7 @@ import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Level } from 'level'
 import { describe, expect, it } from 'vitest'
+import type { ItemId } from '@pagdandi/core/sync'
 import { inspectTestItem, makeTestItem } from '@pagdandi/core/testing'
 import { tempDir } from '../testing/fixtures.js'
 import { FaultyLevel, levelIoError } from './FaultyLevel.js'
@@ -13,7 +14,7 @@ import { LevelItemStore } from './LevelItemStore.js'
 
 const item = (n: number, docId = `doc-${n % 3}`): Uint8Array =>
   makeTestItem({ docId, author: 'IN2210000001', payload: new Uint8Array([n, n >> 8, 7]) })
-const idOf = (bytes: Uint8Array): string => inspectTestItem(bytes).id
+const idOf = (bytes: Uint8Array): ItemId => inspectTestItem(bytes).id
 
 async function withFaulty(): Promise<{ dir: string; disk: FaultyLevel; store: LevelItemStore }> {
   const dir = join(await tempDir('pagdandi-faults-'), 'items')
@@ -66,7 +67,7 @@ describe('LevelItemStore storage faults', () => {
 
   it('keeps every acknowledged write across a power cut, which loses the unsynced ones', async () => {
     const { dir, disk, store } = await withFaulty()
-    const acked: string[] = []
+    const acked: ItemId[] = []
     for (let n = 0; n < 20; n++) {
       await store.putItems([item(n)], n % 5 === 4 ? { from: 'IN2210000002' as never } : {})
       acked.push(idOf(item(n)))

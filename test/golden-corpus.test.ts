@@ -12,6 +12,7 @@ import { replicatorFactory } from '../packages/node/src/cli/replicatorFactory.js
 import { openStore } from '../packages/node/src/cli/storeFactory.js'
 import { FacilityNode } from '../packages/node/src/FacilityNode.js'
 import type { FacilityFile } from '../packages/node/src/keyring/DataDir.js'
+import type { NodeStore } from '../packages/node/src/ports.js'
 import { loopbackAddress, tempDir } from '../packages/node/src/testing/fixtures.js'
 import { GOLDEN_CHC, GOLDEN_DH, type GoldenManifest } from './make-golden-corpus.js'
 import { POLL } from './processes.js'
@@ -30,22 +31,24 @@ async function copyCorpus(): Promise<string> {
   return root
 }
 
-async function open(data: string, replicate = false): Promise<FacilityNode> {
+/** A node on `data`, with its store for the checks (the node hands it to no one). */
+async function open(data: string, replicate = false): Promise<FacilityNode & { store: NodeStore }> {
+  let store: NodeStore | undefined
   const node = await FacilityNode.open({
     data,
     secret: manifest.secret,
     http: false,
-    openStore,
+    openStore: async dir => (store = await openStore(dir)),
     ...(replicate ? { createReplicator: replicatorFactory({ maxRedialMs: 1000 }) } : {})
   })
   nodes.push(node)
-  return node
+  return Object.assign(node, { store: store! })
 }
 
 async function names(node: FacilityNode): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
-  for (const id of node.bridge.docIds()) {
-    const doc = await node.bridge.open<PatientDoc>(id)
+  for (const id of node.documents.docIds()) {
+    const doc = await node.documents.open<PatientDoc>(id)
     if (doc !== undefined) out[id] = readPatient(doc).demographics.name
   }
   return out
@@ -78,11 +81,11 @@ describe('golden corpus written by an earlier version', () => {
     const node = await open(dh)
     const items = decodeBundle(new Uint8Array(await readFile(join(root, manifest.bundle.file))))
     expect(items.length).toBe(manifest.bundle.items)
-    await node.importItems(items, (_i, err) => {
+    await node.bundles.importItems(items, (_i, err) => {
       throw err
     })
     const { patientId } = manifest.referral
-    expect(readPatient((await node.patient(patientId as never)) as PatientDoc).demographics.name).toBe(
+    expect(readPatient((await node.patients.read(patientId as never)) as PatientDoc).demographics.name).toBe(
       manifest.facilities[GOLDEN_CHC]!.patients[patientId]
     )
     await node.stop()

@@ -38,7 +38,7 @@ const VOLATILE = new Set(['LOG', 'LOG.old', 'LOCK', 'node.json'])
 async function names(node: FacilityNode, ids: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   for (const id of ids) {
-    const doc = await node.bridge.open<PatientDoc>(id)
+    const doc = await node.documents.open<PatientDoc>(id)
     out[id] = readPatient(doc!).demographics.name
   }
   return out
@@ -58,9 +58,9 @@ async function make(outDir: string): Promise<void> {
   ])
   const [chcDir, dhDir] = dirs as [string, string]
   const chc = await FacilityNode.open({ data: chcDir, secret: TEST_SECRET, http: false, openStore })
-  const chcIds = await chc.seed(4, 11)
+  const chcIds = await chc.patients.seed(4, 11)
   const referred = chcIds[0] as PatientId
-  await chc.createReferral(referred, {
+  await chc.referrals.create(referred, {
     to: GOLDEN_DH,
     urgency: 'urgent',
     reason: 'Suspected severe anaemia; needs transfusion',
@@ -68,18 +68,18 @@ async function make(outDir: string): Promise<void> {
     treatmentGiven: 'Iron sucrose 200 mg IV',
     transport: '108'
   })
-  const bundleItems = await chc.exportFor(GOLDEN_DH)
+  const bundleItems = await chc.bundles.exportFor(GOLDEN_DH)
   const chcNames = await names(chc, chcIds)
-  const chcItems = await chc.store.lastSeq()
+  const chcItems = (await chc.status.report()).items!
   await chc.stop()
 
   const dh = await FacilityNode.open({ data: dhDir, secret: TEST_SECRET, http: false, openStore })
-  await dh.importItems(bundleItems, (i, err) => {
+  await dh.bundles.importItems(bundleItems, (i, err) => {
     throw new Error(`bundle item ${i} rejected: ${err.message}`)
   })
-  const dhIds = await dh.seed(2, 12)
+  const dhIds = await dh.patients.seed(2, 12)
   const dhNames = await names(dh, [...dhIds, referred])
-  const dhItems = await dh.store.lastSeq()
+  const dhItems = (await dh.status.report()).items!
   await dh.stop()
 
   await rm(outDir, { recursive: true, force: true })

@@ -1,3 +1,4 @@
+import { deflateSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import type { PatientId } from '../record/types.js'
 import { Prng } from '../testing/prng.js'
@@ -12,6 +13,7 @@ import {
   UnknownAuthorError,
   UnsupportedVersionError
 } from './errors.js'
+import { fflateCompression } from './compress.js'
 import { decodeItem, decodeItemHeader, ITEM_SIGNING_DOMAIN, itemId, MAX_ITEM_BYTES } from './item.js'
 import { newDocumentKey } from './keys.js'
 import { openGrant, openItem, verifyItem } from './open.js'
@@ -19,6 +21,7 @@ import { revokeFromRoster, signRoster, verifyRoster } from './roster.js'
 import { tweetnaclScheme as scheme } from './scheme.js'
 import { sealChange, sealGrant, sealRotation } from './seal.js'
 import { entryFor, testAuthority, testDocId, testIdentity, testRoster } from './test-fixtures.js'
+import type { Compression } from './types.js'
 
 const a = testIdentity(1)
 const b = testIdentity(2)
@@ -201,8 +204,38 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
     expect(() => newDocumentKey('doc-a' as PatientId, 0)).toThrow(TypeError)
   })
 
-  it('rejects a decompression bomb without inflating it', () => {
-    // A change that declares 100 MB is refused before any allocation; sealing one that big is refused too.
+  it('rejects a decompression bomb without inflating it', { timeout: 30_000 }, () => {
+    // A real bomb: a validly sealed and signed item of about 16 KB whose payload inflates to
+    // 16 MiB while it declares 10 bytes (a lying sealer). Opening it must fail by name having let the
+    // inflater write at most the declared length plus the one byte that detects the overrun.
+    const zeros = new Uint8Array(16 << 20)
+    const liar: Compression = {
+      deflate: (_raw, dictionary) =>
+        deflateSync(zeros, dictionary === undefined ? { level: 1 } : { level: 1, dictionary }),
+      inflate: fflateCompression.inflate
+    }
+    const bomb = sealChange(new Uint8Array(10), key, a, 5, scheme, liar)
+    expect(bomb.length).toBeLessThan(64 * 1024)
+    const asked: number[] = []
+    const written: number[] = []
+    const spy: Compression = {
+      deflate: fflateCompression.deflate,
+      inflate: (body, dict, maxOut) => {
+        asked.push(maxOut)
+        try {
+          const out = fflateCompression.inflate(body, dict, maxOut)
+          written.push(out.length)
+          return out
+        } catch (e) {
+          written.push(maxOut + 1)
+          throw e
+        }
+      }
+    }
+    expect(() => openItem(bomb, key, undefined, scheme, spy)).toThrow(MalformedItemError)
+    expect(asked).toEqual([10])
+    expect(Math.max(...written)).toBeLessThanOrEqual(11)
+    // Sealing a change over the 16 MiB cap is refused too.
     expect(() => sealChange(new Uint8Array((16 << 20) + 1), key, a, 5, scheme)).toThrow(TypeError)
   })
 })

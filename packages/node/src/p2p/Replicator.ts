@@ -17,6 +17,7 @@ import {
   FrameTooLargeError,
   SyncSession,
   type Clock,
+  type Frame,
   type ItemStore,
   type Random,
   type StoredItem
@@ -95,6 +96,8 @@ export interface ReplicatorEvents {
   items: [items: StoredItem[], from: FacilityId]
   peer: [event: { facility: FacilityId; connected: boolean }]
   'session-error': [event: { facility: FacilityId; error: Error }]
+  /** Every frame received from a peer, as decoded: what a test or a trace inspects. */
+  frame: [event: { facility: FacilityId; frame: Frame; bytes: number }]
 }
 
 interface PeerState {
@@ -378,6 +381,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
           this.#metrics.framesIn++
           this.#metrics.bytesIn += n
           p.lastSeen = this.#clock.now()
+          this.emit('frame', { facility: f, frame, bytes: n })
         } else {
           this.#metrics.framesOut++
           this.#metrics.bytesOut += n

@@ -6,6 +6,10 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
+    // CI shares two cores with other work: a 5 s default fails correct tests on a loaded machine.
+    // No test asserts a duration, so a generous limit only turns a hang into a failure later.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts', 'examples/**/*.test.ts'] } },
       { extends: true, test: { name: 'ui', include: ['packages/ui/src/**/*.test.ts'] } },

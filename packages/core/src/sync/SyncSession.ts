@@ -7,7 +7,7 @@
 import type { FacilityId, PatientId } from '../record/types.js'
 import { BATCH_TARGET_BYTES, LOG_SCAN_LIMIT, MAX_HAVE_IDS } from './constants.js'
 import { ItemRejectedError, SessionClosedError } from './errors.js'
-import { bytesEqual, cursorToken } from './fingerprint.js'
+import { bytesEqual, cursorToken, suspectCursor } from './fingerprint.js'
 import { decodeFrame, encodeFrame, type BatchFrame, type Frame, type HaveFrame } from './frames.js'
 import { compareSummary, SummarySnapshot } from './reconcile.js'
 import { initialState, step, type SessionAction, type SessionEvent, type SessionState } from './session.js'
@@ -192,6 +192,9 @@ export class SyncSession {
           this.#catchUpFrom = 0
           return { type: 'cursor-checked', valid: true, base: await this.#tokenAt(0) }
         }
+        // Our log lost what the peer's cursor of it covered: forget our cursor of the peer's log, so
+        // this and every later session repairs the peer's flow too (session.ts, invariant 7).
+        if (a.cursor !== undefined && !valid) await store.setCursor(peer, suspectCursor())
         const from = valid && a.cursor !== undefined ? a.cursor : base
         this.#catchUpFrom = from.seq
         return { type: 'cursor-checked', valid, base: from }
@@ -259,6 +262,9 @@ export class SyncSession {
       // is mostly its CHC's items, and a lookup reads the store).
       if (e.from === peer) {
         upTo = e.seq
+        // A grant the peer sent us entitles it to what we skipped before: offer that, as for any grant.
+        if (e.kind === 'access' && !offers.includes(e.docId) && (await this.#mayHaveMissed(e.docId, e.seq)))
+          if (await entitled(peer, e.docId)) offers.push(e.docId)
         continue
       }
       let ok = allowed.get(e.docId)

@@ -70,6 +70,15 @@ export function cursorToken(epoch: Uint8Array, seq: number, itemAtSeq: ItemId | 
   return hash16([CURSOR_TAG, epoch, s, asciiBytes(itemAtSeq ?? '')], TOKEN_BYTES)
 }
 
+/**
+ * A cursor that matches no position of any log (a zero token). A node whose log no longer matches
+ * its peer's cursor of it (a restore) records it as its own cursor of that peer: the peer's catch-up
+ * would skip, as echoes, items the node lost, so every later session must make the peer repair.
+ */
+export function suspectCursor(): { seq: number; token: Uint8Array } {
+  return { seq: 0, token: new Uint8Array(TOKEN_BYTES) }
+}
+
 /** Constant-size byte comparison (not secret-dependent timing: tokens are not secrets). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false

@@ -53,7 +53,11 @@ export interface SessionState {
     /** HAVE answers being read from the store (0 or 1). */
     haveReads: number
     /** HAVE frames not yet answered, in arrival order; answered one at a time when the queue is empty. */
-    haves: { docId: PatientId; exclude: ItemId[] }[]
+    haves: { docId: PatientId; exclude: ItemId[]; offer?: boolean }[]
+    /** Documents offered whose HAVE answer is not yet read: no cursor mark leaves before their items. */
+    offered: PatientId[]
+    /** The offered document whose answer is being read, if any. */
+    answering?: PatientId
     /** Item ids held in `haves`, against `MAX_PENDING_HAVE_IDS`. */
     haveIds: number
     /** Summary ranges answered in this repair, against `MAX_REPAIR_RANGES`. */
@@ -65,6 +69,14 @@ export interface SessionState {
     cursor?: Cursor
     peerLastSeq: number
     repair?: { outstanding: Range[][]; requested: number; comparing: number }
+    /**
+     * Set when we asked for repair (the peer's cursor of our log no longer matches it, as after a
+     * restore) before the peer's own flow began with repair: its catch-up may skip as echoes items
+     * we lost, so its cursor marks are not stored until its flow restarts with a repair frame.
+     */
+    distrust?: boolean
+    /** The peer's flow to us began (or restarted) with repair in this session. */
+    peerRepaired?: boolean
   }
 }
 
@@ -114,6 +126,7 @@ export function initialState(me: FacilityId, peer: FacilityId, rosterVersion: nu
       repairFin: false,
       haveReads: 0,
       haves: [],
+      offered: [],
       haveIds: 0,
       answered: 0
     },
@@ -152,6 +165,7 @@ export function step(s: SessionState, ev: SessionEvent): SessionAction[] {
       } else {
         // Invariant 5 below: a suspect cursor is never used; repair first, then resume from `base`.
         s.send.mode = 'repair'
+        if (s.recv.peerRepaired !== true) s.recv.distrust = true
         s.send.repairBase = ev.base
         s.send.repairFin = false
         s.send.answered = 0
@@ -169,10 +183,22 @@ export function step(s: SessionState, ev: SessionEvent): SessionAction[] {
         s.send.logEnd = s.send.readUpTo
       }
       break
-    case 'doc-read':
+    case 'doc-read': {
       s.send.haveReads--
-      for (const bytes of ev.items) enqueue(s, { kind: 'item', bytes })
+      const answered = s.send.answering
+      if (answered === undefined) {
+        for (const bytes of ev.items) enqueue(s, { kind: 'item', bytes })
+        break
+      }
+      // Invariant 8 below: an offered document's items go before the mark waiting behind the offer.
+      delete s.send.answering
+      s.send.offered.splice(s.send.offered.indexOf(answered), 1)
+      const mark = s.send.queue.findIndex(q => q.kind === 'mark')
+      const items: Queued[] = ev.items.map(bytes => ({ kind: 'item', bytes }))
+      s.send.queue.splice(mark < 0 ? s.send.queue.length : mark, 0, ...items)
+      for (const bytes of ev.items) s.send.queueBytes += bytes.length
       break
+    }
     case 'stored':
       if (ev.cursor !== undefined) s.recv.cursor = ev.cursor
       out.push({ type: 'send', frame: { type: 'ack', batchNo: ev.batchNo } })
@@ -224,7 +250,11 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
       }
       s.recv.expectBatchNo++
       if (f.upTo > s.recv.peerLastSeq) s.recv.peerLastSeq = f.upTo
-      out.push({ type: 'store', batch: f })
+      // Invariant 7 below: the items are kept, the mark of a flow we distrust is not.
+      out.push({
+        type: 'store',
+        batch: s.recv.distrust === true ? { type: 'batch', batchNo: f.batchNo, upTo: 0, items: f.items } : f
+      })
       break
     case 'ack': {
       const first = s.send.inflight[0]
@@ -243,12 +273,17 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
       // that sends HAVEs without acknowledging holds the node to the size of its requests.
       if (s.send.haves.length >= MAX_PENDING_HAVES) throw new ProtocolViolationError('too many unanswered have frames')
       const keep = s.send.haveIds + f.ids.length <= MAX_PENDING_HAVE_IDS
-      s.send.haves.push({ docId: f.docId, exclude: keep ? f.ids : [] })
+      const offer = s.send.offered.includes(f.docId) && !s.send.haves.some(h => h.offer === true && h.docId === f.docId)
+      s.send.haves.push(
+        offer ? { docId: f.docId, exclude: keep ? f.ids : [], offer } : { docId: f.docId, exclude: keep ? f.ids : [] }
+      )
       if (keep) s.send.haveIds += f.ids.length
       break
     }
     case 'repair':
       if (s.recv.repair !== undefined) throw new ProtocolViolationError('repair already running')
+      s.recv.peerRepaired = true
+      delete s.recv.distrust
       s.recv.repair = { outstanding: [[{ lo: '' }]], requested: 1, comparing: 0 }
       out.push({ type: 'send', frame: { type: 'summary-request', ranges: [{ lo: '' }] } })
       // The peer's log no longer matches what we hold of it (restored or recreated), so its claim
@@ -257,6 +292,7 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
         s.send.mode = 'checking'
         s.send.queue = []
         s.send.queueBytes = 0
+        s.send.offered = []
         out.push({ type: 'check-cursor' })
       }
       break
@@ -296,6 +332,12 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
  * 5. During repair no cursor mark is sent until the peer has sent repair-fin and every HAVE it sent
  *    has been answered; then the repair base closes the last repair batch and catch-up resumes there.
  * 6. The receiver sends repair-fin only when no summary request is outstanding or being compared.
+ * 8. A cursor mark never leaves while an offer sent before it is unanswered: the offered document's
+ *    items (those the peer lacks) go out ahead of the mark, so a session that ends between the two
+ *    leaves the peer's cursor before the grant, and the next session offers the document again.
+ * 7. A receiver that asked for repair stores no cursor mark of the peer's flow until that flow
+ *    restarts with repair: a catch-up begun before the peer heard of our restore skips, as echoes,
+ *    items we may have lost, and a cursor past them would hide them for good.
  */
 function decide(s: SessionState, out: SessionAction[]): void {
   if (s.phase !== 'open') return
@@ -322,9 +364,11 @@ function decide(s: SessionState, out: SessionAction[]): void {
     const head = snd.queue[0] as Queued
     if (head.kind === 'offer') {
       snd.queue.shift()
+      snd.offered.push(head.docId)
       out.push({ type: 'send', frame: { type: 'offer', docId: head.docId } })
       continue
     }
+    if (head.kind === 'mark' && snd.offered.length > 0) break
     const items: Uint8Array[] = []
     let bytes = 0
     let mark: (Queued & { kind: 'mark' }) | undefined
@@ -332,6 +376,7 @@ function decide(s: SessionState, out: SessionAction[]): void {
       const q = snd.queue[0] as Queued
       if (q.kind === 'offer') break
       if (q.kind === 'mark') {
+        if (snd.offered.length > 0) break
         snd.queue.shift()
         mark = q
         break
@@ -353,15 +398,19 @@ function decide(s: SessionState, out: SessionAction[]): void {
     snd.inflightBytes += bytes + 16
     out.push({ type: 'send', frame })
   }
-  if (snd.queue.length > 0 || snd.reading || snd.haveReads > 0 || snd.inflightBytes >= SEND_WINDOW_BYTES) return
+  // A mark held behind an unanswered offer lets HAVEs be read (the answer among them), not the log.
+  const held = snd.queue.length > 0 && (snd.queue[0] as Queued).kind === 'mark' && snd.offered.length > 0
+  if ((snd.queue.length > 0 && !held) || snd.reading || snd.haveReads > 0 || snd.inflightBytes >= SEND_WINDOW_BYTES)
+    return
   const have = snd.haves.shift()
   if (have !== undefined) {
     snd.haveIds -= have.exclude.length
     snd.haveReads++
+    if (have.offer === true) snd.answering = have.docId
     out.push({ type: 'read-doc', docId: have.docId, exclude: have.exclude })
     return
   }
-  if (snd.mode === 'catch-up' && snd.readUpTo < snd.logEnd) {
+  if (snd.mode === 'catch-up' && snd.readUpTo < snd.logEnd && snd.queue.length === 0) {
     snd.reading = true
     out.push({ type: 'read-log', after: snd.readUpTo })
   }

@@ -1,73 +1,163 @@
 /**
- * A seeded, deterministic simulated network for sync sessions (after Yjs's TestConnector). Virtual
- * time, one event queue, every random choice drawn from one `Prng`: the same seed replays the same
- * run and the same trace hash.
+ * A seeded, deterministic simulated network of sync sessions (after Yjs's TestConnector and
+ * TigerBeetle's simulator). Virtual time, one event queue, every random choice drawn from one
+ * `Prng`: the same seed replays the same run and the same trace hash.
  *
- * Fault model, matching what the real transport (yamux over WebSockets/TCP) can do:
+ * Fault model:
  * - delay: every frame takes a random time; frames of one stream stay in order, frames of different
- *   streams and links interleave freely (reordering across streams);
+ *   streams and links interleave freely;
  * - drop: a lost packet surfaces as a reset stream: both sessions close, frames in flight are lost;
- * - duplicate: a second, concurrent session between the same pair (simultaneous dials);
- * - partition: a link goes down (sessions close) and later comes back (a new session).
- * In-stream duplication and reordering cannot happen on an ordered transport; the session's reaction
- * to them (a `ProtocolViolationError` and a closed stream) is unit-tested on the state machine.
+ * - duplicate session: a second, concurrent session between the same pair (simultaneous dials);
+ * - frame duplication and reordering inside a stream, as a broken transport would do them: the
+ *   sessions must notice (a named error, a closed stream) and stay safe;
+ * - partitions, also asymmetric: a direction of a link goes down and its frames are lost while the
+ *   other direction still delivers; the sessions reset when the dead direction times out (the
+ *   connection monitor's ping), and no connection opens until both directions are up;
+ * - crashes: a node goes down (sessions reset) and restarts later; a crash may fall inside a store
+ *   write, which is then lost or applied whole; a write may fail with an I/O error, after which the
+ *   store refuses writes until the node restarts;
+ * - restores: a node restarts from an old backup of its store (same identity, same epoch);
+ * - revocation: a facility is cut off by every node at once and never connects again.
+ *
+ * The network owns no invariant: a `SimObserver` (the checker) sees every frame sent and delivered
+ * and every durable write, and judges them.
  */
 import type { FacilityId } from '../record/types.js'
-import { MemoryItemStore } from '../sync/MemoryItemStore.js'
+import { decodeFrame, type Frame } from '../sync/frames.js'
 import { SyncSession } from '../sync/SyncSession.js'
-import type { Entitlement, ItemId, StoredItem } from '../sync/types.js'
+import type { Entitlement, InspectItem, ItemStore, PutOptions, StoredItem, VerifyItem } from '../sync/types.js'
 import { Prng } from './prng.js'
-import { inspectTestItem, verifyTestItem } from './testItems.js'
+import { SimStore } from './SimStore.js'
 
-/** Fault rates and timings of a simulated network (probabilities per frame or per link step). */
+/** Fault rates and timings of a simulated network (probabilities per frame, connection or write). */
 export interface SimFaults {
-  /** Probability that a frame is lost, which resets its stream. */
+  /** A frame is lost, which resets its stream. */
   drop: number
-  /** Probability that a new connection is accompanied by a duplicate concurrent session. */
+  /** A new connection is accompanied by a duplicate concurrent session. */
   duplicate: number
+  /** A frame is delivered twice (a broken transport). */
+  frameDuplicate: number
+  /** A frame may overtake the frames sent before it on its stream (a broken transport). */
+  frameReorder: number
+  /** A store write is where the process dies. */
+  crashInWrite: number
+  /** A store write fails with an I/O error. */
+  writeError: number
   /** Frame delay range in virtual milliseconds. */
   minDelay: number
   maxDelay: number
 }
 
-interface SimNode {
+/** No faults at all: what the network heals to. */
+export const CALM: SimFaults = {
+  drop: 0,
+  duplicate: 0,
+  frameDuplicate: 0,
+  frameReorder: 0,
+  crashInWrite: 0,
+  writeError: 0,
+  minDelay: 5,
+  maxDelay: 200
+}
+
+/** How long a dead direction goes unnoticed before the connection monitor resets the link. */
+export const DEAD_LINK_MS = 120_000
+
+/** One node as the observer sees it. */
+export interface SimNodeView {
   facility: FacilityId
-  store: MemoryItemStore
+  store: SimStore
+}
+
+/** Sees every frame sent and every durable write, to judge invariants while the run goes on. */
+export interface SimObserver {
+  /** `from` is about to send `frame` to `to` on session pair `pair`. */
+  sent(from: SimNodeView, to: SimNodeView, pair: number, frame: Frame): void
+  /** A write at `node` completed durably. */
+  stored(node: SimNodeView, options: PutOptions, fresh: StoredItem[]): void
+}
+
+/** Options of a simulated network. */
+export interface SimNetworkOptions {
+  seed: number
+  faults: SimFaults
+  inspect: InspectItem
+  verify: VerifyItem
+  /** The entitlement a node's sessions use, computed from that node's own store. */
+  entitlement: (node: SimNodeView) => Entitlement
+  observer?: SimObserver
+  /** Items a node newly stored from a peer (the node layer applies them). */
+  onItems?: (node: SimNodeView, items: StoredItem[]) => void
+  /**
+   * What the sessions of a node see as its store: the node's `SimStore` itself, or a decorator
+   * around it (a test plants a faulty store here; the checker still judges the `SimStore` beneath).
+   */
+  storeFor?: (facility: FacilityId, store: SimStore) => ItemStore
+}
+
+interface SimNode extends SimNodeView {
+  sessionStore: ItemStore
+  up: boolean
+  revoked: boolean
   sessions: Set<SyncSession>
+  entitled: Entitlement
 }
 
 interface Link {
   a: SimNode
   b: SimNode
-  up: boolean
+  /** Whether frames from a reach b, and from b reach a. */
+  ab: boolean
+  ba: boolean
   sessions: Set<SyncSession>
-  lastDelivery: Map<SyncSession, number>
+  connecting: boolean
+  /** Streams whose next frame waits for a dead direction to return (TCP retransmits it then). */
+  held: (() => void)[]
+}
+
+/** Frames one session has sent and the link has not yet delivered, in stream order. */
+interface Outbox {
+  frames: { at: number; bytes: Uint8Array }[]
+  pumping: boolean
 }
 
 interface SimEvent {
   at: number
   order: number
-  run: () => void
+  run: () => void | Promise<void>
 }
 
-/** A simulated network of nodes with in-memory stores. */
+/** A simulated network of nodes with journalled in-memory stores. */
 export class SimNetwork {
   readonly prng: Prng
-  readonly #faults: SimFaults
+  #faults: SimFaults
+  readonly #o: SimNetworkOptions
   readonly #nodes = new Map<FacilityId, SimNode>()
   readonly #links: Link[] = []
   readonly #queue: SimEvent[] = []
-  readonly #entitled: Entitlement
+  readonly #pending = new Set<Promise<void>>()
   #now = 0
   #order = 0
-  #trace = 0xcbf29ce484222325n
-  /** Frames and bytes delivered, for assertions about cost. */
-  readonly counters = { frames: 0, bytes: 0, resets: 0, sessions: 0 }
+  #pairs = 0
+  #h1 = 0x811c9dc5
+  #h2 = 0x01000193
+  /** What happened, for assertions about cost and coverage. */
+  readonly counters = {
+    frames: 0,
+    bytes: 0,
+    resets: 0,
+    sessions: 0,
+    crashes: 0,
+    restores: 0,
+    writeErrors: 0
+  }
+  /** Every open session, in the order they opened. */
+  readonly #open = new Set<SyncSession>()
 
-  constructor(seed: number, faults: SimFaults, entitled: Entitlement = async () => true) {
-    this.prng = new Prng(seed)
-    this.#faults = faults
-    this.#entitled = entitled
+  constructor(options: SimNetworkOptions) {
+    this.#o = options
+    this.prng = new Prng(options.seed)
+    this.#faults = options.faults
   }
 
   /** Current virtual time in ms. */
@@ -75,17 +165,55 @@ export class SimNetwork {
     return this.#now
   }
 
-  /** FNV-1a hash (hex) over every frame delivered: its time, endpoints and bytes. */
+  /** A 64-bit hash (hex) of every frame delivered and every crash, restore and revocation. */
   get traceHash(): string {
-    return this.#trace.toString(16).padStart(16, '0')
+    return (this.#h1 >>> 0).toString(16).padStart(8, '0') + (this.#h2 >>> 0).toString(16).padStart(8, '0')
+  }
+
+  /** Change the fault rates from now on (healing sets `CALM`). */
+  setFaults(faults: SimFaults): void {
+    this.#faults = faults
   }
 
   /** Add a node with an empty store (a deterministic epoch derived from the seed). */
-  addNode(facility: FacilityId): MemoryItemStore {
+  addNode(facility: FacilityId): SimNodeView {
     const epoch = Uint8Array.from({ length: 16 }, () => this.prng.int(0, 255))
-    const store = new MemoryItemStore(inspectTestItem, epoch)
-    this.#nodes.set(facility, { facility, store, sessions: new Set() })
-    return store
+    const node = { facility } as SimNode
+    node.store = new SimStore(facility, this.#o.inspect, epoch, {
+      fate: () => this.#fate(),
+      crashed: () => {
+        this.crash(facility)
+      },
+      failed: () => {
+        // The node notices its store refuses writes; its operator (or supervisor) restarts it.
+        this.#schedule(this.#now + this.prng.int(1_000, 5_000), () => {
+          this.crash(facility, this.prng.int(200, 2_000))
+        })
+      },
+      stored: (options, fresh) => this.#o.observer?.stored(node, options, fresh)
+    })
+    node.sessionStore = this.#o.storeFor?.(facility, node.store) ?? node.store
+    node.up = true
+    node.revoked = false
+    node.sessions = new Set()
+    node.entitled = this.#o.entitlement(node)
+    this.#nodes.set(facility, node)
+    return node
+  }
+
+  /** Every node. */
+  nodes(): SimNodeView[] {
+    return [...this.#nodes.values()]
+  }
+
+  /** A node by facility. */
+  node(facility: FacilityId): SimNodeView {
+    return this.#node(facility)
+  }
+
+  /** Whether a facility has been revoked. */
+  revoked(facility: FacilityId): boolean {
+    return this.#node(facility).revoked
   }
 
   /** Join every pair of nodes with a link that starts up. */
@@ -93,26 +221,19 @@ export class SimNetwork {
     const nodes = [...this.#nodes.values()]
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
-        const link: Link = { a: nodes[i]!, b: nodes[j]!, up: false, sessions: new Set(), lastDelivery: new Map() }
+        const link: Link = {
+          a: nodes[i]!,
+          b: nodes[j]!,
+          ab: false,
+          ba: false,
+          sessions: new Set(),
+          connecting: false,
+          held: []
+        }
         this.#links.push(link)
         this.setLink(link.a.facility, link.b.facility, true)
       }
     }
-  }
-
-  /** Bring a link up (a session starts after a short connect delay) or down (its sessions close). */
-  setLink(a: FacilityId, b: FacilityId, up: boolean): void {
-    const link = this.#links.find(
-      l => (l.a.facility === a && l.b.facility === b) || (l.a.facility === b && l.b.facility === a)
-    )
-    if (link === undefined) throw new TypeError(`no link ${a}-${b}`)
-    if (link.up === up) return
-    link.up = up
-    if (!up) {
-      for (const s of [...link.sessions]) s.close()
-      return
-    }
-    this.#connectLater(link)
   }
 
   /** Links as [a, b] facility pairs. */
@@ -120,20 +241,95 @@ export class SimNetwork {
     return this.#links.map(l => [l.a.facility, l.b.facility])
   }
 
-  /** Write items at a node as a local change; returns the newly stored ones (acknowledged). */
+  /** Bring both directions of a link up or down. */
+  setLink(a: FacilityId, b: FacilityId, up: boolean): void {
+    this.setDirection(a, b, up)
+    this.setDirection(b, a, up)
+  }
+
+  /**
+   * Whether frames from `from` reach `to`. While a direction is down its frames wait (TCP keeps
+   * retransmitting them) and the other direction still delivers; the sessions on the link reset
+   * when the connection monitor notices (`DEAD_LINK_MS`), and no connection opens meanwhile.
+   */
+  setDirection(from: FacilityId, to: FacilityId, up: boolean): void {
+    const link = this.#link(from, to)
+    const forward = link.a.facility === from
+    if ((forward ? link.ab : link.ba) === up) return
+    if (forward) link.ab = up
+    else link.ba = up
+    if (!up) {
+      if (!link.ab && !link.ba) this.#closeAll(link)
+      else
+        this.#schedule(this.#now + DEAD_LINK_MS, () => {
+          if (!(forward ? link.ab : link.ba)) this.#closeAll(link)
+        })
+      return
+    }
+    for (const resume of link.held.splice(0)) this.#schedule(this.#now + this.prng.int(1, 50), resume)
+    this.#connectLater(link)
+  }
+
+  /** The node's process dies: its sessions reset; it restarts after `restartMs`. */
+  crash(facility: FacilityId, restartMs = 1_000): void {
+    const node = this.#node(facility)
+    if (!node.up) return
+    this.counters.crashes++
+    this.#mix(`crash ${facility}`)
+    node.up = false
+    for (const s of [...node.sessions]) s.close()
+    this.#schedule(this.#now + restartMs, () => this.#restart(node))
+  }
+
+  /** Take a backup of a node's store now; pass the result to `restore`. */
+  backup(facility: FacilityId): number {
+    return this.#node(facility).store.backup()
+  }
+
+  /**
+   * The node goes down and comes back from `backup` (its store as it was then, same identity and
+   * epoch). Returns what it held that no other node holds, which the restore lost for good.
+   */
+  async restore(facility: FacilityId, backup: number): Promise<StoredItem[]> {
+    const node = this.#node(facility)
+    this.crash(facility)
+    const before = [...node.store.items]
+    await node.store.restore(backup)
+    this.counters.restores++
+    this.#mix(`restore ${facility} ${backup}`)
+    return before.filter(
+      it => !node.store.has(it.id) && ![...this.#nodes.values()].some(n => n !== node && n.store.has(it.id))
+    )
+  }
+
+  /** Every node cuts the facility off at once; it never connects again. */
+  revoke(facility: FacilityId): void {
+    const node = this.#node(facility)
+    node.revoked = true
+    this.#mix(`revoke ${facility}`)
+    for (const s of [...node.sessions]) s.close()
+  }
+
+  /**
+   * Write items at a node as a local change. Returns the newly stored (acknowledged) ones; throws
+   * when the store fails or the node dies during the write (nothing is acknowledged then).
+   */
   async write(facility: FacilityId, items: Uint8Array[]): Promise<StoredItem[]> {
     const node = this.#node(facility)
+    if (!node.up) throw new TypeError(`node ${facility} is down`)
     const fresh = await node.store.putItems(items)
     for (const s of node.sessions) s.logGrew()
-    await this.#settle()
     return fresh
+  }
+
+  /** Whether a node is up (not crashed or restarting). */
+  isUp(facility: FacilityId): boolean {
+    return this.#node(facility).up
   }
 
   /** Schedule `fn` at virtual time `at`. */
   at(at: number, fn: () => void | Promise<void>): void {
-    this.#schedule(at, () => {
-      void fn()
-    })
+    this.#schedule(at, fn)
   }
 
   /** Process events until virtual time `until` or until nothing is left to do. */
@@ -143,7 +339,8 @@ export class SimNetwork {
       if (next.at > until) break
       this.#queue.shift()
       this.#now = next.at
-      next.run()
+      const done = next.run()
+      if (done !== undefined) this.#track(done)
       await this.#settle()
     }
     if (this.#queue.length === 0 && this.#now < until) this.#now = until
@@ -154,108 +351,185 @@ export class SimNetwork {
     return this.#queue.length === 0
   }
 
-  /** Ids of the items each node holds. */
-  async itemSets(): Promise<Map<FacilityId, Set<ItemId>>> {
-    const out = new Map<FacilityId, Set<ItemId>>()
-    for (const n of this.#nodes.values()) {
-      const log = await n.store.logSince(0, Number.MAX_SAFE_INTEGER)
-      out.set(n.facility, new Set(log.map(i => i.id)))
-    }
-    return out
-  }
-
-  /** The store of a node. */
-  store(facility: FacilityId): MemoryItemStore {
-    return this.#node(facility).store
-  }
-
   #node(f: FacilityId): SimNode {
     const n = this.#nodes.get(f)
     if (n === undefined) throw new TypeError(`unknown node ${f}`)
     return n
   }
 
-  #schedule(at: number, run: () => void): void {
+  #link(a: FacilityId, b: FacilityId): Link {
+    const link = this.#links.find(
+      l => (l.a.facility === a && l.b.facility === b) || (l.a.facility === b && l.b.facility === a)
+    )
+    if (link === undefined) throw new TypeError(`no link ${a}-${b}`)
+    return link
+  }
+
+  #fate(): { fate: 'ok' | 'crash' | 'error'; applied: boolean } {
+    const r = this.prng.next()
+    if (r < this.#faults.crashInWrite) return { fate: 'crash', applied: this.prng.chance(0.5) }
+    if (r < this.#faults.crashInWrite + this.#faults.writeError) {
+      this.counters.writeErrors++
+      return { fate: 'error', applied: this.prng.chance(0.5) }
+    }
+    return { fate: 'ok', applied: true }
+  }
+
+  #restart(node: SimNode): void {
+    if (node.up) return
+    node.up = true
+    node.store.reopen()
+    this.#mix(`restart ${node.facility}`)
+    for (const l of this.#links) if (l.a === node || l.b === node) this.#connectLater(l)
+  }
+
+  #track(p: Promise<void>): void {
+    const tracked = p.then(
+      () => {
+        this.#pending.delete(tracked)
+      },
+      () => {
+        this.#pending.delete(tracked)
+      }
+    )
+    this.#pending.add(tracked)
+  }
+
+  #schedule(at: number, run: () => void | Promise<void>): void {
     const ev = { at, order: this.#order++, run }
     let i = this.#queue.length
     while (i > 0 && this.#queue[i - 1]!.at > at) i--
     this.#queue.splice(i, 0, ev)
   }
 
+  /** Let every session and event handler finish what the last event started. */
   async #settle(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
-      const all = [...this.#nodes.values()].flatMap(n => [...n.sessions])
-      await Promise.all(all.map(s => s.idle()))
+      const opened = this.counters.sessions
+      const waits: Promise<void>[] = [...this.#pending]
+      for (const s of this.#open) waits.push(s.idle())
+      await Promise.all(waits)
       await Promise.resolve()
-      const again = [...this.#nodes.values()].flatMap(n => [...n.sessions])
-      if (again.length === all.length && again.every((s, i) => s === all[i])) {
-        await Promise.all(again.map(s => s.idle()))
-        return
+      if (this.#pending.size === 0 && this.counters.sessions === opened) {
+        const again: Promise<void>[] = []
+        for (const s of this.#open) again.push(s.idle())
+        await Promise.all(again)
+        if (this.#pending.size === 0 && this.counters.sessions === opened) return
       }
     }
   }
 
+  #closeAll(link: Link): void {
+    for (const s of [...link.sessions]) s.close()
+  }
+
+  #canConnect(link: Link): boolean {
+    return link.ab && link.ba && link.a.up && link.b.up && !link.a.revoked && !link.b.revoked
+  }
+
   #connectLater(link: Link): void {
+    if (link.connecting || !this.#canConnect(link)) return
+    link.connecting = true
     this.#schedule(this.#now + this.prng.int(50, 500), () => {
-      if (!link.up || link.sessions.size > 0) return
+      link.connecting = false
+      if (!this.#canConnect(link) || link.sessions.size > 0) return
       this.#openPair(link)
       if (this.prng.chance(this.#faults.duplicate)) this.#openPair(link)
     })
   }
 
-  #hashFrame(from: FacilityId, to: FacilityId, bytes: Uint8Array): void {
-    const mix = (b: number): void => {
-      this.#trace = ((this.#trace ^ BigInt(b & 0xff)) * 0x100000001b3n) & 0xffffffffffffffffn
-    }
-    for (const c of `${this.#now}|${from}|${to}|`) mix(c.charCodeAt(0))
-    for (const b of bytes) mix(b)
+  #mix(s: string): void {
+    for (let i = 0; i < s.length; i++) this.#mixByte(s.charCodeAt(i))
+  }
+
+  #mixByte(b: number): void {
+    this.#h1 = Math.imul(this.#h1 ^ (b & 0xff), 0x01000193)
+    this.#h2 = Math.imul(this.#h2 ^ (b & 0xff), 0x5bd1e995) ^ (this.#h2 >>> 15)
+  }
+
+  #deliverable(link: Link, from: SimNode): boolean {
+    return link.a === from ? link.ab : link.ba
   }
 
   #openPair(link: Link): void {
     this.counters.sessions++
+    const pairNo = ++this.#pairs
     const pair: SyncSession[] = []
     const mk = (me: SimNode, peer: SimNode, other: () => SyncSession): SyncSession => {
+      const outbox: Outbox = { frames: [], pumping: false }
+      const step = (): void | Promise<void> => {
+        outbox.pumping = false
+        const target = other()
+        if (target.closed) {
+          outbox.frames.length = 0
+          return
+        }
+        if (!this.#deliverable(link, me)) {
+          outbox.pumping = true
+          link.held.push(step)
+          return
+        }
+        const next = outbox.frames.shift()
+        if (next === undefined) return
+        pump()
+        this.counters.frames++
+        this.counters.bytes += next.bytes.length
+        this.#mix(`${this.#now}|${me.facility}|${peer.facility}|`)
+        for (const b of next.bytes) this.#mixByte(b)
+        return target.receive(next.bytes)
+      }
+      const pump = (): void => {
+        const head = outbox.frames[0]
+        if (outbox.pumping || head === undefined) return
+        outbox.pumping = true
+        this.#schedule(Math.max(head.at, this.#now), step)
+      }
       const session: SyncSession = new SyncSession({
-        store: me.store,
+        store: me.sessionStore,
         me: me.facility,
         peer: peer.facility,
         rosterVersion: 1,
-        entitled: this.#entitled,
-        verify: verifyTestItem,
-        inspect: inspectTestItem,
-        onItems: () => {
-          for (const s of me.sessions) if (s !== session) s.logGrew()
+        entitled: me.entitled,
+        verify: this.#o.verify,
+        inspect: this.#o.inspect,
+        onItems: items => {
+          this.#o.onItems?.(me, items)
+          for (const s of me.sessions) s.logGrew()
         },
         onClose: () => {
           me.sessions.delete(session)
+          this.#open.delete(session)
           link.sessions.delete(session)
           other().close()
-          if (link.up && link.sessions.size === 0) this.#connectLater(link)
+          if (link.sessions.size === 0) this.#connectLater(link)
         },
         channel: {
           send: async bytes => {
+            this.#o.observer?.sent(me, peer, pairNo, decodeFrame(bytes))
             if (this.prng.chance(this.#faults.drop)) {
               this.counters.resets++
               this.#schedule(this.#now + 1, () => session.close())
               return
             }
-            const last = link.lastDelivery.get(session) ?? 0
-            const at = Math.max(last, this.#now + this.prng.int(this.#faults.minDelay, this.#faults.maxDelay))
-            link.lastDelivery.set(session, at)
-            const copy = bytes.slice()
-            this.#schedule(at, () => {
-              const target = other()
-              if (target.closed) return
-              this.counters.frames++
-              this.counters.bytes += copy.length
-              this.#hashFrame(me.facility, peer.facility, copy)
-              void target.receive(copy)
-            })
+            const q = outbox.frames
+            const entry = {
+              at: Math.max(
+                q[q.length - 1]?.at ?? 0,
+                this.#now + this.prng.int(this.#faults.minDelay, this.#faults.maxDelay)
+              ),
+              bytes: bytes.slice()
+            }
+            // A broken transport: the frame overtakes the one before it, or arrives twice.
+            if (q.length > 0 && this.prng.chance(this.#faults.frameReorder)) q.splice(q.length - 1, 0, entry)
+            else q.push(entry)
+            if (this.prng.chance(this.#faults.frameDuplicate)) q.push({ at: entry.at + 1, bytes: entry.bytes })
+            pump()
           },
           close: () => {}
         }
       })
       me.sessions.add(session)
+      this.#open.add(session)
       link.sessions.add(session)
       return session
     }

@@ -1,0 +1,62 @@
+/**
+ * `pnpm sim`: run the deterministic simulation (core/testing/simScenario.ts) over many seeds.
+ *
+ *   pnpm sim --seeds 5000            seeds 1..5000
+ *   pnpm sim --seeds 200 --from 9000 seeds 9000..9199
+ *   pnpm sim --seed 123              replay one seed: its story, its violations, its trace hash
+ *
+ * Prints seeds run, failed, the first failing seed with its replay command, and the rate. Exits 1
+ * when a seed fails.
+ */
+import { parseArgs } from 'node:util'
+import { runScenario, runSeeds } from '@pagdandi/core/testing'
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '200' },
+    from: { type: 'string', default: '1' },
+    seed: { type: 'string' }
+  }
+})
+
+function count(name: string, raw: string): number {
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n < 0) {
+    console.error(`pnpm sim: --${name} must be a whole number, not ${JSON.stringify(raw)}`)
+    process.exit(2)
+  }
+  return n
+}
+
+if (values.seed !== undefined) {
+  const seed = count('seed', values.seed)
+  const r = await runScenario(seed, { log: line => console.log(line) })
+  for (const v of r.violations) console.log(`VIOLATION ${v.invariant} at ${v.at} ms: ${v.detail}`)
+  console.log(`seed ${seed}: ${r.violations.length === 0 ? 'ok' : 'FAILED'}; trace ${r.traceHash}`)
+  console.log(`counters ${JSON.stringify(r.counters)} stats ${JSON.stringify(r.stats)}`)
+  process.exit(r.violations.length === 0 ? 0 : 1)
+}
+
+const from = count('from', values.from)
+const n = count('seeds', values.seeds)
+let done = 0
+const summary = await runSeeds(
+  from,
+  n,
+  () => performance.now(),
+  () => {
+    done++
+    if (done % 500 === 0) console.error(`… ${done} seeds`)
+  }
+)
+const rate = summary.run / (summary.ms / 1000)
+console.log(`seeds run: ${summary.run} (${from}..${from + n - 1})`)
+console.log(`failed: ${summary.failed}`)
+const first = summary.firstFailure
+if (first === undefined) console.log('first failing seed: none')
+else {
+  console.log(`first failing seed: ${first.seed}; replay: pnpm sim --seed ${first.seed}`)
+  for (const v of first.violations.slice(0, 5)) console.log(`  ${v.invariant} at ${v.at} ms: ${v.detail}`)
+}
+console.log(`rate: ${rate.toFixed(1)} seeds/s (${(summary.ms / 1000).toFixed(1)} s)`)
+process.exit(summary.failed === 0 ? 0 : 1)

@@ -33,9 +33,32 @@ export interface PipeEndpoint {
 interface Segment {
   ep: PipeEndpoint
   data: Buffer | null
+  /** When its last byte arrived: serialisation cannot start before. */
+  readyAt: number
   lost: boolean
   delayMs: number
   deliverAt: number
+  rec: ScheduledSegment | undefined
+}
+
+/**
+ * What the pipe decided for one segment, on its own clock (ms, `PipeOptions.now`): the arithmetic a
+ * test checks instead of timing the machine. Only `deliveredAt` depends on how busy the machine is.
+ */
+export interface ScheduledSegment {
+  /** Payload bytes (after coalescing). */
+  size: number
+  lost: boolean
+  delayMs: number
+  /** Its last byte entered the bottleneck queue. */
+  queuedAt: number
+  /** Serialisation began (after a loss stall, if any) and ended. */
+  txStart: number
+  txEnd: number
+  /** Due at the far side: `txEnd + delayMs`, never before an earlier segment. */
+  deliverAt: number
+  /** Handed to the far socket: NaN until then; late on a busy machine, never early. */
+  deliveredAt: number
 }
 
 /** Counters for one direction. */
@@ -64,6 +87,8 @@ export class DirectionPipe {
   readonly stats: DirectionStats = { bytes: 0, deliveredBytes: 0, segments: 0, lostSegments: 0, stallMs: 0 }
   /** Every draw, in order, for the determinism check: [size, lost, delay]. */
   readonly trace: Array<[number, boolean, number]> = []
+  /** The schedule of every segment (up to the trace limit), in order. */
+  readonly schedule: ScheduledSegment[] = []
   readonly #spec: DirectionSpec
   readonly #prng: Prng
   readonly #opts: PipeOptions
@@ -94,6 +119,8 @@ export class DirectionPipe {
     if (last !== undefined && last.ep === ep && last.data !== null && last.data.length < MSS) {
       const take = Math.min(MSS - last.data.length, data.length)
       last.data = Buffer.concat([last.data, data.subarray(0, take)])
+      last.readyAt = this.#opts.now()
+      if (last.rec !== undefined) last.rec.queuedAt = last.readyAt
       ep.queued += take
       off = take
     }
@@ -139,17 +166,22 @@ export class DirectionPipe {
   }
 
   #push(ep: PipeEndpoint, data: Buffer | null): void {
+    const now = this.#opts.now()
     // An idle bottleneck starts now; a busy one keeps its virtual clock (timer lateness is not idleness).
-    if (this.#pending.length === 0 && this.#txTimer === undefined)
-      this.#freeAt = Math.max(this.#freeAt, this.#opts.now())
+    if (this.#pending.length === 0 && this.#txTimer === undefined) this.#freeAt = Math.max(this.#freeAt, now)
     const size = data?.length ?? 0
     const lost = this.#spec.loss > 0 && this.#prng.chance(this.#spec.loss)
     const delayMs = this.#drawDelay()
-    if (this.trace.length < this.#traceLimit) this.trace.push([size, lost, Math.round(delayMs * 1000) / 1000])
+    let rec: ScheduledSegment | undefined
+    if (this.trace.length < this.#traceLimit) {
+      this.trace.push([size, lost, Math.round(delayMs * 1000) / 1000])
+      rec = { size, lost, delayMs, queuedAt: now, txStart: NaN, txEnd: NaN, deliverAt: NaN, deliveredAt: NaN }
+      this.schedule.push(rec)
+    }
     this.stats.segments++
     if (lost) this.stats.lostSegments++
     ep.queued += size
-    this.#pending.push({ ep, data, lost, delayMs, deliverAt: 0 })
+    this.#pending.push({ ep, data, readyAt: now, lost, delayMs, deliverAt: 0, rec })
   }
 
   #drawDelay(): number {
@@ -175,7 +207,10 @@ export class DirectionPipe {
     while (this.#pending.length > 0) {
       const seg = this.#pending[0]!
       const stall = seg.lost ? this.#opts.rtoMs : 0
-      const end = this.#freeAt + stall + this.#txMs(seg)
+      // A late timer may leave the virtual clock behind real time; a segment still starts no earlier
+      // than its last byte arrived, or the link would run faster than its rate after a pause.
+      const start = Math.max(this.#freeAt, seg.readyAt) + stall
+      const end = start + this.#txMs(seg)
       if (end > now + 1) {
         this.#txTimer = setTimeout(() => {
           this.#txTimer = undefined
@@ -184,10 +219,16 @@ export class DirectionPipe {
         break
       }
       this.#pending.shift()
+      if (seg.rec !== undefined) {
+        seg.rec.size = seg.data?.length ?? 0
+        seg.rec.txStart = start
+        seg.rec.txEnd = end
+      }
       this.#freeAt = end
       this.stats.stallMs += stall
       seg.deliverAt = Math.max(this.#lastDeliverAt, end + seg.delayMs)
       this.#lastDeliverAt = seg.deliverAt
+      if (seg.rec !== undefined) seg.rec.deliverAt = seg.deliverAt
       this.#inflight.push(seg)
     }
     this.#scheduleDelivery()
@@ -215,6 +256,7 @@ export class DirectionPipe {
     while (this.#inflight.length > 0 && this.#inflight[0]!.deliverAt <= now + 0.5) {
       const seg = this.#inflight.shift()!
       if (seg.ep.closed) continue
+      if (seg.rec !== undefined) seg.rec.deliveredAt = now
       if (seg.data === null) {
         seg.ep.deliverEnd()
       } else {

@@ -5,7 +5,8 @@ import { PROFILES, customProfile, linkProfile, profileRttMs, withoutLoss, type L
 import { planOutages, downFraction } from './outages.js'
 import { MSS } from './DirectionPipe.js'
 import { UnknownLinkProfileError } from './errors.js'
-import { achievedRate, dial, measureRtt, pattern, startRecorder, until } from './testkit.js'
+import { dial, measureRtt, pattern, startRecorder, until } from './testkit.js'
+import type { ScheduledSegment } from './DirectionPipe.js'
 
 const SEED = 20261126
 
@@ -14,10 +15,38 @@ function goodputBytesPerSec(bps: number): number {
   return ((bps / 8) * MSS) / (MSS + 40)
 }
 
-async function uploadRate(
-  profile: LinkProfile,
-  bytes: number
-): Promise<{ rate: number; intact: boolean; link: LinkEmulator }> {
+/**
+ * Checks a direction's schedule against the profile's arithmetic, on the emulator's own clock:
+ * each segment holds the bottleneck for exactly (size + 40) × 8 / rate (plus one RTO if lost),
+ * segments never overlap and the bottleneck never idles while one waits, each is due exactly its
+ * drawn delay (within ±2 jitter) after its serialisation ends and never before an earlier one, and
+ * none was handed over before it was due. Machine speed only makes deliveries late, which is allowed.
+ */
+function checkSchedule(segs: ReadonlyArray<ScheduledSegment>, spec: LinkProfile['up'], rtoMs = 0): void {
+  expect(segs.length).toBeGreaterThan(0)
+  let prev: ScheduledSegment | undefined
+  for (const [i, g] of segs.entries()) {
+    const at = `segment ${i}`
+    expect(g.txEnd - g.txStart, at).toBeCloseTo(((g.size + 40) * 8 * 1000) / spec.rateBps, 6)
+    const free = Math.max(prev?.txEnd ?? -Infinity, g.queuedAt)
+    expect(g.txStart - free, at).toBeGreaterThanOrEqual((g.lost ? rtoMs : 0) - 1e-6)
+    expect(g.txStart - free, at).toBeLessThanOrEqual((g.lost ? rtoMs : 0) + 1e-6)
+    expect(g.delayMs, at).toBeGreaterThanOrEqual(spec.delayMs - 2 * spec.jitterMs - 1e-9)
+    expect(g.delayMs, at).toBeLessThanOrEqual(spec.delayMs + 2 * spec.jitterMs + 1e-9)
+    expect(g.deliverAt, at).toBe(Math.max(prev?.deliverAt ?? -Infinity, g.txEnd + g.delayMs))
+    if (!Number.isNaN(g.deliveredAt)) expect(g.deliveredAt, at).toBeGreaterThanOrEqual(g.deliverAt - 0.5)
+    prev = g
+  }
+}
+
+/** Payload bytes per second of bottleneck time in a schedule (what the link's rate gives, machine aside). */
+function scheduledRate(segs: ReadonlyArray<ScheduledSegment>): number {
+  const bytes = segs.reduce((a, g) => a + g.size, 0)
+  const busyMs = segs.reduce((a, g) => a + (g.txEnd - g.txStart), 0)
+  return bytes / (busyMs / 1000)
+}
+
+async function upload(profile: LinkProfile, bytes: number): Promise<{ intact: boolean; link: LinkEmulator }> {
   const rec = await startRecorder()
   const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED })
   const port = await link.start()
@@ -25,70 +54,86 @@ async function uploadRate(
     const s = await dial(port)
     const data = pattern(bytes)
     s.write(data)
-    await until(() => rec.arrivals.reduce((a, x) => a + x.bytes, 0) >= bytes, 60_000)
+    await until(() => rec.arrivals.reduce((a, x) => a + x.bytes, 0) >= bytes, 120_000)
     s.destroy()
-    return { rate: achievedRate(rec.arrivals), intact: Buffer.concat(rec.received).equals(data), link }
+    return { intact: Buffer.concat(rec.received).equals(data), link }
   } finally {
     await link.close()
     await rec.close()
   }
 }
 
-async function downloadRate(profile: LinkProfile, bytes: number): Promise<number> {
+async function download(profile: LinkProfile, bytes: number): Promise<{ intact: boolean; link: LinkEmulator }> {
   const data = pattern(bytes)
   const rec = await startRecorder(s => s.write(data))
   const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED })
   const port = await link.start()
-  const arrivals: Array<{ at: number; bytes: number }> = []
+  const got: Buffer[] = []
   try {
     const s = await dial(port)
-    s.on('data', (d: Buffer) => arrivals.push({ at: performance.now(), bytes: d.length }))
-    await until(() => arrivals.reduce((a, x) => a + x.bytes, 0) >= bytes, 60_000)
+    s.on('data', (d: Buffer) => got.push(d))
+    await until(() => got.reduce((a, x) => a + x.length, 0) >= bytes, 120_000)
     s.destroy()
-    return achievedRate(arrivals)
+    return { intact: Buffer.concat(got).equals(data), link }
   } finally {
     await link.close()
     await rec.close()
   }
 }
 
-async function rttThrough(profile: LinkProfile, n: number): Promise<number> {
+/** Mean round trip of `n` one-byte pings as the emulator scheduled them: up and down, queue to due. */
+async function scheduledRtt(profile: LinkProfile, n: number): Promise<{ rtt: number; link: LinkEmulator }> {
   const rec = await startRecorder(s => s.on('data', (d: Buffer) => s.write(d)))
   const link = new LinkEmulator({ target: { port: rec.port }, profile, seed: SEED })
   const port = await link.start()
   try {
-    return await measureRtt(port, n)
+    await measureRtt(port, n)
+    const { up, down } = link.schedule()
+    const pings = up.slice(-n).map((u, i) => {
+      const d = down.slice(-n)[i]!
+      return u.deliverAt - u.queuedAt + (d.deliverAt - d.queuedAt)
+    })
+    return { rtt: pings.reduce((a, b) => a + b, 0) / n, link }
   } finally {
     await link.close()
     await rec.close()
   }
 }
 
-// Transfers are a second or two each and the profiles run concurrently, to keep the file short.
+// Real bytes through real sockets, checked against the emulator's own schedule: the machine's speed
+// (a loaded CI box) can only make deliveries late, and no assertion depends on it.
 // Sample counts are chosen so that the jitter's sampling error (2 sd of the mean) is under 10%.
-describe.concurrent('LinkEmulator matches its profile (±10%)', () => {
+describe.concurrent('LinkEmulator schedules what its profile says (±10% for the seeded jitter)', () => {
   const cases: Array<{ profile: LinkProfile; upBytes: number; downBytes: number; pings: number }> = [
-    { profile: PROFILES['bharatnet-fibre'], upBytes: 2_500_000, downBytes: 2_500_000, pings: 20 },
-    { profile: PROFILES['3g-rural'], upBytes: 120_000, downBytes: 120_000, pings: 16 },
-    { profile: PROFILES['4g-rural-congested'], upBytes: 60_000, downBytes: 250_000, pings: 30 },
-    { profile: PROFILES['vsat-geo'], upBytes: 150_000, downBytes: 150_000, pings: 6 },
-    { profile: PROFILES.edge, upBytes: 50_000, downBytes: 50_000, pings: 14 }
+    { profile: PROFILES['bharatnet-fibre'], upBytes: 500_000, downBytes: 500_000, pings: 20 },
+    { profile: PROFILES['3g-rural'], upBytes: 60_000, downBytes: 60_000, pings: 16 },
+    { profile: PROFILES['4g-rural-congested'], upBytes: 30_000, downBytes: 60_000, pings: 30 },
+    { profile: PROFILES['vsat-geo'], upBytes: 60_000, downBytes: 60_000, pings: 6 },
+    { profile: PROFILES.edge, upBytes: 30_000, downBytes: 30_000, pings: 14 }
   ]
   for (const c of cases) {
     const p = withoutLoss(c.profile)
-    it(`${c.profile.name}: upload throughput, bytes intact and in order`, async () => {
-      const { rate, intact } = await uploadRate(p, c.upBytes)
+    it(`${c.profile.name}: upload at the profile's rate, bytes intact and in order`, async () => {
+      const { intact, link } = await upload(p, c.upBytes)
       expect(intact).toBe(true)
-      expect(rate / goodputBytesPerSec(p.up.rateBps)).toBeGreaterThan(0.9)
-      expect(rate / goodputBytesPerSec(p.up.rateBps)).toBeLessThan(1.1)
+      const segs = link.schedule().up.filter(g => g.size > 0)
+      checkSchedule(segs, p.up)
+      expect(segs.reduce((a, g) => a + g.size, 0)).toBe(c.upBytes)
+      expect(scheduledRate(segs) / goodputBytesPerSec(p.up.rateBps)).toBeGreaterThan(0.9)
+      expect(scheduledRate(segs) / goodputBytesPerSec(p.up.rateBps)).toBeLessThan(1.1)
     })
-    it(`${c.profile.name}: download throughput`, async () => {
-      const rate = await downloadRate(p, c.downBytes)
-      expect(rate / goodputBytesPerSec(p.down.rateBps)).toBeGreaterThan(0.9)
-      expect(rate / goodputBytesPerSec(p.down.rateBps)).toBeLessThan(1.1)
+    it(`${c.profile.name}: download at the profile's rate`, async () => {
+      const { intact, link } = await download(p, c.downBytes)
+      expect(intact).toBe(true)
+      const segs = link.schedule().down.filter(g => g.size > 0)
+      checkSchedule(segs, p.down)
+      expect(scheduledRate(segs) / goodputBytesPerSec(p.down.rateBps)).toBeGreaterThan(0.9)
+      expect(scheduledRate(segs) / goodputBytesPerSec(p.down.rateBps)).toBeLessThan(1.1)
     })
     it(`${c.profile.name}: round-trip time`, async () => {
-      const rtt = await rttThrough(p, c.pings)
+      const { rtt, link } = await scheduledRtt(p, c.pings)
+      checkSchedule(link.schedule().up, p.up)
+      checkSchedule(link.schedule().down, p.down)
       expect(rtt / profileRttMs(p)).toBeGreaterThan(0.9)
       expect(rtt / profileRttMs(p)).toBeLessThan(1.1)
     })
@@ -97,15 +142,15 @@ describe.concurrent('LinkEmulator matches its profile (±10%)', () => {
   it('edge with 10% upstream loss: every lost segment costs one stall and no data', async () => {
     const profile = customProfile('lossy', { base: PROFILES.edge, up: { ...PROFILES.edge.up, loss: 0.1 } })
     const bytes = 60_000
-    const { rate, intact, link } = await uploadRate(profile, bytes)
+    const { intact, link } = await upload(profile, bytes)
     expect(intact).toBe(true)
     const st = link.stats().up
+    const segs = link.schedule().up
     expect(st.lostSegments).toBeGreaterThan(0)
-    // Time = serialisation + stalls; the measured rate agrees with that account within 10%.
-    const serialMs = ((bytes + st.segments * 40) * 8 * 1000) / profile.up.rateBps
-    const expected = bytes / ((serialMs + st.stallMs) / 1000)
-    expect(rate / expected).toBeGreaterThan(0.9)
-    expect(rate / expected).toBeLessThan(1.1)
+    expect(segs.filter(g => g.lost)).toHaveLength(st.lostSegments)
+    const rto = Math.max(200, profileRttMs(profile) + 4 * Math.hypot(profile.up.jitterMs, profile.down.jitterMs))
+    checkSchedule(segs, profile.up, rto)
+    expect(st.stallMs).toBeCloseTo(st.lostSegments * rto, 6)
   })
 })
 
@@ -143,14 +188,13 @@ describe('LinkEmulator outages', () => {
     })
     const port = await link.start()
     const s = await dial(port)
-    const t0 = performance.now()
     let sent = 0
     const timer = setInterval(() => {
       s.write(pattern(500))
       sent += 500
     }, 10)
-    await new Promise(resolve => setTimeout(resolve, 500))
-    // During the outage a new dial is reset.
+    // Event-driven: whenever the schedule's timer fires on this machine, the test follows it.
+    await until(() => !link.isUp, 10_000)
     const refused = await dial(port).then(
       async c =>
         await new Promise<boolean>(resolve => {
@@ -160,15 +204,19 @@ describe('LinkEmulator outages', () => {
         }),
       () => true
     )
-    await new Promise(resolve => setTimeout(resolve, 700))
+    await until(() => link.isUp, 10_000)
     clearInterval(timer)
-    await until(() => rec.arrivals.reduce((a, x) => a + x.bytes, 0) >= sent, 5_000)
-    const during = rec.arrivals.filter(a => a.at - t0 > 350 && a.at - t0 < 880)
-    const after = rec.arrivals.filter(a => a.at - t0 >= 900)
+    await until(() => rec.arrivals.reduce((a, x) => a + x.bytes, 0) >= sent, 10_000)
+    const [down, up] = link.transitions()
+    expect([down?.up, up?.up]).toEqual([false, true])
+    // Never early: the link went down no sooner than the schedule said, and came back after its length.
+    expect(down!.at - link.schedule().t0).toBeGreaterThanOrEqual(300 - 1)
+    expect(up!.at - down!.at).toBeGreaterThanOrEqual(600 - 1)
+    const delivered = link.schedule().up.filter(g => g.size > 0)
+    expect(delivered.filter(g => g.deliveredAt > down!.at && g.deliveredAt < up!.at)).toEqual([])
+    expect(delivered.filter(g => g.deliveredAt >= up!.at).length).toBeGreaterThan(0)
     expect(refused).toBe(true)
     expect(link.stats().refused).toBe(1)
-    expect(during).toHaveLength(0)
-    expect(after.length).toBeGreaterThan(0)
     expect(rec.arrivals.reduce((a, x) => a + x.bytes, 0)).toBe(sent)
     s.destroy()
     await link.close()
@@ -223,7 +271,14 @@ describe('LinkEmulator determinism', () => {
       // Writes in MSS multiples, so segmentation does not depend on how the socket coalesces.
       for (let i = 0; i < 20; i++) s.write(pattern(MSS * 10))
       await until(() => rec.arrivals.reduce((x, y) => x + y.bytes, 0) >= MSS * 200, 10_000)
-      traces.push({ draws: link.trace().up.map(([, lost, delay]) => [lost, delay]), outages: link.outages })
+      // The first 200 draws: how the socket splits the bytes may add a short segment at the end.
+      traces.push({
+        draws: link
+          .trace()
+          .up.slice(0, 200)
+          .map(([, lost, delay]) => [lost, delay]),
+        outages: link.outages
+      })
       s.destroy()
       await link.close()
       await rec.close()

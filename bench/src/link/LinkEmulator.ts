@@ -10,7 +10,7 @@
 import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { Prng } from '@pagdandi/core/testing'
-import { DirectionPipe, MSS, type DirectionStats, type PipeEndpoint } from './DirectionPipe.js'
+import { DirectionPipe, MSS, type DirectionStats, type PipeEndpoint, type ScheduledSegment } from './DirectionPipe.js'
 import { LinkNotRunningError } from './errors.js'
 import { planOutages, type OutageWindow } from './outages.js'
 import { profileRttMs, type LinkProfile } from './profiles.js'
@@ -64,6 +64,7 @@ export class LinkEmulator {
   readonly #down: DirectionPipe
   readonly #conns = new Set<Conn>()
   readonly #timers: NodeJS.Timeout[] = []
+  readonly #transitions: { at: number; up: boolean }[] = []
   #server: net.Server | undefined
   #port = 0
   #isUp = true
@@ -139,6 +140,7 @@ export class LinkEmulator {
   setLinkUp(up: boolean, mode: OutageMode = this.#mode): void {
     if (up === this.#isUp) return
     this.#isUp = up
+    this.#transitions.push({ at: performance.now(), up })
     this.#up.setUp(up)
     this.#down.setUp(up)
     if (!up && mode === 'cut') {
@@ -159,6 +161,16 @@ export class LinkEmulator {
       cut: this.#counters.cut,
       roundTrips: Math.ceil(this.#counters.turns / 2)
     }
+  }
+
+  /** When the link went down and up, on the emulator's clock (the same as `schedule()`'s). */
+  transitions(): ReadonlyArray<{ at: number; up: boolean }> {
+    return this.#transitions
+  }
+
+  /** What each direction scheduled for each segment so far, on the emulator's clock (ms since start). */
+  schedule(): { up: ReadonlyArray<ScheduledSegment>; down: ReadonlyArray<ScheduledSegment>; t0: number } {
+    return { up: this.#up.schedule, down: this.#down.schedule, t0: this.#t0 }
   }
 
   /** The random draws made so far per direction, for checking determinism. */

@@ -10,11 +10,13 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import { readPatient, type PatientDoc, type PatientId } from '@pagdandi/core/record'
+import type { AdmitItems } from '@pagdandi/core/sync'
 import { BundleService } from './app/BundleService.js'
 import { ErasureService } from './app/ErasureService.js'
 import { FhirService } from './app/FhirService.js'
 import type { NodeParts } from './app/parts.js'
 import { PatientService } from './app/PatientService.js'
+import { QuarantineService } from './app/QuarantineService.js'
 import { ReferralService } from './app/ReferralService.js'
 import { Replication } from './app/Replication.js'
 import { RosterService } from './app/RosterService.js'
@@ -27,7 +29,9 @@ import { ItemSealer } from './keyring/ItemSealer.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
 import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
+import { admission } from './repo/admission.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
+import { Quarantine } from './repo/Quarantine.js'
 import { RecordViews } from './repo/RecordViews.js'
 import { SealedStorage } from './repo/SealedStorage.js'
 
@@ -58,6 +62,8 @@ export interface ReplicatorContext {
   scheme: SignatureScheme
   /** Local routes from `routes.json` (DataDir.readRoutes), if any. */
   routes?: ReadonlyMap<string, readonly string[]>
+  /** Content checks of received items before they are stored (repo/admission.ts). */
+  admit?: AdmitItems
 }
 
 /** The parts only the root holds: what it starts, stops and builds the replicator from. */
@@ -85,6 +91,7 @@ export class FacilityNode implements NodeApi {
   readonly roster: RosterService
   readonly fhir: FhirService
   readonly erasure: ErasureService
+  readonly quarantine: QuarantineService
   /** Bundle export and import (`pagdandi export|import`). */
   readonly bundles: BundleService
   /** The documents open here, as plain Automerge documents (tests, the demo, CLI summaries). */
@@ -102,6 +109,7 @@ export class FacilityNode implements NodeApi {
     this.status = new StatusService(parts, this.referrals)
     this.fhir = new FhirService(parts, this.patients)
     this.erasure = new ErasureService(parts)
+    this.quarantine = new QuarantineService(parts)
     this.bundles = new BundleService(parts)
     this.documents = parts.bridge
     this.keys = parts.sealer.keyring
@@ -143,6 +151,13 @@ export class FacilityNode implements NodeApi {
     storage.loader = async docId => await bridge.storedChanges(docId)
     const log = opts.log ?? (() => {})
     const replication = new Replication()
+    const now = opts.now ?? (() => new Date())
+    const quarantine = new Quarantine(store, now, log)
+    await quarantine.load()
+    bridge.exclude(quarantine.list().map(e => e.itemId))
+    bridge.on('refused', (bytes, err) => {
+      quarantine.keep(bytes, err)
+    })
     const base = { store, bridge, sealer, replication, log }
     const roster = new RosterService(base, dataDir.dir, verified)
     const parts: NodeParts = {
@@ -150,7 +165,8 @@ export class FacilityNode implements NodeApi {
       facility,
       views: new RecordViews(facility.facility),
       roster,
-      now: opts.now ?? (() => new Date())
+      quarantine,
+      now
     }
     const node = new FacilityNode({ opts, dataDir, keys, repo, http, parts }, roster)
     bridge.on('doc', (id, cold) => {
@@ -183,6 +199,7 @@ export class FacilityNode implements NodeApi {
       roster: parts.roster.current,
       store: parts.store,
       scheme: parts.sealer.scheme,
+      admit: admission(parts.sealer, parts.bridge),
       ...(routes === undefined ? {} : { routes })
     })
     if (replicator === undefined) return
@@ -194,6 +211,9 @@ export class FacilityNode implements NodeApi {
     })
     parts.bridge.on('sealed', items => {
       replicator.notifyLocalItems(items)
+    })
+    replicator.on('refused', (refused, from) => {
+      for (const r of refused) parts.quarantine.keep(r.bytes, r.error, from)
     })
     replicator.on('session-error', ({ facility, error }) => {
       parts.log(`sync with ${facility} ended: ${error.name}: ${error.message}`)
@@ -219,6 +239,7 @@ export class FacilityNode implements NodeApi {
     await parts.replication.stop()
     await http?.close()
     await repo.shutdown()
+    await parts.quarantine.idle()
     await parts.store.close()
   }
 }

@@ -6,7 +6,7 @@ import type { StoreFaultedError } from './store/errors.js'
 import type { Keyring, VerifiedRoster } from '@pagdandi/core/crypto'
 import type { SyncTraffic } from '@pagdandi/core/api'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
-import type { ItemStore, StoredItem } from '@pagdandi/core/sync'
+import type { ItemStore, RefusedItem, StoredItem } from '@pagdandi/core/sync'
 import type { DocBridge } from './repo/DocBridge.js'
 
 /** The item store as the node uses it: the sync `ItemStore` port plus closing and a small key/value. */
@@ -50,6 +50,8 @@ export interface ReplicatorPort {
   on(event: 'items', listener: (items: StoredItem[], from: FacilityId) => void): unknown
   /** A sync session with a peer ended with an error (logged for district IT; never patient data). */
   on(event: 'session-error', listener: (e: { facility: FacilityId; error: Error }) => void): unknown
+  /** Received items refused without ending the session (content, format or roster), with who sent them. */
+  on(event: 'refused', listener: (items: RefusedItem[], from: FacilityId) => void): unknown
   /** A sync session with a peer opened or closed. */
   on(event: 'peer', listener: (e: { facility: FacilityId; connected: boolean }) => void): unknown
   /** Transfer counters since start. */

@@ -39,6 +39,8 @@ export interface NodeStatus {
   sealed?: { items: number; bytes: number }
   /** Whether the item store accepts writes; after a failed write it refuses them until restarted. */
   store?: StoreHealth
+  /** Items received and refused as malformed content, kept as evidence (`pagdandi quarantine`). */
+  quarantined?: number
 }
 
 /** The item store's state in `GET /api/status`. */
@@ -95,4 +97,24 @@ export interface ReferralSummary {
   createdAt: string
   /** True only once the receiving facility durably holds the referral (it marked it received). */
   delivered: boolean
+}
+
+/**
+ * `GET /api/quarantine` entry: an item received from another facility and refused because its
+ * content is not a well-formed patient change (kept as evidence, never applied, never forwarded).
+ */
+export interface QuarantinedItem {
+  itemId: string
+  docId: string
+  /** The facility whose signature the item carries: the one accountable for it. */
+  author: FacilityId
+  /** The facility that handed it to us (the author, or a carrier), when it came over sync. */
+  from?: FacilityId
+  /** Stable name of the refusal, e.g. `UndecodableChangeError`, `InvalidPatientDocumentError`, `MalformedItemError`. */
+  reason: string
+  /** Ids and field names only, never patient data. */
+  detail: string
+  /** When it was refused here (ISO instant). */
+  at: string
+  bytes: number
 }

@@ -4,8 +4,27 @@ import { DICTIONARY_V1 } from './dictionary-v1.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import type { Compression } from './types.js'
 
-/** Largest Automerge change an item may carry once decompressed (bomb guard). */
-export const MAX_CHANGE_BYTES = 16 << 20
+/**
+ * Largest Automerge change an item may carry once decompressed (bomb guard). A patient change is a
+ * few KB and an imported record history tens of KB; 4 MiB is far above both and bounds what one
+ * item can make an opener allocate.
+ */
+export const MAX_CHANGE_BYTES = 4 << 20
+/**
+ * Most bytes a change payload may inflate to per byte of its compressed body. Patient changes
+ * deflate about 2:1 with dictionary v1 (Automerge already compresses its columns), so 32 leaves
+ * room for any record while a DEFLATE bomb (up to 1032:1) is refused before it is inflated. A
+ * carrier, which cannot open an item, knows from this rule alone what it costs an opener: at most
+ * `inflateBound(item length)` bytes, whatever the author put inside (docs/PROTOCOL.md).
+ */
+export const MAX_INFLATE_RATIO = 32
+/** Allowance over the ratio for tiny payloads (a one-field change may deflate below 1:32). */
+export const INFLATE_SLACK_BYTES = 1024
+
+/** Most bytes a change payload with a compressed body of `bodyBytes` may inflate to. */
+export function inflateBound(bodyBytes: number): number {
+  return Math.min(MAX_CHANGE_BYTES, MAX_INFLATE_RATIO * bodyBytes + INFLATE_SLACK_BYTES)
+}
 /** Dictionary version new items are sealed with. */
 export const CURRENT_DICTIONARY_VERSION = 1
 /** Highest dictionary version this code knows; the item format has room for 0–13. */
@@ -52,8 +71,24 @@ export function compressChange(
 }
 
 /**
- * Inverse of compressChange. The declared length is checked against the cap before any allocation,
- * the port may not inflate past it, and any other resulting length is refused.
+ * The payload to seal a change with: deflated with the current dictionary, or stored raw
+ * (dictionary 0) when it deflates beyond `MAX_INFLATE_RATIO`, since every opener would refuse that
+ * as a bomb.
+ */
+export function encodeChange(
+  raw: Uint8Array,
+  compression: Compression = fflateCompression
+): { dictionaryVersion: number; payload: Uint8Array } {
+  const payload = compressChange(raw, CURRENT_DICTIONARY_VERSION, compression)
+  const bodyBytes = payload.length - new Writer().varint(raw.length).finish().length
+  if (raw.length <= inflateBound(bodyBytes)) return { dictionaryVersion: CURRENT_DICTIONARY_VERSION, payload }
+  return { dictionaryVersion: 0, payload: compressChange(raw, 0, compression) }
+}
+
+/**
+ * Inverse of compressChange. The declared length is checked against the cap and the ratio
+ * (`inflateBound`) before any allocation, the port may not inflate past it (it stops there), and
+ * any other resulting length is refused.
  */
 export function decompressChange(
   plain: Uint8Array,
@@ -62,8 +97,10 @@ export function decompressChange(
 ): Uint8Array {
   const r = new Reader(plain, 'change payload')
   const rawLength = r.varint()
-  if (rawLength > MAX_CHANGE_BYTES) throw new MalformedItemError('change payload: declared size over the cap')
   const body = plain.subarray(r.pos)
+  if (rawLength > MAX_CHANGE_BYTES) throw new MalformedItemError('change payload: declared size over the cap')
+  if (dictionaryVersion !== 0 && rawLength > inflateBound(body.length))
+    throw new MalformedItemError('change payload: declared size over the inflation ratio cap')
   const dict = dictionary(dictionaryVersion)
   if (dictionaryVersion === 0) {
     if (body.length !== rawLength) throw new MalformedItemError('change payload: length mismatch')

@@ -30,6 +30,9 @@ export { verifyItem, openItem, openGrant } from './open.js'
 export { computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'
 export {
   MAX_CHANGE_BYTES,
+  MAX_INFLATE_RATIO,
+  INFLATE_SLACK_BYTES,
+  inflateBound,
   CURRENT_DICTIONARY_VERSION,
   MAX_DICTIONARY_VERSION,
   DEFLATE_LEVEL,

@@ -1,6 +1,6 @@
 import nacl from 'tweetnacl'
 import { concatBytes, Writer } from './bytes.js'
-import { compressChange, CURRENT_DICTIONARY_VERSION } from './compress.js'
+import { encodeChange } from './compress.js'
 import { ItemTooLargeError } from './errors.js'
 import { joinAttributed, type ChangeProvenance } from './provenance.js'
 import {
@@ -48,17 +48,17 @@ export function sealChange(
   compression?: Compression,
   provenance?: ChangeProvenance
 ): Uint8Array {
+  const raw = provenance === undefined ? change : joinAttributed(provenance, change)
+  const { dictionaryVersion, payload: plaintext } = encodeChange(raw, compression)
   const fields: HeaderFields = {
     kind: 'change',
-    dictionaryVersion: CURRENT_DICTIONARY_VERSION,
+    dictionaryVersion,
     docId: key.docId,
     generation: key.generation,
     rosterVersion,
     author: author.facility,
     ...(provenance === undefined ? {} : { attributed: true as const })
   }
-  const raw = provenance === undefined ? change : joinAttributed(provenance, change)
-  const plaintext = compressChange(raw, CURRENT_DICTIONARY_VERSION, compression)
   return finish(fields, key.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, key.key), author, scheme)
 }
 

@@ -11,7 +11,17 @@ import { bytesEqual, cursorToken, suspectCursor } from './fingerprint.js'
 import { decodeFrame, encodeFrame, type BatchFrame, type Frame, type HaveFrame } from './frames.js'
 import { compareSummary, SummarySnapshot } from './reconcile.js'
 import { initialState, step, type SessionAction, type SessionEvent, type SessionState } from './session.js'
-import type { Cursor, Entitlement, InspectItem, ItemStore, StoredItem, VerifyItem } from './types.js'
+import type {
+  AdmitItems,
+  Cursor,
+  Entitlement,
+  InspectItem,
+  ItemStore,
+  RefusedItem,
+  StoredItem,
+  VerifyItem
+} from './types.js'
+import { endsSession } from './refusal.js'
 
 /** A duplex of whole frames. `send` resolves when the transport has room again (back-pressure). */
 export interface FrameChannel {
@@ -28,6 +38,17 @@ export interface SyncSessionOptions {
   entitled: Entitlement
   verify: VerifyItem
   inspect: InspectItem
+  /**
+   * Content checks, after the roster check and before storing, of the items this node can open
+   * (the node decrypts, decodes the Automerge change and applies the patient-document schema).
+   * Returns, per item, the error that refuses it, or undefined.
+   */
+  admit?: AdmitItems
+  /**
+   * Items of a batch refused without ending the session: not stored (so never logged and never
+   * forwarded) and skipped, so one item cannot block the stream. The node keeps them as evidence.
+   */
+  onRefused?: (refused: RefusedItem[]) => void
   channel: FrameChannel
   /** Items newly stored from this peer (after verification and the durable write). */
   onItems?: (items: StoredItem[]) => void
@@ -299,21 +320,39 @@ export class SyncSession {
   }
 
   async #store(batch: BatchFrame): Promise<SessionEvent> {
-    const { store, peer, inspect, verify } = this.#o
+    const { store, peer, inspect, verify, admit } = this.#o
+    let accepted: Uint8Array[] = []
+    const refused: RefusedItem[] = []
     for (const bytes of batch.items) {
+      let error: Error | undefined
       try {
         inspect(bytes)
       } catch (err) {
-        throw new ItemRejectedError(`undecodable item in batch ${batch.batchNo}`, { cause: err })
+        error = err instanceof Error ? err : new Error(String(err))
       }
-      if (!verify(bytes)) throw new ItemRejectedError(`signature check failed in batch ${batch.batchNo}`)
+      error ??= verify(bytes)
+      if (error === undefined) accepted.push(bytes)
+      else if (endsSession(error))
+        throw new ItemRejectedError(`${error.name} in batch ${batch.batchNo}: ${error.message}`, { cause: error })
+      else refused.push({ bytes, error })
+    }
+    if (admit !== undefined && accepted.length > 0) {
+      const verdicts = await admit(accepted)
+      const kept: Uint8Array[] = []
+      accepted.forEach((bytes, i) => {
+        const error = verdicts[i]
+        if (error === undefined) kept.push(bytes)
+        else refused.push({ bytes, error })
+      })
+      accepted = kept
     }
     const cursor: Cursor | undefined =
       batch.upTo > 0 && batch.token !== undefined ? { seq: batch.upTo, token: batch.token } : undefined
     const fresh = await store.putItems(
-      batch.items,
+      accepted,
       cursor === undefined ? { from: peer } : { from: peer, cursor: { peer, cursor } }
     )
+    if (refused.length > 0) this.#o.onRefused?.(refused)
     if (fresh.length > 0) this.#o.onItems?.(fresh)
     return cursor === undefined
       ? { type: 'stored', batchNo: batch.batchNo }

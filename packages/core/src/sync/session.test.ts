@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { FacilityId, PatientId } from '../record/types.js'
 import { Prng } from '../testing/prng.js'
 import { inspectTestItem, makeTestItem, verifyTestItem } from '../testing/testItems.js'
+import { StaleRosterError, UnsupportedVersionError } from '../crypto/errors.js'
+import { bytesEqual } from './fingerprint.js'
 import { encodeFrame, type Frame } from './frames.js'
 import { MemoryItemStore } from './MemoryItemStore.js'
-import { SyncSession } from './SyncSession.js'
+import { SyncSession, type SyncSessionOptions } from './SyncSession.js'
 import type { Entitlement } from './types.js'
 
 const A = 'IN2210000001' as FacilityId
@@ -18,7 +20,13 @@ interface Pair {
   errors: (Error | undefined)[]
 }
 
-function connect(sa: MemoryItemStore, sb: MemoryItemStore, ea: Entitlement = all, eb: Entitlement = all): Pair {
+function connect(
+  sa: MemoryItemStore,
+  sb: MemoryItemStore,
+  ea: Entitlement = all,
+  eb: Entitlement = all,
+  bOptions: Partial<SyncSessionOptions> = {}
+): Pair {
   const sent: Pair['sent'] = []
   const errors: Pair['errors'] = []
   const pair: SyncSession[] = []
@@ -27,7 +35,8 @@ function connect(sa: MemoryItemStore, sb: MemoryItemStore, ea: Entitlement = all
     me: FacilityId,
     peer: FacilityId,
     entitled: Entitlement,
-    other: () => SyncSession
+    other: () => SyncSession,
+    extra: Partial<SyncSessionOptions> = {}
   ): SyncSession =>
     new SyncSession({
       store,
@@ -50,10 +59,11 @@ function connect(sa: MemoryItemStore, sb: MemoryItemStore, ea: Entitlement = all
           void other().receive(bytes)
         },
         close: () => {}
-      }
+      },
+      ...extra
     })
   const a = mk(sa, A, B, ea, () => pair[1]!)
-  const b = mk(sb, B, A, eb, () => pair[0]!)
+  const b = mk(sb, B, A, eb, () => pair[0]!, bOptions)
   pair.push(a, b)
   void a.start()
   void b.start()
@@ -246,6 +256,45 @@ describe('sync session', () => {
     await settle(p)
     expect(p.errors.map(e => e?.name)).toContain('ItemRejectedError')
     expect(await sb.lastSeq()).toBe(0)
+  })
+
+  it('skips and reports an item the receiver cannot decode (a newer format); the 20 later items still arrive (issue 11.5)', async () => {
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    const prng = new Prng(16)
+    const newer = items(prng, 'doc-n', A, 1)[0]!
+    const later = items(prng, 'doc-l', A, 20)
+    await sa.putItems([newer, ...later])
+    const refused: string[] = []
+    const p = connect(sa, sb, all, all, {
+      verify: bytes =>
+        bytesEqual(bytes, newer) ? new UnsupportedVersionError('item type byte 0x40') : verifyTestItem(bytes),
+      onRefused: list => refused.push(...list.map(r => r.error.name))
+    })
+    await settle(p)
+    expect(p.errors.filter(e => e !== undefined)).toEqual([])
+    expect(refused).toEqual(['UnsupportedVersionError'])
+    expect(await sb.lastSeq()).toBe(20)
+    expect((await sb.hasItems(later.map(i => inspectTestItem(i).id))).every(Boolean)).toBe(true)
+    // The cursor moved past it: the next session does not send it again, and nothing blocks.
+    expect((await sb.getCursor(A))?.seq).toBe(21)
+  })
+
+  it('a stale roster is reported as StaleRosterError, not as a signature failure, and does not block the stream', async () => {
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    const prng = new Prng(17)
+    const [ahead, ...rest] = items(prng, 'doc-s', A, 3)
+    await sa.putItems([ahead!, ...rest])
+    const refused: Error[] = []
+    const p = connect(sa, sb, all, all, {
+      verify: bytes =>
+        bytesEqual(bytes, ahead!) ? new StaleRosterError('item claims roster v7, we hold v6') : verifyTestItem(bytes),
+      onRefused: list => refused.push(...list.map(r => r.error))
+    })
+    await settle(p)
+    expect(refused.map(e => e.name)).toEqual(['StaleRosterError'])
+    expect(await sb.lastSeq()).toBe(2)
   })
 
   it('repairs without cursors at a cost that grows with the differences, not the corpus', async () => {

@@ -95,5 +95,17 @@ export interface ItemStore {
  */
 export type Entitlement = (peer: FacilityId, docId: PatientId) => Promise<boolean>
 
-/** Whether an item's signature verifies against its author's roster key. Supplied by the node. */
-export type VerifyItem = (bytes: Uint8Array) => boolean
+/**
+ * Checks an item against the roster (author standing and signature): undefined when it verifies,
+ * else the named error that refuses it. Supplied by the node.
+ */
+export type VerifyItem = (bytes: Uint8Array) => Error | undefined
+
+/** Content checks of verified items, in order: per item the error that refuses it, or undefined. */
+export type AdmitItems = (items: Uint8Array[]) => Promise<(Error | undefined)[]>
+
+/** A received item refused without ending its session, with the reason. */
+export interface RefusedItem {
+  bytes: Uint8Array
+  error: Error
+}

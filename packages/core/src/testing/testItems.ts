@@ -4,6 +4,7 @@
  * outside tests.
  */
 import nacl from 'tweetnacl'
+import { BadSignatureError, MalformedItemError } from '../crypto/errors.js'
 import type { FacilityId, PatientId } from '../record/types.js'
 import type { ItemHeaderView, ItemId } from '../sync/types.js'
 
@@ -88,13 +89,14 @@ export function inspectTestItem(bytes: Uint8Array): ItemHeaderView {
   return h
 }
 
-/** Whether a test item's checksum matches its contents (the role `verifyItem` plays). */
-export function verifyTestItem(bytes: Uint8Array): boolean {
+/** Whether a test item's checksum matches its contents (the role `verifyItem` plays): undefined, or why not. */
+export function verifyTestItem(bytes: Uint8Array): Error | undefined {
   try {
     const { fields, bodyEnd } = parse(bytes)
     const expected = sig(str(fields[1] as Uint8Array), bytes.subarray(0, bodyEnd))
-    return expected.every((b, i) => bytes[bodyEnd + i] === b)
-  } catch {
-    return false
+    if (expected.every((b, i) => bytes[bodyEnd + i] === b)) return undefined
+    return new BadSignatureError('test item: checksum mismatch')
+  } catch (err) {
+    return new MalformedItemError('test item: malformed', { cause: err })
   }
 }

@@ -4,7 +4,7 @@ import type { NodeStatus, StatusApi } from '../http/NodeApi.js'
 import type { NodeParts } from './parts.js'
 import type { ReferralService } from './ReferralService.js'
 
-type Parts = Pick<NodeParts, 'facility' | 'store' | 'bridge' | 'views' | 'roster' | 'replication'>
+type Parts = Pick<NodeParts, 'facility' | 'store' | 'bridge' | 'views' | 'roster' | 'replication' | 'quarantine'>
 
 /** What the node reports about itself. Claims nothing the parts do not say. */
 export class StatusService implements StatusApi {
@@ -17,7 +17,7 @@ export class StatusService implements StatusApi {
   }
 
   async report(): Promise<NodeStatus> {
-    const { facility, store, bridge, views, roster, replication } = this.#parts
+    const { facility, store, bridge, views, roster, replication, quarantine } = this.#parts
     const byId = new Map(replication.peers().map(p => [p.facility, p]))
     const others = (roster.current?.body.entries ?? []).filter(e => e.facility !== facility.facility)
     const outgoing = await this.#referrals.list('outgoing')
@@ -44,6 +44,7 @@ export class StatusService implements StatusApi {
       replication: replication.state,
       sealed: { items: bridge.stats.sealedItems, bytes: bridge.stats.sealedBytes },
       store: storeHealth(store),
+      quarantined: quarantine.count,
       ...(m === undefined
         ? {}
         : {

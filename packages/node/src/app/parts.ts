@@ -8,6 +8,7 @@ import type { FacilityFile } from '../keyring/DataDir.js'
 import type { ItemSealer } from '../keyring/ItemSealer.js'
 import type { NodeStore } from '../ports.js'
 import type { DocBridge } from '../repo/DocBridge.js'
+import type { Quarantine } from '../repo/Quarantine.js'
 import type { RecordViews } from '../repo/RecordViews.js'
 import type { Replication } from './Replication.js'
 
@@ -25,6 +26,8 @@ export interface NodeParts {
   views: RecordViews
   roster: RosterState
   replication: Replication
+  /** Received items refused for their content, kept as evidence. */
+  quarantine: Quarantine
   now: () => Date
   /** One-line operational log; never receives patient data. */
   log: (line: string) => void

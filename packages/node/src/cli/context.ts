@@ -143,6 +143,7 @@ export function httpApi(base: string): NodeApi {
       exportPatient: async id => await call(`/api/patients/${q(id)}/fhir`),
       importBundle: async bundle => await call('/api/fhir/import', bundle)
     },
-    erasure: { erase: async id => await call(`/api/patients/${q(id)}/erase`, {}) }
+    erasure: { erase: async id => await call(`/api/patients/${q(id)}/erase`, {}) },
+    quarantine: { list: async () => await call('/api/quarantine') }
   }
 }

@@ -30,7 +30,8 @@ export function replicatorFactory(
       signatures: ctx.scheme,
       privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
       listen: ctx.facility.addresses,
-      ...(ctx.routes === undefined ? {} : { routes: ctx.routes })
+      ...(ctx.routes === undefined ? {} : { routes: ctx.routes }),
+      ...(ctx.admit === undefined ? {} : { admit: ctx.admit })
     })
     return replicator
   }

@@ -44,7 +44,8 @@ function fakeApi(calls: string[]): NodeApi {
     },
     referrals: { list: async () => [], create: no },
     fhir: { exportPatient: no, importBundle: no },
-    erasure: { erase: no }
+    erasure: { erase: no },
+    quarantine: { list: async () => [] }
   }
 }
 

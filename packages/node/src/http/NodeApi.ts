@@ -4,9 +4,16 @@
  * the services (app/), `cli/context.ts` implements them over HTTP; tests may supply fakes.
  */
 import type { FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
-import type { NodeStatus, PatientSummary, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+import type { NodeStatus, PatientSummary, QuarantinedItem, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
 
-export type { NodeStatus, PatientSummary, PeerStatus, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+export type {
+  NodeStatus,
+  PatientSummary,
+  PeerStatus,
+  QuarantinedItem,
+  ReferralSummary,
+  RosterEntry
+} from '@pagdandi/core/api'
 
 /** `GET /api/status`. */
 export interface StatusApi {
@@ -63,6 +70,13 @@ export interface NodeApi {
   roster: RosterApi
   fhir: FhirApi
   erasure: ErasureApi
+  quarantine: QuarantineApi
+}
+
+/** `GET /api/quarantine` and `pagdandi quarantine`. */
+export interface QuarantineApi {
+  /** Received items refused for their content and kept as evidence, with their authors. */
+  list(): Promise<QuarantinedItem[]>
 }
 
 /** `POST /api/roster`. */

@@ -14,6 +14,7 @@ import {
   rosterEntry,
   sealChange,
   sealGrant,
+  UndecryptableItemError,
   verifyItem,
   type Compression,
   type DocumentKey,
@@ -140,11 +141,16 @@ export class ItemSealer implements DocSealer {
       this.#learn(openGrant(bytes, this.identity, this.roster, { docId }))
       return { kind: 'key', docId }
     }
+    // A key that does not open the item may be the wrong candidate (concurrent rotations); a key
+    // that opens it and finds a payload that does not decode (a bomb, a corrupt stream) is the
+    // author's doing, and is thrown so the item is refused as evidence instead of held as opaque.
+    let failure: Error | undefined
     for (const key of this.#keysOf(docId, header.generation)) {
       let opened
       try {
         opened = openItem(bytes, key, { docId, generation: header.generation }, this.scheme, this.compression)
-      } catch {
+      } catch (err) {
+        if (!(err instanceof UndecryptableItemError) && err instanceof Error) failure ??= err
         continue
       }
       if (opened.kind === 'change') return { kind: 'change', docId, changes: opened.change }
@@ -153,6 +159,7 @@ export class ItemSealer implements DocSealer {
         return { kind: 'key', docId }
       }
     }
+    if (failure !== undefined) throw failure
     // No key of ours opens it (yet): a grant or rotation may arrive later; the bridge retries.
     return { kind: 'opaque', docId }
   }

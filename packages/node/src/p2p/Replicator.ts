@@ -16,10 +16,12 @@ import type { FacilityId } from '@pagdandi/core/record'
 import {
   FrameTooLargeError,
   SyncSession,
+  type AdmitItems,
   type Clock,
   type Frame,
   type ItemStore,
   type Random,
+  type RefusedItem,
   type StoredItem
 } from '@pagdandi/core/sync'
 import {
@@ -53,6 +55,8 @@ export interface ReplicatorOptions {
    * can reach only its hub lists the other facilities with no address.
    */
   routes?: ReadonlyMap<string, readonly string[]>
+  /** Content checks of received items before they are stored (the node's admission). */
+  admit?: AdmitItems
   /** Time for dialling, backoff and `lastSeen`; the system clock by default. */
   clock?: Clock
   /** Chance for the redial jitter; `Math.random` by default. */
@@ -94,6 +98,8 @@ export interface ReplicatorMetrics {
 /** Events: `items` (StoredItem[], from), `peer` ({ facility, connected }), `session-error` ({ facility, error }). */
 export interface ReplicatorEvents {
   items: [items: StoredItem[], from: FacilityId]
+  /** Items of a batch refused without ending the session (skipped, so nothing blocks the stream). */
+  refused: [items: RefusedItem[], from: FacilityId]
   peer: [event: { facility: FacilityId; connected: boolean }]
   'session-error': [event: { facility: FacilityId; error: Error }]
   /** Every frame received from a peer, as decoded: what a test or a trace inspects. */
@@ -368,6 +374,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       entitled: this.#entitlement.entitled,
       verify: cryptoVerifier(() => this.#roster, this.#o.signatures),
       inspect: cryptoInspector(this.#o.signatures),
+      ...(this.#o.admit === undefined ? {} : { admit: this.#o.admit }),
+      onRefused: refused => this.emit('refused', refused, f),
       onItems: items => {
         this.#entitlement.invalidate(items)
         this.emit('items', items, f)

@@ -17,14 +17,14 @@ export function cryptoInspector(scheme?: SignatureScheme): InspectItem {
   }
 }
 
-/** Signature and roster check of an item (what a carrier can check without keys). */
+/** Signature and roster check of an item (what a carrier can check without keys): the named error, if any. */
 export function cryptoVerifier(roster: () => VerifiedRoster, scheme: SignatureScheme): VerifyItem {
-  return (bytes: Uint8Array): boolean => {
+  return (bytes: Uint8Array): Error | undefined => {
     try {
       verifyItem(bytes, roster(), scheme)
-      return true
-    } catch {
-      return false
+      return undefined
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err))
     }
   }
 }

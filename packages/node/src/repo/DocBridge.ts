@@ -11,6 +11,9 @@
  *    or was received as items; only `saveSince(doc, covered)` is sealed.
  * 4. One queue per document orders sealing and applying received items, so a received change
  *    is never mistaken for a local one.
+ * 6. Nothing stored is trusted at start: an item that does not open, a change that is not
+ *    Automerge or that breaks the patient-document shape is named (`refused`), left out of its
+ *    document and never stops the others from loading.
  * 5. Documents are cold until used: start-up and received items index each document (the `doc`
  *    event carries it) and free it again, so memory and start-up time do not grow with every
  *    record held. `open`, `change` and browsers (after `open`) make a document resident. With
@@ -27,8 +30,10 @@ import {
   type Repo
 } from '@automerge/automerge-repo'
 import { StoreFaultedError } from '../store/errors.js'
+import { itemId } from '@pagdandi/core/crypto'
+import { checkAfter, concat, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
-import type { BridgeStore, DocSealer, StoredItemLike } from './ports.js'
+import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './ports.js'
 
 interface DocState {
   /** The live handle; undefined while the document is cold (only in the store). */
@@ -47,6 +52,8 @@ interface DocState {
  */
 export interface DocBridgeEvents {
   sealed: [items: StoredItemLike[]]
+  /** A stored or received item left out of its document, with why (the node quarantines it). */
+  refused: [bytes: Uint8Array, error: Error]
   doc: [docId: string, cold?: A.Doc<unknown>]
   error: [err: Error]
 }
@@ -54,14 +61,14 @@ export interface DocBridgeEvents {
 /** Page size when scanning the log at start. */
 const SCAN_PAGE = 2000
 
-const sameHeads = (a: A.Heads, b: A.Heads): boolean => a.length === b.length && a.every(h => b.includes(h))
-
 /** Progress of `start`: items scanned so far, then documents rebuilt of `total`. */
 export type StartProgress = (what: 'items scanned' | 'documents rebuilt', done: number, total?: number) => void
 
 /** Keeps a storage-less Repo in step with the sealed item store. */
 export class DocBridge extends EventEmitter<DocBridgeEvents> {
   readonly #docs = new Map<string, DocState>()
+  /** Ids of items left out of their documents (refused here or quarantined in an earlier run). */
+  readonly #excluded = new Set<string>()
   #closed = false
   /** Counters for the status page and the demo. */
   readonly stats = { sealedItems: 0, sealedBytes: 0, appliedItems: 0 }
@@ -99,7 +106,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
 
   /** Rebuilds every document this facility can open from the store. Call once, before serving. */
   async start(onProgress?: StartProgress): Promise<void> {
-    const changes = new Map<string, Uint8Array[]>()
+    const changes = new Map<string, Entry[]>()
     const keyed = new Set<string>()
     const pending: StoredItemLike[] = []
     let seq = 0
@@ -109,9 +116,10 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       if (page.length === 0) break
       for (const item of page) {
         seq = Math.max(seq, item.seq)
-        const opened = this.sealer.open(item.bytes)
+        const opened = this.#openStored(item.bytes)
+        if (opened === undefined) continue
         if (opened.kind === 'key') keyed.add(opened.docId)
-        else if (opened.kind === 'change') push(changes, opened.docId, opened.changes)
+        else if (opened.kind === 'change') push(changes, opened.docId, { bytes: item.bytes, changes: opened.changes })
         else if (opened.docId !== undefined) pending.push(item)
       }
       scanned += page.length
@@ -119,8 +127,8 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     }
     // A grant can be logged after the changes it unlocks (a carrier delivered them first).
     for (const item of pending) {
-      const opened = this.sealer.open(item.bytes)
-      if (opened.kind === 'change') push(changes, opened.docId, opened.changes)
+      const opened = this.#openStored(item.bytes)
+      if (opened?.kind === 'change') push(changes, opened.docId, { bytes: item.bytes, changes: opened.changes })
     }
     let built = 0
     for (const docId of keyed) {
@@ -131,9 +139,47 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
           docId,
           (await this.store.itemsForDoc(docId)).map(i => i.bytes)
         )
-      const heads = this.#index(docId, concat(changes.get(docId) ?? []))
+      const heads = this.#index(docId, changes.get(docId) ?? [])
       this.#setCold(docId, heads)
     }
+  }
+
+  /** Leaves these items out of their documents from now on (quarantined in an earlier run). */
+  exclude(ids: Iterable<string>): void {
+    for (const id of ids) this.#excluded.add(id)
+  }
+
+  /** Opens a stored item, or names it (`refused`) and returns undefined if it does not open. */
+  #openStored(bytes: Uint8Array): OpenedItem | undefined {
+    if (this.#excluded.size > 0 && this.#excluded.has(itemId(bytes))) return undefined
+    try {
+      return this.sealer.open(bytes)
+    } catch (err) {
+      this.#refuse(bytes, err instanceof Error ? err : new Error(String(err)))
+      return undefined
+    }
+  }
+
+  #refuse(bytes: Uint8Array, error: Error): void {
+    this.#excluded.add(itemId(bytes))
+    this.emit('refused', bytes, error)
+  }
+
+  /**
+   * Admission of received changes before they are stored: per item, the error that refuses it
+   * (not Automerge, or breaks the shape once merged with what is stored and the earlier items), or
+   * undefined. Nothing is applied; the document is built and freed.
+   */
+  async checkReceived(docId: string, items: Entry[]): Promise<(Error | undefined)[]> {
+    return checkAfter(docId, await this.#storedEntries(docId), items, (e, error) => {
+      this.#refuse(e.bytes, error)
+    })
+  }
+
+  #load(docId: string, entries: Entry[]): A.Doc<unknown> {
+    return loadChecked(docId, entries, (e, error) => {
+      this.#refuse(e.bytes, error)
+    })
   }
 
   /** Records a document as known and cold: stored up to `heads`, with its key stored. */
@@ -142,8 +188,8 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /** Loads a cold document, announces it with the `doc` event and frees it; returns its heads. */
-  #index(docId: string, changes: Uint8Array): A.Heads {
-    const doc = A.load<unknown>(changes)
+  #index(docId: string, entries: Entry[]): A.Heads {
+    const doc = this.#load(docId, entries)
     try {
       this.emit('doc', docId, doc)
       return A.getHeads(doc)
@@ -152,14 +198,19 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     }
   }
 
-  /** Every change chunk of a document this node can open, from the store. */
-  async #storedChanges(docId: string): Promise<Uint8Array[]> {
-    const all: Uint8Array[] = []
+  /** Every change item of a document this node can open, from the store (refused ones left out). */
+  async #storedEntries(docId: string): Promise<Entry[]> {
+    const all: Entry[] = []
     for (const item of await this.store.itemsForDoc(docId)) {
-      const o = this.sealer.open(item.bytes)
-      if (o.kind === 'change') all.push(o.changes)
+      const o = this.#openStored(item.bytes)
+      if (o?.kind === 'change') all.push({ bytes: item.bytes, changes: o.changes })
     }
     return all
+  }
+
+  /** Every change chunk of a document this node can open, from the store. */
+  async #storedChanges(docId: string): Promise<Uint8Array[]> {
+    return (await this.#storedEntries(docId)).map(e => e.changes)
   }
 
   /** Makes a known document resident (in the Repo, for changes and browsers); run in its queue. */
@@ -336,13 +387,8 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     const rekeyed = new Set<string>()
     const byDoc = new Map<string, Uint8Array[]>()
     for (const bytes of items) {
-      let opened
-      try {
-        opened = this.sealer.open(bytes)
-      } catch (err) {
-        this.emit('error', err as Error)
-        continue
-      }
+      const opened = this.#openStored(bytes)
+      if (opened === undefined) continue
       if (opened.kind === 'key') (this.#docs.has(opened.docId) ? rekeyed : unlocked).add(opened.docId)
       else if (opened.kind === 'change' && this.#docs.has(opened.docId)) push(byDoc, opened.docId, opened.changes)
     }
@@ -352,8 +398,8 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       const stored = (await this.store.itemsForDoc(docId)).map(i => i.bytes)
       this.sealer.settle?.(docId, stored)
       for (const bytes of stored) {
-        const o = this.sealer.open(bytes)
-        if (o.kind === 'change') push(byDoc, docId, o.changes)
+        const o = this.#openStored(bytes)
+        if (o?.kind === 'change') push(byDoc, docId, o.changes)
       }
     }
     for (const docId of unlocked) {
@@ -361,13 +407,13 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         docId,
         (await this.store.itemsForDoc(docId)).map(i => i.bytes)
       )
-      const all = await this.#storedChanges(docId)
+      const all = await this.#storedEntries(docId)
       if (this.#docs.has(docId)) {
-        push(byDoc, docId, ...all)
+        push(byDoc, docId, ...all.map(e => e.changes))
         continue
       }
       // A newly readable document stays cold: indexed, then freed (invariant 5).
-      this.#setCold(docId, this.#index(docId, concat(all)))
+      this.#setCold(docId, this.#index(docId, all))
       this.stats.appliedItems += all.length
     }
     for (const [docId, chunks] of byDoc) {
@@ -377,7 +423,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         if (st.handle === undefined) {
           // Cold: the items are already stored, so re-index from the store (which holds them).
           cold = true
-          st.covered = this.#index(docId, concat(await this.#storedChanges(docId)))
+          st.covered = this.#index(docId, await this.#storedEntries(docId))
           return
         }
         // Seal our own pending edits first, so that `covered` is the doc's heads before merging.
@@ -467,20 +513,8 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 }
 
-function push(m: Map<string, Uint8Array[]>, k: string, ...v: Uint8Array[]): void {
+function push<T>(m: Map<string, T[]>, k: string, ...v: T[]): void {
   const list = m.get(k)
   if (list === undefined) m.set(k, [...v])
   else list.push(...v)
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let size = 0
-  for (const c of chunks) size += c.byteLength
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
 }

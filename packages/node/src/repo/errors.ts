@@ -28,3 +28,11 @@ export class BridgeClosedError extends PagdandiError {
     super('ERR_BRIDGE_CLOSED', 'the repo bridge is closed')
   }
 }
+
+/** A change item opened, but its payload is not Automerge (it cannot be applied to any document). */
+export class UndecodableChangeError extends PagdandiError {
+  override name = 'UndecodableChangeError'
+  constructor(docId: string, itemId: string, cause?: unknown) {
+    super('ERR_UNDECODABLE_CHANGE', `item ${itemId} of ${docId} is not an Automerge change`, { cause })
+  }
+}

@@ -2,7 +2,7 @@
 import type { Command } from '../command.js'
 import { exportBundle, fhir, importBundle } from './carry.js'
 import { erase, patient, refer, seed } from './records.js'
-import { start, status } from './run.js'
+import { quarantine, start, status } from './run.js'
 import { init, roster } from './setup.js'
 
 /** The command table. */
@@ -11,6 +11,7 @@ export const COMMANDS: Command[] = [
   roster,
   start,
   status,
+  quarantine,
   patient,
   refer,
   seed,

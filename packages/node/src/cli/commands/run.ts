@@ -1,4 +1,4 @@
-/** `pagdandi start` and `pagdandi status`. */
+/** `pagdandi start`, `pagdandi status` and `pagdandi quarantine`. */
 import { FacilityNode } from '../../FacilityNode.js'
 import type { NodeStatus } from '../../http/NodeApi.js'
 import { intOpt, opt, type Command, type Io } from '../command.js'
@@ -86,11 +86,32 @@ function printStatus(s: NodeStatus, io: Io): void {
   io.out(`referrals not yet delivered: ${s.undeliveredReferrals}; conflicts to review: ${s.openConflicts}`)
   if (s.store !== undefined && !s.store.writable)
     io.out(`STORE REFUSES WRITES (${s.store.fault ?? 'fault'}): ${s.store.message ?? 'restart the node'}`)
+  if ((s.quarantined ?? 0) > 0)
+    io.out(`items refused and kept in quarantine: ${s.quarantined} (see: pagdandi quarantine)`)
   if (s.peers.length === 0) io.out('no peers on the roster')
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'
     io.out(
       `  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? '?'} to receive`
     )
+  }
+}
+
+/** `pagdandi quarantine`: what was refused, from whom, and why. */
+export const quarantine: Command = {
+  name: 'quarantine',
+  summary: 'items received and refused as malformed (kept as evidence), with their authors',
+  usage:
+    '[--json]\n\nEach line: when, author facility (whose signature it carries), from (who sent it), reason, document, item.',
+  async run(values, _pos, io) {
+    const list = await withApi(values, io, async api => await api.quarantine.list())
+    if (values.json === true) io.out(JSON.stringify(list, null, 2))
+    else if (list.length === 0) io.out('nothing in quarantine')
+    else
+      for (const q of list)
+        io.out(
+          `${q.at} author ${q.author}${q.from === undefined ? '' : ` via ${q.from}`}: ${q.reason} (${q.detail}); document ${q.docId}, item ${q.itemId}, ${q.bytes} bytes`
+        )
+    return 0
   }
 }

@@ -1,0 +1,56 @@
+/**
+ * Admission of received items, before they are stored (docs/SPEC.md I8): every item this node can
+ * open is opened (a payload that inflates beyond the caps is refused here), and each change is
+ * applied, in a document built and freed for the purpose, after what is stored; a change that does
+ * not parse as Automerge or breaks the patient-document shape is refused. A refused item is never
+ * stored in the log, so never applied and never forwarded; the node keeps it in quarantine.
+ * Items this node cannot open (carried for others) pass: their authors' openers judge them.
+ */
+import { decodeItemHeader } from '@pagdandi/core/crypto'
+import type { AdmitItems } from '@pagdandi/core/sync'
+import type { Entry } from './checkedLoad.js'
+import type { DocSealer, OpenedItem } from './ports.js'
+
+/** What admission needs from the bridge: the check of received changes against a document. */
+export interface ChangeChecker {
+  checkReceived(docId: string, items: Entry[]): Promise<(Error | undefined)[]>
+}
+
+/** The node's `AdmitItems`: per item the error that refuses it, or undefined. */
+export function admission(sealer: DocSealer, bridge: ChangeChecker): AdmitItems {
+  return async items => {
+    const verdicts: (Error | undefined)[] = items.map(() => undefined)
+    const byDoc = new Map<string, { at: number; entry: Entry }[]>()
+    const open = (bytes: Uint8Array, at: number): OpenedItem | undefined => {
+      try {
+        return sealer.open(bytes)
+      } catch (err) {
+        verdicts[at] = err instanceof Error ? err : new Error(String(err))
+        return undefined
+      }
+    }
+    // Grants and rotations first: a change earlier in the same batch may need their key (a log
+    // holds a document's first change before the grant that a referral adds later).
+    items.forEach((bytes, at) => {
+      if (decodeItemHeader(bytes).kind !== 'change') open(bytes, at)
+    })
+    items.forEach((bytes, at) => {
+      if (decodeItemHeader(bytes).kind !== 'change') return
+      const opened = open(bytes, at)
+      if (opened?.kind !== 'change') return
+      const list = byDoc.get(opened.docId) ?? []
+      list.push({ at, entry: { bytes, changes: opened.changes } })
+      byDoc.set(opened.docId, list)
+    })
+    for (const [docId, list] of byDoc) {
+      const checked = await bridge.checkReceived(
+        docId,
+        list.map(l => l.entry)
+      )
+      list.forEach((l, k) => {
+        verdicts[l.at] = checked[k]
+      })
+    }
+    return verdicts
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Issue 14, attack 1, as real `pagdandi` processes on loopback with real LevelDB: a victim whose
+ * store already holds a poisoned document (kept by an older version) starts and listens, names the
+ * item and its author, and every CLI command works on its store; a member that sends a poisoned
+ * document over sync gets it quarantined at the victim while its honest referral still arrives.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { FacilityId, ReferralInput } from '@pagdandi/core/record'
+import { openStore } from '../packages/node/src/cli/storeFactory.js'
+import { FacilityNode } from '../packages/node/src/FacilityNode.js'
+import {
+  TEST_SECRET,
+  loopbackAddress,
+  makeNetwork,
+  registration,
+  tempDir
+} from '../packages/node/src/testing/fixtures.js'
+import { attackerSealer, poisonedDocument } from '../packages/node/src/testing/hostile.js'
+import { exited, getJson, nodeProcessPool, POLL, spawnCli } from './processes.js'
+
+const env = { PAGDANDI_SECRET: TEST_SECRET }
+const pool = nodeProcessPool(env)
+afterAll(pool.stopAll)
+
+const [VICTIM, ATTACKER] = ['IN2210000001', 'IN2210000102'] as FacilityId[]
+const referral: ReferralInput = {
+  to: VICTIM,
+  reason: 'Severe anaemia',
+  urgency: 'urgent',
+  treatmentGiven: 'IFA started',
+  transport: '108',
+  provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
+}
+
+/** Runs one CLI command to its end; its exit code and output. */
+async function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawnCli(args, env)
+  let out = ''
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()))
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()))
+  await exited(child)
+  return { code: child.exitCode, out }
+}
+
+describe('a poisoned victim, real processes', () => {
+  it('restarts and listens, quarantines what a member sends, and every CLI command works on its store', async () => {
+    const root = await tempDir('pagdandi-poison-')
+    const { dirs } = await makeNetwork(root, [
+      { facility: VICTIM, name: 'DH Jagdalpur', kind: 'DH', addresses: [await loopbackAddress()] },
+      { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC', addresses: [await loopbackAddress()] }
+    ])
+    const [victimDir, attackerDir] = dirs as [string, string]
+
+    // The attacker (a stolen CHC laptop) makes one honest referral and two poisoned documents.
+    const attacker = await FacilityNode.open({ data: attackerDir, secret: TEST_SECRET, http: false, openStore })
+    const { patientId } = await attacker.patients.register(registration())
+    await attacker.referrals.create(patientId, referral)
+    await attacker.stop()
+    const sealer = await attackerSealer(attackerDir)
+    const stored = poisonedDocument(sealer, VICTIM)
+    const live = poisonedDocument(sealer, VICTIM)
+    const attackerStore = await openStore(join(attackerDir, 'items'))
+    await attackerStore.putItems(live.items)
+    await attackerStore.close()
+
+    // The victim's store already holds the first one, as today's main kept it.
+    const victimStore = await openStore(join(victimDir, 'items'))
+    await victimStore.putItems(stored.items)
+    await victimStore.close()
+
+    const victim = await pool.start(victimDir)
+    const status = await getJson(victim, '/api/status')
+    expect(status.quarantined).toBe(1)
+    expect((await getJson(victim, '/api/quarantine'))[0]).toMatchObject({
+      author: ATTACKER,
+      docId: stored.docId,
+      reason: 'UndecodableChangeError'
+    })
+
+    await pool.start(attackerDir)
+    await expect.poll(async () => (await getJson(victim, '/api/referrals?box=incoming')).length as number, POLL).toBe(1)
+    await expect.poll(async () => (await getJson(victim, '/api/status')).quarantined as number, POLL).toBe(2)
+    const fromSync = (await getJson(victim, '/api/quarantine')).find((q: { docId: string }) => q.docId === live.docId)
+    expect(fromSync).toMatchObject({ author: ATTACKER, from: ATTACKER })
+    await pool.stopAll()
+
+    const s = await cli(['status', '--data', victimDir])
+    expect(s.code, s.out).toBe(0)
+    expect(s.out).toContain('quarantine: 2')
+    const q = await cli(['quarantine', '--data', victimDir])
+    expect(q.code, q.out).toBe(0)
+    expect(q.out).toContain(`author ${ATTACKER}`)
+    const e = await cli(['erase', '--data', victimDir, '--patient', stored.docId])
+    expect(e.code, e.out).toBe(0)
+    const again = await pool.start(victimDir)
+    expect((await getJson(again, '/api/status')).patients).toBe(1)
+  })
+})

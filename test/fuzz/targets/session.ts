@@ -330,9 +330,9 @@ async function runDriver(input: SessionInput): Promise<void> {
     verify: bytes => {
       try {
         verifyItem(bytes, m.roster, m.scheme)
-        return true
-      } catch {
-        return false
+        return undefined
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err))
       }
     },
     inspect,

@@ -7,8 +7,9 @@
 import './polyfill.js'
 import type * as A from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
-import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
+import type { IncomingMessage } from 'node:http'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import type { StaffSession } from '@pagdandi/core/staff'
 import { readPatient, type PatientDoc, type PatientId } from '@pagdandi/core/record'
 import type { AdmitItems } from '@pagdandi/core/sync'
 import { BundleService } from './app/BundleService.js'
@@ -29,9 +30,12 @@ import { ItemSealer } from './keyring/ItemSealer.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
 import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
+import { GatedWebSocketAdapter } from './gate/SyncGate.js'
 import { admission } from './repo/admission.js'
+import { Authorship } from './repo/Authorship.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
 import { Quarantine } from './repo/Quarantine.js'
+import type { AuditInput } from './staff/AuditLog.js'
 import { RecordViews } from './repo/RecordViews.js'
 import { SealedStorage } from './repo/SealedStorage.js'
 
@@ -51,6 +55,13 @@ export interface FacilityNodeOptions {
   createReplicator?: (ctx: ReplicatorContext) => ReplicatorPort | undefined
   /** Progress of the start-up rebuild (items scanned). */
   onProgress?: StartProgress
+  /**
+   * The signed-in staff member behind a `/sync` upgrade request (looked up for every message).
+   * Omitted, browser changes are checked against the schema only and name no author.
+   */
+  syncSessionOf?: (req: IncomingMessage) => Promise<StaffSession | undefined>
+  /** Where the `/sync` gate records changes and refusals. */
+  audit?: (entry: AuditInput) => Promise<void>
 }
 
 /** What a replicator is built from. */
@@ -125,15 +136,25 @@ export class FacilityNode implements NodeApi {
     const store = await opts.openStore(dataDir.itemsDir)
     let http: HttpServer | undefined
     const network = []
+    const authorship = new Authorship()
+    const log = opts.log ?? (() => {})
+    // The gate needs the bridge, which needs the Repo, which needs the gate: bound once built.
+    let bridge: DocBridge | undefined
     if (opts.http !== false && opts.http !== undefined) {
       http = new HttpServer(undefined, {
         ...opts.http,
         ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
         ...(opts.log !== undefined ? { log: opts.log } : {})
       })
-      // The adapter's declaration names the `ws` module's default export where the instance is meant.
       network.push(
-        new WebSocketServerAdapter(http.wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
+        new GatedWebSocketAdapter(http.wss, {
+          resident: async docId => await bridge?.resident(docId),
+          authorship,
+          facility: facility.facility,
+          log,
+          ...(opts.syncSessionOf === undefined ? {} : { sessionOf: opts.syncSessionOf }),
+          ...(opts.audit === undefined ? {} : { audit: opts.audit })
+        })
       )
     }
     // A read-only storage adapter: it loads cold documents from sealed items and writes nothing, so
@@ -147,9 +168,8 @@ export class FacilityNode implements NodeApi {
       sharePolicy: async () => false
     })
     const sealer = new ItemSealer(keys.keyring, verified, scheme)
-    const bridge = new DocBridge(repo, store, sealer)
-    storage.loader = async docId => await bridge.storedChanges(docId)
-    const log = opts.log ?? (() => {})
+    bridge = new DocBridge(repo, store, sealer, authorship)
+    storage.loader = async docId => await bridge!.storedChanges(docId)
     const replication = new Replication()
     const now = opts.now ?? (() => new Date())
     const quarantine = new Quarantine(store, now, log)

@@ -4,7 +4,8 @@
  * and the browser app that asks. Types only: JSON has no `undefined`, so optional fields may be
  * missing (or null, from older nodes).
  */
-import type { FacilityId, FacilityKind, PatientId, ReferralStatus, Sex, Urgency } from '../record/types.js'
+import type { Author, FacilityId, FacilityKind, PatientId, ReferralStatus, Sex, Urgency } from '../record/types.js'
+import type { Verification } from '../record/attribution.js'
 
 /** One roster peer as the status page shows it. */
 export interface PeerStatus {
@@ -117,4 +118,33 @@ export interface QuarantinedItem {
   /** When it was refused here (ISO instant). */
   at: string
   bytes: number
+}
+
+/** One chart entry's author as the signing facility vouched (`GET /api/patients/:id/provenance`). */
+export interface EntryProvenance {
+  /** Path of the entry, ids only, e.g. `encounters/<id>`. */
+  path: string
+  /** `verified`, `unverified` (a claim the signing facility did not vouch for), `facility-only`, `pending`. */
+  status: Verification
+  facility?: FacilityId
+  /** The facility's name from the roster, when it is on it. */
+  facilityName?: string
+  author?: Author
+  at?: string
+}
+
+/** Who wrote one of the values of a field in conflict. */
+export interface ConflictValueProvenance {
+  value: unknown
+  status: Verification
+  facility?: FacilityId
+  facilityName?: string
+  author?: Author
+}
+
+/** `GET /api/patients/:id/provenance`: every entry's author, and each conflicting value's. */
+export interface PatientProvenance {
+  patientId: PatientId
+  entries: EntryProvenance[]
+  conflicts: Array<{ path: string[]; values: ConflictValueProvenance[] }>
 }

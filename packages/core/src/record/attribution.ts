@@ -6,6 +6,8 @@
  * author than the one vouched for is `unverified`: shown as a claim, never silently trusted.
  */
 import * as A from '@automerge/automerge'
+import { toHex } from '../crypto/bytes.js'
+import { sha256 } from '../crypto/docId.js'
 import { plainValue } from './strings.js'
 import type { Author, FacilityId, IsoInstant, PatientDoc, PractitionerId } from './types.js'
 
@@ -41,10 +43,15 @@ export interface EntryAttribution {
 }
 
 const MAGIC = [0x85, 0x6f, 0x4a, 0x83]
+const CHANGE_CHUNK = 1
 
 /**
- * The hashes of the changes in `saveSince` bytes, in order (each chunk: magic, checksum, type,
- * LEB128 length, body). Throws TypeError when the bytes are not a sequence of change chunks.
+ * The hashes of the changes in `saveSince` bytes, in order. Each chunk is magic (4), checksum (4),
+ * type (1), LEB128 length, body; a change's hash is SHA-256 over type, length and body, and its
+ * checksum the first 4 bytes of that hash (Automerge binary format). Computed here rather than
+ * with `Automerge.decodeChange`, which decodes every operation and, called on changes received
+ * over `/sync`, broke the sync of other documents in the same process (automerge 3.5.0).
+ * Throws TypeError when the bytes are not a sequence of change chunks.
  */
 export function changeHashes(bytes: Uint8Array): string[] {
   const out: string[] = []
@@ -62,8 +69,11 @@ export function changeHashes(bytes: Uint8Array): string[] {
       if ((b & 0x80) === 0) break
     }
     const end = p + len
-    if (end > bytes.length) throw new TypeError('truncated Automerge change chunk')
-    out.push(A.decodeChange(bytes.subarray(at, end)).hash)
+    if (end > bytes.length || bytes[at + 8] !== CHANGE_CHUNK) throw new TypeError('not an Automerge change chunk')
+    const hash = sha256(bytes.subarray(at + 8, end))
+    for (let i = 0; i < 4; i++)
+      if (hash[i] !== bytes[at + 4 + i]) throw new TypeError('Automerge change checksum mismatch')
+    out.push(toHex(hash))
     at = end
   }
   return out

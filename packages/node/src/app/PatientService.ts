@@ -1,17 +1,29 @@
 /** Registering, finding and reading patients, and seeding synthetic ones. */
-import { newPatientDoc, readPatient, wrapStrings } from '@pagdandi/core/record'
-import type { PatientDoc, PatientId, RegistrationInput } from '@pagdandi/core/record'
-import { PatientErasedError } from '../http/errors.js'
+import type * as A from '@automerge/automerge'
+import type { PatientProvenance } from '@pagdandi/core/api'
+import {
+  attributeEntries,
+  conflictAttribution,
+  newPatientDoc,
+  openConflicts,
+  readPatient,
+  wrapStrings
+} from '@pagdandi/core/record'
+import type { Author, FacilityId, PatientDoc, PatientId, RegistrationInput } from '@pagdandi/core/record'
+import { PatientErasedError, PatientNotFoundError } from '../http/errors.js'
 import type { PatientsApi } from '../http/NodeApi.js'
 import type { PatientSummary } from '../repo/PatientIndex.js'
+import { changeSources } from '../repo/provenance.js'
 import { seedPatients } from '../repo/seed.js'
 import { changeContext, type NodeParts } from './parts.js'
 
+type Parts = Pick<NodeParts, 'facility' | 'bridge' | 'sealer' | 'store' | 'views' | 'roster' | 'replication' | 'now'>
+
 /** The patient register of this node. */
 export class PatientService implements PatientsApi {
-  readonly #parts: Pick<NodeParts, 'facility' | 'bridge' | 'sealer' | 'views' | 'replication' | 'now'>
+  readonly #parts: Parts
 
-  constructor(parts: Pick<NodeParts, 'facility' | 'bridge' | 'sealer' | 'views' | 'replication' | 'now'>) {
+  constructor(parts: Parts) {
     this.#parts = parts
   }
 
@@ -19,10 +31,12 @@ export class PatientService implements PatientsApi {
     return this.#parts.views.index.search(query)
   }
 
-  async register(input: RegistrationInput): Promise<{ patientId: PatientId }> {
+  /** `by`: the signed-in staff member registering (the record and its sealed item name them). */
+  async register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }> {
     // Every string an immutable scalar, as the record change functions write them (docs/design/0005).
-    const initial = wrapStrings(newPatientDoc(input, changeContext(this.#parts)))
-    const patientId = (await this.#parts.bridge.create(initial)) as PatientId
+    const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }
+    const initial = wrapStrings(newPatientDoc(input, ctx))
+    const patientId = (await this.#parts.bridge.create(initial, by)) as PatientId
     return { patientId }
   }
 
@@ -37,6 +51,27 @@ export class PatientService implements PatientsApi {
     if (this.#parts.sealer.isErased(patientId)) throw new PatientErasedError(patientId)
     await this.#parts.bridge.resident(patientId)
     return this.#parts.bridge.durableHeads(patientId)
+  }
+
+  async provenance(patientId: PatientId): Promise<PatientProvenance> {
+    const { bridge, sealer, store, roster } = this.#parts
+    if (sealer.isErased(patientId)) throw new PatientErasedError(patientId)
+    const doc = (await bridge.open<PatientDoc>(patientId)) as A.Doc<PatientDoc> | undefined
+    if (doc === undefined) throw new PatientNotFoundError(patientId)
+    const sources = await changeSources(store, sealer, patientId)
+    const names = new Map((roster.current?.body.entries ?? []).map(e => [e.facility, e.name]))
+    const named = <T extends { facility?: FacilityId }>(x: T): T & { facilityName?: string } => {
+      const name = x.facility === undefined ? undefined : names.get(x.facility)
+      return name === undefined ? x : { ...x, facilityName: name }
+    }
+    return {
+      patientId,
+      entries: attributeEntries(doc, sources).map(named),
+      conflicts: openConflicts(doc).map(c => ({
+        path: c.path,
+        values: conflictAttribution(doc, c.path, sources).map(named)
+      }))
+    }
   }
 
   /** Loads `count` synthetic patients (seeded), stored as sealed items; returns their ids. */

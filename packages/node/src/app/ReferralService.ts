@@ -3,7 +3,8 @@
  * marking arrivals here `received` so the sender learns of delivery from the receiver (SPEC N2).
  */
 import { advanceReferral, createReferral, currentStatus } from '@pagdandi/core/record'
-import type { EntryId, FacilityId, PatientDoc, PatientId, ReferralInput } from '@pagdandi/core/record'
+import * as A from '@automerge/automerge'
+import type { Author, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput } from '@pagdandi/core/record'
 import { PatientNotFoundError } from '../http/errors.js'
 import type { ReferralsApi, ReferralSummary } from '../http/NodeApi.js'
 import { NotOnRosterError } from '../keyring/errors.js'
@@ -42,7 +43,8 @@ export class ReferralService implements ReferralsApi {
     })
   }
 
-  async create(patientId: PatientId, input: ReferralInput): Promise<{ referralId: string }> {
+  /** `by`: the signed-in staff member referring (the record and its sealed item name them). */
+  async create(patientId: PatientId, input: ReferralInput, by?: Author): Promise<{ referralId: string }> {
     const { bridge, sealer, roster } = this.#parts
     const handle = await bridge.resident<PatientDoc>(patientId)
     if (handle === undefined) throw new PatientNotFoundError(patientId)
@@ -52,9 +54,12 @@ export class ReferralService implements ReferralsApi {
     // Grant first in the same batch as the referral, so the receiver can open what it is sent.
     const grants = sealer.grantAll(patientId, input.to as FacilityId)
     let referralId: EntryId | undefined
+    const before = A.getHeads(handle.doc())
+    const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }
     handle.change(d => {
-      referralId = createReferral(d, input, changeContext(this.#parts))
+      referralId = createReferral(d, input, ctx)
     })
+    if (by !== undefined) bridge.attributeSince(handle, before, by)
     // The bridge's `sealed` event hands the stored grant to the replicator, which then counts the
     // receiver entitled and offers it the document's older items (docs/PROTOCOL.md, Offer).
     await bridge.flushWith(patientId, grants)

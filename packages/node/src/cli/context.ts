@@ -133,7 +133,8 @@ export function httpApi(base: string): NodeApi {
       search: async query => await call(`/api/patients?q=${q(query)}`),
       register: async input => await call('/api/patients', input),
       read: async id => (await call<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
-      durableHeads: async id => (await call<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads
+      durableHeads: async id => (await call<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
+      provenance: async id => await call(`/api/patients/${q(id)}/provenance`)
     },
     referrals: {
       list: async box => await call(`/api/referrals?box=${box}`),

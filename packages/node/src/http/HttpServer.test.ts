@@ -40,7 +40,8 @@ function fakeApi(calls: string[]): NodeApi {
         calls.push('register')
         return { patientId: 'x' as never }
       },
-      durableHeads: async () => undefined
+      durableHeads: async () => undefined,
+      provenance: no
     },
     referrals: { list: async () => [], create: no },
     fhir: { exportPatient: no, importBundle: no },

@@ -3,11 +3,19 @@
  * docs/design/0001-module-contracts.md, as one small service per concern. `FacilityNode` hands out
  * the services (app/), `cli/context.ts` implements them over HTTP; tests may supply fakes.
  */
-import type { FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
-import type { NodeStatus, PatientSummary, QuarantinedItem, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+import type { Author, FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type {
+  NodeStatus,
+  PatientProvenance,
+  PatientSummary,
+  QuarantinedItem,
+  ReferralSummary,
+  RosterEntry
+} from '@pagdandi/core/api'
 
 export type {
   NodeStatus,
+  PatientProvenance,
   PatientSummary,
   PeerStatus,
   QuarantinedItem,
@@ -23,19 +31,21 @@ export interface StatusApi {
 /** `/api/patients…`: the register. */
 export interface PatientsApi {
   search(query: string): Promise<PatientSummary[]>
-  /** Resolves only after the sealed registration is durably stored. */
-  register(input: RegistrationInput): Promise<{ patientId: PatientId }>
+  /** Resolves only after the sealed registration is durably stored; `by` registers it. */
+  register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }>
   /** The current document, or undefined when this node cannot open it. */
   read(patientId: PatientId): Promise<unknown>
   /** The heads whose changes are durably sealed (or were received) on this node. */
   durableHeads(patientId: PatientId): Promise<string[] | undefined>
+  /** Who wrote each entry (and each value in conflict), as the signing facilities vouched. */
+  provenance(patientId: PatientId): Promise<PatientProvenance>
 }
 
 /** `/api/referrals`. */
 export interface ReferralsApi {
   list(box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]>
-  /** Grants the receiver, records the referral, seals, stores and pushes. */
-  create(patientId: PatientId, referral: ReferralInput): Promise<{ referralId: string }>
+  /** Grants the receiver, records the referral (by `by`), seals, stores and pushes. */
+  create(patientId: PatientId, referral: ReferralInput, by?: Author): Promise<{ referralId: string }>
 }
 
 /** `/api/roster`. */

@@ -2,7 +2,7 @@
  * The API table of docs/design/0001-module-contracts.md: path matching and input checks. Handlers
  * only shape requests and answers; the node does the work.
  */
-import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type { Author, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 
@@ -13,6 +13,8 @@ export interface ApiRequest {
   query: URLSearchParams
   /** Parsed JSON body (undefined for GET). */
   body: () => Promise<unknown>
+  /** The signed-in staff member, whose entries and sealed items name them (ChangeContext.by). */
+  by?: Author
 }
 
 /** A route's answer: status and a JSON-serialisable value. */
@@ -21,7 +23,7 @@ export interface ApiResponse {
   json: unknown
 }
 
-const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir)?$/
+const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir|\/provenance)?$/
 const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
 
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
@@ -42,7 +44,8 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
   }
   if (path === '/api/patients') {
     if (method === 'GET') return ok(await api.patients.search(req.query.get('q') ?? ''))
-    if (method === 'POST') return { status: 201, json: await api.patients.register(registration(await req.body())) }
+    if (method === 'POST')
+      return { status: 201, json: await api.patients.register(registration(await req.body()), req.by) }
   }
   const m = PATIENT.exec(path)
   if (m !== null && method === 'GET') {
@@ -53,6 +56,7 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
       return ok({ patientId: id, heads })
     }
     if (m[2] === '/fhir') return ok(await api.fhir.exportPatient(id))
+    if (m[2] === '/provenance') return ok(await api.patients.provenance(id))
     const doc = await api.patients.read(id)
     if (doc === undefined) throw new PatientNotFoundError(id)
     return ok({ patientId: id, doc })
@@ -69,7 +73,7 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
       if (typeof patientId !== 'string' || patientId.length === 0) throw new BadRequestError('patientId: required')
       const referral = object(body.referral, 'referral') as unknown as ReferralInput
       if (typeof referral.to !== 'string') throw new BadRequestError('referral.to: required')
-      return { status: 201, json: await api.referrals.create(patientId as PatientId, referral) }
+      return { status: 201, json: await api.referrals.create(patientId as PatientId, referral, req.by) }
     }
   }
   if (method === 'POST' && path === '/api/fhir/import') {

@@ -16,6 +16,7 @@ import {
   sealGrant,
   UndecryptableItemError,
   verifyItem,
+  type ChangeProvenance,
   type Compression,
   type DocumentKey,
   type FacilityIdentity,
@@ -99,10 +100,10 @@ export class ItemSealer implements DocSealer {
     this.#selfGrants.delete(docId)
   }
 
-  sealChange(docId: string, changes: Uint8Array): Uint8Array {
+  sealChange(docId: string, changes: Uint8Array, provenance?: ChangeProvenance): Uint8Array {
     const key = this.keyring.latest(docId as PatientId)
     if (key === undefined) throw new TypeError(`no key for ${docId}: ensureKey first`)
-    return sealChange(changes, key, this.identity, this.#rosterVersion, this.scheme, this.compression)
+    return sealChange(changes, key, this.identity, this.#rosterVersion, this.scheme, this.compression, provenance)
   }
 
   /** Grants every generation this facility holds, so the recipient can read the whole history. */
@@ -153,7 +154,14 @@ export class ItemSealer implements DocSealer {
         if (!(err instanceof UndecryptableItemError) && err instanceof Error) failure ??= err
         continue
       }
-      if (opened.kind === 'change') return { kind: 'change', docId, changes: opened.change }
+      if (opened.kind === 'change')
+        return {
+          kind: 'change',
+          docId,
+          changes: opened.change,
+          facility: header.author,
+          ...(opened.provenance === undefined ? {} : { provenance: opened.provenance })
+        }
       if (opened.kind === 'rotation') {
         for (const k of opened.previous) this.#learn(k)
         return { kind: 'key', docId }

@@ -29,7 +29,7 @@ class FakeSealer implements DocSealer {
       return { kind: 'key', docId }
     }
     if (!this.keys.has(docId)) return { kind: 'opaque', docId }
-    return { kind: 'change', docId, changes: new Uint8Array(Buffer.from(payload, 'base64')) }
+    return { kind: 'change', docId, changes: new Uint8Array(Buffer.from(payload, 'base64')), facility: this.me }
   }
 }
 const enc = (parts: string[]): Uint8Array => new Uint8Array(Buffer.from(parts.join('|')))

@@ -32,6 +32,8 @@ import {
 import { StoreFaultedError } from '../store/errors.js'
 import { itemId } from '@pagdandi/core/crypto'
 import { checkAfter, concat, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
+import { changeHashes, type Author } from '@pagdandi/core/record'
+import { Authorship } from './Authorship.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './ports.js'
 
@@ -76,7 +78,9 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   constructor(
     readonly repo: Repo,
     readonly store: BridgeStore,
-    readonly sealer: DocSealer
+    readonly sealer: DocSealer,
+    /** Who made the changes not yet sealed; each sealed item carries it as provenance. */
+    readonly authorship: Authorship = new Authorship()
   ) {
     super()
     // Documents that browsers create arrive through the network subsystem; seal them too.
@@ -261,10 +265,14 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     return handle as DocHandle<T> | undefined
   }
 
-  /** Creates a new document from a plain initial value; resolves with its id once durably sealed. */
-  async create<T>(initial: T): Promise<string> {
+  /**
+   * Creates a new document from a plain initial value; resolves with its id once durably sealed.
+   * `by` is the staff member registering it (the sealed item names them).
+   */
+  async create<T>(initial: T, by?: Author): Promise<string> {
     this.#open()
     const handle = this.repo.create<T>(initial)
+    if (by !== undefined) this.attributeSince(handle as DocHandle<unknown>, [], by)
     this.#adopt(handle as DocHandle<unknown>, [], false)
     await this.flush(handle.documentId)
     return handle.documentId
@@ -316,16 +324,33 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     return ids
   }
 
-  /** Applies `fn` to a document and resolves once the change is durably sealed. */
-  async change<T>(docId: string, fn: (d: T) => void): Promise<A.Heads> {
+  /**
+   * Applies `fn` to a document and resolves once the change is durably sealed. `by` is the staff
+   * member making it (the sealed item names them); omitted, the node itself made it.
+   */
+  async change<T>(docId: string, fn: (d: T) => void, by?: Author): Promise<A.Heads> {
     const st = this.#state(docId)
     const handle = await this.resident<T>(docId)
     if (handle === undefined) throw new UnknownDocumentError(docId)
+    const before = A.getHeads(handle.doc() as A.Doc<unknown>)
     handle.change(d => {
       fn(d as T)
     })
+    if (by !== undefined) this.attributeSince(handle as DocHandle<unknown>, before, by)
     await this.flush(docId)
     return st.covered
+  }
+
+  /**
+   * Records `by` as the maker of every change of a resident document since `heads` (call right
+   * after a synchronous `handle.change`, before the seal runs).
+   */
+  attributeSince(handle: DocHandle<unknown>, heads: A.Heads, by: Author): void {
+    const doc = handle.doc() as A.Doc<unknown>
+    this.authorship.attribute(
+      A.getChangesMetaSince(doc, heads).map(m => m.hash),
+      by
+    )
   }
 
   /** The current document if it is resident; undefined when cold or not open here (see `open`). */
@@ -495,9 +520,15 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     try {
       const items: Uint8Array[] = []
       if (!st.keyStored) items.push(...this.sealer.ensureKey(docId))
-      if (fresh) items.push(this.sealer.sealChange(docId, A.saveSince(doc!, st.covered)))
+      let hashes: string[] = []
+      if (fresh) {
+        const changes = A.saveSince(doc!, st.covered)
+        hashes = changeHashes(changes)
+        items.push(this.sealer.sealChange(docId, changes, this.authorship.provenance(hashes)))
+      }
       items.push(...extra)
       const stored = await this.store.putItems(items)
+      this.authorship.sealed(hashes)
       st.keyStored = true
       st.covered = heads
       this.stats.sealedItems += items.length

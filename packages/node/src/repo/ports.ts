@@ -2,6 +2,7 @@
  * The two things the repo bridge needs from the rest of the node, kept narrow so the bridge never
  * sees a key: a store of sealed items, and a sealer that holds the document keys.
  */
+import type { ChangeProvenance } from '@pagdandi/core/crypto'
 
 /** An item as the store returns it: its bytes and its position in the local log. */
 export interface StoredItemLike {
@@ -19,8 +20,11 @@ export interface BridgeStore {
 
 /** What opening one item yielded. */
 export type OpenedItem =
-  /** Plaintext Automerge changes (`saveSince` bytes) of a document this facility can read. */
-  | { kind: 'change'; docId: string; changes: Uint8Array }
+  /**
+   * Plaintext Automerge changes (`saveSince` bytes) of a document this facility can read, the
+   * facility that sealed them, and who made each change if the item says (attributed items).
+   */
+  | { kind: 'change'; docId: string; changes: Uint8Array; facility: string; provenance?: ChangeProvenance }
   /** A grant or rotation this facility could open: it now holds (another generation of) the key. */
   | { kind: 'key'; docId: string }
   /** A valid item this facility cannot read (carried for others), or one for another recipient. */
@@ -35,8 +39,11 @@ export interface DocSealer {
    * durably for this facility (a grant to itself). Idempotent: the same bytes each call.
    */
   ensureKey(docId: string): Uint8Array[]
-  /** Seals plaintext Automerge changes as one change item under the current key generation. */
-  sealChange(docId: string, changes: Uint8Array): Uint8Array
+  /**
+   * Seals plaintext Automerge changes as one change item under the current key generation; with
+   * `provenance`, an attributed item naming who made each change.
+   */
+  sealChange(docId: string, changes: Uint8Array, provenance?: ChangeProvenance): Uint8Array
   /** Grants the document's current key to another facility; returns the grant item. */
   grant(docId: string, to: string): Uint8Array
   /** Verifies and, where it can, opens an item. Throws a named error for a forged or malformed one. */

@@ -75,6 +75,8 @@ export interface ReplicatorContext {
   routes?: ReadonlyMap<string, readonly string[]>
   /** Content checks of received items before they are stored (repo/admission.ts). */
   admit?: AdmitItems
+  /** Installs a newer roster a peer sent (RosterService.adoptFromPeer), so rosters travel. */
+  adoptRoster?: (roster: Uint8Array) => Promise<VerifiedRoster>
 }
 
 /** The parts only the root holds: what it starts, stops and builds the replicator from. */
@@ -220,6 +222,7 @@ export class FacilityNode implements NodeApi {
       store: parts.store,
       scheme: parts.sealer.scheme,
       admit: admission(parts.sealer, parts.bridge),
+      adoptRoster: async bytes => await this.roster.adoptFromPeer(bytes),
       ...(routes === undefined ? {} : { routes })
     })
     if (replicator === undefined) return

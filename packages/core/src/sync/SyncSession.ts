@@ -49,6 +49,15 @@ export interface SyncSessionOptions {
    * forwarded) and skipped, so one item cannot block the stream. The node keeps them as evidence.
    */
   onRefused?: (refused: RefusedItem[]) => void
+  /**
+   * Roster exchange (protocol 1.1): our signed roster's bytes, and adoption of a newer one a peer
+   * sends (resolves with the version now held; throws a named error for a roster it refuses).
+   * Omitted on a 1.0 session, which never sends or accepts a roster frame.
+   */
+  rosters?: {
+    current(): Uint8Array
+    adopt(roster: Uint8Array): Promise<number>
+  }
   channel: FrameChannel
   /** Items newly stored from this peer (after verification and the durable write). */
   onItems?: (items: StoredItem[]) => void
@@ -89,7 +98,7 @@ export class SyncSession {
 
   constructor(options: SyncSessionOptions) {
     this.#o = options
-    this.#state = initialState(options.me, options.peer, options.rosterVersion)
+    this.#state = initialState(options.me, options.peer, options.rosterVersion, options.rosters !== undefined)
   }
 
   /** The peer's facility id. */
@@ -123,6 +132,13 @@ export class SyncSession {
   logGrew(): void {
     void this.#enqueue(async () => {
       await this.#run({ type: 'log-grew', lastSeq: await this.#o.store.lastSeq() })
+    })
+  }
+
+  /** Our roster is now `version`: a peer that named an older one is sent it. */
+  rosterChanged(version: number): void {
+    void this.#enqueue(async () => {
+      await this.#run({ type: 'roster-changed', version })
     })
   }
 
@@ -193,7 +209,7 @@ export class SyncSession {
         const hello: Frame = {
           type: 'hello',
           facility: this.#o.me,
-          rosterVersion: this.#o.rosterVersion,
+          rosterVersion: this.#state.rosterVersion,
           epoch,
           lastSeq
         }
@@ -244,6 +260,17 @@ export class SyncSession {
       }
       case 'answer-offer':
         return { type: 'offer-answered', have: await this.#have(a.docId) }
+      case 'send-roster': {
+        const current = this.#o.rosters?.current()
+        if (current !== undefined) await this.#send({ type: 'roster', roster: current })
+        return undefined
+      }
+      case 'adopt-roster': {
+        // A roster the node refuses (another authority, a rollback, malformed) ends the session with
+        // that error: a correct peer sends only the authority's newer roster.
+        const version = await this.#o.rosters!.adopt(a.roster)
+        return { type: 'roster-changed', version }
+      }
     }
   }
 

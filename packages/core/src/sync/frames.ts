@@ -30,7 +30,8 @@ export const FrameType = {
   repair: 6,
   summaryRequest: 7,
   summary: 8,
-  repairFin: 9
+  repairFin: 9,
+  roster: 10
 } as const
 
 /** First frame each side sends: who it is and the cursor it holds of the other side's log. */
@@ -106,8 +107,18 @@ export interface RepairFinFrame {
   type: 'repair-fin'
 }
 
+/**
+ * The sender's signed roster, sent once after the hellos when the peer's hello named an older
+ * version (protocol 1.1 only): the receiver verifies it under its pinned authority and adopts it.
+ */
+export interface RosterFrame {
+  type: 'roster'
+  roster: Uint8Array
+}
+
 /** Any frame of the protocol. */
 export type Frame =
+  | RosterFrame
   | HelloFrame
   | BatchFrame
   | AckFrame
@@ -170,6 +181,9 @@ export function encodeFrame(f: Frame): Uint8Array {
       break
     case 'repair-fin':
       w.u8(FrameType.repairFin)
+      break
+    case 'roster':
+      w.u8(FrameType.roster).bytes(f.roster)
       break
     case 'summary-request':
       w.u8(FrameType.summaryRequest).varint(f.ranges.length)
@@ -252,6 +266,9 @@ export function decodeFrame(buf: Uint8Array): Frame {
       break
     case FrameType.repairFin:
       f = { type: 'repair-fin' }
+      break
+    case FrameType.roster:
+      f = { type: 'roster', roster: r.bytes(MAX_FRAME_BYTES).slice() }
       break
     case FrameType.summaryRequest: {
       const n = r.count(MAX_RANGES, 'range')

@@ -25,7 +25,8 @@ function connect(
   sb: MemoryItemStore,
   ea: Entitlement = all,
   eb: Entitlement = all,
-  bOptions: Partial<SyncSessionOptions> = {}
+  bOptions: Partial<SyncSessionOptions> = {},
+  aOptions: Partial<SyncSessionOptions> = {}
 ): Pair {
   const sent: Pair['sent'] = []
   const errors: Pair['errors'] = []
@@ -62,7 +63,7 @@ function connect(
       },
       ...extra
     })
-  const a = mk(sa, A, B, ea, () => pair[1]!)
+  const a = mk(sa, A, B, ea, () => pair[1]!, aOptions)
   const b = mk(sb, B, A, eb, () => pair[0]!, bOptions)
   pair.push(a, b)
   void a.start()
@@ -295,6 +296,54 @@ describe('sync session', () => {
     await settle(p)
     expect(refused.map(e => e.name)).toEqual(['StaleRosterError'])
     expect(await sb.lastSeq()).toBe(2)
+  })
+
+  it('rosters travel: a peer on an older roster adopts ours from the session and then stores items that claim it (issue 14, attack 3)', async () => {
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    await sa.putItems(items(new Prng(18), 'doc-r', A, 5))
+    let bRoster = 6
+    const adopted: number[] = []
+    const refused: string[] = []
+    const roster7 = new Uint8Array([7, 7, 7])
+    const p = connect(
+      sa,
+      sb,
+      all,
+      all,
+      {
+        rosterVersion: 6,
+        // Every item of A's claims roster v7: stale until B holds it.
+        verify: bytes => (bRoster < 7 ? new StaleRosterError('item claims roster v7') : verifyTestItem(bytes)),
+        rosters: {
+          current: () => new Uint8Array([6]),
+          adopt: async bytes => {
+            expect(bytes).toEqual(roster7)
+            bRoster = 7
+            adopted.push(7)
+            return 7
+          }
+        },
+        onRefused: list => refused.push(...list.map(r => r.error.name))
+      },
+      { rosterVersion: 7, rosters: { current: () => roster7, adopt: async () => 7 } }
+    )
+    await settle(p)
+    expect(adopted).toEqual([7])
+    expect(refused).toEqual([])
+    expect(await sb.lastSeq()).toBe(5)
+    expect(p.sent.filter(s => s.frame.type === 'roster').map(s => s.from)).toEqual([A])
+  })
+
+  it('a 1.0 session never sends a roster, and a roster frame in one ends it with ProtocolViolationError', async () => {
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    const p = connect(sa, sb, all, all, { rosterVersion: 6 }, { rosterVersion: 7 })
+    await settle(p)
+    expect(p.sent.some(s => s.frame.type === 'roster')).toBe(false)
+    await p.b.receive(encodeFrame({ type: 'roster', roster: new Uint8Array([1]) }))
+    await settle(p)
+    expect(p.errors.map(e => e?.name)).toContain('ProtocolViolationError')
   })
 
   it('repairs without cursors at a cost that grows with the differences, not the corpus', async () => {

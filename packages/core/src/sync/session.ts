@@ -31,6 +31,10 @@ export interface SessionState {
   me: FacilityId
   peer: FacilityId
   rosterVersion: number
+  /** Whether this session's protocol (1.1) carries rosters; then `peerRosterVersion` is tracked. */
+  rosterExchange: boolean
+  /** The roster version the peer's hello named (raised when it adopts one we send). */
+  peerRosterVersion: number
   phase: 'new' | 'hello-sent' | 'open' | 'closed'
   /** Sender role: my log to the peer. */
   send: {
@@ -91,6 +95,8 @@ export type SessionEvent =
   | { type: 'compared'; requested: Range[]; requests: Range[]; haves: HaveFrame[] }
   | { type: 'offer-answered'; have: HaveFrame }
   | { type: 'log-grew'; lastSeq: number }
+  /** Our roster changed (adopted from a peer or installed by the operator). */
+  | { type: 'roster-changed'; version: number }
 
 /** Outputs of the machine, performed by the driver in order. */
 export type SessionAction =
@@ -104,13 +110,24 @@ export type SessionAction =
   | { type: 'answer-summary'; ranges: Range[] }
   | { type: 'compare-summary'; requested: Range[]; frame: SummaryFrame }
   | { type: 'answer-offer'; docId: PatientId }
+  /** Send our signed roster (the peer's is older). */
+  | { type: 'send-roster' }
+  /** Verify and adopt the peer's roster; the driver answers with `roster-changed` if adopted. */
+  | { type: 'adopt-roster'; roster: Uint8Array }
 
 /** A fresh session state. */
-export function initialState(me: FacilityId, peer: FacilityId, rosterVersion: number): SessionState {
+export function initialState(
+  me: FacilityId,
+  peer: FacilityId,
+  rosterVersion: number,
+  rosterExchange = false
+): SessionState {
   return {
     me,
     peer,
     rosterVersion,
+    rosterExchange,
+    peerRosterVersion: 0,
     phase: 'new',
     send: {
       mode: 'waiting',
@@ -223,9 +240,20 @@ export function step(s: SessionState, ev: SessionEvent): SessionAction[] {
     case 'log-grew':
       if (ev.lastSeq > s.send.logEnd) s.send.logEnd = ev.lastSeq
       break
+    case 'roster-changed':
+      s.rosterVersion = Math.max(s.rosterVersion, ev.version)
+      offerRoster(s, out)
+      break
   }
   decide(s, out)
   return out
+}
+
+/** Sends our roster once to a peer whose hello named an older one (protocol 1.1 only). */
+function offerRoster(s: SessionState, out: SessionAction[]): void {
+  if (!s.rosterExchange || s.phase !== 'open' || s.peerRosterVersion >= s.rosterVersion) return
+  s.peerRosterVersion = s.rosterVersion
+  out.push({ type: 'send-roster' })
 }
 
 function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
@@ -233,6 +261,9 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
     if (s.phase !== 'hello-sent') throw new ProtocolViolationError('unexpected hello')
     if (f.facility !== s.peer) throw new PeerMismatchError(s.peer, f.facility)
     s.phase = 'open'
+    s.peerRosterVersion = f.rosterVersion
+    // Before anything else we send: the peer's roster check of our items needs our roster.
+    offerRoster(s, out)
     s.recv.peerLastSeq = f.lastSeq
     s.send.mode = 'checking'
     out.push(
@@ -244,6 +275,10 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
   }
   if (s.phase !== 'open') throw new ProtocolViolationError(`${f.type} before hello`)
   switch (f.type) {
+    case 'roster':
+      if (!s.rosterExchange) throw new ProtocolViolationError('roster frame in a protocol 1.0 session')
+      out.push({ type: 'adopt-roster', roster: f.roster })
+      break
     case 'batch':
       if (f.batchNo !== s.recv.expectBatchNo) {
         throw new ProtocolViolationError(`batch ${f.batchNo}, expected ${s.recv.expectBatchNo}`)

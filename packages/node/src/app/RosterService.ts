@@ -4,7 +4,7 @@
  */
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { PatientId } from '@pagdandi/core/record'
-import type { RosterFile } from '../keyring/DataDir.js'
+import { b64, type RosterFile } from '../keyring/DataDir.js'
 import { importRoster } from '../keyring/authority.js'
 import { planRotation } from '../keyring/rotate.js'
 import type { RosterAccepted, RosterApi, RosterEntry } from '../http/NodeApi.js'
@@ -57,6 +57,20 @@ export class RosterService implements RosterApi, RosterState {
     await this.#parts.replication.updateRoster(accepted)
     const rotated = await this.rotateRevoked()
     return { version: accepted.body.version, revoked: accepted.body.revocations.map(r => r.facility), rotated }
+  }
+
+  /**
+   * Adopts a roster a peer sent (protocol 1.1): it must verify under the authority pinned here and
+   * be newer, like one the operator imports (`accept`); a rollback, a fork or another authority's
+   * roster is refused by name and the session that carried it ends. Resolves with the roster in force.
+   */
+  async adoptFromPeer(bytes: Uint8Array): Promise<VerifiedRoster> {
+    const current = this.#current
+    if (current === undefined) throw new TypeError('no roster pinned: a peer roster cannot be adopted')
+    const before = current.body.version
+    const accepted = await this.accept({ authorityKey: b64.encode(current.authorityKey), roster: b64.encode(bytes) })
+    if (accepted.version > before) this.#parts.log(`adopted roster v${accepted.version} from a peer (was v${before})`)
+    return this.#current!
   }
 
   /**

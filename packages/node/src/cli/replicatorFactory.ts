@@ -31,7 +31,8 @@ export function replicatorFactory(
       privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
       listen: ctx.facility.addresses,
       ...(ctx.routes === undefined ? {} : { routes: ctx.routes }),
-      ...(ctx.admit === undefined ? {} : { admit: ctx.admit })
+      ...(ctx.admit === undefined ? {} : { admit: ctx.admit }),
+      ...(ctx.adoptRoster === undefined ? {} : { adoptRoster: ctx.adoptRoster })
     })
     return replicator
   }

@@ -30,7 +30,8 @@ import {
   MAX_BUFFERED_BYTES,
   MAX_DATA_LENGTH,
   MAX_STREAMS_PER_PEER,
-  SYNC_PROTOCOL
+  SYNC_PROTOCOL_1_1,
+  SYNC_PROTOCOLS
 } from './constants.js'
 import { systemClock } from './clock.js'
 import { EntitlementCache } from './entitlement.js'
@@ -57,6 +58,11 @@ export interface ReplicatorOptions {
   routes?: ReadonlyMap<string, readonly string[]>
   /** Content checks of received items before they are stored (the node's admission). */
   admit?: AdmitItems
+  /**
+   * Verifies a roster a peer sent under the pinned authority and installs it (the node's roster
+   * service, which calls `updateRoster` back); throws a named error for one it refuses.
+   */
+  adoptRoster?: (roster: Uint8Array) => Promise<VerifiedRoster>
   /** Time for dialling, backoff and `lastSeen`; the system clock by default. */
   clock?: Clock
   /** Chance for the redial jitter; `Math.random` by default. */
@@ -176,7 +182,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       }
     })
     await node.handle(
-      SYNC_PROTOCOL,
+      SYNC_PROTOCOLS,
       (stream, connection) => {
         this.#onStream(stream, connection)
       },
@@ -217,7 +223,21 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       const f = this.#facilityOf(conn.remotePeer.toString())
       if (f === undefined) await node.hangUp(conn.remotePeer).catch(() => {})
     }
-    for (const [f, p] of this.#peers) if (this.#entryOf(f) === undefined) p.session?.close()
+    for (const [f, p] of this.#peers) {
+      if (this.#entryOf(f) === undefined) p.session?.close()
+      else p.session?.rosterChanged(roster.body.version)
+    }
+  }
+
+  /** A 1.1 session's roster exchange: ours as signed, and adoption of a peer's newer one. */
+  #rosterExchange(adopt: (roster: Uint8Array) => Promise<VerifiedRoster>): {
+    current(): Uint8Array
+    adopt(roster: Uint8Array): Promise<number>
+  } {
+    return {
+      current: () => this.#roster.bytes,
+      adopt: async bytes => (await adopt(bytes)).body.version
+    }
   }
 
   /**
@@ -341,7 +361,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     if (p.session !== undefined && !p.session.closed) return
     try {
       p.opening = true
-      const stream = await node.dialProtocol(remote, SYNC_PROTOCOL)
+      const stream = await node.dialProtocol(remote, SYNC_PROTOCOLS)
       this.#run(f, stream)
     } catch {
       this.#backoff(p)
@@ -375,6 +395,9 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       verify: cryptoVerifier(() => this.#roster, this.#o.signatures),
       inspect: cryptoInspector(this.#o.signatures),
       ...(this.#o.admit === undefined ? {} : { admit: this.#o.admit }),
+      ...(stream.protocol === SYNC_PROTOCOL_1_1 && this.#o.adoptRoster !== undefined
+        ? { rosters: this.#rosterExchange(this.#o.adoptRoster) }
+        : {}),
       onRefused: refused => this.emit('refused', refused, f),
       onItems: items => {
         this.#entitlement.invalidate(items)

@@ -1,8 +1,17 @@
 /** Limits and timings of the libp2p replicator. Frame-level caps live in `@pagdandi/core/sync`. */
 import { MAX_FRAME_BYTES, SEND_WINDOW_BYTES } from '@pagdandi/core/sync'
 
-/** The one application protocol. The version changes only with an incompatible frame change. */
+/** The application protocol as first deployed: frames 1-9. */
 export const SYNC_PROTOCOL = '/pagdandi/sync/1.0.0'
+
+/**
+ * Protocol 1.1 adds the roster frame (type 10), so rosters travel between nodes. Offered first when
+ * dialling; a 1.0-only peer answers with 1.0 (multistream-select) and the session runs without it.
+ */
+export const SYNC_PROTOCOL_1_1 = '/pagdandi/sync/1.1.0'
+
+/** Every protocol version this node speaks, newest first (the dialler's offer). */
+export const SYNC_PROTOCOLS = [SYNC_PROTOCOL_1_1, SYNC_PROTOCOL]
 
 /** `lpStream` maxDataLength: a length prefix above the frame cap aborts the stream before allocating. */
 export const MAX_DATA_LENGTH = MAX_FRAME_BYTES

@@ -4,6 +4,7 @@ import { exportBundle, fhir, importBundle } from './carry.js'
 import { erase, patient, refer, seed } from './records.js'
 import { quarantine, start, status } from './run.js'
 import { init, roster } from './setup.js'
+import { store } from './store.js'
 
 /** The command table. */
 export const COMMANDS: Command[] = [
@@ -18,5 +19,6 @@ export const COMMANDS: Command[] = [
   erase,
   exportBundle,
   importBundle,
-  fhir
+  fhir,
+  store
 ]

@@ -10,7 +10,7 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { addEncounter, type FacilityId, type PatientDoc, type PatientId } from '@pagdandi/core/record'
+import { addEncounter, type FacilityId, type PatientDoc } from '@pagdandi/core/record'
 import type { InspectItem, ItemId, StoredItem } from '@pagdandi/core/sync'
 import { Prng } from '@pagdandi/core/testing'
 import { FacilityNode } from '../FacilityNode.js'

@@ -27,6 +27,7 @@ import { HttpServer } from './http/HttpServer.js'
 import type { NodeApi } from './http/NodeApi.js'
 import { DataDir, b64, type FacilityFile } from './keyring/DataDir.js'
 import { ItemSealer } from './keyring/ItemSealer.js'
+import { RevocationFreeze } from './keyring/RevocationFreeze.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
 import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
@@ -180,7 +181,9 @@ export class FacilityNode implements NodeApi {
     bridge.on('refused', (bytes, err) => {
       quarantine.keep(bytes, err)
     })
-    const base = { store, bridge, sealer, replication, log }
+    const freeze = new RevocationFreeze(store)
+    await freeze.apply(verified)
+    const base = { store, bridge, sealer, replication, log, freeze }
     const roster = new RosterService(base, dataDir.dir, verified)
     const parts: NodeParts = {
       ...base,
@@ -221,7 +224,7 @@ export class FacilityNode implements NodeApi {
       roster: parts.roster.current,
       store: parts.store,
       scheme: parts.sealer.scheme,
-      admit: admission(parts.sealer, parts.bridge),
+      admit: admission(parts.sealer, parts.bridge, parts.freeze),
       adoptRoster: async bytes => await this.roster.adoptFromPeer(bytes),
       ...(routes === undefined ? {} : { routes })
     })

@@ -5,7 +5,10 @@ import { admission } from '../repo/admission.js'
 import { checkItem, entitledItems } from '../repo/exchange.js'
 import type { NodeParts } from './parts.js'
 
-type Parts = Pick<NodeParts, 'facility' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine'>
+type Parts = Pick<
+  NodeParts,
+  'facility' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'freeze'
+>
 
 /** Items of this node for a bundle, and items from one. */
 export class BundleService {
@@ -27,14 +30,14 @@ export class BundleService {
    * for forwarding. Returns the new count.
    */
   async importItems(items: Uint8Array[], onRejected: (index: number, err: Error) => never): Promise<number> {
-    const { store, bridge, sealer, replication, quarantine } = this.#parts
+    const { store, bridge, sealer, replication, quarantine, freeze } = this.#parts
     const roster = this.#parts.roster.current
     if (roster === undefined) throw new NotOnRosterError(this.#parts.facility.facility)
     items.forEach((bytes, i) => {
       const err = checkItem(bytes, roster, sealer.scheme)
       if (err !== undefined) onRejected(i, err)
     })
-    const admit = admission(sealer, bridge)
+    const admit = admission(sealer, bridge, freeze)
     let stored = 0
     for (let i = 0; i < items.length; i += 1000) {
       const chunk = items.slice(i, i + 1000)

@@ -12,12 +12,12 @@ import type { NodeParts, RosterState } from './parts.js'
 
 /** Roster entries, roster installation and key rotation. */
 export class RosterService implements RosterApi, RosterState {
-  readonly #parts: Pick<NodeParts, 'store' | 'bridge' | 'sealer' | 'replication' | 'log'>
+  readonly #parts: Pick<NodeParts, 'store' | 'bridge' | 'sealer' | 'replication' | 'log' | 'freeze'>
   readonly #dataDir: string
   #current: VerifiedRoster | undefined
 
   constructor(
-    parts: Pick<NodeParts, 'store' | 'bridge' | 'sealer' | 'replication' | 'log'>,
+    parts: Pick<NodeParts, 'store' | 'bridge' | 'sealer' | 'replication' | 'log' | 'freeze'>,
     dataDir: string,
     roster: VerifiedRoster | undefined
   ) {
@@ -52,6 +52,8 @@ export class RosterService implements RosterApi, RosterState {
    */
   async accept(file: RosterFile): Promise<RosterAccepted> {
     const accepted = await importRoster(this.#dataDir, file, this.#parts.sealer.scheme)
+    // Freeze what revoked facilities wrote, as held now, before anything else sees the roster.
+    await this.#parts.freeze.apply(accepted)
     this.#current = accepted
     this.#parts.sealer.roster = accepted
     await this.#parts.replication.updateRoster(accepted)

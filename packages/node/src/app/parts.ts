@@ -6,6 +6,7 @@ import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { ChangeContext } from '@pagdandi/core/record'
 import type { FacilityFile } from '../keyring/DataDir.js'
 import type { ItemSealer } from '../keyring/ItemSealer.js'
+import type { RevocationFreeze } from '../keyring/RevocationFreeze.js'
 import type { NodeStore } from '../ports.js'
 import type { DocBridge } from '../repo/DocBridge.js'
 import type { Quarantine } from '../repo/Quarantine.js'
@@ -28,6 +29,8 @@ export interface NodeParts {
   replication: Replication
   /** Received items refused for their content, kept as evidence. */
   quarantine: Quarantine
+  /** Items of revoked facilities held when each revocation was adopted (the only ones accepted). */
+  freeze: RevocationFreeze
   now: () => Date
   /** One-line operational log; never receives patient data. */
   log: (line: string) => void

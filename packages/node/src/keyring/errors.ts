@@ -32,3 +32,15 @@ export class DataDirError extends PagdandiError {
     super('ERR_DATA_DIR', message, cause !== undefined ? { cause } : undefined)
   }
 }
+
+/**
+ * An item by a revoked facility that this node did not hold when it adopted the revoking roster:
+ * whatever roster version it claims, the network had not accepted it from here before the
+ * revocation (docs/PROTOCOL.md › Revocation), so it is refused and kept as evidence.
+ */
+export class BackdatedItemError extends PagdandiError {
+  override name = 'BackdatedItemError'
+  constructor(author: string, itemId: string) {
+    super('ERR_BACKDATED_ITEM', `item ${itemId} by revoked facility ${author} was not held here before its revocation`)
+  }
+}

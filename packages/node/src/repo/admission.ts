@@ -6,7 +6,7 @@
  * stored in the log, so never applied and never forwarded; the node keeps it in quarantine.
  * Items this node cannot open (carried for others) pass: their authors' openers judge them.
  */
-import { decodeItemHeader } from '@pagdandi/core/crypto'
+import { decodeItemHeader, itemId } from '@pagdandi/core/crypto'
 import type { AdmitItems } from '@pagdandi/core/sync'
 import type { Entry } from './checkedLoad.js'
 import type { DocSealer, OpenedItem } from './ports.js'
@@ -16,10 +16,21 @@ export interface ChangeChecker {
   checkReceived(docId: string, items: Entry[]): Promise<(Error | undefined)[]>
 }
 
-/** The node's `AdmitItems`: per item the error that refuses it, or undefined. */
-export function admission(sealer: DocSealer, bridge: ChangeChecker): AdmitItems {
+/** What admission needs from the revocation freeze (keyring/RevocationFreeze.ts). */
+export interface RevocationCheck {
+  check(author: string, itemId: string): Error | undefined
+}
+
+/**
+ * The node's `AdmitItems`: per item the error that refuses it, or undefined. An item by a revoked
+ * facility that this node did not hold when it adopted the revocation is refused first, whatever
+ * roster version it claims, even by a carrier that cannot open it.
+ */
+export function admission(sealer: DocSealer, bridge: ChangeChecker, freeze?: RevocationCheck): AdmitItems {
   return async items => {
-    const verdicts: (Error | undefined)[] = items.map(() => undefined)
+    const verdicts: (Error | undefined)[] = items.map(bytes =>
+      freeze?.check(decodeItemHeader(bytes).author, itemId(bytes))
+    )
     const byDoc = new Map<string, { at: number; entry: Entry }[]>()
     const open = (bytes: Uint8Array, at: number): OpenedItem | undefined => {
       try {
@@ -32,10 +43,10 @@ export function admission(sealer: DocSealer, bridge: ChangeChecker): AdmitItems 
     // Grants and rotations first: a change earlier in the same batch may need their key (a log
     // holds a document's first change before the grant that a referral adds later).
     items.forEach((bytes, at) => {
-      if (decodeItemHeader(bytes).kind !== 'change') open(bytes, at)
+      if (verdicts[at] === undefined && decodeItemHeader(bytes).kind !== 'change') open(bytes, at)
     })
     items.forEach((bytes, at) => {
-      if (decodeItemHeader(bytes).kind !== 'change') return
+      if (verdicts[at] !== undefined || decodeItemHeader(bytes).kind !== 'change') return
       const opened = open(bytes, at)
       if (opened?.kind !== 'change') return
       const list = byDoc.get(opened.docId) ?? []

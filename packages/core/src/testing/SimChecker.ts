@@ -44,7 +44,7 @@ export class SimChecker implements SimObserver {
   /** Item ids of each batch sent, by `pair|sender|batchNo`. */
   readonly #batches = new Map<string, ItemId[]>()
   /** Items a cursor mark promises, by `sender>receiver|seq|token`. */
-  readonly #promised = new Map<string, ItemId[]>()
+  readonly #promised = new Map<string, StoredItem[]>()
   /** Document ids each side named on a session pair, by `pair|facility`. */
   readonly #named = new Map<string, Set<string>>()
   /** Frames checked, by type: how much of the protocol a run exercised. */
@@ -104,17 +104,17 @@ export class SimChecker implements SimObserver {
       this.#fail('I3', `${node.facility} recorded a cursor of ${c.peer} at ${c.cursor.seq} that ${c.peer} never sent`)
       return
     }
-    const missing = owed.filter(id => !node.store.has(id))
+    const missing = owed.filter(it => !node.store.has(it.id))
     if (missing.length > 0)
       this.#fail(
         'I3',
-        `${node.facility}'s cursor of ${c.peer} reached ${c.cursor.seq} while ${missing.length} items below it are not stored (${missing.map(m => m.slice(0, 8)).join(' ')})`
+        `${node.facility}'s cursor of ${c.peer} reached ${c.cursor.seq} while ${missing.length} items below it are not stored (${missing.map(m => `${m.docId}@${m.seq}`).join(' ')})`
       )
   }
 
   /** Items of `store`'s log up to `upTo` that `peer` must hold once it records a cursor there. */
-  #owed(store: SimStore, peer: FacilityId, upTo: number): ItemId[] {
-    const out: ItemId[] = []
+  #owed(store: SimStore, peer: FacilityId, upTo: number): StoredItem[] {
+    const out: StoredItem[] = []
     const allowed = new Map<PatientId, boolean>()
     for (const it of store.items) {
       if (it.seq > upTo) break
@@ -123,7 +123,7 @@ export class SimChecker implements SimObserver {
         ok = this.#model(store, peer, it.docId, upTo)
         allowed.set(it.docId, ok)
       }
-      if (ok) out.push(it.id)
+      if (ok) out.push(it)
     }
     return out
   }

@@ -86,8 +86,12 @@ export interface SimNetworkOptions {
   /** The entitlement a node's sessions use, computed from that node's own store. */
   entitlement: (node: SimNodeView) => Entitlement
   observer?: SimObserver
-  /** Items a node newly stored from a peer (the node layer applies them). */
-  onItems?: (node: SimNodeView, items: StoredItem[]) => void
+  /** Items a node newly stored from a peer (the node layer applies them; the run waits for it). */
+  onItems?: (node: SimNodeView, items: StoredItem[]) => void | Promise<void>
+  /** A node's session ended with an error (the node layer drops what it cached, as the replicator does). */
+  onSessionError?: (node: SimNodeView, error: Error) => void
+  /** A node's process starts again after a crash or restore (the node layer rebuilds from its store). */
+  onRestart?: (node: SimNodeView) => void | Promise<void>
   /**
    * What the sessions of a node see as its store: the node's `SimStore` itself, or a decorator
    * around it (a test plants a faulty store here; the checker still judges the `SimStore` beneath).
@@ -318,8 +322,13 @@ export class SimNetwork {
     const node = this.#node(facility)
     if (!node.up) throw new TypeError(`node ${facility} is down`)
     const fresh = await node.store.putItems(items)
-    for (const s of node.sessions) s.logGrew()
+    this.notify(facility)
     return fresh
+  }
+
+  /** The node stored items by itself (the node layer seals through its own store): push them. */
+  notify(facility: FacilityId): void {
+    for (const s of this.#node(facility).sessions) s.logGrew()
   }
 
   /** Whether a node is up (not crashed or restarting). */
@@ -380,6 +389,8 @@ export class SimNetwork {
     node.up = true
     node.store.reopen()
     this.#mix(`restart ${node.facility}`)
+    const restarted = this.#o.onRestart?.(node)
+    if (restarted !== undefined) this.#track(restarted)
     for (const l of this.#links) if (l.a === node || l.b === node) this.#connectLater(l)
   }
 
@@ -493,10 +504,12 @@ export class SimNetwork {
         verify: this.#o.verify,
         inspect: this.#o.inspect,
         onItems: items => {
-          this.#o.onItems?.(me, items)
+          const applied = this.#o.onItems?.(me, items)
+          if (applied !== undefined) this.#track(applied)
           for (const s of me.sessions) s.logGrew()
         },
-        onClose: () => {
+        onClose: error => {
+          if (error !== undefined) this.#o.onSessionError?.(me, error)
           me.sessions.delete(session)
           this.#open.delete(session)
           link.sessions.delete(session)

@@ -63,20 +63,71 @@ export interface ScenarioResult {
   endStateOk: boolean
 }
 
-/** Run the scenario for one seed. */
-export async function runScenario(seed: number, options: ScenarioOptions = {}): Promise<ScenarioResult> {
-  const duration = options.duration ?? 30_000
-  const revoked = new Set<FacilityId>()
-  const model: EntitlementModel = (store, peer, docId, upTo = Number.MAX_SAFE_INTEGER) => {
+/**
+ * Entitlement as the checker models it: a grant to the peer (or to a facility it carries for) is
+ * in the store, at or below `upTo`; a revoked facility is entitled to nothing and grants to it count
+ * for no one.
+ */
+export function grantModel(
+  carries: ReadonlyMap<FacilityId, readonly FacilityId[]>,
+  revoked: ReadonlySet<FacilityId>
+): EntitlementModel {
+  return (store, peer, docId, upTo = Number.MAX_SAFE_INTEGER) => {
     if (revoked.has(peer)) return false
     for (const it of store.doc(docId)) {
       if (it.seq > upTo) break
       const to = it.grantRecipient
       if (it.kind !== 'access' || to === undefined || revoked.has(to)) continue
-      if (to === peer || CARRIES.get(peer)?.includes(to) === true) return true
+      if (to === peer || carries.get(peer)?.includes(to) === true) return true
     }
     return false
   }
+}
+
+/**
+ * What a check at quiescence finds: the run did not settle (liveness); a facility entitled to a
+ * document does not hold every item of it that any live node holds (I1); an acknowledged item is
+ * nowhere, unless a restore lost it before any other node held it or only a revoked facility
+ * held it (I2).
+ */
+export function quiescenceViolations(
+  net: SimNetwork,
+  model: EntitlementModel,
+  acked: ReadonlyMap<ItemId, FacilityId>,
+  lostByRestore: ReadonlySet<ItemId>,
+  revoked: ReadonlySet<FacilityId>
+): Violation[] {
+  const end: Violation[] = []
+  if (!net.quiescent) end.push({ invariant: 'liveness', at: net.now, detail: 'not quiescent an hour after healing' })
+  const live = net.nodes().filter(n => !revoked.has(n.facility))
+  const docs = new Set(live.flatMap(n => n.store.docIds()))
+  for (const docId of docs) {
+    const union = new Set<ItemId>()
+    for (const n of live) for (const it of n.store.doc(docId)) union.add(it.id)
+    for (const n of live) {
+      if (!live.some(m => model(m.store, n.facility, docId))) continue
+      const held = n.store.doc(docId)
+      if (held.length !== union.size)
+        end.push({
+          invariant: 'I1',
+          at: net.now,
+          detail: `${n.facility} holds ${held.length} of ${union.size} items of ${docId}, to which it is entitled`
+        })
+    }
+  }
+  for (const [id, writer] of acked) {
+    if (lostByRestore.has(id) || revoked.has(writer)) continue
+    if (!live.some(n => n.store.has(id)))
+      end.push({ invariant: 'I2', at: net.now, detail: `item ${id.slice(0, 12)} acknowledged at ${writer} is nowhere` })
+  }
+  return end
+}
+
+/** Run the scenario for one seed. */
+export async function runScenario(seed: number, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const duration = options.duration ?? 30_000
+  const revoked = new Set<FacilityId>()
+  const model = grantModel(CARRIES, revoked)
   let sim: SimNetwork | undefined
   const checker = new SimChecker(model, inspectTestItem, () => sim?.now ?? 0)
   const net = new SimNetwork({
@@ -215,29 +266,7 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
   const horizon = net.now + 3_600_000
   await net.run(horizon)
 
-  const end: Violation[] = []
-  if (!net.quiescent) end.push({ invariant: 'liveness', at: net.now, detail: 'not quiescent an hour after healing' })
-  const live = net.nodes().filter(n => !revoked.has(n.facility))
-  const docs = new Set(live.flatMap(n => n.store.docIds()))
-  for (const docId of docs) {
-    const union = new Set<ItemId>()
-    for (const n of live) for (const it of n.store.doc(docId)) union.add(it.id)
-    for (const n of live) {
-      if (!live.some(m => model(m.store, n.facility, docId))) continue
-      const held = n.store.doc(docId)
-      if (held.length !== union.size)
-        end.push({
-          invariant: 'I1',
-          at: net.now,
-          detail: `${n.facility} holds ${held.length} of ${union.size} items of ${docId}, to which it is entitled`
-        })
-    }
-  }
-  for (const [id, writer] of acked) {
-    if (lostByRestore.has(id) || revoked.has(writer)) continue
-    if (!live.some(n => n.store.has(id)))
-      end.push({ invariant: 'I2', at: net.now, detail: `item ${id.slice(0, 12)} acknowledged at ${writer} is nowhere` })
-  }
+  const end = quiescenceViolations(net, model, acked, lostByRestore, revoked)
   return {
     seed,
     violations: [...checker.violations, ...end],
@@ -257,17 +286,21 @@ export interface SeedsSummary {
   ms: number
 }
 
-/** Run seeds `from`, `from + 1`, … (`count` of them); `now` is a millisecond clock for the rate. */
+/**
+ * Run seeds `from`, `from + 1`, … (`count` of them) of `scenario` (this file's by default); `now` is
+ * a millisecond clock for the rate.
+ */
 export async function runSeeds(
   from: number,
   count: number,
   now: () => number,
+  scenario: (seed: number) => Promise<ScenarioResult> = runScenario,
   onResult?: (r: ScenarioResult) => void
 ): Promise<SeedsSummary> {
   const start = now()
   const summary: SeedsSummary = { run: 0, failed: 0, ms: 0 }
   for (let seed = from; seed < from + count; seed++) {
-    const r = await runScenario(seed)
+    const r = await scenario(seed)
     summary.run++
     if (r.violations.length > 0) {
       summary.failed++

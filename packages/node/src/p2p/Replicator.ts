@@ -426,7 +426,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
           this.emit('peer', { facility: f, connected: false })
           this.#backoff(p)
         }
-        if (error !== undefined) this.emit('session-error', { facility: f, error })
+        if (error === undefined) return
+        // A store write that failed may still have stored a grant, and no `items` event told the
+        // cache: judging by the stale entry would pass the peer's cursor over what it may now have.
+        this.#entitlement.clear()
+        this.emit('session-error', { facility: f, error })
       },
       channel: {
         send: async bytes => {

@@ -99,9 +99,7 @@ async function chcAndDh(): Promise<{
   )
   await expect.poll(async () => await dh.documents.open(patientId), { timeout: 30_000 }).toBeDefined()
   // The DH's `received` mark is the last item to cross before a test begins counting.
-  await expect
-    .poll(async () => (await chc.referrals.list('outgoing'))[0]?.delivered, { timeout: 30_000 })
-    .toBe(true)
+  await expect.poll(async () => (await chc.referrals.list('outgoing'))[0]?.delivered, { timeout: 30_000 }).toBe(true)
   return { chc, dh, chcStore, patientId, audit, signedOut }
 }
 

@@ -86,7 +86,8 @@ export class StoreSchemaError extends PagdandiError {
 /** What LevelDB's error message says about why a write failed. */
 export function faultCause(err: unknown): StoreFaultCause {
   const message = err instanceof Error ? err.message : String(err)
-  if (/No space left|ENOSPC|quota/i.test(message)) return 'disk-full'
-  if (/Read-only file system|EROFS/i.test(message)) return 'read-only'
+  const code = (err as { code?: unknown } | undefined)?.code
+  if (code === 'ENOSPC' || code === 'EDQUOT' || /No space left|ENOSPC|quota/i.test(message)) return 'disk-full'
+  if (code === 'EROFS' || /Read-only file system|EROFS/i.test(message)) return 'read-only'
   return 'io-error'
 }

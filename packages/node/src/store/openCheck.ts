@@ -5,10 +5,10 @@
  * deletes the damaged log, the files as they were before the open are hard-linked aside first
  * (O(number of files), no copying), to be kept for inspection if the open finds damage.
  */
-import { link, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeAtomic } from '../keyring/DataDir.js'
-import { StoreDamagedError } from './errors.js'
+import { StoreDamagedError, StoreFaultedError, faultCause } from './errors.js'
 
 /** Lines LevelDB writes to `LOG` when recovery found damage (db_impl.cc, log_reader.cc, repair). */
 const DAMAGE =
@@ -56,13 +56,23 @@ export async function snapshotBeforeOpen(dir: string): Promise<string | undefine
     throw err
   }
   const to = preopenOf(dir)
-  await rm(to, { recursive: true, force: true })
-  await mkdir(to)
-  for (const name of names) {
-    if (name === 'LOCK') continue
-    const from = join(dir, name)
-    if (!(await stat(from)).isFile()) continue
-    await link(from, join(to, name))
+  try {
+    await rm(to, { recursive: true, force: true })
+    await mkdir(to)
+    for (const name of names) {
+      if (name === 'LOCK') continue
+      const from = join(dir, name)
+      if (!(await stat(from)).isFile()) continue
+      // A file system without hard links still gets what LevelDB's repair would delete: its
+      // write-ahead logs and manifest (small); table files are never rewritten in place.
+      await link(from, join(to, name)).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPERM' && err.code !== 'EXDEV' && err.code !== 'ENOTSUP') throw err
+        if (/\.log$|^MANIFEST-|^CURRENT$/.test(name)) await copyFile(from, join(to, name))
+      })
+    }
+  } catch (err) {
+    // No room even for directory entries: the disk is still full (or failing); say so by name.
+    throw new StoreFaultedError(faultCause(err), err)
   }
   return to
 }

@@ -27,7 +27,7 @@ export const fhirSeeds: unknown[] = exportPatientBundles(scopeOf(handBuiltDoc())
 function importLikeANode(bundle: unknown): void {
   let rec
   try {
-    rec = importBundle(bundle, { facility: ME })
+    rec = importBundle(bundle, { facility: ME, at: '2026-06-01T10:00:00.000Z' })
   } catch (e) {
     if (e instanceof InvalidFhirBundleError || e instanceof UnsupportedFhirDocumentError) return
     throw new FuzzFailure(`importBundle threw ${e instanceof Error ? e.name : typeof e}: ${String(e)}`)

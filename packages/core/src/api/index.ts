@@ -148,3 +148,28 @@ export interface PatientProvenance {
   entries: EntryProvenance[]
   conflicts: Array<{ path: string[]; values: ConflictValueProvenance[] }>
 }
+
+/** One entry an ABDM FHIR import adds, as the preview lists it (the chart's words, the clinician's language). */
+export interface FhirImportItem {
+  section: string
+  title: string
+}
+
+/** `POST /api/fhir/preview` and `POST /api/fhir/import`: what an import of one bundle adds, or added. */
+export interface FhirImportOutcome {
+  /** The IG document kind, e.g. `OPConsultRecord`. */
+  kind: string
+  /** The patient it merges into; absent in a preview when a new patient would be registered. */
+  patientId?: PatientId | null | undefined
+  /** Whether the import registers (or registered) a new patient. */
+  newPatient: boolean
+  /** The patient's name as the bundle gives it, so the clinician can check it is the right person. */
+  patientName?: string | null | undefined
+  items: FhirImportItem[]
+  /** Entries the record already holds (a re-import adds nothing). */
+  alreadyPresent: number
+  /** Identifiers in the bundle that differ from the record's (never overwritten). */
+  identifierMismatches: string[]
+  /** Resources kept verbatim (no field in the record), and resources read as context. */
+  attached: number
+}

@@ -50,6 +50,24 @@ export const SYSTEM = {
   pagdandiTransport: 'urn:pagdandi:referral-transport'
 } as const
 
+/**
+ * Every identifier system the IG and ABDM deployments use for ABHA, HFR and HPR ids. The IG's
+ * examples use the `ndhm.gov.in` hosts; real bundles also carry the `abdm.gov.in` ones. We write the
+ * first of each list and accept all of them (http or https, with or without a trailing slash).
+ */
+export const IDENTIFIER_SYSTEMS = {
+  abha: ['https://healthid.ndhm.gov.in', 'https://healthid.abdm.gov.in', 'https://abha.abdm.gov.in'],
+  hfr: ['https://facility.ndhm.gov.in', 'https://facility.abdm.gov.in', 'https://hfr.abdm.gov.in'],
+  hpr: ['https://doctor.ndhm.gov.in', 'https://nhpr.abdm.gov.in', 'https://hpr.abdm.gov.in']
+} as const
+
+/** Whether `system` is one of the ABHA, HFR or HPR identifier systems. */
+export function isIdentifierSystem(kind: keyof typeof IDENTIFIER_SYSTEMS, system: unknown): boolean {
+  if (typeof system !== 'string') return false
+  const s = system.replace(/^http:/, 'https:').replace(/\/+$/, '')
+  return (IDENTIFIER_SYSTEMS[kind] as readonly string[]).includes(s)
+}
+
 /** The facility-local UHID system: one per HFR facility, since a UHID is unique only inside it. */
 export function uhidSystem(hfrId: string): string {
   return `${SYSTEM.hfr}/${hfrId}/uhid`

@@ -8,13 +8,18 @@ export class InvalidFhirBundleError extends PagdandiError {
   /** The errors (severity `error`) that made the bundle invalid. */
   readonly issues: readonly FhirIssue[]
 
-  constructor(issues: readonly FhirIssue[]) {
+  /** The file or upload the bundle came from, if the caller named it. */
+  readonly source: string | undefined
+
+  constructor(issues: readonly FhirIssue[], source?: string) {
     const first = issues
       .slice(0, 3)
       .map(i => `${i.path}: ${i.rule}`)
       .join('; ')
-    super('ERR_INVALID_FHIR_BUNDLE', `invalid FHIR document bundle (${issues.length} error(s)): ${first}`)
+    const where = source === undefined ? '' : `${source}: `
+    super('ERR_INVALID_FHIR_BUNDLE', `${where}invalid FHIR document bundle (${issues.length} error(s)): ${first}`)
     this.issues = issues
+    this.source = source
   }
 }
 

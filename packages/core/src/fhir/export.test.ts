@@ -110,3 +110,68 @@ describe('export of a patient document to ABDM document bundles', () => {
     expect(bundles).toBeGreaterThan(40)
   })
 })
+
+describe('export meets the IG profiles where the old projection did not', () => {
+  const docs = exportPatientBundles(scopeOf(handBuiltDoc()))
+  const resources = (kind: string): Record<string, unknown>[] =>
+    docs
+      .filter(d => d.kind === kind)
+      .flatMap(d => d.bundle.entry!.map(e => e.resource as unknown as Record<string, unknown>))
+
+  it('codes lab orders in SNOMED CT (the IG fixes the system), keeping the LOINC test in orderDetail', () => {
+    const orders = resources('OPConsultRecord').filter(
+      r => r.resourceType === 'ServiceRequest' && r.category !== undefined
+    )
+    const labOrders = orders.filter(
+      r => (r as { category: { coding: { code: string }[] }[] }).category[0]!.coding[0]!.code === '108252007'
+    ) as unknown as ServiceRequest[]
+    expect(labOrders.length).toBeGreaterThan(0)
+    for (const o of labOrders) {
+      expect(o.code!.coding!.map(c => c.system)).toEqual(['http://snomed.info/sct'])
+      expect(o.orderDetail![0]!.coding![0]!.system).toBe('http://loinc.org')
+    }
+    const hb = labOrders.find(o => o.orderDetail![0]!.coding![0]!.code === '718-7')!
+    expect(hb.code!.coding![0]!.code).toBe('104142005')
+  })
+
+  it('codes a medicine where the record knows its SNOMED CT code, keeping the text', () => {
+    const meds = resources('PrescriptionRecord').filter(r => r.resourceType === 'MedicationRequest') as {
+      medicationCodeableConcept: { coding?: { code: string }[]; text: string }
+    }[]
+    const paracetamol = meds.find(m => m.medicationCodeableConcept.text === 'Paracetamol 500 mg tablet')!
+    expect(paracetamol.medicationCodeableConcept.coding![0]!.code).toBe('322236009')
+  })
+
+  it('names a practitioner only as the record names them: no placeholder name', () => {
+    const practitioners = resources('OPConsultRecord').filter(
+      r => r.resourceType === 'Practitioner'
+    ) as unknown as Practitioner[]
+    expect(practitioners.length).toBeGreaterThan(0)
+    for (const p of practitioners) expect(JSON.stringify(p.name ?? [])).not.toMatch(/Practitioner \d/)
+  })
+
+  // Seeded synthetic data takes seconds on a loaded machine: an explicit timeout, not a performance assertion.
+  it(
+    'gives seeded synthetic patients real practitioner names with HPR ids, coded medicines, and a discharge summary (seed 5)',
+    { timeout: 60_000 },
+    () => {
+      const seeded = synthDocs(5, 22)
+      const all = seeded.flatMap(({ id, doc }) => exportPatientBundles({ doc, patientId: id }))
+      for (const d of all) expect(validateBundle(d.bundle).issues.map(formatIssue), d.kind).toEqual([])
+      const entries = all.flatMap(d => d.bundle.entry!.map(e => e.resource as unknown as Record<string, unknown>))
+      const named = entries.filter(r => r.resourceType === 'Practitioner') as unknown as Practitioner[]
+      expect(named.length).toBeGreaterThan(0)
+      for (const p of named) {
+        expect(p.name?.[0]?.text).toMatch(/^Dr\. \S+ \S+/)
+        expect(p.identifier![0]!.system).toBe('https://doctor.ndhm.gov.in')
+      }
+      const meds = entries.filter(r => r.resourceType === 'MedicationRequest') as {
+        medicationCodeableConcept: { coding?: unknown[] }
+      }[]
+      expect(meds.some(m => m.medicationCodeableConcept.coding !== undefined)).toBe(true)
+      const discharge = seeded.flatMap(({ doc }) => Object.values(doc.summaries)).filter(s => s.kind === 'discharge')
+      expect(discharge.length).toBeGreaterThan(0)
+      expect(all.filter(d => d.kind === 'DischargeSummaryRecord').length).toBeGreaterThanOrEqual(discharge.length)
+    }
+  )
+})

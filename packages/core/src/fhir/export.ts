@@ -21,7 +21,7 @@ import type {
   Procedure,
   Reference
 } from '@medplum/fhirtypes'
-import type { CareSummary, EntryId, Encounter, LabOrder, Referral } from '../record/types.js'
+import type { Author, CareSummary, EntryId, Encounter, LabOrder, PatientDoc, Referral } from '../record/types.js'
 import { plainValue, readPatient } from '../record/index.js'
 import { BundleBuilder } from './builder.js'
 import {
@@ -49,6 +49,7 @@ import {
   concept,
   entryIdentifier,
   type ExportScope,
+  type PractitionerInfo,
   sorted
 } from './resources.js'
 import { addAlert, careSummaryEncounterClass, DISCHARGE_DISPOSITION, FINAL_DIAGNOSIS_USE } from './summary.js'
@@ -102,7 +103,25 @@ function composition(c: CompositionInput): Composition {
  * projection compares and hashes strings. Each exported entry point converts once, here.
  */
 function plainScope(scope: ExportScope): ExportScope {
-  return { ...scope, doc: readPatient(scope.doc) }
+  const doc = readPatient(scope.doc)
+  return { ...scope, doc, practitioners: { ...practitionersOf(doc), ...scope.practitioners } }
+}
+
+/** Practitioner names the record itself holds: every entry's author with an HPR id. */
+function practitionersOf(doc: PatientDoc): Record<string, PractitionerInfo> {
+  const out: Record<string, PractitionerInfo> = {}
+  const take = (a: Author | undefined): void => {
+    if (a?.hprId !== undefined) out[a.hprId] = { name: a.name }
+  }
+  for (const e of Object.values(doc.encounters)) {
+    if (e.practitioner !== undefined && e.practitionerName !== undefined)
+      out[e.practitioner] = { name: e.practitionerName }
+    take(e.author)
+    for (const m of [e.diagnoses, e.prescriptions, e.labOrders, e.dispensing])
+      for (const x of Object.values(m)) take(x.author)
+  }
+  for (const m of [doc.allergies, doc.alerts]) for (const x of Object.values(m)) take(x.author)
+  return out
 }
 
 /** Project every record of the patient document into ABDM document bundles. */

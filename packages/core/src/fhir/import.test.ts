@@ -11,7 +11,7 @@ import { CHC, DH, clinicalContent, copy, handBuiltDoc, scopeOf, synthDocs } from
 /** Export every bundle of `doc`, import each into a fresh document registered from the first. */
 function roundTrip(doc: PatientDoc, patientId = 'p1'): PatientDoc {
   const bundles = exportPatientBundles({ ...scopeOf(doc), patientId: patientId as never })
-  const records = bundles.map(b => importBundle(JSON.parse(JSON.stringify(b.bundle)), { facility: DH }))
+  const records = bundles.map(b => importBundle(JSON.parse(JSON.stringify(b.bundle)), { facility: DH, at: AT }))
   const fresh = newPatientDoc(registrationFromImport(records[0]!, doc.registeredBy), {
     facility: doc.registeredBy,
     at: doc.registeredAt,
@@ -20,6 +20,8 @@ function roundTrip(doc: PatientDoc, patientId = 'p1'): PatientDoc {
   for (const r of records) applyImport(fresh, r)
   return fresh
 }
+
+const AT = '2026-12-01T06:30:00.000Z'
 
 describe('import of ABDM document bundles into a patient document', () => {
   it('round-trips the clinical content: diagnoses, prescriptions, lab results, referrals, summary, allergies and alerts', () => {
@@ -63,7 +65,7 @@ describe('import of ABDM document bundles into a patient document', () => {
     const bundles = exportPatientBundles(scopeOf(doc))
     const before = JSON.stringify(doc)
     for (const b of bundles) {
-      const report = applyImport(doc, importBundle(b.bundle, { facility: DH }))
+      const report = applyImport(doc, importBundle(b.bundle, { facility: DH, at: AT }))
       expect(report.added).toBe(0)
       expect(report.identifierMismatches).toEqual([])
     }
@@ -72,7 +74,7 @@ describe('import of ABDM document bundles into a patient document', () => {
 
   it('merges into an Automerge document inside a change', () => {
     const source = handBuiltDoc()
-    const records = exportPatientBundles(scopeOf(source)).map(b => importBundle(b.bundle, { facility: DH }))
+    const records = exportPatientBundles(scopeOf(source)).map(b => importBundle(b.bundle, { facility: DH, at: AT }))
     const initial = newPatientDoc(registrationFromImport(records[0]!, CHC), {
       facility: CHC,
       at: source.registeredAt,
@@ -96,7 +98,7 @@ describe('import of ABDM document bundles into a patient document', () => {
       identifier: { value: string }[]
     }
     allergy.identifier[0]!.value = '__proto__'
-    const rec = importBundle(b, { facility: DH })
+    const rec = importBundle(b, { facility: DH, at: AT })
     expect(rec.allergies.map(a => a.id)).not.toContain('__proto__')
     const initial = newPatientDoc(registrationFromImport(rec, CHC), {
       facility: CHC,
@@ -118,7 +120,7 @@ describe('import of ABDM document bundles into a patient document', () => {
     const other = handBuiltDoc()
     other.identifiers.abhaNumber = '91000000000000'
     const bundle = exportPatientBundles(scopeOf(other))[0]!.bundle
-    const report = applyImport(doc, importBundle(bundle, { facility: DH }))
+    const report = applyImport(doc, importBundle(bundle, { facility: DH, at: AT }))
     expect(report.identifierMismatches).toEqual(['abhaNumber'])
     expect(doc.identifiers.abhaNumber).not.toBe('91000000000000')
   })
@@ -128,15 +130,17 @@ describe('import of ABDM document bundles into a patient document', () => {
     delete bad.timestamp
     let caught: unknown
     try {
-      importBundle(bad, { facility: DH })
+      importBundle(bad, { facility: DH, at: AT, source: 'phone/op-consult.json' })
     } catch (e) {
       caught = e
     }
     expect(caught).toBeInstanceOf(InvalidFhirBundleError)
     expect((caught as InvalidFhirBundleError).name).toBe('InvalidFhirBundleError')
     expect((caught as InvalidFhirBundleError).issues.map(i => `${i.path}: ${i.rule}`)).toEqual([
-      'Bundle.timestamp: required'
+      'Bundle.timestamp: cardinality 1..1'
     ])
+    // The message names the file, the element path and the rule.
+    expect((caught as Error).message).toMatch(/^phone\/op-consult\.json: .*Bundle\.timestamp: cardinality 1\.\.1/)
   })
 
   it('gives a bundle from another system (no Pagdandi ids) the same derived entry ids on every import', () => {
@@ -145,8 +149,8 @@ describe('import of ABDM document bundles into a patient document', () => {
       const r = e.resource as { identifier?: { system?: string }[] }
       if (r.identifier !== undefined) r.identifier = r.identifier.filter(i => i.system !== 'urn:pagdandi:entry-id')
     }
-    const a1 = importBundle(b, { facility: 'IN2210000999' as FacilityId })
-    const a2 = importBundle(copy(b), { facility: 'IN2210000999' as FacilityId })
+    const a1 = importBundle(b, { facility: 'IN2210000999' as FacilityId, at: AT })
+    const a2 = importBundle(copy(b), { facility: 'IN2210000999' as FacilityId, at: AT })
     const ids = (x: typeof a1): string[] => x.encounters.flatMap(e => Object.keys(e.encounter.prescriptions))
     expect(ids(a1)).toHaveLength(2)
     expect(ids(a1)).toEqual(ids(a2))

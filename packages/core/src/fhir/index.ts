@@ -9,6 +9,8 @@ export {
   COMPOSITION_TYPE,
   DS_SECTION,
   FHIR_VERSION,
+  IDENTIFIER_SYSTEMS,
+  isIdentifierSystem,
   OP_SECTION,
   SYSTEM,
   profileUrl,
@@ -25,11 +27,21 @@ export {
   referralBundle
 } from './export.js'
 export type { ExportScope, FacilityInfo, PractitionerInfo } from './resources.js'
-export type { ImportedEncounter, ImportedPatient, ImportedRecord, ImportOptions } from './import.js'
+export type {
+  ImportedDocumentKind,
+  ImportedEncounter,
+  ImportedPatient,
+  ImportedRecord,
+  ImportOptions,
+  ImportReportEntry
+} from './import.js'
 export { importBundle } from './import.js'
-export type { MergeReport } from './merge.js'
+export type { MergedItem, MergeReport } from './merge.js'
 export { applyImport, registrationFromImport } from './merge.js'
 export type { FhirIssue, FhirIssueSeverity, StructureCheck, ValidateOptions, ValidationResult } from './validate.js'
 export { formatIssue, validateBundle } from './validate.js'
 export { COMPOSITION_PROFILES, detectProfile } from './profiles.js'
 export { deterministicUuid } from './uuid.js'
+export { FHIR_DATE, FHIR_DATE_TIME, FHIR_INSTANT, toUtcInstant } from './datetime.js'
+export { IG_RULES_SOURCE } from './ig-check.js'
+export { LAB_ORDER_SNOMED, NO_KNOWN_ALLERGY } from './terminology.js'

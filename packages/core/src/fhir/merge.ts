@@ -8,8 +8,27 @@ import type { FacilityId, PatientDoc, RegistrationInput } from '../record/index.
 import { readString as str, writeField as put } from '../record/index.js'
 import type { ImportedRecord } from './import.js'
 
-/** What a merge did, in counts (no patient data), for logs and the API answer. */
+/** One entry a merge added, in the chart's terms: which list it went to, and its label. */
+export interface MergedItem {
+  section:
+    | 'encounter'
+    | 'diagnosis'
+    | 'prescription'
+    | 'lab-order'
+    | 'lab-result'
+    | 'allergy'
+    | 'no-known-allergy'
+    | 'alert'
+    | 'referral'
+    | 'summary'
+    | 'attached'
+  title: string
+}
+
+/** What a merge did: counts for logs, and the items it added (patient data: for the clinician only). */
 export interface MergeReport {
+  /** Every entry added, in order; run on a copy, this is the preview of an import. */
+  items: MergedItem[]
   added: number
   /** Entries the document already had (a re-import is all skipped). */
   skipped: number
@@ -25,15 +44,23 @@ function clone<T>(v: T): T {
 
 /** Add every imported entry the document does not have yet (into an Automerge proxy or a plain PatientDoc). */
 export function applyImport(d: PatientDoc, rec: ImportedRecord): MergeReport {
-  const report: MergeReport = { added: 0, skipped: 0, identifierMismatches: [] }
-  const addTo = <T extends { id: string }>(target: Record<string, T>, items: readonly T[]): void => {
+  const report: MergeReport = { items: [], added: 0, skipped: 0, identifierMismatches: [] }
+  const added = (section: MergedItem['section'], title: string): void => {
+    report.items.push({ section, title })
+    report.added++
+  }
+  const addTo = <T extends { id: string }>(
+    target: Record<string, T>,
+    items: readonly T[],
+    label: (item: T) => [MergedItem['section'], string]
+  ): void => {
     for (const item of items) {
       if (Object.hasOwn(target, item.id)) {
         report.skipped++
         continue
       }
       put(target, item.id, clone(item))
-      report.added++
+      added(...label(item))
     }
   }
   const p = rec.patient
@@ -58,37 +85,52 @@ export function applyImport(d: PatientDoc, rec: ImportedRecord): MergeReport {
     const existing = d.encounters[e.id]
     if (existing === undefined) {
       put(d.encounters, e.id, clone(e))
-      report.added++
+      added('encounter', `${e.kind} ${e.at.slice(0, 10)} ${e.facility}`)
+      for (const x of Object.values(e.diagnoses)) report.items.push({ section: 'diagnosis', title: x.text })
+      for (const x of Object.values(e.prescriptions)) report.items.push({ section: 'prescription', title: x.drug })
+      for (const x of Object.values(e.labOrders))
+        report.items.push(
+          x.result === undefined
+            ? { section: 'lab-order', title: x.test.display }
+            : {
+                section: 'lab-result',
+                title: `${x.test.display}: ${x.result.value}${x.result.unit === undefined ? '' : ` ${x.result.unit}`}`
+              }
+        )
       continue
     }
     if (complete && existing.complaints.length === 0 && e.complaints.length > 0)
       put(existing, 'complaints', clone(e.complaints))
     if (complete && Object.keys(existing.vitals).length === 0 && Object.keys(e.vitals).length > 0)
       put(existing, 'vitals', clone(e.vitals))
-    addTo(existing.diagnoses, Object.values(e.diagnoses))
-    addTo(existing.prescriptions, Object.values(e.prescriptions))
+    addTo(existing.diagnoses, Object.values(e.diagnoses), x => ['diagnosis', x.text])
+    addTo(existing.prescriptions, Object.values(e.prescriptions), x => ['prescription', x.drug])
     for (const order of Object.values(e.labOrders)) {
       const have = existing.labOrders[order.id]
       if (have === undefined) {
         put(existing.labOrders, order.id, clone(order))
-        report.added++
+        added(order.result === undefined ? 'lab-order' : 'lab-result', order.test.display)
       } else if (have.result === undefined && order.result !== undefined) {
         put(have, 'result', clone(order.result))
-        report.added++
+        added('lab-result', `${order.test.display}: ${order.result.value}`)
       } else report.skipped++
     }
   }
-  addTo(d.allergies, rec.allergies)
-  addTo(d.alerts, rec.alerts)
-  addTo(d.referrals, rec.referrals)
-  addTo(d.summaries, rec.summaries)
+  addTo(d.allergies, rec.allergies, a => [a.absent === true ? 'no-known-allergy' : 'allergy', a.substance])
+  addTo(d.alerts, rec.alerts, a => ['alert', a.text])
+  addTo(d.referrals, rec.referrals, r => ['referral', `${r.from} → ${r.to}: ${r.reason}`])
+  addTo(d.summaries, rec.summaries, x => ['summary', x.finalDiagnosis.display])
+  if (rec.attached.length > 0) {
+    if (d.attached === undefined) put(d, 'attached', {})
+    addTo(d.attached!, rec.attached, x => ['attached', `${x.resourceType}: ${x.title}`])
+  }
   return report
 }
 
 /**
  * A registration for a patient known only from an imported bundle (a record from another ABDM
- * system). Missing demographics are filled with explicit unknowns; the UHID is the bundle's, or a
- * placeholder naming the bundle's facility.
+ * system). Missing demographics are filled with explicit unknowns; the UHID is the bundle's for
+ * this facility (else any facility's), and none at all when the bundle gives none.
  */
 export function registrationFromImport(rec: ImportedRecord, facility: FacilityId): RegistrationInput {
   const p = rec.patient
@@ -98,9 +140,10 @@ export function registrationFromImport(rec: ImportedRecord, facility: FacilityId
     birth: p.birth ?? { kind: 'year', year: 1900 },
     village: 'unknown',
     block: 'unknown',
-    district: 'unknown',
-    uhid: p.uhid[facility] ?? Object.values(p.uhid)[0] ?? 'imported'
+    district: 'unknown'
   }
+  const uhid = p.uhid[facility] ?? Object.values(p.uhid)[0]
+  if (uhid !== undefined) input.uhid = uhid
   if (p.abhaNumber !== undefined) input.abhaNumber = p.abhaNumber
   if (p.abhaAddress !== undefined) input.abhaAddress = p.abhaAddress
   return input

@@ -4,7 +4,7 @@
  * wrote it, so that importing the same foreign bundle twice lands on the same entries).
  */
 import type { Coding, EntryId, FacilityId } from '../record/types.js'
-import { SYSTEM } from './constants.js'
+import { isIdentifierSystem, SYSTEM } from './constants.js'
 import { BundleIndex, type Json, isObject, list } from './issues.js'
 import { shortHash } from './uuid.js'
 
@@ -68,11 +68,17 @@ export function isSynthesized(r: Json | undefined): boolean {
 /** The HFR id of an Organization (or of an identifier-only reference to one). */
 export function hfrOf(r: Json | undefined): FacilityId | undefined {
   if (r === undefined) return undefined
-  const id = identifierValue(r, SYSTEM.hfr)
-  if (id !== undefined) return id as FacilityId
-  const ref = isObject(r.identifier) ? r.identifier : undefined
-  return ref?.system === SYSTEM.hfr && typeof ref.value === 'string' ? (ref.value as FacilityId) : undefined
+  // Any of the HFR systems (facility.ndhm.gov.in, facility.abdm.gov.in, hfr.abdm.gov.in), in the HFR shape.
+  const hfr = (id: unknown): FacilityId | undefined =>
+    isObject(id) && isIdentifierSystem('hfr', id.system) && typeof id.value === 'string' && HFR.test(id.value)
+      ? (id.value as FacilityId)
+      : undefined
+  return list(r.identifier)
+    .map(hfr)
+    .find(x => x !== undefined)
 }
+
+const HFR = /^IN\d{10}$/
 
 /** A string property, if it is one. */
 export function str(v: unknown): string | undefined {

@@ -34,9 +34,11 @@ import type {
   Urgency
 } from '../record/types.js'
 import type { BundleBuilder } from './builder.js'
+import { LAB_ORDER_SNOMED, LAB_PROCEDURE } from './terminology.js'
 import {
   BLOOD_PRESSURE,
   DIAGNOSIS_USE,
+  type FixedCode,
   LAB_ORDER_CATEGORY,
   REFERRAL,
   SYSTEM,
@@ -170,7 +172,8 @@ export function addPractitioner(b: BundleBuilder, s: ExportScope, hpr: Practitio
         value: /^\d{14}$/.test(hpr) ? hyphenateAbha(hpr) : hpr
       }
     ],
-    name: [{ text: s.practitioners?.[hpr]?.name ?? `Practitioner ${hpr}` }]
+    // A name only when the record knows it (the entry's author, or the scope): never a placeholder.
+    ...(s.practitioners?.[hpr] === undefined ? {} : { name: [{ text: s.practitioners[hpr].name }] })
   })).ref
 }
 
@@ -425,7 +428,9 @@ export function addLabOrder(
     status: order.result === undefined ? 'active' : 'completed',
     intent: 'order',
     category: [{ coding: [{ system: SYSTEM.snomed, ...LAB_ORDER_CATEGORY }] }],
-    code: concept(order.test, order.test.display),
+    // The IG fixes ServiceRequest.code.coding.system to SNOMED CT; the record's LOINC test rides in orderDetail.
+    code: { coding: [{ system: SYSTEM.snomed, ...orderCode(order.test) }], text: order.test.display },
+    ...(order.test.system === SYSTEM.snomed ? {} : { orderDetail: [concept(order.test, order.test.display)] }),
     subject: patient,
     encounter,
     authoredOn: order.orderedAt,
@@ -433,7 +438,13 @@ export function addLabOrder(
   })).ref
 }
 
-/** An AllergyIntolerance. */
+/** The SNOMED CT code of a lab order: the test itself if SNOMED, its mapped procedure, else "Laboratory procedure". */
+function orderCode(test: Coding): FixedCode {
+  if (test.system === SYSTEM.snomed) return { code: test.code, display: test.display }
+  return (test.system === SYSTEM.loinc ? LAB_ORDER_SNOMED[test.code] : undefined) ?? LAB_PROCEDURE
+}
+
+/** An AllergyIntolerance (a negative assertion keeps its "no known allergy" code and has no reaction). */
 export function addAllergy(
   b: BundleBuilder,
   s: ExportScope,
@@ -458,12 +469,17 @@ export function addAllergy(
     patient,
     recordedDate: a.recordedAt,
     recorder: { identifier: { system: SYSTEM.hfr, value: a.by }, display: facilityName(s, a.by) },
-    reaction: [
-      {
-        manifestation: [{ text: a.reaction ?? 'unspecified' }],
-        severity: a.severity
-      }
-    ]
+    // A reaction only as recorded: an allergy with neither reaction nor severity gets no reaction element.
+    ...(a.absent === true || (a.reaction === undefined && a.severity === undefined)
+      ? {}
+      : {
+          reaction: [
+            {
+              manifestation: [{ text: a.reaction ?? 'unspecified' }],
+              ...(a.severity === undefined ? {} : { severity: a.severity })
+            }
+          ]
+        })
   })).ref
 }
 

@@ -192,12 +192,17 @@ export function clinicalContent(doc: PatientDoc): unknown {
   })
 }
 
-/** Deep copy with object keys sorted and undefined dropped, so deep equality ignores key order. */
+/**
+ * Deep copy with object keys sorted and undefined dropped, so deep equality ignores key order.
+ * Authorship (`author`, `practitionerName`) is provenance, not content: an import knows the
+ * practitioner's name and HPR id, never the local staff account, so it is left out of the comparison.
+ */
 function normalise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalise)
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {}
     for (const k of Object.keys(v).sort()) {
+      if (k === 'author' || k === 'practitionerName') continue
       const x = (v as Record<string, unknown>)[k]
       if (x !== undefined) out[k] = normalise(x)
     }

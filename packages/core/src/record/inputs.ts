@@ -55,7 +55,8 @@ export interface RegistrationInput {
   phone?: string
   guardian?: { name: string; relation: string }
   /** The registering facility's local UHID (NIC e-Hospital). */
-  uhid: string
+  /** The facility's UHID; absent only for a patient known from an imported record that gave none. */
+  uhid?: string
   /** 14 digits, with or without hyphens (`91-1234-5678-9012`). */
   abhaNumber?: string
   /** `handle@abdm` or `handle@sbx`. */

@@ -79,7 +79,7 @@ export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): Pat
       guardian
     }),
     identifiers: compact({
-      uhid: { [facility]: validateText(input.uhid, 'uhid', 40) },
+      uhid: input.uhid === undefined ? {} : { [facility]: validateText(input.uhid, 'uhid', 40) },
       abhaNumber: abha.abhaNumber,
       abhaAddress: abha.abhaAddress
     }),

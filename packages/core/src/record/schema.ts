@@ -183,7 +183,7 @@ export const ENCOUNTER_ENTRIES: Readonly<Record<string, Check>> = {
     { coding: coding(CODE_SYSTEMS.snomed), instructions: text(500), author }
   ),
   labOrders: shape(
-    { id: entryId, test: coding(CODE_SYSTEMS.loinc), orderedAt: instant },
+    { id: entryId, test: coding(CODE_SYSTEMS.loinc, CODE_SYSTEMS.snomed), orderedAt: instant },
     { result: LAB_RESULT, author }
   ),
   dispensing: shape(
@@ -212,6 +212,7 @@ export const ENCOUNTER_SHELL: Check = shape(
     practitioner: (v, p) => {
       if (validateHprId(v, p) !== v) fail(p, 'not stored as 14 digits')
     },
+    practitionerName: text(100),
     notes: text(4000),
     author
   }
@@ -226,11 +227,19 @@ export const COLLECTIONS: Readonly<Record<string, Check>> = {
     {
       id: entryId,
       substance: text(120),
-      severity: oneOf('mild', 'moderate', 'severe'),
       recordedAt: instant,
       by: facility
     },
-    { coding: coding(CODE_SYSTEMS.snomed), reaction: text(200), author }
+    {
+      // An imported allergy keeps the severity it came with, or none; `absent` marks "no known allergy".
+      severity: oneOf('mild', 'moderate', 'severe'),
+      absent: (v, p) => {
+        if (v !== true) fail(p, 'must be true')
+      },
+      coding: coding(CODE_SYSTEMS.snomed),
+      reaction: text(200),
+      author
+    }
   ),
   alerts: shape(
     { id: entryId, text: text(200), recordedAt: instant, by: facility, active: bool },
@@ -281,6 +290,24 @@ export const COLLECTIONS: Readonly<Record<string, Check>> = {
   resolutions: shape({ path: text(300), chosen: text(4000), at: instant, by: facility }, { author })
 }
 
+/**
+ * A FHIR resource kept verbatim by an import (record/types.ts › AttachedResource). Only the node's
+ * import writes these; `attached` is not a collection a browser may edit (checkEdit: unknown section).
+ */
+const ATTACHED: Check = shape(
+  {
+    id: entryId,
+    resourceType: text(64),
+    title: text(500),
+    document: text(64),
+    bundle: text(600),
+    json: text(4_000_000),
+    importedAt: instant,
+    by: facility
+  },
+  { at: instant }
+)
+
 /** The document's root: its scalar fields and that every section is present and of its kind. */
 export const ROOT: Check = shape(
   {
@@ -297,5 +324,5 @@ export const ROOT: Check = shape(
     },
     ...Object.fromEntries(Object.keys(COLLECTIONS).map(k => [k, entries()]))
   },
-  { registeredByStaff: author }
+  { registeredByStaff: author, attached: entries(ATTACHED) }
 )

@@ -171,6 +171,8 @@ export interface Encounter {
   kind: 'opd' | 'ipd' | 'emergency'
   facility: FacilityId
   practitioner?: PractitionerId
+  /** The practitioner's name as an imported record gave it (local encounters name theirs in `author`). */
+  practitionerName?: string
   at: IsoInstant
   complaints: string[]
   vitals: Vitals
@@ -190,7 +192,13 @@ export interface Allergy {
   substance: string
   coding?: Coding
   reaction?: string
-  severity: Severity
+  /** As recorded; an allergy imported from a system that gave no severity has none (never a default). */
+  severity?: Severity
+  /**
+   * A negative assertion ("no known allergy", SNOMED CT 716186003, or "no known drug allergy"): the
+   * patient was asked and has none of `substance`. Never to be read as an allergy.
+   */
+  absent?: true
   recordedAt: IsoInstant
   by: FacilityId
   /** Who wrote it, when the facility knows (entries written before staff sign-in have none). */
@@ -298,4 +306,29 @@ export interface PatientDoc {
   summaries: Record<EntryId, CareSummary>
   duplicates: Record<EntryId, DuplicateLink>
   resolutions: Record<EntryId, ConflictResolution>
+  /**
+   * FHIR resources from imported bundles that the record has no field for (an Immunization, a
+   * DocumentReference with a PDF, a MedicationStatement …), kept verbatim so nothing is dropped; the
+   * chart lists them. Absent in documents that never imported one.
+   */
+  attached?: Record<EntryId, AttachedResource>
+}
+
+/** One FHIR resource kept verbatim from an imported bundle. */
+export interface AttachedResource {
+  id: EntryId
+  /** e.g. `Immunization`, `DocumentReference`. */
+  resourceType: string
+  /** What the chart shows: the resource's code or title text, else its type. */
+  title: string
+  /** The resource's own time (occurrence, effective, date …) in UTC, if it has one. */
+  at?: IsoInstant
+  /** The IG document kind it came in, e.g. `ImmunizationRecord`. */
+  document: string
+  /** `system|value` of the bundle's identifier. */
+  bundle: string
+  /** The resource exactly as it came, as JSON text. */
+  json: string
+  importedAt: IsoInstant
+  by: FacilityId
 }

@@ -37,7 +37,12 @@ describe('buildPatientDoc', () => {
       for (const v of p.visits) {
         if (v.referral === undefined) continue
         const ref = Object.values(doc.referrals).find(r => r.createdAt >= v.at && r.to === v.referral!.input.to)!
-        const expected = v.referral.outcome?.status ?? (v.referral.acceptedAt !== undefined ? 'accepted' : 'sent')
+        const outcome = v.referral.outcome
+        // A discharge summary completes the referral; a back-referral marks it back-referred.
+        const expected =
+          outcome?.status === 'back-referred' && outcome.summary.kind === 'discharge'
+            ? 'completed'
+            : (outcome?.status ?? (v.referral.acceptedAt !== undefined ? 'accepted' : 'sent'))
         expect(currentStatus(ref), p.key).toBe(expected)
       }
     }

@@ -20,9 +20,18 @@ import {
   recordLabResult,
   writeCareSummary
 } from '../record/index.js'
-import type { ChangeContext, EntryId, FacilityId, IsoInstant, PatientDoc } from '../record/index.js'
+import type {
+  Author,
+  ChangeContext,
+  EntryId,
+  FacilityId,
+  IsoInstant,
+  PatientDoc,
+  PractitionerId
+} from '../record/index.js'
 import { Prng } from '../testing/prng.js'
 import { writeDiff } from './mirror.js'
+import { fullName, givenName, surname } from './names.js'
 import type { SynthPatient, SynthVisit } from './types.js'
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
@@ -87,13 +96,27 @@ interface Step {
   apply: (d: PatientDoc, ctx: ChangeContext) => void
 }
 
+/**
+ * The medical officer who saw the patient, as a signed-in author: a name drawn from the HPR id alone
+ * (its own PRNG), so adding authors changed nothing else the generator makes.
+ */
+export function practitionerAuthor(hpr: PractitionerId): Author {
+  const prng = new Prng(hash32(hpr, 0x4850))
+  const sex = prng.chance(0.5) ? 'female' : 'male'
+  const name = { given: givenName(prng, sex, false), surname: surname(prng, false) }
+  return { staffId: `mo${hpr.slice(-6)}`, name: `Dr. ${fullName(name)}`, role: 'medical-officer', hprId: hpr }
+}
+
 function visitSteps(visit: SynthVisit, episode: number, steps: Step[]): void {
   let referralId: EntryId | undefined
+  const practitioner = visit.encounter.practitioner
+  const by = practitioner === undefined ? undefined : practitionerAuthor(practitioner)
   steps.push({
     at: visit.at,
     facility: visit.facility,
     episode,
-    apply: (d, ctx) => {
+    apply: (d, stepCtx) => {
+      const ctx = by === undefined ? stepCtx : { ...stepCtx, by }
       const encounterId = addEncounter(d, visit.encounter, ctx)
       for (const lab of visit.labs) {
         const orderId = orderLab(d, encounterId, lab.order, ctx)

@@ -91,7 +91,8 @@ export function makeReferral(
       status: 'back-referred',
       at: doneAt,
       summary: {
-        kind: 'back-referral',
+        // An admitted patient goes home with a discharge summary; the others with a back-referral.
+        kind: ref.arrival.encounter.kind === 'ipd' ? 'discharge' : 'back-referral',
         to: from.id,
         finalDiagnosis: plan.provisionalDiagnosis,
         treatmentGiven: `Managed at ${to.name}; ${plan.treatmentGiven}`,

@@ -60,6 +60,7 @@ export function rx(
   return {
     input: {
       drug: child ? spec.child! : spec.adult,
+      ...(child || spec.adultCoding === undefined ? {} : { coding: spec.adultCoding }),
       dose: child ? (spec.childDose ?? spec.adultDose) : spec.adultDose,
       frequency: spec.frequency,
       durationDays,

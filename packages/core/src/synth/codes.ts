@@ -84,6 +84,8 @@ export const LAB = {
 /** A drug line: adult and (optionally) paediatric forms, how often per day, and how it is counted out. */
 export interface DrugSpec {
   adult: string
+  /** SNOMED CT clinical drug of the adult form, where one is checked against a published source. */
+  adultCoding?: Coding
   adultDose: string
   child?: string
   childDose?: string
@@ -99,6 +101,7 @@ const drug = (spec: DrugSpec): DrugSpec => spec
 export const DRUG = {
   paracetamol: drug({
     adult: 'Paracetamol 500 mg tablet',
+    adultCoding: sct('322236009', 'Paracetamol 500 mg oral tablet'),
     adultDose: '1 tablet',
     child: 'Paracetamol 125 mg/5 mL syrup',
     childDose: '5 mL',
@@ -108,6 +111,7 @@ export const DRUG = {
   }),
   ibuprofen: drug({
     adult: 'Ibuprofen 400 mg tablet',
+    adultCoding: sct('329653008', 'Ibuprofen 400 mg oral tablet'),
     adultDose: '1 tablet',
     route: 'oral',
     perDay: 2,
@@ -266,6 +270,7 @@ export const DRUG = {
   }),
   amlodipine: drug({
     adult: 'Amlodipine 5 mg tablet',
+    adultCoding: sct('319283006', 'Amlodipine (as amlodipine besilate) 5 mg oral tablet'),
     adultDose: '1 tablet',
     route: 'oral',
     perDay: 1,
@@ -280,6 +285,7 @@ export const DRUG = {
   }),
   metformin: drug({
     adult: 'Metformin 500 mg tablet',
+    adultCoding: sct('325278007', 'Metformin hydrochloride 500 mg oral tablet'),
     adultDose: '1 tablet',
     route: 'oral',
     perDay: 2,

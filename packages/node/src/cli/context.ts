@@ -142,6 +142,7 @@ export function httpApi(base: string): NodeApi {
     },
     fhir: {
       exportPatient: async id => await call(`/api/patients/${q(id)}/fhir`),
+      preview: async bundle => await call('/api/fhir/preview', bundle),
       importBundle: async bundle => await call('/api/fhir/import', bundle)
     },
     erasure: { erase: async id => await call(`/api/patients/${q(id)}/erase`, {}) },

@@ -72,7 +72,7 @@ describe('pagdandi fhir', () => {
     await writeFile(broken, JSON.stringify(b))
     const io = captureIo()
     expect(await runFhirCli(['validate', broken], io)).toBe(1)
-    expect(io.lines).toContain(`${broken}: Bundle.entry[0].resource.type.coding[0].code: fixed-code 371530004`)
+    expect(io.lines).toContain(`${broken}: Bundle.entry[0].resource.type.coding[0].code: fixed-value 371530004`)
     expect(io.lines).toContain(
       `${broken}: Bundle.entry[0].resource.colour: r4-structure (Invalid additional property "colour")`
     )

@@ -3,6 +3,7 @@
  *
  *   pagdandi fhir validate FILE…                   check any document bundle (ours or an IG example)
  *   pagdandi fhir export --patient-doc FILE [--out DIR] [--patient-id ID] [--facilities FILE]
+ *   pagdandi fhir import [--data DIR] [--preview] BUNDLE…  import into this facility's node (sealed, stored)
  *   pagdandi fhir import --patient-doc FILE BUNDLE…  merge bundles into a patient-document JSON file
  *
  * Exit codes: 0 ok, 1 a bundle is invalid or a file cannot be read, 2 usage error.
@@ -23,7 +24,9 @@ import {
   type FacilityInfo,
   type StructureCheck
 } from '@pagdandi/core/fhir'
-import type { Io } from './command.js'
+import type { FhirImportOutcome } from '@pagdandi/core/api'
+import type { Io, Values } from './command.js'
+import { withApi } from './context.js'
 import { UsageError } from './errors.js'
 import { loadR4StructureCheck } from './fhir-structure.js'
 import { processIo, report } from './main.js'
@@ -39,6 +42,11 @@ usage:
   pagdandi fhir export --patient-doc FILE [--out DIR] [--patient-id ID] [--facilities FILE]
       Write the patient's bundles to DIR (default .) as KIND-BUNDLEID.json.
       --facilities FILE  JSON {"IN22…": {"name": "…"}} naming facilities (else named by HFR id)
+  pagdandi fhir import [--data DIR] [--preview] BUNDLE…
+      Import each bundle (e.g. one a patient brings on a phone) into this facility's node: merged into
+      the patient with the same ABHA number, else a new patient. Prints what was added, and what was
+      kept verbatim because the record has no field for it. --preview shows it and writes nothing.
+      Uses the running node if there is one, else opens DIR (default $PAGDANDI_DATA or pagdandi-data).
   pagdandi fhir import --patient-doc FILE [--facility HFR] BUNDLE…
       Merge bundles into the patient-document JSON FILE (created from the first bundle if missing).
 `
@@ -95,10 +103,35 @@ async function exportDoc(v: Record<string, string | boolean | undefined>, io: Io
   return 0
 }
 
+/** One line per import: the kind, the patient, and what it added (the items themselves with --preview). */
+function printOutcome(file: string, o: FhirImportOutcome, preview: boolean, io: Io): void {
+  const who = o.newPatient ? 'a new patient' : `patient ${String(o.patientId)}`
+  const verb = preview ? 'would add' : 'added'
+  io.out(
+    `${file}: ${o.kind} ${preview ? 'for' : 'into'} ${who}: ${verb} ${o.items.length}, already present ${o.alreadyPresent}, ` +
+      `kept verbatim ${o.attached}` +
+      (o.identifierMismatches.length > 0 ? `, differing identifiers: ${o.identifierMismatches.join(', ')}` : '')
+  )
+  if (preview) for (const i of o.items) io.out(`  + ${i.section}: ${i.title}`)
+}
+
+/** `fhir import [--data DIR]`: into the facility's node, through its FHIR service. */
+async function importIntoNode(v: Values, files: string[], io: Io): Promise<number> {
+  const preview = v.preview === true
+  await withApi(v, io, async api => {
+    for (const file of files) {
+      const bundle = await readJsonFile(file)
+      const o = preview ? await api.fhir.preview(bundle, file) : await api.fhir.importBundle(bundle, file)
+      printOutcome(file, o, preview, io)
+    }
+  })
+  return 0
+}
+
 async function importInto(v: Record<string, string | boolean | undefined>, files: string[], io: Io): Promise<number> {
-  const docFile = v['patient-doc']
-  if (typeof docFile !== 'string') throw new UsageError('fhir import: --patient-doc FILE is required')
   if (files.length === 0) throw new UsageError('fhir import: give at least one BUNDLE')
+  const docFile = v['patient-doc']
+  if (typeof docFile !== 'string') return await importIntoNode(v, files, io)
   const facility = (typeof v.facility === 'string' ? v.facility : 'IN0000000000') as FacilityId
   let doc: PatientDoc | undefined
   try {
@@ -107,7 +140,8 @@ async function importInto(v: Record<string, string | boolean | undefined>, files
     if ((err as { code?: string }).code !== 'ENOENT') throw err
   }
   for (const file of files) {
-    const rec = importBundle(await readJsonFile(file), { facility })
+    // The CLI is a composition root: the one place the import's time is read from the clock.
+    const rec = importBundle(await readJsonFile(file), { facility, at: new Date().toISOString(), source: file })
     doc ??= newPatientDoc(registrationFromImport(rec, facility), {
       facility,
       at: rec.encounters[0]?.encounter.at ?? new Date().toISOString()
@@ -142,6 +176,9 @@ export async function runFhirCli(argv: string[], io: Io): Promise<number> {
           'patient-id': { type: 'string' },
           facilities: { type: 'string' },
           facility: { type: 'string' },
+          data: { type: 'string' },
+          'secret-file': { type: 'string' },
+          preview: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' }
         },
         allowPositionals: true,

@@ -44,7 +44,7 @@ function fakeApi(calls: string[]): NodeApi {
       provenance: no
     },
     referrals: { list: async () => [], create: no },
-    fhir: { exportPatient: no, importBundle: no },
+    fhir: { exportPatient: no, preview: no, importBundle: no },
     erasure: { erase: no },
     quarantine: { list: async () => [] }
   }

@@ -5,6 +5,7 @@
  */
 import type { Author, FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import type {
+  FhirImportOutcome,
   NodeStatus,
   PatientProvenance,
   PatientSummary,
@@ -58,12 +59,14 @@ export interface RosterApi {
   accept(file: { authorityKey: string; roster: string }): Promise<RosterAccepted>
 }
 
-/** `/api/patients/:id/fhir` and `/api/fhir/import`. */
+/** `/api/patients/:id/fhir`, `/api/fhir/preview` and `/api/fhir/import`. */
 export interface FhirApi {
   /** The patient's FHIR document bundles. */
   exportPatient(patientId: PatientId): Promise<unknown[]>
-  /** Imports one FHIR document bundle as a new or merged patient. */
-  importBundle(bundle: unknown): Promise<{ patientId: PatientId }>
+  /** What importing one bundle would add (nothing is written); `source` names the file in errors. */
+  preview(bundle: unknown, source?: string): Promise<FhirImportOutcome>
+  /** Imports one FHIR document bundle as a new or merged patient; resolves once durably stored. */
+  importBundle(bundle: unknown, source?: string): Promise<FhirImportOutcome & { patientId: PatientId }>
 }
 
 /** `POST /api/patients/:id/erase`. */

@@ -76,8 +76,11 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
       return { status: 201, json: await api.referrals.create(patientId as PatientId, referral, req.by) }
     }
   }
+  if (method === 'POST' && path === '/api/fhir/preview') {
+    return ok(await api.fhir.preview(object(await req.body(), 'body'), 'upload'))
+  }
   if (method === 'POST' && path === '/api/fhir/import') {
-    return { status: 201, json: await api.fhir.importBundle(object(await req.body(), 'body')) }
+    return { status: 201, json: await api.fhir.importBundle(object(await req.body(), 'body'), 'upload') }
   }
   throw new RouteNotFoundError(method, path)
 }

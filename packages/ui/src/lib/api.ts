@@ -2,11 +2,18 @@
  * The one place the app talks HTTP to its facility node (docs/design/0001-module-contracts.md,
  * "node HTTP API"). Every failure becomes a named error: `NodeUnreachableError` or `NodeRequestError`.
  */
-import type { NodeStatus, PatientSummary, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+import type { FhirImportOutcome, NodeStatus, PatientSummary, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
 import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { NodeRequestError, NodeUnreachableError } from './errors.js'
 
-export type { NodeStatus, PatientSummary, PeerStatus, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+export type {
+  FhirImportOutcome,
+  NodeStatus,
+  PatientSummary,
+  PeerStatus,
+  ReferralSummary,
+  RosterEntry
+} from '@pagdandi/core/api'
 
 // Long enough for a busy node on a slow PC; short enough that "offline" shows promptly.
 const TIMEOUT_MS = 8000
@@ -59,6 +66,11 @@ export const api = {
   /** Creates a referral: the node grants the receiver and pushes the patient's items. */
   createReferral: (patientId: PatientId, referral: ReferralInput) =>
     request<{ referralId: string }>('/api/referrals', { method: 'POST', body: { patientId, referral } }),
+  /** What importing an ABDM FHIR bundle would add; the node writes nothing. */
+  previewFhir: (bundle: unknown) => request<FhirImportOutcome>('/api/fhir/preview', { method: 'POST', body: bundle }),
+  /** Imports an ABDM FHIR bundle; resolves after the node durably stored it. */
+  importFhir: (bundle: unknown) =>
+    request<FhirImportOutcome & { patientId: PatientId }>('/api/fhir/import', { method: 'POST', body: bundle }),
   /** Heads of the patient document whose changes the node has durably sealed. */
   durableHeads: async (patientId: PatientId): Promise<string[]> => {
     const body = await request<{ heads: string[] } | string[]>(`/api/patients/${q(patientId)}/heads`)

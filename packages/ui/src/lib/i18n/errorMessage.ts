@@ -27,7 +27,8 @@ const BY_NAME: Record<string, MessageKey> = {
   ForbiddenOriginError: 'err.unknown',
   NotImplementedError: 'err.notAvailable',
   StoreFaultedError: 'err.storeFaulted',
-  StoreDamagedError: 'err.storeDamaged'
+  StoreDamagedError: 'err.storeDamaged',
+  InvalidFhirBundleError: 'err.fhirBundle'
 }
 
 /** The field an error names, as a message key, when the catalogue has a label for it. */

@@ -13,6 +13,8 @@ import { TEST_SECRET, makeNetwork, registration, tempDir } from '../packages/nod
 import { exited, getJson, postJson, spawnCli, startNodeProcess, type NodeProcess } from './processes.js'
 
 const ENV = { PAGDANDI_SECRET: TEST_SECRET }
+// Five node starts through tsx: 100 s measured at load average 18 on 2 cores; CI may be busier.
+const LOADED = 600_000
 const mounts: string[] = []
 const children: NodeProcess[] = []
 afterAll(async () => {
@@ -108,92 +110,100 @@ describe('storage faults, real processes on a tmpfs', () => {
     return
   }
 
-  it('a full disk: 503 StoreFaultedError naming it, still refused after space is freed, nothing acknowledged lost on restart or kill -9', async () => {
-    const root = await tmpfs(20)
-    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' }])
-    const data = dirs[0]!
-    let node = await start(data)
-    const acked: string[] = []
-    for (let i = 0; i < 3; i++) {
-      const r = await register(node, i)
-      expect(r.status).toBe(201)
-      acked.push(r.json.patientId)
-    }
+  it(
+    'a full disk: 503 StoreFaultedError naming it, still refused after space is freed, nothing acknowledged lost on restart or kill -9',
+    async () => {
+      const root = await tmpfs(20)
+      const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' }])
+      const data = dirs[0]!
+      let node = await start(data)
+      const acked: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const r = await register(node, i)
+        expect(r.status).toBe(201)
+        acked.push(r.json.patientId)
+      }
 
-    const filler = await fillDisk(root)
-    // The log's last page may still hold a small batch; the first write that finds no space latches.
-    let refused: { status: number; json: any } | undefined
-    for (let i = 3; i < 40 && refused === undefined; i++) {
-      const r = await register(node, i)
-      if (r.status === 201) acked.push(r.json.patientId)
-      else refused = r
-    }
-    expect(refused?.status).toBe(503)
-    expect(refused?.json.error.name).toBe('StoreFaultedError')
-    expect(refused?.json.error.message).toMatch(/disk is full/)
+      const filler = await fillDisk(root)
+      // The log's last page may still hold a small batch; the first write that finds no space latches.
+      let refused: { status: number; json: any } | undefined
+      for (let i = 3; i < 40 && refused === undefined; i++) {
+        const r = await register(node, i)
+        if (r.status === 201) acked.push(r.json.patientId)
+        else refused = r
+      }
+      expect(refused?.status).toBe(503)
+      expect(refused?.json.error.name).toBe('StoreFaultedError')
+      expect(refused?.json.error.message).toMatch(/disk is full/)
 
-    await rm(filler)
-    // Space again, but the store stays shut until a restart checks it: nothing is acknowledged.
-    for (let i = 100; i < 120; i++) {
-      const r = await register(node, i)
+      await rm(filler)
+      // Space again, but the store stays shut until a restart checks it: nothing is acknowledged.
+      for (let i = 100; i < 120; i++) {
+        const r = await register(node, i)
+        expect(r.status).toBe(503)
+        expect(r.json.error.name).toBe('StoreFaultedError')
+      }
+      const status = await getJson(node, '/api/status')
+      expect(status.store).toMatchObject({ writable: false, fault: 'disk-full' })
+      expect(await cliStatus(data)).toMatch(/STORE REFUSES WRITES \(disk-full\)/)
+
+      await stop(node, 'SIGTERM')
+      node = await start(data)
+      await expectAllPresent(node, acked)
+      expect((await getJson(node, '/api/status')).store).toEqual({ writable: true })
+      for (let i = 200; i < 220; i++) {
+        const r = await register(node, i)
+        expect(r.status).toBe(201)
+        acked.push(r.json.patientId)
+      }
+      await stop(node, 'SIGKILL')
+      node = await start(data)
+      await expectAllPresent(node, acked)
+      await stop(node, 'SIGTERM')
+    },
+    LOADED
+  )
+
+  it(
+    'a read-only remount: 503 naming it, nothing acknowledged lost',
+    async () => {
+      // `mount -o remount,ro` is refused (EBUSY) while LevelDB holds its log open for writing, so
+      // the disk goes read-only the way a failing one does: ext4 with errors=remount-ro, told by the
+      // kernel's own switch that it found an error.
+      const dir = await tempDir('pagdandi-ext4-')
+      const image = join(dir, 'disk.img')
+      const root = join(dir, 'mnt')
+      execFileSync('sh', ['-c', `truncate -s 32M ${image} && mkfs.ext4 -q -F ${image} && mkdir ${root}`])
+      const mount = (): void => {
+        execFileSync('mount', ['-o', 'loop,errors=remount-ro', image, root])
+      }
+      mount()
+      mounts.push(root)
+      const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' }])
+      const data = dirs[0]!
+      let node = await start(data)
+      const acked: string[] = []
+      for (let i = 0; i < 3; i++) acked.push((await register(node, i)).json.patientId)
+
+      const device = execFileSync('findmnt', ['-n', '-o', 'SOURCE', root]).toString().trim().split('/').pop()!
+      await writeFile(`/sys/fs/ext4/${device}/trigger_fs_error`, '1')
+      expect(execFileSync('findmnt', ['-n', '-o', 'OPTIONS', root]).toString()).toMatch(/emergency_ro|(^|,)ro(,|$)/)
+      const r = await register(node, 3)
       expect(r.status).toBe(503)
-      expect(r.json.error.name).toBe('StoreFaultedError')
-    }
-    const status = await getJson(node, '/api/status')
-    expect(status.store).toMatchObject({ writable: false, fault: 'disk-full' })
-    expect(await cliStatus(data)).toMatch(/STORE REFUSES WRITES \(disk-full\)/)
+      expect(r.json.error).toMatchObject({ name: 'StoreFaultedError' })
+      expect(r.json.error.message).toMatch(/read-only/)
+      expect((await getJson(node, '/api/status')).store).toMatchObject({ writable: false, fault: 'read-only' })
+      for (let i = 4; i < 8; i++) expect((await register(node, i)).status).toBe(503)
 
-    await stop(node, 'SIGTERM')
-    node = await start(data)
-    await expectAllPresent(node, acked)
-    expect((await getJson(node, '/api/status')).store).toEqual({ writable: true })
-    for (let i = 200; i < 220; i++) {
-      const r = await register(node, i)
-      expect(r.status).toBe(201)
-      acked.push(r.json.patientId)
-    }
-    await stop(node, 'SIGKILL')
-    node = await start(data)
-    await expectAllPresent(node, acked)
-    await stop(node, 'SIGTERM')
-  })
-
-  it('a read-only remount: 503 naming it, nothing acknowledged lost', async () => {
-    // `mount -o remount,ro` is refused (EBUSY) while LevelDB holds its log open for writing, so
-    // the disk goes read-only the way a failing one does: ext4 with errors=remount-ro, told by the
-    // kernel's own switch that it found an error.
-    const dir = await tempDir('pagdandi-ext4-')
-    const image = join(dir, 'disk.img')
-    const root = join(dir, 'mnt')
-    execFileSync('sh', ['-c', `truncate -s 32M ${image} && mkfs.ext4 -q -F ${image} && mkdir ${root}`])
-    const mount = (): void => {
-      execFileSync('mount', ['-o', 'loop,errors=remount-ro', image, root])
-    }
-    mount()
-    mounts.push(root)
-    const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' }])
-    const data = dirs[0]!
-    let node = await start(data)
-    const acked: string[] = []
-    for (let i = 0; i < 3; i++) acked.push((await register(node, i)).json.patientId)
-
-    const device = execFileSync('findmnt', ['-n', '-o', 'SOURCE', root]).toString().trim().split('/').pop()!
-    await writeFile(`/sys/fs/ext4/${device}/trigger_fs_error`, '1')
-    expect(execFileSync('findmnt', ['-n', '-o', 'OPTIONS', root]).toString()).toMatch(/emergency_ro|(^|,)ro(,|$)/)
-    const r = await register(node, 3)
-    expect(r.status).toBe(503)
-    expect(r.json.error).toMatchObject({ name: 'StoreFaultedError' })
-    expect(r.json.error.message).toMatch(/read-only/)
-    expect((await getJson(node, '/api/status')).store).toMatchObject({ writable: false, fault: 'read-only' })
-    for (let i = 4; i < 8; i++) expect((await register(node, i)).status).toBe(503)
-
-    await stop(node, 'SIGKILL')
-    execFileSync('umount', [root])
-    mount()
-    node = await start(data)
-    await expectAllPresent(node, acked)
-    const again = await register(node, 10)
-    expect(again.status).toBe(201)
-    await stop(node, 'SIGTERM')
-  })
+      await stop(node, 'SIGKILL')
+      execFileSync('umount', [root])
+      mount()
+      node = await start(data)
+      await expectAllPresent(node, acked)
+      const again = await register(node, 10)
+      expect(again.status).toBe(201)
+      await stop(node, 'SIGTERM')
+    },
+    LOADED
+  )
 })

@@ -277,8 +277,19 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     const handle = this.repo.create<T>(initial)
     if (by !== undefined) this.attributeSince(handle as DocHandle<unknown>, [], by)
     this.#adopt(handle as DocHandle<unknown>, [], false)
-    await this.flush(handle.documentId)
+    await this.#sealNew(handle.documentId)
     return handle.documentId
+  }
+
+  /** A new document that could not be stored is dropped, so nothing shows a record never saved. */
+  async #sealNew(docId: string): Promise<void> {
+    try {
+      await this.flush(docId)
+    } catch (err) {
+      await this.forget(docId)
+      this.emit('doc', docId)
+      throw err
+    }
   }
 
   /** Adopts a whole Automerge document (e.g. synthetic or imported) under a new random id; resolves once sealed. */
@@ -291,7 +302,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     this.#open()
     const handle = this.repo.import<unknown>(bytes)
     if (!this.#docs.has(handle.documentId)) this.#adopt(handle, [], false)
-    await this.flush(handle.documentId)
+    await this.#sealNew(handle.documentId)
     return handle.documentId
   }
 

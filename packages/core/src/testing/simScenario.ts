@@ -87,14 +87,14 @@ export function grantModel(
 /**
  * What a check at quiescence finds: the run did not settle (liveness); a facility entitled to a
  * document does not hold every item of it that any live node holds (I1); an acknowledged item is
- * nowhere, unless a restore lost it before any other node held it or only a revoked facility
- * held it (I2).
+ * nowhere, unless it is `gone`: a restore lost it before any other node held it, or only a
+ * revoked facility held it (I2).
  */
 export function quiescenceViolations(
   net: SimNetwork,
   model: EntitlementModel,
   acked: ReadonlyMap<ItemId, FacilityId>,
-  lostByRestore: ReadonlySet<ItemId>,
+  gone: ReadonlySet<ItemId>,
   revoked: ReadonlySet<FacilityId>
 ): Violation[] {
   const end: Violation[] = []
@@ -116,7 +116,7 @@ export function quiescenceViolations(
     }
   }
   for (const [id, writer] of acked) {
-    if (lostByRestore.has(id) || revoked.has(writer)) continue
+    if (gone.has(id) || revoked.has(writer)) continue
     if (!live.some(n => n.store.has(id)))
       end.push({ invariant: 'I2', at: net.now, detail: `item ${id.slice(0, 12)} acknowledged at ${writer} is nowhere` })
   }
@@ -146,7 +146,8 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
   const plan = net.prng.fork()
   const act = net.prng.fork()
   const acked = new Map<ItemId, FacilityId>()
-  const lostByRestore = new Set<ItemId>()
+  /** Items no live node can get back: a restore lost them first, or only the revoked facility held them. */
+  const gone = new Set<ItemId>()
   const backups = new Map<FacilityId, number[]>()
   const stats = { acked: 0, docs: 0, grants: 0 }
   const opens = (store: SimStore, f: FacilityId): PatientId[] =>
@@ -247,12 +248,14 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
           if (list === undefined || list.length === 0 || !net.isUp(f)) return
           const at = act.pick(list)
           say(`${f} to journal ${at}`)
-          for (const it of await net.restore(f, at)) lostByRestore.add(it.id)
+          for (const it of await net.restore(f, at)) gone.add(it.id)
           return
         }
         case 'revoke':
           if (revoked.size === 0) {
             say(D2)
+            const others = net.nodes().filter(n => n.facility !== D2)
+            for (const it of net.node(D2).store.items) if (!others.some(n => n.store.has(it.id))) gone.add(it.id)
             revoked.add(D2)
             net.revoke(D2)
           }
@@ -266,7 +269,7 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
   const horizon = net.now + 3_600_000
   await net.run(horizon)
 
-  const end = quiescenceViolations(net, model, acked, lostByRestore, revoked)
+  const end = quiescenceViolations(net, model, acked, gone, revoked)
   return {
     seed,
     violations: [...checker.violations, ...end],

@@ -55,19 +55,21 @@ if (values.seed !== undefined) {
 const from = count('from', values.from)
 const n = count('seeds', values.seeds)
 let done = 0
+const failing: number[] = []
 const summary = await runSeeds(
   from,
   n,
   () => performance.now(),
   one,
-  () => {
+  r => {
+    if (r.violations.length > 0) failing.push(r.seed)
     done++
     if (done % 500 === 0) console.error(`… ${done} seeds`)
   }
 )
 const rate = summary.run / (summary.ms / 1000)
 console.log(`seeds run: ${summary.run} (${from}..${from + n - 1})`)
-console.log(`failed: ${summary.failed}`)
+console.log(`failed: ${summary.failed}${failing.length === 0 ? '' : ` (seeds ${failing.join(', ')})`}`)
 const first = summary.firstFailure
 if (first === undefined) console.log('first failing seed: none')
 else {

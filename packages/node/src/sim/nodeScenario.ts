@@ -157,7 +157,7 @@ export async function runNodeScenario(seed: number, duration = 20_000): Promise<
   const plan = sim.prng.fork()
   const act = sim.prng.fork()
   const acked = new Map<ItemId, FacilityId>()
-  const lostByRestore = new Set<ItemId>()
+  const gone = new Set<ItemId>()
   const backups = new Map<FacilityId, number[]>()
   /** Run a local action whose items the bridge seals into the store; only what it stored is acknowledged. */
   const local = async (f: FacilityId, work: (x: Facility) => Promise<void>): Promise<void> => {
@@ -237,7 +237,7 @@ export async function runNodeScenario(seed: number, duration = 20_000): Promise<
         case 'restore': {
           const list = backups.get(f)
           if (list === undefined || list.length === 0) return
-          for (const it of await sim.restore(f, act.pick(list))) lostByRestore.add(it.id)
+          for (const it of await sim.restore(f, act.pick(list))) gone.add(it.id)
           return
         }
       }
@@ -248,7 +248,7 @@ export async function runNodeScenario(seed: number, duration = 20_000): Promise<
   for (const [a, b] of sim.links()) sim.setLink(a, b, true)
   await sim.run(sim.now + 3_600_000)
 
-  const violations = [...checker.violations, ...quiescenceViolations(sim, model, acked, lostByRestore, new Set())]
+  const violations = [...checker.violations, ...quiescenceViolations(sim, model, acked, gone, new Set())]
   // I1 at the record level: every facility that can open a document rebuilds the same heads from its items.
   const hub = facilities.get(HUB)!
   if (hub.bridge.docIds().length > 0)

@@ -36,14 +36,7 @@ const found = join(dirname(fileURLToPath(import.meta.url)), 'found')
 let failed = 0
 console.log(`fuzz: ${chosen.length} targets × ${runs.toLocaleString('en')} runs, seed ${seed}`)
 for (const t of chosen) {
-  const r = await runTarget(
-    t,
-    runs,
-    seed,
-    (n, ms) =>
-      console.log(`  ${t.name}: ${n.toLocaleString('en')} executions, no failure yet, ${(ms / 1000).toFixed(0)} s`),
-    Math.max(1000, Math.round(runs / 100))
-  )
+  const r = await runTarget(t, runs, seed)
   failed += r.failures
   const secs = (r.ms / 1000).toFixed(1)
   console.log(

@@ -119,6 +119,18 @@ describe('import of bundles other ABDM systems write (fixtures after the IG patt
     ])
   })
 
+  it('keeps an allergy without a stated severity without one (no default "moderate")', () => {
+    const b = foreignOpConsult() as { entry: { resource: Record<string, unknown> }[] }
+    const allergy = b.entry.find(e => e.resource.resourceType === 'AllergyIntolerance')!.resource
+    allergy.code = {
+      coding: [{ system: 'http://snomed.info/sct', code: '91936005', display: 'Allergy to penicillin' }]
+    }
+    const [a] = read(b).allergies
+    expect(a).toMatchObject({ substance: 'Allergy to penicillin' })
+    expect(a!.absent).toBeUndefined()
+    expect(a!.severity).toBeUndefined()
+  })
+
   it('registers a patient known only from a bundle with no invented UHID, and matches the ABHA number', () => {
     const rec = read(foreignOpConsult())
     const reg = registrationFromImport(rec, DH)

@@ -1,5 +1,4 @@
 /** Helpers shared by the change functions: the change context, entry ids, and Automerge-safe objects. */
-import { BASE58_ALPHABET as BASE58 } from '../bytes.js'
 import type { ChangeContext } from './inputs.js'
 import type { Author, EntryId, FacilityId, IsoInstant } from './types.js'
 import type { RecordWarning } from './validate-ids.js'
@@ -54,6 +53,7 @@ export function emitWarnings(ctx: ChangeContext, warnings: readonly RecordWarnin
 }
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
 interface RandomSource {
   getRandomValues<T extends Uint8Array>(array: T): T

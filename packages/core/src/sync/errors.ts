@@ -20,7 +20,13 @@ export class FrameTooLargeError extends PagdandiError {
   }
 }
 
-export { UnsupportedVersionError } from '../errors.js'
+/** A frame carries a protocol version this node does not speak. */
+export class UnsupportedVersionError extends PagdandiError {
+  override name = 'UnsupportedVersionError'
+  constructor(version: number) {
+    super('ERR_UNSUPPORTED_VERSION', `unsupported frame version ${version}`)
+  }
+}
 
 /** A frame has a type this node does not know. */
 export class UnknownFrameTypeError extends PagdandiError {

@@ -5,7 +5,6 @@
  * carries a time from the data and a fixed actor, so the same patient, seed and granularity give
  * byte-identical `Automerge.save` output, and every granularity gives the same `Automerge.toJS` content.
  */
-import { BASE58_ALPHABET as BASE58 } from '../bytes.js'
 import * as Automerge from '@automerge/automerge'
 import {
   addAlert,
@@ -34,6 +33,8 @@ import { Prng } from '../testing/prng.js'
 import { writeDiff } from './mirror.js'
 import { fullName, givenName, surname } from './names.js'
 import type { SynthPatient, SynthVisit } from './types.js'
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
 /**
  * How many Automerge changes a patient's care becomes (the registration is always its own change):

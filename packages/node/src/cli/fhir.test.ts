@@ -6,9 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PatientDoc } from '@pagdandi/core/record'
 import { buildPatientDoc, generateFacilities, generatePatients } from '@pagdandi/core/synth'
 import type { Io } from './command.js'
+import { COMMANDS } from './commands/index.js'
 import { runFhirCli } from './fhir.js'
+import { main } from './main.js'
+import { TEST_SECRET } from '../testing/fixtures.js'
 
-function captureIo(): Io & { lines: string[]; errors: string[] } {
+function captureIo(env: NodeJS.ProcessEnv = {}): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = []
   const errors: string[] = []
   return {
@@ -21,7 +24,7 @@ function captureIo(): Io & { lines: string[]; errors: string[] } {
       errors.push(l)
     },
     progress: () => {},
-    env: {}
+    env
   }
 }
 
@@ -100,5 +103,67 @@ describe('pagdandi fhir', () => {
     expect(await runFhirCli(['frobnicate'], io)).toBe(2)
     expect(await runFhirCli(['validate', '--bogus'], io)).toBe(2)
     expect(await runFhirCli(['validate', '--no-structure', join(dir, 'missing.json')], io)).toBe(1)
+  })
+
+  it(
+    'imports a bundle a patient brings into the facility node (--data): preview first, then sealed and stored; a second import adds nothing',
+    { timeout: 120_000 },
+    async () => {
+      const data = join(dir, 'node')
+      const env = { PAGDANDI_SECRET: TEST_SECRET }
+      const init = captureIo(env)
+      const args = [
+        'init',
+        '--data',
+        data,
+        '--facility',
+        'IN2210000001',
+        '--name',
+        'DH',
+        '--kind',
+        'DH',
+        '--district',
+        'Bastar'
+      ]
+      expect(await main(args, COMMANDS, init), init.errors.join('\n')).toBe(0)
+      const out = join(dir, 'out')
+      const file = join(
+        out,
+        (await readdir(out)).find(f => f.startsWith('OPConsultRecord'))!
+      )
+      const preview = captureIo(env)
+      expect(await runFhirCli(['import', '--data', data, '--preview', file], preview), preview.errors.join('\n')).toBe(
+        0
+      )
+      expect(preview.lines[0]).toMatch(/OPConsultRecord for a new patient: would add [1-9]\d*, already present 0/)
+      expect(preview.lines.some(l => /^ {2}\+ encounter: opd /.test(l))).toBe(true)
+      const first = captureIo(env)
+      expect(await runFhirCli(['import', '--data', data, file], first), first.errors.join('\n')).toBe(0)
+      expect(first.lines[0]).toMatch(/OPConsultRecord into new patient \S+: added [1-9]\d*/)
+      const again = captureIo(env)
+      expect(await runFhirCli(['import', '--data', data, file], again), again.errors.join('\n')).toBe(0)
+      expect(again.lines[0]).toMatch(/into patient \S+: added 0, already present [1-9]/)
+    }
+  )
+
+  it('refuses a broken bundle with exit 1, naming the file, the element path and the rule', async () => {
+    const out = join(dir, 'out')
+    const b = JSON.parse(
+      await readFile(
+        join(
+          out,
+          (await readdir(out)).find(f => f.startsWith('OPConsultRecord'))!
+        ),
+        'utf8'
+      )
+    )
+    b.entry[0].resource.date = '20/11/2026 10:45'
+    const broken = join(dir, 'broken-date.json')
+    await writeFile(broken, JSON.stringify(b))
+    const target = join(dir, 'never.json')
+    const io = captureIo()
+    expect(await runFhirCli(['import', '--patient-doc', target, broken], io)).toBe(1)
+    expect(io.errors[0]).toContain(`${broken}: invalid FHIR document bundle`)
+    expect(io.errors[0]).toContain('Bundle.entry[0].resource.date: datatype dateTime')
   })
 })

@@ -105,7 +105,7 @@ async function exportDoc(v: Record<string, string | boolean | undefined>, io: Io
 
 /** One line per import: the kind, the patient, and what it added (the items themselves with --preview). */
 function printOutcome(file: string, o: FhirImportOutcome, preview: boolean, io: Io): void {
-  const who = o.newPatient ? 'a new patient' : `patient ${String(o.patientId)}`
+  const who = preview && o.newPatient ? 'a new patient' : `${o.newPatient ? 'new ' : ''}patient ${String(o.patientId)}`
   const verb = preview ? 'would add' : 'added'
   io.out(
     `${file}: ${o.kind} ${preview ? 'for' : 'into'} ${who}: ${verb} ${o.items.length}, already present ${o.alreadyPresent}, ` +

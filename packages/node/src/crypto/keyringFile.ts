@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises'
+import { open, rename } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { randomBytes, scryptSync } from 'node:crypto'
 import nacl from 'tweetnacl'
 import {
@@ -8,7 +9,6 @@ import {
   MalformedItemError,
   UnsupportedVersionError
 } from '@pagdandi/core/crypto'
-import { writeAtomic } from '../keyring/DataDir.js'
 import { WrongSecretError } from './errors.js'
 
 /**
@@ -75,7 +75,21 @@ export async function writeKeyringFile(
   secret: string,
   cost = DEFAULT_SCRYPT
 ): Promise<void> {
-  await writeAtomic(path, sealKeyring(keyring, secret, cost), 0o600)
+  const tmp = `${path}.tmp`
+  const fh = await open(tmp, 'w', 0o600)
+  try {
+    await fh.writeFile(sealKeyring(keyring, secret, cost))
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  await rename(tmp, path)
+  const dir = await open(dirname(path), 'r')
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
 }
 
 /** Read and decrypt the keyring file. */

@@ -20,7 +20,6 @@
  *    thousands of live Automerge documents in one process each further load slows down ~40×
  *    (docs/design/0006-cold-documents.md).
  */
-import { concatBytes } from '@pagdandi/core'
 import { EventEmitter } from 'node:events'
 import * as A from '@automerge/automerge'
 import {
@@ -32,7 +31,7 @@ import {
 } from '@automerge/automerge-repo'
 import { StoreFaultedError } from '../store/errors.js'
 import { itemId } from '@pagdandi/core/crypto'
-import { checkAfter, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
+import { checkAfter, concat, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
 import { changeHashes, type Author } from '@pagdandi/core/record'
 import { Authorship } from './Authorship.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
@@ -224,9 +223,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // The Repo may already hold a handle for it (a browser sent its copy before we loaded ours):
     // the stored changes merge into it, `covered` stays the stored heads, and whatever the browser
     // added beyond them is sealed like any other change.
-    const handle = this.repo.import<unknown>(concatBytes(await this.#storedChanges(docId)), {
-      docId: docId as DocumentId
-    })
+    const handle = this.repo.import<unknown>(concat(await this.#storedChanges(docId)), { docId: docId as DocumentId })
     handle.doneLoading()
     this.#attach(docId, st, handle)
     return st.handle ?? handle
@@ -245,7 +242,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
   async storedChanges(docId: string): Promise<Uint8Array | undefined> {
     if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
-    return concatBytes(await this.#storedChanges(docId))
+    return concat(await this.#storedChanges(docId))
   }
 
   /**
@@ -467,7 +464,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         }
         // Seal our own pending edits first, so that `covered` is the doc's heads before merging.
         await this.#seal(docId, st)
-        st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concatBytes(chunks)))
+        st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concat(chunks)))
         st.covered = A.getHeads(st.handle.doc() as A.Doc<unknown>)
       })
       this.stats.appliedItems += chunks.length

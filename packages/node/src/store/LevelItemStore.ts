@@ -21,7 +21,6 @@
  * every write with `StoreFaultedError` until it is reopened; an open that finds damage (openCheck.ts)
  * throws `StoreDamagedError` and keeps the files as found.
  */
-import { concatBytes } from '@pagdandi/core'
 import { randomBytes } from 'node:crypto'
 import { Level } from 'level'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
@@ -83,6 +82,16 @@ function plain(b: Uint8Array): Uint8Array {
 
 function readU32(b: Uint8Array, at: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at)
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
 }
 
 /** `ItemStore` on LevelDB. Open with `LevelItemStore.open(dir, inspect)`. */
@@ -300,7 +309,7 @@ export class LevelItemStore implements ItemStore {
     }
     const from = enc.encode(options.from ?? '')
     for (const it of fresh) {
-      ops.push(this.#put('log', seqKey(it.seq), concatBytes([new Uint8Array([from.length]), from, it.bytes])))
+      ops.push(this.#put('log', seqKey(it.seq), concat(new Uint8Array([from.length]), from, it.bytes)))
       ops.push(this.#put('id', it.id, enc.encode(String(it.seq))))
       ops.push(this.#put('doc', docKey(it.docId, it.seq), new Uint8Array(0)))
       if (it.kind === 'access') ops.push(this.#put('acc', docKey(it.docId, it.seq), new Uint8Array(0)))
@@ -308,7 +317,7 @@ export class LevelItemStore implements ItemStore {
       xorInto(sum.fp, itemFingerprint(it.id))
       sum.count++
     }
-    for (const sum of fps.values()) ops.push(this.#put('fp', sum.docId, concatBytes([sum.fp, u32(sum.count)])))
+    for (const sum of fps.values()) ops.push(this.#put('fp', sum.docId, concat(sum.fp, u32(sum.count))))
     if (fresh.length > 0) ops.push(this.#put('meta', 'lastSeq', enc.encode(String(this.#lastSeq + fresh.length))))
     if (options.cursor !== undefined)
       ops.push(this.#put('cur', options.cursor.peer, encodeCursor(options.cursor.cursor)))
@@ -446,7 +455,7 @@ export class LevelItemStore implements ItemStore {
 function encodeCursor(c: Cursor): Uint8Array {
   const seq = new Uint8Array(8)
   new DataView(seq.buffer).setBigUint64(0, BigInt(c.seq))
-  return concatBytes([seq, c.token])
+  return concat(seq, c.token)
 }
 
 function decodeCursor(raw: Uint8Array): Cursor {

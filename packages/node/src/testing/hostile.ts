@@ -3,7 +3,7 @@
  * validly signed items for tests of admission, quarantine and start-up. Never used outside tests.
  */
 import { parseAutomergeUrl, generateAutomergeUrl } from '@automerge/automerge-repo'
-import { sealBomb, sealRawChange } from '@pagdandi/core/testing'
+import { sealRawChange } from '@pagdandi/core/testing'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { nodeSignatureScheme } from '../crypto/index.js'
 import { loadRoster } from '../FacilityNode.js'
@@ -11,8 +11,6 @@ import { DataDir } from '../keyring/DataDir.js'
 import { ItemSealer } from '../keyring/ItemSealer.js'
 import { loadNodeKeys } from '../keyring/keyringStore.js'
 import { TEST_SECRET } from './fixtures.js'
-
-export { TEST_SECRET, makeNetwork, loopbackAddress, registration, tempDir } from './fixtures.js'
 
 /** 50 bytes that are not an Automerge chunk (the payload of the issue's poisoned document). */
 export const NOT_AUTOMERGE = new Uint8Array(50).fill(0x42)
@@ -38,29 +36,4 @@ export function poisonedDocument(
   const key = attacker.keyring.latest(docId)!
   const change = sealRawChange(payload, key, attacker.identity, attacker.roster?.body.version ?? 0, attacker.scheme)
   return { docId, items: [...grants, change] }
-}
-
-/**
- * A bomb at the limit: a change whose body of zeros inflates to exactly `inflateBound` of its size
- * (the most any opener inflates), sealed for a new document granted to `victim`. It inflates, then
- * fails to parse as Automerge, so it costs the victim the whole bound and ends in quarantine.
- */
-export function boundedBomb(
-  attacker: ItemSealer,
-  victim: FacilityId,
-  deflate: (raw: Uint8Array) => Uint8Array,
-  inflated: number
-): { docId: PatientId; items: Uint8Array[] } {
-  const docId = String(parseAutomergeUrl(generateAutomergeUrl()).documentId) as PatientId
-  const grants = [...attacker.ensureKey(docId), attacker.grant(docId, victim)]
-  const key = attacker.keyring.latest(docId)!
-  const bomb = sealBomb(
-    deflate(new Uint8Array(inflated)),
-    inflated,
-    key,
-    attacker.identity,
-    attacker.roster?.body.version ?? 0,
-    attacker.scheme
-  )
-  return { docId, items: [...grants, bomb] }
 }

@@ -6,7 +6,7 @@
  * (MedicationStatement, Procedure, Appointment, DocumentReference). Every value is synthetic.
  */
 import type { FixedCode } from './constants.js'
-import { COMPOSITION_TYPE, OP_SECTION, SYSTEM, profileUrl } from './constants.js'
+import { COMPOSITION_TYPE, DS_SECTION, OP_SECTION, SYSTEM, profileUrl } from './constants.js'
 
 type R = Record<string, unknown>
 
@@ -355,4 +355,90 @@ export function foreignImmunization(): R {
     ]
   )
   return bundle('imm-1', c, [dose], '2026-10-02T11:05:00+05:30')
+}
+
+/** A PHR app's wellness record: vital signs under the IG's title-sliced sections. */
+export function foreignWellness(): R {
+  const pulse = {
+    ...observation('well-hr', loinc('8867-4', 'Heart rate'), 82, '/min'),
+    meta: { profile: [profileUrl('ObservationVitalSigns')] }
+  }
+  const weight = {
+    ...observation('well-wt', loinc('29463-7', 'Body weight'), 52.5, 'kg'),
+    meta: { profile: [profileUrl('ObservationBodyMeasurement')] }
+  }
+  const c = composition('comp-well-1', { text: 'Wellness Record' }, 'Wellness Record', '2026-11-22T08:00:00+05:30', [
+    { title: 'Vital Signs', entry: [ref(pulse)] },
+    { title: 'Body Measurement', entry: [ref(weight)] }
+  ])
+  return bundle('well-1', c, [pulse, weight], '2026-11-22T08:00:00+05:30')
+}
+
+/** An old paper discharge card, scanned into a health document record. */
+export function foreignHealthDocument(): R {
+  const scan: R = {
+    resourceType: 'DocumentReference',
+    id: 'scan-1',
+    status: 'current',
+    type: sct('373942005', 'Discharge summary'),
+    subject: ref(patient),
+    date: '2019-06-14T12:00:00+05:30',
+    content: [{ attachment: { contentType: 'application/pdf', data: PDF_BASE64, title: 'Discharge card 2019' } }]
+  }
+  const c = composition(
+    'comp-hd-1',
+    sct(COMPOSITION_TYPE.healthDocument.code, COMPOSITION_TYPE.healthDocument.display),
+    'Health Document',
+    '2026-11-22T09:00:00+05:30',
+    [
+      {
+        title: 'Health Document',
+        code: sct(COMPOSITION_TYPE.healthDocument.code, COMPOSITION_TYPE.healthDocument.display),
+        entry: [ref(scan)]
+      }
+    ]
+  )
+  return bundle('hd-1', c, [scan], '2026-11-22T09:00:00+05:30')
+}
+
+/** A discharge summary as other systems write it: the diagnosis as the chief complaint, no Encounter.diagnosis. */
+export function foreignDischargeSummary(): R {
+  const encounter: R = {
+    resourceType: 'Encounter',
+    id: 'enc-ipd-1',
+    status: 'finished',
+    class: { system: SYSTEM.actCode, code: 'IMP', display: 'inpatient encounter' },
+    period: { start: '2026-11-10T09:00:00+05:30', end: '2026-11-15T11:00:00+05:30' },
+    serviceProvider: ref(organization),
+    hospitalization: {
+      dischargeDisposition: {
+        coding: [{ system: SYSTEM.dischargeDisposition, code: 'home', display: 'Home' }]
+      }
+    }
+  }
+  const dx: R = {
+    resourceType: 'Condition',
+    id: 'ds-dx-1',
+    code: sct('62676009', 'Falciparum malaria', 'Severe falciparum malaria'),
+    subject: ref(patient)
+  }
+  const treatment: R = {
+    resourceType: 'Procedure',
+    id: 'ds-proc-1',
+    status: 'completed',
+    code: sct('33747003', 'Glucose measurement, blood'),
+    subject: ref(patient)
+  }
+  const c = composition(
+    'comp-ds-1',
+    sct(COMPOSITION_TYPE.dischargeSummary.code, COMPOSITION_TYPE.dischargeSummary.display),
+    'Discharge Summary',
+    '2026-11-15T11:30:00+05:30',
+    [
+      section(DS_SECTION.chiefComplaints, 'Chief complaints', [dx]),
+      section(DS_SECTION.procedures, 'Procedures', [treatment])
+    ],
+    encounter
+  )
+  return bundle('ds-1', c, [encounter, dx, treatment], '2026-11-15T11:30:00+05:30')
 }

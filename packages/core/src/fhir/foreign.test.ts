@@ -5,10 +5,13 @@ import type { FacilityId, PatientDoc } from '../record/index.js'
 import { exportPatientBundles } from './export.js'
 import {
   FOREIGN_HFR,
+  foreignDischargeSummary,
+  foreignHealthDocument,
   foreignImagingReport,
   foreignImmunization,
   foreignLabReport,
   foreignOpConsult,
+  foreignWellness,
   PDF_BASE64
 } from './foreign-fixtures.js'
 import { importBundle, type ImportedRecord } from './import.js'
@@ -27,7 +30,15 @@ const outcomes = (rec: ImportedRecord): string[] => rec.report.map(r => `${r.res
 
 describe('import of bundles other ABDM systems write (fixtures after the IG patterns)', () => {
   it('every fixture passes the IG rule table with no issue', () => {
-    for (const b of [foreignOpConsult(), foreignLabReport(), foreignImagingReport(), foreignImmunization()]) {
+    for (const b of [
+      foreignOpConsult(),
+      foreignLabReport(),
+      foreignImagingReport(),
+      foreignImmunization(),
+      foreignWellness(),
+      foreignHealthDocument(),
+      foreignDischargeSummary()
+    ]) {
       expect(validateBundle(b).issues.map(formatIssue)).toEqual([])
     }
   })
@@ -129,6 +140,34 @@ describe('import of bundles other ABDM systems write (fixtures after the IG patt
     expect(a).toMatchObject({ substance: 'Allergy to penicillin' })
     expect(a!.absent).toBeUndefined()
     expect(a!.severity).toBeUndefined()
+  })
+
+  it('imports a wellness record and a scanned health document (kept verbatim, shown in the chart list)', () => {
+    const wellness = read(foreignWellness())
+    expect(wellness.kind).toBe('WellnessRecord')
+    expect(wellness.attached.map(a => [a.resourceType, a.title])).toEqual([
+      ['Observation', 'Heart rate'],
+      ['Observation', 'Body weight']
+    ])
+    const scan = read(foreignHealthDocument())
+    expect(scan.kind).toBe('HealthDocumentRecord')
+    expect(scan.attached.map(a => [a.resourceType, a.at])).toEqual([['DocumentReference', '2019-06-14T06:30:00.000Z']])
+  })
+
+  it('reads a discharge summary whose diagnosis is its chief complaint, with the procedure as treatment', () => {
+    const rec = read(foreignDischargeSummary())
+    expect(rec.summaries).toEqual([
+      expect.objectContaining({
+        kind: 'discharge',
+        from: FOREIGN_HFR,
+        to: DH,
+        finalDiagnosis: expect.objectContaining({ code: '62676009' }),
+        treatmentGiven: 'Glucose measurement, blood',
+        outcome: 'improved',
+        at: '2026-11-15T06:00:00.000Z'
+      })
+    ])
+    expect(rec.report.filter(r => r.outcome === 'attached')).toEqual([])
   })
 
   it('registers a patient known only from a bundle with no invented UHID, and matches the ABHA number', () => {

@@ -211,6 +211,7 @@ export function foreignOpConsult(): R {
     id: 'apt-1',
     status: 'booked',
     start: '2026-11-27T10:00:00+05:30',
+    end: '2026-11-27T10:15:00+05:30',
     participant: [{ actor: ref(patient), status: 'accepted' }]
   }
   const letter: R = {

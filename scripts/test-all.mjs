@@ -18,7 +18,11 @@ function run(name, cmd, args) {
 // Static checks count as one test each: a failing lint or type-check fails the run visibly.
 for (const [name, cmd, args] of [
   ['format (prettier --check)', 'pnpm', ['run', '--silent', 'format:check']],
-  ['lint (oxlint, import cycles)', 'pnpm', ['run', '--silent', 'lint']],
+  [
+    'lint (oxlint: import cycles, ui → core ← node boundary, type-aware promise rules)',
+    'pnpm',
+    ['run', '--silent', 'lint']
+  ],
   ['type-check', 'pnpm', ['run', '--silent', 'typecheck']]
 ]) {
   if (run(name, cmd, args)) counts.passed++

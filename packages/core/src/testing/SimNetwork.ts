@@ -116,7 +116,7 @@ interface Link {
   sessions: Set<SyncSession>
   connecting: boolean
   /** Streams whose next frame waits for a dead direction to return (TCP retransmits it then). */
-  held: (() => void)[]
+  held: (() => void | Promise<void>)[]
 }
 
 /** Frames one session has sent and the link has not yet delivered, in stream order. */

@@ -20,7 +20,11 @@ import { WrongSecretError } from './errors.js'
 const MAGIC = Buffer.from('PGKR')
 const VERSION = 1
 const HEADER_BYTES = 4 + 1 + 3 + 16 + 24
-/** Default scrypt cost: N = 2^15, r = 8, p = 1 (≈ 32 MiB, ≈ 0.1 s), the OWASP-recommended floor. */
+/**
+ * Default scrypt cost: N = 2^15, r = 8, p = 1 (≈ 32 MiB, ≈ 0.1 s). That is below OWASP's password-storage
+ * minimum (N = 2^17, r = 8, p = 1, or an equivalent such as 2^15 / 8 / 3); the cost is stored in the
+ * file header, so raising it later leaves existing keyrings readable.
+ */
 export const DEFAULT_SCRYPT = { log2N: 15, r: 8, p: 1 }
 const MAX_LOG2N = 20
 /**

@@ -319,7 +319,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   #backoff(p: PeerState): void {
     const { maxMs } = this.#o.backoff ?? DEFAULT_BACKOFF
-    // Full jitter in [delay/2, delay): peers that lost a shared link do not all redial in step.
+    // Equal jitter in [delay/2, delay): peers that lost a shared link do not all redial in step.
     p.nextDial = this.#clock.now() + p.delay / 2 + (this.#random() * p.delay) / 2
     p.delay = Math.min(maxMs, p.delay * 2)
   }

@@ -32,7 +32,7 @@ import { loadNodeKeys } from './keyring/keyringStore.js'
 import type { NodeKeys } from './keyring/NodeKeys.js'
 import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
 import { GatedWebSocketAdapter } from './gate/SyncGate.js'
-import { admission } from './repo/admission.js'
+import { admission, storedCreator } from './repo/admission.js'
 import { Authorship } from './repo/Authorship.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
 import { Quarantine } from './repo/Quarantine.js'
@@ -224,7 +224,7 @@ export class FacilityNode implements NodeApi {
       roster: parts.roster.current,
       store: parts.store,
       scheme: parts.sealer.scheme,
-      admit: admission(parts.sealer, parts.bridge, parts.freeze),
+      admit: admission(parts.sealer, parts.bridge, parts.freeze, storedCreator(parts.store), parts.facility.facility),
       adoptRoster: async bytes => await this.roster.adoptFromPeer(bytes),
       ...(routes === undefined ? {} : { routes })
     })

@@ -1,7 +1,7 @@
 /** Bundles carried between facilities on a USB stick or phone (`pagdandi export|import`). */
 import type { FacilityId } from '@pagdandi/core/record'
 import { NotOnRosterError } from '../keyring/errors.js'
-import { admission } from '../repo/admission.js'
+import { admission, storedCreator } from '../repo/admission.js'
 import { checkItem, entitledItems } from '../repo/exchange.js'
 import type { NodeParts } from './parts.js'
 
@@ -37,7 +37,7 @@ export class BundleService {
       const err = checkItem(bytes, roster, sealer.scheme)
       if (err !== undefined) onRejected(i, err)
     })
-    const admit = admission(sealer, bridge, freeze)
+    const admit = admission(sealer, bridge, freeze, storedCreator(store), this.#parts.facility.facility)
     let stored = 0
     for (let i = 0; i < items.length; i += 1000) {
       const chunk = items.slice(i, i + 1000)

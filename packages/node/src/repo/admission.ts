@@ -7,13 +7,29 @@
  * Items this node cannot open (carried for others) pass: their authors' openers judge them.
  */
 import { decodeItemHeader, itemId } from '@pagdandi/core/crypto'
-import type { AdmitItems } from '@pagdandi/core/sync'
+import type { PatientId } from '@pagdandi/core/record'
+import type { AdmitItems, ItemStore } from '@pagdandi/core/sync'
 import type { Entry } from './checkedLoad.js'
+import { RivalGenesisError } from './errors.js'
 import type { DocSealer, OpenedItem } from './ports.js'
 
 /** What admission needs from the bridge: the check of received changes against a document. */
 export interface ChangeChecker {
   checkReceived(docId: string, items: Entry[]): Promise<(Error | undefined)[]>
+}
+
+/** Who created each document, as this node's store shows (for refusing rival geneses). */
+export type CreatorOf = (docId: string) => Promise<string | undefined>
+
+/** `CreatorOf` read from the store: the author of the first stored self-grant at generation 0. */
+export function storedCreator(store: Pick<ItemStore, 'accessItems'>): CreatorOf {
+  return async docId => {
+    for (const it of await store.accessItems(docId as PatientId)) {
+      const h = decodeItemHeader(it.bytes)
+      if (h.kind === 'grant' && h.generation === 0 && h.recipient === h.author) return h.author
+    }
+    return undefined
+  }
 }
 
 /** What admission needs from the revocation freeze (keyring/RevocationFreeze.ts). */
@@ -26,11 +42,25 @@ export interface RevocationCheck {
  * facility that this node did not hold when it adopted the revocation is refused first, whatever
  * roster version it claims, even by a carrier that cannot open it.
  */
-export function admission(sealer: DocSealer, bridge: ChangeChecker, freeze?: RevocationCheck): AdmitItems {
+export function admission(
+  sealer: DocSealer,
+  bridge: ChangeChecker,
+  freeze?: RevocationCheck,
+  creatorOf?: CreatorOf,
+  me?: string
+): AdmitItems {
   return async items => {
     const verdicts: (Error | undefined)[] = items.map(bytes =>
       freeze?.check(decodeItemHeader(bytes).author, itemId(bytes))
     )
+    // A rival genesis: another facility's self-grant for a document this node created.
+    if (creatorOf !== undefined && me !== undefined)
+      for (const [at, bytes] of items.entries()) {
+        const h = decodeItemHeader(bytes)
+        if (verdicts[at] !== undefined || h.kind !== 'grant' || h.generation !== 0) continue
+        if (h.recipient !== h.author || h.author === me) continue
+        if ((await creatorOf(h.docId)) === me) verdicts[at] = new RivalGenesisError(h.docId, h.author)
+      }
     const byDoc = new Map<string, { at: number; entry: Entry }[]>()
     const open = (bytes: Uint8Array, at: number): OpenedItem | undefined => {
       try {

@@ -36,3 +36,14 @@ export class UndecodableChangeError extends PagdandiError {
     super('ERR_UNDECODABLE_CHANGE', `item ${itemId} of ${docId} is not an Automerge change`, { cause })
   }
 }
+
+/**
+ * A self-grant (a claim to have created the document) for a document that this node created: the
+ * creator knows it is the creator, so the rival is refused and kept as evidence against its author.
+ */
+export class RivalGenesisError extends PagdandiError {
+  override name = 'RivalGenesisError'
+  constructor(docId: string, rival: string) {
+    super('ERR_RIVAL_GENESIS', `document ${docId} was created here; ${rival} claims to have created it`)
+  }
+}

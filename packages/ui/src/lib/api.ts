@@ -2,13 +2,23 @@
  * The one place the app talks HTTP to its facility node (docs/design/0001-module-contracts.md,
  * "node HTTP API"). Every failure becomes a named error: `NodeUnreachableError` or `NodeRequestError`.
  */
-import type { FhirImportOutcome, NodeStatus, PatientSummary, ReferralSummary, RosterEntry } from '@pagdandi/core/api'
+import type {
+  FhirImportOutcome,
+  NodeStatus,
+  PatientProvenance,
+  PatientSummary,
+  ReferralSummary,
+  RosterEntry
+} from '@pagdandi/core/api'
 import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type { StaffSession } from '@pagdandi/core/staff'
 import { NodeRequestError, NodeUnreachableError } from './errors.js'
 
 export type {
+  EntryProvenance,
   FhirImportOutcome,
   NodeStatus,
+  PatientProvenance,
   PatientSummary,
   PeerStatus,
   ReferralSummary,
@@ -75,5 +85,9 @@ export const api = {
   durableHeads: async (patientId: PatientId): Promise<string[]> => {
     const body = await request<{ heads: string[] } | string[]>(`/api/patients/${q(patientId)}/heads`)
     return Array.isArray(body) ? body : body.heads
-  }
+  },
+  /** Who is signed in (401 `SignInRequiredError` when nobody; 404 on a node without sign-in). */
+  session: () => request<{ staff: StaffSession; csrf?: string }>('/api/session'),
+  /** Who wrote each entry, as the signing facilities vouched (verified, unverified, facility only, pending). */
+  provenance: (patientId: PatientId) => request<PatientProvenance>(`/api/patients/${q(patientId)}/provenance`)
 }

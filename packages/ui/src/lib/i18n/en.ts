@@ -304,6 +304,23 @@ export const en = {
   'err.patientNotFound': 'This patient is not known on this facility server.',
   'err.tooLarge': 'Too much data in one go.',
   'err.notAvailable': 'This is not available on this facility server.',
+  'err.syncSchema':
+    'The facility server refused this change: it does not fit the patient record. Nothing of it was saved. Reload the record.',
+  'err.syncRole': 'Your role may not make this change, so the facility server did not save it. Reload the record.',
+  'err.syncAuthor':
+    'This change names someone other than you, so the facility server did not save it. Reload the record.',
+  'err.syncSignIn': 'Your sign-in has ended, so the facility server did not save this change. Sign in again.',
+  'err.syncUnknown': 'The facility server does not hold this record, so the change was not saved.',
+  'err.syncIncomplete':
+    'The facility server could not check this change, so it did not save it. Reload the record and try again.',
+  'err.roleForbidden': 'Your role may not do this.',
+  'err.signInRequired': 'Please sign in again.',
+  'save.refused': 'Not saved: the facility server refused this change.',
+  'provenance.by': '{name}, {facility}, {at}',
+  'provenance.facilityOnly': '{facility}, {at}',
+  'provenance.unverified': 'not confirmed by {facility}',
+  'provenance.pending': 'not yet saved on the facility server',
+  'provenance.reload': 'Reload the record',
   'err.unknown': 'Something went wrong. Nothing was changed; please try again.',
 
   'field.name': 'Name',

@@ -28,7 +28,24 @@ const BY_NAME: Record<string, MessageKey> = {
   NotImplementedError: 'err.notAvailable',
   StoreFaultedError: 'err.storeFaulted',
   StoreDamagedError: 'err.storeDamaged',
-  InvalidFhirBundleError: 'err.fhirBundle'
+  InvalidFhirBundleError: 'err.fhirBundle',
+  RoleForbiddenError: 'err.roleForbidden',
+  SignInRequiredError: 'err.signInRequired'
+}
+
+/** Why the facility server refused a `/sync` change (docs/PROTOCOL.md, `/sync` refusal), by error name. */
+export const SYNC_REFUSALS: Record<string, MessageKey> = {
+  InvalidPatientDocumentError: 'err.syncSchema',
+  RoleForbiddenError: 'err.syncRole',
+  ClaimedAuthorError: 'err.syncAuthor',
+  SignInRequiredError: 'err.syncSignIn',
+  SyncDocumentUnknownError: 'err.syncUnknown',
+  IncompleteSyncChangeError: 'err.syncIncomplete'
+}
+
+/** The message for a `/sync` refusal named `name`, in the current language. */
+export function refusalMessage(name: string, l: Locale = locale): string {
+  return l.t(SYNC_REFUSALS[name] ?? 'err.syncSchema')
 }
 
 /** The field an error names, as a message key, when the catalogue has a label for it. */

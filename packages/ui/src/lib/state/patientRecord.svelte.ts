@@ -11,15 +11,21 @@ import { createSubscriber } from 'svelte/reactivity'
 import type { DocHandle } from '@automerge/automerge-repo'
 import * as A from '@automerge/automerge'
 import { openConflicts, readPatient } from '@pagdandi/core/record'
-import type { ChangeContext, Conflict, PatientDoc, PatientId, FacilityId } from '@pagdandi/core/record'
-import { api } from '../api.js'
+import type { Author, ChangeContext, Conflict, PatientDoc, PatientId, FacilityId } from '@pagdandi/core/record'
+import { authorOf } from '@pagdandi/core/staff'
+import { api, type EntryProvenance } from '../api.js'
 import { headsCover, openPatient, toHashes } from '../repo.js'
 
-/** `saving`: the node has not yet confirmed; `saved`: it has; `offline`: the node cannot be asked. */
-export type SaveState = 'idle' | 'saving' | 'saved' | 'offline'
+/**
+ * `saving`: the node has not yet confirmed; `saved`: it has; `offline`: the node cannot be asked;
+ * `refused`: the node's `/sync` gate refused this tab's change (`refusal` names why).
+ */
+export type SaveState = 'idle' | 'saving' | 'saved' | 'offline' | 'refused'
 
 // Sealing is local to the node; a second is plenty between checks.
 const CHECK_MS = 800
+// Who wrote what changes only when the record does: ask once the edits of a moment have settled.
+const PROVENANCE_MS = 1200
 
 /** A patient's document as a reactive value, with change functions that track durability. */
 export class PatientRecord {
@@ -31,14 +37,54 @@ export class PatientRecord {
   #subscribe: () => void
   // The last document read and its plain copy: an Automerge document is immutable, so one copy per version.
   #read: { raw: A.Doc<PatientDoc>; plain: PatientDoc } | undefined
+  #refusal = $state<string | undefined>(undefined)
+  #provenance = $state<ReadonlyMap<string, EntryProvenance>>(new Map())
+  #provenanceTimer: ReturnType<typeof setTimeout> | undefined
+  /** Who is signed in here: their entries name them (ChangeContext.by). */
+  by: Author | undefined
 
-  constructor(patientId: PatientId, handle: DocHandle<PatientDoc>) {
+  constructor(patientId: PatientId, handle: DocHandle<PatientDoc>, by?: Author) {
     this.patientId = patientId
     this.handle = handle
+    this.by = by
     this.#subscribe = createSubscriber(update => {
       handle.on('change', update)
       return () => handle.off('change', update)
     })
+    // The node's /sync gate says why it refused a change, on this document (docs/PROTOCOL.md).
+    handle.on('ephemeral-message', ({ message }) => {
+      const refused = (message as { refused?: { name?: unknown } } | null)?.refused
+      if (typeof refused?.name !== 'string') return
+      this.#refusal = refused.name
+      this.#save = 'refused'
+      clearTimeout(this.#timer)
+    })
+    handle.on('change', () => {
+      this.#scheduleProvenance()
+    })
+    this.#scheduleProvenance()
+  }
+
+  /** The name of the error the node refused this tab's last change with, if it did. */
+  get refusal(): string | undefined {
+    return this.#refusal
+  }
+
+  /** Who wrote each entry, by path (`encounters/<id>` …), as the signing facilities vouched. */
+  get provenance(): ReadonlyMap<string, EntryProvenance> {
+    return this.#provenance
+  }
+
+  #scheduleProvenance(): void {
+    clearTimeout(this.#provenanceTimer)
+    this.#provenanceTimer = setTimeout(() => {
+      api.provenance(this.patientId).then(
+        p => {
+          this.#provenance = new Map(p.entries.map(e => [e.path, e]))
+        },
+        () => {}
+      )
+    }, PROVENANCE_MS)
   }
 
   /** The document now, as plain data (including other tabs' and facilities' edits as they arrive). */
@@ -65,7 +111,11 @@ export class PatientRecord {
    * error, leaving the document untouched, when the input is invalid.
    */
   change<R>(facility: FacilityId, fn: (d: PatientDoc, ctx: ChangeContext) => R): R {
-    const ctx: ChangeContext = { facility, at: new Date().toISOString() }
+    const ctx: ChangeContext = {
+      facility,
+      at: new Date().toISOString(),
+      ...(this.by === undefined ? {} : { by: this.by })
+    }
     // Validate on a scratch copy first: a throw inside handle.change would still leave a partial change.
     let scratch = A.clone(this.handle.doc())
     try {
@@ -88,6 +138,7 @@ export class PatientRecord {
   /** Stops checking for durability (the screen closed). */
   close(): void {
     clearTimeout(this.#timer)
+    clearTimeout(this.#provenanceTimer)
   }
 
   #scheduleCheck(ms: number): void {
@@ -99,6 +150,7 @@ export class PatientRecord {
 
   async #check(): Promise<void> {
     const want = this.#pending
+    if (this.#save === 'refused') return
     try {
       const durable = toHashes(await api.durableHeads(this.patientId))
       if (headsCover(this.handle.doc(), durable, want)) {
@@ -118,5 +170,7 @@ export async function loadPatient(patientId: PatientId): Promise<PatientRecord> 
   // The node keeps records cold until used; asking for the durable heads brings this one into
   // memory, so the sync request that follows is answered. Offline, the request fails: go on.
   await api.durableHeads(patientId).catch(() => undefined)
-  return new PatientRecord(patientId, await openPatient(patientId))
+  // Entries name who is signed in; a node without sign-in (or none signed in) names nobody.
+  const session = await api.session().catch(() => undefined)
+  return new PatientRecord(patientId, await openPatient(patientId), session && authorOf(session.staff))
 }

@@ -31,12 +31,12 @@ describe('kill -9 during 1,000 writes', () => {
       while (!killed && next < WRITES) {
         const uhid = `W-${String(next++).padStart(4, '0')}`
         try {
-          const res = await fetch(new URL('/api/patients', node.url), {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(registration({ uhid, name: `Test Patient ${uhid}` }))
-          })
-          if (res.status === 201) acked.set(uhid, ((await res.json()) as { patientId: string }).patientId)
+          const res = await node.staff.call(
+            'POST',
+            '/api/patients',
+            registration({ uhid, name: `Test Patient ${uhid}` })
+          )
+          if (res.status === 201) acked.set(uhid, (res.json as { patientId: string }).patientId)
         } catch {
           // The connection died with the process: not acknowledged, so nothing is owed.
         }

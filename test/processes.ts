@@ -1,16 +1,35 @@
 /** Helpers for tests that run `pagdandi` as real child processes (from sources, through tsx). */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { ApiClient, DataDir, StaffService } from '@pagdandi/node'
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = fileURLToPath(new URL('../packages/node/src/cli.ts', import.meta.url))
 
-/** A running `pagdandi start` child and the URL it printed. */
+/** A running `pagdandi start` child, the URL it printed, and a medical officer signed in to it. */
 export interface NodeProcess {
   child: ChildProcess
   url: string
   output: () => string
+  staff: ApiClient
+}
+
+/** Password of the staff account process tests sign in with. */
+export const STAFF_PASSWORD = 'process-test-password'
+
+/** Adds the medical officer process tests sign in as (through the real staff service), unless it exists. */
+export async function addTestOfficer(data: string): Promise<void> {
+  const facility = (await new DataDir(data).readFacility()).facility
+  const staff = new StaffService(data, facility)
+  if ((await staff.accounts.list()).some(a => a.username === 'dr.test')) return
+  await staff.accounts.add({
+    username: 'dr.test',
+    name: 'Dr. Test',
+    role: 'medical-officer',
+    hprId: '71-4000-0000-0002',
+    password: STAFF_PASSWORD
+  })
 }
 
 /** Spawns `pagdandi <args>` with the sources (no build needed). */
@@ -28,6 +47,7 @@ export async function startNodeProcess(
   env: NodeJS.ProcessEnv,
   extra: string[] = []
 ): Promise<NodeProcess> {
+  await addTestOfficer(data)
   const child = spawnCli(['start', '--data', data, '--port', '0', ...extra], env)
   let out = ''
   child.stdout!.on('data', (b: Buffer) => {
@@ -51,7 +71,7 @@ export async function startNodeProcess(
       reject(new Error(`node exited ${code}:\n${out}`))
     })
   })
-  return { child, url, output: () => out }
+  return { child, url, output: () => out, staff: await ApiClient.signIn(url, 'dr.test', STAFF_PASSWORD) }
 }
 
 /** Resolves when the child has exited. */
@@ -81,20 +101,15 @@ export function nodeProcessPool(env: NodeJS.ProcessEnv): {
   }
 }
 
-/** GET a node's JSON API. */
+/** GET a node's JSON API, signed in. */
 export async function getJson(node: NodeProcess, path: string): Promise<any> {
-  const res = await fetch(new URL(path, node.url))
-  return await res.json()
+  return (await node.staff.call('GET', path)).json
 }
 
-/** POST JSON to a node's API; the status and the JSON answer. */
+/** POST JSON to a node's API, signed in; the status and the JSON answer. */
 export async function postJson(node: NodeProcess, path: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(new URL(path, node.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return { status: res.status, json: await res.json() }
+  const a = await node.staff.call('POST', path, body)
+  return { status: a.status, json: a.json }
 }
 
 /** How long process tests wait for replication to show (loopback, but a loaded 2-core machine). */

@@ -23,6 +23,7 @@ describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
     nodes = await setUpCliNetwork([CHC, DH])
     for (const n of nodes) await n.start()
     ctx = await launchBrowser()
+    await nodes[0]!.signIn(ctx)
     page = ctx.pages()[0] ?? (await ctx.newPage())
     errors = watchErrors(page)
   })

@@ -3,11 +3,12 @@
  * (`node packages/node/dist/cli.js`) exactly as district IT would: init, roster, start.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { appendFileSync, existsSync, mkdtempSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import type { BrowserContext } from 'playwright-core'
 import { ROOT } from './ui-harness.js'
 
 const run = promisify(execFile)
@@ -18,6 +19,9 @@ export const haveCli = existsSync(CLI)
 
 // Test-only operator secret; real nodes read it from a file.
 const ENV = { ...process.env, PAGDANDI_SECRET: 'ui-test-operator-secret' }
+
+/** The medical officer every browser test signs in as, added with `pagdandi staff add`. */
+export const UI_STAFF = { username: 'dr.ui', password: 'ui-test-staff-password' }
 
 /** A facility to create; `carriesFor` makes it the hub of those facilities (a DH for its CHCs). */
 export interface CliFacility {
@@ -32,6 +36,7 @@ export class CliNode {
   url = ''
   #child: ChildProcess | undefined
   #log: string[] = []
+  readonly #browsers = new Set<BrowserContext>()
   constructor(
     readonly spec: CliFacility,
     readonly dir: string
@@ -76,6 +81,22 @@ export class CliNode {
         reject(new Error(`${this.spec.facility} exited ${code}: ${this.#log.join('')}`))
       })
     })
+    for (const ctx of this.#browsers) await this.signIn(ctx)
+  }
+
+  /**
+   * Signs a browser in as the test's medical officer, as the sign-in screen would (`POST /api/session`
+   * from the node's origin; the cookie lands in the browser). Sessions live in the node's memory, so
+   * every later `start()` signs the same browsers in again.
+   */
+  async signIn(ctx: BrowserContext): Promise<void> {
+    this.#browsers.add(ctx)
+    const res = await ctx.request.post(`${this.url}/api/session`, {
+      data: { username: UI_STAFF.username, password: UI_STAFF.password },
+      headers: { origin: this.url }
+    })
+    if (res.status() !== 200)
+      throw new Error(`${this.spec.facility}: sign-in answered ${res.status()}: ${await res.text()}`)
   }
 
   /** Stops the node (SIGTERM: a clean shutdown) and waits for the process to end. */
@@ -115,6 +136,8 @@ async function cli(...args: string[]): Promise<string> {
 export async function setUpCliNetwork(specs: CliFacility[]): Promise<CliNode[]> {
   const root = mkdtempSync(join(tmpdir(), 'pagdandi-ui-net-'))
   const authority = join(root, 'authority')
+  const passwordFile = join(root, 'staff-password')
+  writeFileSync(passwordFile, UI_STAFF.password + '\n', { mode: 0o600 })
   await cli('roster', 'create', '--data', authority, '--network', 'ui-test')
   const nodes: CliNode[] = []
   for (const s of specs) {
@@ -134,6 +157,22 @@ export async function setUpCliNetwork(specs: CliFacility[]): Promise<CliNode[]> 
       'Bastar',
       '--listen',
       `/ip4/127.0.0.1/tcp/${port}/ws`
+    )
+    await cli(
+      'staff',
+      'add',
+      '--data',
+      dir,
+      '--username',
+      UI_STAFF.username,
+      '--name',
+      'Dr. UI Test',
+      '--role',
+      'medical-officer',
+      '--hpr',
+      '71-4000-0000-0002',
+      '--password-file',
+      passwordFile
     )
     await cli(
       'roster',

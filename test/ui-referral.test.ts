@@ -33,6 +33,8 @@ describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and ba
     chcCtx = await launchBrowser()
     // The DH's clinician uses a tablet.
     dhCtx = await launchBrowser({ width: 1024, height: 768 })
+    await chcNode.signIn(chcCtx)
+    await dhNode.signIn(dhCtx)
     chc = chcCtx.pages()[0] ?? (await chcCtx.newPage())
     dh = dhCtx.pages()[0] ?? (await dhCtx.newPage())
     chc.on('pageerror', e => errors.push(e.message))

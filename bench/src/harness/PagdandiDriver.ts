@@ -13,6 +13,7 @@ import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CACHE_DIR, UNIQUE_LIMIT } from '../corpus.js'
+import { ApiClient, DataDir, StaffService } from '@pagdandi/node'
 import type { LinkEmulator } from '../link/index.js'
 import type { Usage } from '../peers/rpc.js'
 import type { Driver, RelayDriver, SyncOutcome } from './Driver.js'
@@ -141,9 +142,21 @@ export async function prepareTemplate(patients: number, seed: number, log: (s: s
 interface RunningNode {
   proc: ChildProcess
   url: string
+  /** A registration clerk signed in over HTTP, as the CHC's counter would be. */
+  staff: ApiClient
+}
+
+const BENCH_STAFF = { username: 'bench.clerk', password: 'bench-staff-password' }
+
+/** Adds the benchmark's clerk through the node's staff service (a cached template may predate it). */
+async function addBenchStaff(dataDir: string): Promise<void> {
+  const staff = new StaffService(dataDir, (await new DataDir(dataDir).readFacility()).facility)
+  if ((await staff.accounts.list()).some(a => a.username === BENCH_STAFF.username)) return
+  await staff.accounts.add({ ...BENCH_STAFF, name: 'Bench clerk', role: 'registration-clerk' })
 }
 
 async function startNode(dataDir: string): Promise<RunningNode> {
+  await addBenchStaff(dataDir)
   // A time-compressed run compresses the node's redial ceiling with its schedule (run.ts sets it).
   const redial = process.env.PAGDANDI_BENCH_MAX_REDIAL_S
   const extra = redial === undefined ? [] : ['--max-redial-seconds', redial]
@@ -164,7 +177,7 @@ async function startNode(dataDir: string): Promise<RunningNode> {
     proc.stderr!.on('data', onData)
     proc.once('exit', code => reject(new Error(`pagdandi start exited with ${code}: ${text.slice(-300)}`)))
   })
-  return { proc, url }
+  return { proc, url, staff: await ApiClient.signIn(url, BENCH_STAFF.username, BENCH_STAFF.password) }
 }
 
 interface Status {
@@ -174,7 +187,7 @@ interface Status {
 }
 
 async function status(n: RunningNode): Promise<Status> {
-  return (await (await fetch(`${n.url}/api/status`)).json()) as Status
+  return await n.staff.get<Status>('/api/status')
 }
 
 /** Peak RSS and CPU of a process, from /proc (Linux). */
@@ -267,12 +280,9 @@ export class PagdandiDriver implements Driver, RelayDriver {
         district: 'Bastar',
         uhid: `BENCH-${seed}-${i}`
       }
-      const res = await fetch(`${this.#chc!.url}/api/patients`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input)
-      })
-      if (res.status !== 201) throw new Error(`register answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+      const res = await this.#chc!.staff.call('POST', '/api/patients', input)
+      if (res.status !== 201)
+        throw new Error(`register answered ${res.status}: ${JSON.stringify(res.json).slice(0, 200)}`)
     }
     const after = await status(this.#chc!)
     this.#want = after.items

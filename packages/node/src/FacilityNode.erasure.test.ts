@@ -6,7 +6,7 @@ import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, registration, staffClient, tempDir } from './testing/fixtures.js'
 
 const [CHC, DH] = ['IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
@@ -36,12 +36,10 @@ async function stop(node: FacilityNode): Promise<void> {
   running.splice(running.indexOf(node), 1)
 }
 
+/** A request as the facility admin (who may erase), signed in over HTTP. */
 async function api(node: FacilityNode, path: string, method = 'GET'): Promise<{ status: number; json: any }> {
-  const res = await fetch(
-    new URL(path, node.url),
-    method === 'GET' ? undefined : { method, headers: { 'content-type': 'application/json' }, body: '{}' }
-  )
-  return { status: res.status, json: await res.json() }
+  const admin = await staffClient(node, 'facility-admin')
+  return await admin.call(method, path, method === 'GET' ? undefined : {})
 }
 
 /** Every file under `dir`, concatenated: what someone holding the disk can read. */

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as A from '@automerge/automerge'
 import type { PatientDoc, PatientId } from '@pagdandi/core/record'
+import type { Role } from '@pagdandi/core/staff'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
-import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, memoryStore, registration, staffClient, tempDir } from './testing/fixtures.js'
 
 const running: FacilityNode[] = []
 afterEach(async () => {
@@ -18,22 +19,15 @@ async function startNode(dir: string, store?: NodeStore): Promise<FacilityNode> 
   return node
 }
 
+/** A request signed in over HTTP, as a medical officer unless told (FHIR export and import are the admin's). */
 async function api(
   node: FacilityNode,
   path: string,
-  init?: { method: string; body: unknown }
+  init?: { method: string; body: unknown },
+  role: Role = 'medical-officer'
 ): Promise<{ status: number; json: any }> {
-  const res = await fetch(
-    new URL(path, node.url),
-    init === undefined
-      ? undefined
-      : {
-          method: init.method,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(init.body)
-        }
-  )
-  return { status: res.status, json: await res.json() }
+  const client = await staffClient(node, role)
+  return await client.call(init?.method ?? 'GET', path, init?.body)
 }
 
 describe('FacilityNode HTTP API', () => {
@@ -82,7 +76,7 @@ describe('FacilityNode HTTP API', () => {
     const badAbha = await api(node, '/api/patients', { method: 'POST', body: registration({ abhaNumber: '12' }) })
     expect(badAbha.status).toBe(400)
     expect(badAbha.json.error.name).toBe('InvalidAbhaNumberError')
-    const notJson = await fetch(new URL('/api/patients', node.url), { method: 'POST', body: '{' })
+    const notJson = await (await staffClient(node)).call('POST', '/api/patients', undefined, { raw: '{' })
     expect(notJson.status).toBe(400)
     expect(await store.lastSeq()).toBe(0)
   })
@@ -188,25 +182,30 @@ describe('FacilityNode FHIR', () => {
         withVisit = id
         break
       }
-    const exported = await api(chc, `/api/patients/${withVisit}/fhir`)
+    const exported = await api(chc, `/api/patients/${withVisit}/fhir`, undefined, 'facility-admin')
     expect(exported.status).toBe(200)
     const opd = exported.json.find((d: { kind: string }) => d.kind === 'OPConsultRecord')
     expect(opd.bundle.resourceType).toBe('Bundle')
 
     const dh = await startNode(dirs[1]!)
     // The preview says what the import will add, and writes nothing.
-    const preview = await api(dh, '/api/fhir/preview', { method: 'POST', body: opd.bundle })
+    const preview = await api(dh, '/api/fhir/preview', { method: 'POST', body: opd.bundle }, 'facility-admin')
     expect(preview.status).toBe(200)
     expect(preview.json).toMatchObject({ kind: 'OPConsultRecord', newPatient: true, alreadyPresent: 0 })
     expect(preview.json.items[0].section).toBe('encounter')
     expect(dh.documents.docIds()).toHaveLength(0)
-    const imported = await api(dh, '/api/fhir/import', { method: 'POST', body: opd.bundle })
+    const imported = await api(dh, '/api/fhir/import', { method: 'POST', body: opd.bundle }, 'facility-admin')
     expect(imported.status).toBe(201)
     expect(imported.json.items).toEqual(preview.json.items)
     const doc = (await dh.documents.open<PatientDoc>(imported.json.patientId))!
     expect(Object.keys(doc.encounters)).toHaveLength(1)
 
-    const broken = await api(dh, '/api/fhir/import', { method: 'POST', body: { ...opd.bundle, type: 'collection' } })
+    const broken = await api(
+      dh,
+      '/api/fhir/import',
+      { method: 'POST', body: { ...opd.bundle, type: 'collection' } },
+      'facility-admin'
+    )
     expect(broken.status).toBe(400)
     expect(broken.json.error.name).toBe('InvalidFhirBundleError')
   })

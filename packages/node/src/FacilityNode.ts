@@ -24,6 +24,7 @@ import { RosterService } from './app/RosterService.js'
 import { StatusService } from './app/StatusService.js'
 import { nodeSignatureScheme } from './crypto/index.js'
 import { HttpServer } from './http/HttpServer.js'
+import { StaffService } from './staff/StaffService.js'
 import type { NodeApi } from './http/NodeApi.js'
 import { DataDir, b64, type FacilityFile } from './keyring/DataDir.js'
 import { ItemSealer } from './keyring/ItemSealer.js'
@@ -45,7 +46,7 @@ export interface FacilityNodeOptions {
   data: string
   secret: string
   /** Listen for the UI and API; false for CLI commands that only touch the store. */
-  http?: { host?: string; port?: number } | false
+  http?: { host?: string; port?: number; names?: readonly string[]; tls?: { cert: string; key: string } } | false
   uiDir?: string
   /** One-line operational log; never receives patient data. */
   log?: (line: string) => void
@@ -88,6 +89,7 @@ interface Internals {
   repo: Repo
   http: HttpServer | undefined
   parts: NodeParts
+  staff: StaffService
 }
 
 /** A running facility node. */
@@ -112,6 +114,8 @@ export class FacilityNode implements NodeApi {
   readonly documents: Documents
   /** The document keys held in memory (read-only). */
   readonly keys: KeyringView
+  /** Staff accounts, sign-in sessions and the audit log. */
+  readonly staff: StaffService
 
   private constructor(internals: Internals, roster: RosterService) {
     this.#in = internals
@@ -127,6 +131,12 @@ export class FacilityNode implements NodeApi {
     this.bundles = new BundleService(parts)
     this.documents = parts.bridge
     this.keys = parts.sealer.keyring
+    this.staff = internals.staff
+  }
+
+  /** The HTTP server, when the node serves one (`syncSessionOf` binds a `/sync` socket to its staff member). */
+  get http(): HttpServer | undefined {
+    return this.#in.http
   }
 
   /** Opens the data directory, decrypts the keyring and rebuilds every openable document. */
@@ -139,6 +149,8 @@ export class FacilityNode implements NodeApi {
     const store = await opts.openStore(dataDir.itemsDir)
     let http: HttpServer | undefined
     const network = []
+    const now = opts.now ?? (() => new Date())
+    const staff = new StaffService(opts.data, facility.facility, { date: now, now: () => now().getTime() })
     const authorship = new Authorship()
     const log = opts.log ?? (() => {})
     // The gate needs the bridge, which needs the Repo, which needs the gate: bound once built.
@@ -146,6 +158,7 @@ export class FacilityNode implements NodeApi {
     if (opts.http !== false && opts.http !== undefined) {
       http = new HttpServer(undefined, {
         ...opts.http,
+        staff,
         ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
         ...(opts.log !== undefined ? { log: opts.log } : {})
       })
@@ -174,7 +187,6 @@ export class FacilityNode implements NodeApi {
     bridge = new DocBridge(repo, store, sealer, authorship)
     storage.loader = async docId => await bridge!.storedChanges(docId)
     const replication = new Replication()
-    const now = opts.now ?? (() => new Date())
     const quarantine = new Quarantine(store, now, log)
     await quarantine.load()
     bridge.exclude(quarantine.list().map(e => e.itemId))
@@ -193,7 +205,7 @@ export class FacilityNode implements NodeApi {
       quarantine,
       now
     }
-    const node = new FacilityNode({ opts, dataDir, keys, repo, http, parts }, roster)
+    const node = new FacilityNode({ opts, dataDir, keys, repo, http, parts, staff }, roster)
     bridge.on('doc', (id, cold) => {
       // Read once per change: the views and the receipt check look at plain strings.
       const doc = (cold ?? bridge.doc(id)) as A.Doc<PatientDoc> | undefined

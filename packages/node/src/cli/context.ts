@@ -6,10 +6,12 @@ import { readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { FacilityNode, type FacilityNodeOptions } from '../FacilityNode.js'
 import type { NodeApi } from '../http/NodeApi.js'
+import { readTls } from '../http/tls.js'
 import { DataDir, writeAtomic } from '../keyring/DataDir.js'
 import { resolveSecret } from '../keyring/secret.js'
 import { opt, type Io, type Values } from './command.js'
-import { NodeRequestError, NodeRunningError } from './errors.js'
+import { ApiClient, type ApiCredentials } from './ApiClient.js'
+import { NodeRunningError } from './errors.js'
 import { openStore } from './storeFactory.js'
 
 /** Default data directory when neither --data nor PAGDANDI_DATA is given. */
@@ -25,17 +27,27 @@ export async function secretOf(values: Values, io: Io): Promise<string> {
   return await resolveSecret({ secretFile: opt(values, 'secret-file'), env: io.env })
 }
 
-/** Written by `pagdandi start`, removed when it stops: how other commands find the running node. */
+/**
+ * Written by `pagdandi start` (owner-only), removed when it stops: how other commands find the
+ * running node, and the operator session they call it with (the data directory's owner is its operator).
+ */
 export interface RunFile {
   pid: number
   url: string
+  session: ApiCredentials
+}
+
+/** The run file of a node started in this process. */
+export function runFileOf(node: FacilityNode): RunFile {
+  const s = node.staff.sessions.operatorSession(node.facility.facility)
+  return { pid: process.pid, url: node.url!, session: { token: s.token, csrf: s.csrf } }
 }
 
 const runFilePath = (dir: string): string => join(dir, 'node.json')
 
 /** Records that a node is running here. */
 export async function writeRunFile(dir: string, run: RunFile): Promise<void> {
-  await writeAtomic(runFilePath(dir), new TextEncoder().encode(JSON.stringify(run) + '\n'))
+  await writeAtomic(runFilePath(dir), new TextEncoder().encode(JSON.stringify(run) + '\n'), 0o600)
 }
 
 /** Removes the run file (on clean stop). */
@@ -57,10 +69,11 @@ export async function runningNode(dir: string): Promise<RunFile | undefined> {
     return undefined
   }
   try {
-    const res = await fetch(new URL('/api/status', run.url), { signal: AbortSignal.timeout(2000) })
+    const res = await fetch(new URL('/api/health', run.url), { signal: AbortSignal.timeout(2000) })
     return res.ok ? run : undefined
   } catch {
-    return undefined
+    // a TLS node with its own certificate: the process is alive and the run file names it
+    return run.url.startsWith('https:') ? run : undefined
   }
 }
 
@@ -95,7 +108,7 @@ export async function openOffline(
 export async function withApi<T>(values: Values, io: Io, fn: (api: NodeApi) => Promise<T>): Promise<T> {
   const dir = dataDirOf(values, io)
   const running = await runningNode(dir)
-  if (running !== undefined) return await fn(httpApi(running.url))
+  if (running !== undefined) return await fn(httpApi(running, (await readTls(dir))?.cert))
   const node = await openOffline(values, io)
   try {
     return await fn(node)
@@ -104,48 +117,33 @@ export async function withApi<T>(values: Values, io: Io, fn: (api: NodeApi) => P
   }
 }
 
-/** A `NodeApi` over the HTTP API of a running node. */
-export function httpApi(base: string): NodeApi {
-  const call = async <T>(path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(
-      new URL(path, base),
-      body === undefined
-        ? undefined
-        : {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body)
-          }
-    )
-    const json = (await res.json()) as { error?: { name: string; message: string } }
-    if (!res.ok)
-      throw new NodeRequestError(json.error?.name ?? 'NodeRequestError', json.error?.message ?? `HTTP ${res.status}`)
-    return json as T
-  }
+/** A `NodeApi` over the HTTP API of a running node, as its operator. */
+export function httpApi(run: RunFile, ca?: string): NodeApi {
+  const client = new ApiClient(run.url, run.session, ca)
   const q = encodeURIComponent
   return {
-    status: { report: async () => await call('/api/status') },
+    status: { report: async () => await client.get('/api/status') },
     roster: {
-      entries: async () => await call('/api/roster'),
-      accept: async file => await call('/api/roster', file)
+      entries: async () => await client.get('/api/roster'),
+      accept: async file => await client.post('/api/roster', file)
     },
     patients: {
-      search: async query => await call(`/api/patients?q=${q(query)}`),
-      register: async input => await call('/api/patients', input),
-      read: async id => (await call<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
-      durableHeads: async id => (await call<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
-      provenance: async id => await call(`/api/patients/${q(id)}/provenance`)
+      search: async query => await client.get(`/api/patients?q=${q(query)}`),
+      register: async input => await client.post('/api/patients', input),
+      read: async id => (await client.get<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
+      durableHeads: async id => (await client.get<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
+      provenance: async id => await client.get(`/api/patients/${q(id)}/provenance`)
     },
     referrals: {
-      list: async box => await call(`/api/referrals?box=${box}`),
-      create: async (patientId, referral) => await call('/api/referrals', { patientId, referral })
+      list: async box => await client.get(`/api/referrals?box=${box}`),
+      create: async (patientId, referral) => await client.post('/api/referrals', { patientId, referral })
     },
     fhir: {
-      exportPatient: async id => await call(`/api/patients/${q(id)}/fhir`),
-      preview: async bundle => await call('/api/fhir/preview', bundle),
-      importBundle: async bundle => await call('/api/fhir/import', bundle)
+      exportPatient: async id => await client.get(`/api/patients/${q(id)}/fhir`),
+      preview: async bundle => await client.post('/api/fhir/preview', bundle),
+      importBundle: async bundle => await client.post('/api/fhir/import', bundle)
     },
-    erasure: { erase: async id => await call(`/api/patients/${q(id)}/erase`, {}) },
-    quarantine: { list: async () => await call('/api/quarantine') }
+    erasure: { erase: async id => await client.post(`/api/patients/${q(id)}/erase`, {}) },
+    quarantine: { list: async () => await client.get('/api/quarantine') }
   }
 }

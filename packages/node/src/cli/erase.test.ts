@@ -7,7 +7,7 @@ import { revokeMember } from '../keyring/authority.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from '../testing/fixtures.js'
 import type { Io } from './command.js'
 import { COMMANDS } from './commands/index.js'
-import { removeRunFile, writeRunFile } from './context.js'
+import { removeRunFile, runFileOf, writeRunFile } from './context.js'
 import { EXIT_FAILURE, EXIT_OK, main } from './main.js'
 import { openStore } from './storeFactory.js'
 
@@ -53,7 +53,7 @@ describe('pagdandi roster import and erase', () => {
       transport: '108',
       provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
     })
-    await writeRunFile(dir, { pid: process.pid, url: node.url! })
+    await writeRunFile(dir, runFileOf(node))
     await revokeMember(join(root, 'authority'), TEST_SECRET, tweetnaclScheme, DH)
     const imp = io()
     expect(await main(['roster', 'import', join(root, 'authority', 'roster.json'), '--data', dir], COMMANDS, imp)).toBe(

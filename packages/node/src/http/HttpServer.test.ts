@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
+import type { FacilityId } from '@pagdandi/core/record'
+import { ApiClient } from '../cli/ApiClient.js'
+import { StaffService } from '../staff/StaffService.js'
+import { staffClient, tempDir } from '../testing/fixtures.js'
 import { HttpServer, MAX_BODY_BYTES } from './HttpServer.js'
 import type { NodeApi } from './NodeApi.js'
 import { InvalidReferralTransitionError } from '@pagdandi/core/record'
@@ -15,8 +18,7 @@ const FAILURES: Record<string, () => Error> = {
 }
 
 const servers: HttpServer[] = []
-const errorName = async (res: Response): Promise<string> =>
-  ((await res.json()) as { error: { name: string } }).error.name
+const errorName = (a: { json: unknown }): string | undefined => (a.json as { error?: { name: string } }).error?.name
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close()
 })
@@ -50,45 +52,44 @@ function fakeApi(calls: string[]): NodeApi {
   }
 }
 
-async function serve(calls: string[]): Promise<string> {
-  const s = new HttpServer(fakeApi(calls), { port: 0, uiDir: '/nonexistent' })
+/** The server over a fake node, and a medical officer signed in to it. */
+async function serve(calls: string[]): Promise<ApiClient> {
+  const staff = new StaffService(await tempDir('pagdandi-http-'), 'IN2210000101' as FacilityId)
+  const s = new HttpServer(fakeApi(calls), { staff, port: 0, uiDir: '/nonexistent' })
   servers.push(s)
-  return (await s.listen()).url
+  const url = (await s.listen()).url
+  return await staffClient({ staff, url })
 }
 
 describe('HTTP boundary', () => {
   it('refuses a cross-origin write (403 ForbiddenOriginError) before it reaches the node', async () => {
     const calls: string[] = []
-    const url = await serve(calls)
-    const res = await fetch(new URL('/api/patients', url), {
-      method: 'POST',
-      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
-      body: '{}'
-    })
+    const mo = await serve(calls)
+    const res = await mo.call('POST', '/api/patients', {}, { headers: { origin: 'http://evil.example' } })
     expect(res.status).toBe(403)
-    expect(await errorName(res)).toBe('ForbiddenOriginError')
+    expect(errorName(res)).toBe('ForbiddenOriginError')
     expect(calls).toEqual([])
   })
 
   it('refuses an oversized body (413) and an unknown route (404), each with a named JSON error', async () => {
     const calls: string[] = []
-    const url = await serve(calls)
-    const big = await fetch(new URL('/api/patients', url), { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) })
+    const mo = await serve(calls)
+    const big = await mo.call('POST', '/api/patients', undefined, { raw: 'x'.repeat(MAX_BODY_BYTES + 1) })
     expect(big.status).toBe(413)
-    expect(await errorName(big)).toBe('BodyTooLargeError')
-    const missing = await fetch(new URL('/api/nothing', url))
+    expect(errorName(big)).toBe('BodyTooLargeError')
+    const missing = await mo.call('GET', '/api/nothing')
     expect(missing.status).toBe(404)
-    expect(await errorName(missing)).toBe('RouteNotFoundError')
-    const unknownPatient = await fetch(new URL('/api/patients/abcdefgh12345678/heads', url))
-    expect(await errorName(unknownPatient)).toBe('PatientNotFoundError')
+    expect(errorName(missing)).toBe('RouteNotFoundError')
+    const unknownPatient = await mo.call('GET', '/api/patients/abcdefgh12345678/heads')
+    expect(errorName(unknownPatient)).toBe('PatientNotFoundError')
     expect(calls).toEqual([])
   })
 
   it('answers with the status the error class names: refused input 400, a failed part 503, a bug 500 without detail', async () => {
-    const url = await serve([])
+    const mo = await serve([])
     const answer = async (q: string): Promise<[number, unknown]> => {
-      const res = await fetch(new URL(`/api/patients?q=${q}`, url))
-      return [res.status, ((await res.json()) as { error: unknown }).error]
+      const res = await mo.call('GET', `/api/patients?q=${q}`)
+      return [res.status, (res.json as { error: unknown }).error]
     }
     expect(await answer('transition')).toEqual([
       400,
@@ -99,19 +100,10 @@ describe('HTTP boundary', () => {
     expect(await answer('bug')).toEqual([500, { name: 'InternalError', message: 'internal error; see the node log' }])
   })
 
-  it('accepts the /sync WebSocket only from its own origin', async () => {
-    const url = await serve([])
-    const ws = url.replace('http', 'ws') + 'sync'
-    const outcome = async (origin: string): Promise<string> =>
-      await new Promise(resolve => {
-        const sock = new WebSocket(ws, { origin })
-        sock.once('open', () => {
-          sock.close()
-          resolve('open')
-        })
-        sock.once('error', () => resolve('refused'))
-      })
-    expect(await outcome('http://evil.example')).toBe('refused')
-    expect(await outcome(url.replace(/\/$/, ''))).toBe('open')
+  it('answers an unknown route without a session 401, so routes cannot be probed signed out', async () => {
+    const mo = await serve([])
+    const anon = new ApiClient(mo.base.href)
+    const a = await anon.call('GET', '/api/nothing')
+    expect([a.status, errorName(a)]).toEqual([401, 'SignInRequiredError'])
   })
 })

@@ -1,15 +1,31 @@
 /**
  * The node's local HTTP server: the JSON API, the built UI, and the automerge-repo WebSocket
- * endpoint at `/sync` for browsers in the facility. Bound to 127.0.0.1 unless told otherwise.
+ * endpoint at `/sync` for browsers in the facility. Bound to 127.0.0.1 unless told otherwise; on the
+ * facility LAN only over TLS. Every request passes guard.ts, then sign-in and the role (access.ts).
  */
+import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { PagdandiError } from '@pagdandi/core'
-import { BadRequestError, BodyTooLargeError, ForbiddenOriginError, NodeStartingError } from './errors.js'
+import { can } from '@pagdandi/core/staff'
+import { CsrfTokenError, RoleForbiddenError, SignInLockedError, SignInRequiredError } from '../staff/errors.js'
+import { SESSION_COOKIE, type LiveSession } from '../staff/SessionStore.js'
+import type { StaffService } from '../staff/StaffService.js'
+import { accessOf } from './access.js'
+import {
+  BadRequestError,
+  BodyTooLargeError,
+  NodeStartingError,
+  RouteNotFoundError,
+  TlsRequiredError
+} from './errors.js'
+import { changesState, checkHost, checkJsonBody, checkOrigin, hostPolicy, type HostPolicy } from './guard.js'
 import type { NodeApi } from './NodeApi.js'
-import { routeApi } from './routes.js'
+import { routeApi, type ApiRequest } from './routes.js'
+import { routeStaff } from './staffRoutes.js'
 import { serveStatic } from './static.js'
 
 /** Cap on a JSON body: a FHIR bundle of one patient is well under this; anything larger is hostile. */
@@ -17,7 +33,13 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024
 
 /** Options of the HTTP server. */
 export interface HttpServerOptions {
+  /** Staff accounts, sessions and the audit log: every route but sign-in and health needs a session. */
+  staff: StaffService
   host?: string
+  /** Further host names the node answers for (its name on the facility LAN); see guard.ts. */
+  names?: readonly string[]
+  /** Certificate and key (PEM) to serve HTTPS; required for any address but loopback. */
+  tls?: { cert: string; key: string }
   /** 0 picks a free port. */
   port?: number
   /** Directory of the built UI (packages/ui/dist by default). */
@@ -37,18 +59,31 @@ export class HttpServer {
   /** Browsers' automerge-repo sockets; hand it to `WebSocketServerAdapter`. */
   readonly wss: WebSocketServer
   readonly #opts: HttpServerOptions
+  readonly #policy: HostPolicy
+  readonly #syncSessions = new WeakMap<IncomingMessage, LiveSession>()
 
   /** The node answering the API; set once the node has finished opening. */
   api: NodeApi | undefined
 
-  constructor(api: NodeApi | undefined, opts: HttpServerOptions = {}) {
+  constructor(api: NodeApi | undefined, opts: HttpServerOptions) {
     this.api = api
     this.#opts = opts
+    const host = opts.host ?? '127.0.0.1'
+    if (!LOOPBACK.has(host) && opts.tls === undefined) throw new TlsRequiredError(host)
+    this.#policy = hostPolicy(host, opts.names ?? [], opts.tls !== undefined)
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
-    this.#server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       void this.#handle(req, res)
+    }
+    this.#server = opts.tls !== undefined ? createTlsServer({ ...opts.tls }, handler) : createServer(handler)
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.#upgrade(req, socket, head)
     })
-    this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head))
+  }
+
+  /** The staff session that opened a `/sync` socket (its upgrade request), for binding changes to their author. */
+  syncSessionOf(req: IncomingMessage): LiveSession | undefined {
+    return this.#syncSessions.get(req)
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -62,7 +97,10 @@ export class HttpServer {
       })
     })
     const addr = this.#server.address() as AddressInfo
-    return { host, port: addr.port, url: `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/` }
+    const scheme = this.#opts.tls !== undefined ? 'https' : 'http'
+    // A wildcard bind is reached here as localhost, a name the node answers for.
+    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host
+    return { host, port: addr.port, url: `${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${addr.port}/` }
   }
 
   /** Stops accepting, closes browser sockets and waits for the server to close. */
@@ -73,33 +111,84 @@ export class HttpServer {
     await new Promise<void>(resolve => this.#server.close(() => resolve()))
   }
 
-  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/sync' || !sameOrigin(req)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-      socket.destroy()
-      return
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      checkHost(req, this.#policy)
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (url.pathname !== '/sync') throw new RouteNotFoundError('GET', url.pathname)
+      checkOrigin(req, this.#policy)
+      const session = await this.#opts.staff.sessionOf(req)
+      if (session === undefined) throw new SignInRequiredError()
+      this.#syncSessions.set(req, session)
+      this.wss.handleUpgrade(req, socket, head, ws => this.wss.emit('connection', ws, req))
+    } catch (err) {
+      const status = statusOf(err)
+      const body = JSON.stringify({ error: { name: (err as Error).name, message: (err as Error).message } })
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+      )
     }
-    this.wss.handleUpgrade(req, socket, head, ws => this.wss.emit('connection', ws, req))
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const method = req.method ?? 'GET'
     try {
+      checkHost(req, this.#policy)
       if (!url.pathname.startsWith('/api/')) {
         if (method !== 'GET' && method !== 'HEAD') throw new BadRequestError('only GET is served outside /api/')
         await serveStatic(res, url.pathname, this.#opts.uiDir)
         return
       }
-      if (method !== 'GET' && !sameOrigin(req)) throw new ForbiddenOriginError()
-      if (this.api === undefined) throw new NodeStartingError()
-      const answer = await routeApi(this.api, {
+      const writes = changesState(method)
+      if (writes) {
+        checkOrigin(req, this.#policy)
+        if (method !== 'DELETE') checkJsonBody(req)
+      }
+      const staff = this.#opts.staff
+      const found = accessOf(method, url.pathname)
+      const session = await staff.sessionOf(req)
+      if (found?.row.access !== 'public') {
+        if (session === undefined) throw new SignInRequiredError()
+        if (writes && !sameToken(req.headers['x-pagdandi-csrf'], session.csrf)) throw new CsrfTokenError()
+      }
+      if (found === undefined) throw new RouteNotFoundError(method, url.pathname)
+      const { row, match } = found
+      if (
+        session !== undefined &&
+        row.access !== 'public' &&
+        row.access !== 'signed-in' &&
+        !can(session.staff.role, row.access)
+      ) {
+        await staff.audit.record({
+          event: 'request.refused',
+          actor: session.staff.staffId,
+          detail: { action: row.access }
+        })
+        throw new RoleForbiddenError(session.staff.role, row.access)
+      }
+      if (url.pathname === '/api/health') {
+        send(res, 200, { ok: true, ready: this.api !== undefined })
+        return
+      }
+      let body: unknown
+      const apiReq: ApiRequest = {
         method,
         path: url.pathname,
         query: url.searchParams,
-        body: async () => await readJson(req)
-      })
+        body: async () => (body ??= await readJson(req))
+      }
+      const mine = await routeStaff(staff, apiReq, session)
+      if (mine !== undefined) {
+        const cookie = mine.session === undefined ? undefined : this.#cookie(mine.session?.token ?? null)
+        send(res, mine.status, mine.json, cookie === undefined ? {} : { 'set-cookie': cookie })
+        return
+      }
+      if (this.api === undefined) throw new NodeStartingError()
+      const answer = await routeApi(this.api, apiReq)
+      if (row.audit !== undefined && session !== undefined)
+        await staff.audit.record({ ...row.audit(match, answer.json, body), actor: session.staff.staffId })
       send(res, answer.status, answer.json)
     } catch (err) {
       const status = statusOf(err)
@@ -111,29 +200,46 @@ export class HttpServer {
         this.#opts.log?.(
           `${method} ${url.pathname} failed: ${e.name}${err instanceof PagdandiError ? ': ' + e.message : ''}`
         )
-      if (!res.headersSent) send(res, status, { error: { name, message } })
+      const headers: Record<string, string> =
+        err instanceof SignInLockedError ? { 'retry-after': String(err.retryAfterSeconds) } : {}
+      if (!res.headersSent) send(res, status, { error: { name, message } }, headers)
       else res.destroy()
     }
   }
-}
 
-/** Browsers send Origin on cross-site requests; only the node's own pages may call the API. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin
-  if (origin === undefined) return true
-  try {
-    return new URL(origin).host === req.headers.host
-  } catch {
-    return false
+  /** The session cookie: set to a token, or cleared (`null`). */
+  #cookie(token: string | null): string {
+    const attrs = `HttpOnly; SameSite=Strict; Path=/${this.#opts.tls !== undefined ? '; Secure' : ''}`
+    return token === null ? `${SESSION_COOKIE}=; ${attrs}; Max-Age=0` : `${SESSION_COOKIE}=${token}; ${attrs}`
   }
 }
 
-function send(res: ServerResponse, status: number, json: unknown): void {
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  421: 'Misdirected Request',
+  503: 'Service Unavailable'
+}
+
+/** Compares the CSRF header with the session's token in constant time. */
+function sameToken(header: string | string[] | undefined, token: string): boolean {
+  if (typeof header !== 'string') return false
+  const a = Buffer.from(header)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function send(res: ServerResponse, status: number, json: unknown, extra: Record<string, string> = {}): void {
   const body = JSON.stringify(json)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store'
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...extra
   })
   res.end(body)
 }

@@ -77,3 +77,15 @@ export class NodeStartingError extends HttpError {
     super(503, 'ERR_NODE_STARTING', 'the node is starting; try again shortly')
   }
 }
+
+/** The node was asked to serve the facility LAN without TLS: sign-in cookies would cross the LAN in clear. */
+export class TlsRequiredError extends HttpError {
+  override name = 'TlsRequiredError'
+  constructor(host: string) {
+    super(
+      400,
+      'ERR_TLS_REQUIRED',
+      `serving on ${host} needs TLS: run \`pagdandi tls create\` (see the README, "facility LAN")`
+    )
+  }
+}

@@ -5,7 +5,8 @@ import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websoc
 import { readPatient, wrapStrings, type PatientDoc } from '@pagdandi/core/record'
 import { FacilityNode } from '../FacilityNode.js'
 import type { NodeStore } from '../ports.js'
-import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from '../testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, memoryStore, registration, staffClient, tempDir } from '../testing/fixtures.js'
+import { signedInProxy } from '../testing/headerProxy.js'
 
 const cleanup: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -26,11 +27,13 @@ async function startNode(dir: string, store: NodeStore): Promise<FacilityNode> {
   return node
 }
 
-function browser(node: FacilityNode): Repo {
-  const url = node.url!.replace('http://', 'ws://') + 'sync'
-  const repo = new Repo({ network: [new WebSocketClientAdapter(url)] })
+/** A browser signed in as a medical officer, with its cookie and its page's Origin on the upgrade. */
+async function browser(node: FacilityNode): Promise<Repo> {
+  const proxy = await signedInProxy(node.url!, await staffClient(node))
+  const repo = new Repo({ network: [new WebSocketClientAdapter(proxy.syncUrl)] })
   cleanup.push(async () => {
     await repo.shutdown()
+    await proxy.close()
   })
   return repo
 }
@@ -69,12 +72,12 @@ async function editAndAwaitSealed(
 describe('browsers over the automerge-repo WebSocket at /sync', () => {
   it('seal a browser edit durably, and a second browser sees it', async () => {
     const { dir, store, node, patientId } = await nodeWithPatient()
-    const one = browser(node)
+    const one = await browser(node)
     const handle = await one.find<PatientDoc>(patientId as unknown as DocumentId)
     expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')
     await editAndAwaitSealed(node, store, patientId, handle)
 
-    const two = browser(node)
+    const two = await browser(node)
     const seen = await two.find<PatientDoc>(patientId as unknown as DocumentId)
     await expect
       .poll(() => readPatient(seen.doc()).demographics.nameVariants, { timeout: 10_000 })
@@ -94,7 +97,9 @@ describe('browsers over the automerge-repo WebSocket at /sync', () => {
     const node = await startNode(dir, store)
     expect(node.documents.doc(patientId)).toBeUndefined() // cold after the restart
 
-    const handle = await browser(node).find<PatientDoc>(patientId as unknown as DocumentId, {
+    const handle = await (
+      await browser(node)
+    ).find<PatientDoc>(patientId as unknown as DocumentId, {
       signal: AbortSignal.timeout(10_000)
     })
     expect(readPatient(handle.doc()).demographics.name).toBe('Somaru Markam')

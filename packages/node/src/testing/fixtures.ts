@@ -11,6 +11,9 @@ import type { FacilityFile } from '../keyring/DataDir.js'
 import { initFacility } from '../keyring/initFacility.js'
 import { itemInspector } from '../keyring/inspect.js'
 import type { NodeStore } from '../ports.js'
+import { hprRule, ROLES, type Role } from '@pagdandi/core/staff'
+import { ApiClient } from '../cli/ApiClient.js'
+import type { StaffService } from '../staff/StaffService.js'
 
 /** Operator secret used by tests (long enough to pass the minimum). */
 export const TEST_SECRET = 'test-operator-secret'
@@ -99,4 +102,43 @@ export function registration(over: Partial<RegistrationInput> = {}): Registratio
     uhid: 'CHC-0001',
     ...over
   }
+}
+
+/** Password of the staff accounts tests create (through the real StaffStore, scrypt and all). */
+export const TEST_STAFF_PASSWORD = 'test-staff-password'
+
+/** A synthetic HPR id for a test account of `role` (14 digits, `71` like the observed ones). */
+export function testHprId(role: Role): string | undefined {
+  return hprRule(role) === 'none' ? undefined : `71-4000-0000-000${ROLES.indexOf(role)}`
+}
+
+/** Adds a staff account named after its role, unless it exists. */
+export async function addTestStaff(staff: StaffService, role: Role, username: string = role): Promise<void> {
+  if ((await staff.accounts.list()).some(a => a.username === username)) return
+  const hprId = testHprId(role)
+  await staff.accounts.add({
+    username,
+    name: `Test ${role}`,
+    role,
+    password: TEST_STAFF_PASSWORD,
+    ...(hprId !== undefined ? { hprId } : {})
+  })
+}
+
+const signedIn = new WeakMap<StaffService, Map<string, ApiClient>>()
+
+/** A client of a running node, signed in over HTTP as an account of `role` (made once, then reused). */
+export async function staffClient(
+  node: { staff: StaffService; url: string | undefined },
+  role: Role = 'medical-officer',
+  username: string = role
+): Promise<ApiClient> {
+  const clients = signedIn.get(node.staff) ?? new Map<string, ApiClient>()
+  signedIn.set(node.staff, clients)
+  const known = clients.get(`${node.url} ${username}`)
+  if (known !== undefined) return known
+  await addTestStaff(node.staff, role, username)
+  const client = await ApiClient.signIn(node.url!, username, TEST_STAFF_PASSWORD)
+  clients.set(`${node.url} ${username}`, client)
+  return client
 }

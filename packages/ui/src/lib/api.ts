@@ -28,17 +28,33 @@ export type {
 // Long enough for a busy node on a slow PC; short enough that "offline" shows promptly.
 const TIMEOUT_MS = 8000
 
-async function request<T>(path: string, init?: { method: 'POST'; body: unknown }): Promise<T> {
+/** The session's CSRF token (`GET /api/session`), sent in `X-Pagdandi-CSRF` on every state-changing request. */
+let csrf: string | undefined
+
+async function request<T>(
+  path: string,
+  init?: { method: 'POST' | 'DELETE'; body?: unknown },
+  retried = false
+): Promise<T> {
+  if (init !== undefined && csrf === undefined && path !== '/api/session') await refreshCsrf()
   let res: Response
   try {
     res = await fetch(path, {
       method: init?.method ?? 'GET',
-      headers: init ? { 'content-type': 'application/json' } : {},
-      body: init ? JSON.stringify(init.body) : null,
+      headers: {
+        ...(init?.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init !== undefined && csrf !== undefined ? { 'x-pagdandi-csrf': csrf } : {})
+      },
+      body: init?.body !== undefined ? JSON.stringify(init.body) : null,
       signal: AbortSignal.timeout(TIMEOUT_MS)
     })
   } catch (cause) {
     throw new NodeUnreachableError(path, { cause })
+  }
+  // A node restart or a new sign-in replaces the token; the refused request was not heard, so one retry is safe.
+  if (res.status === 403 && init !== undefined && !retried && (await errorName(res.clone())) === 'CsrfTokenError') {
+    await refreshCsrf()
+    return await request<T>(path, init, true)
   }
   let body: unknown
   try {
@@ -58,10 +74,50 @@ async function request<T>(path: string, init?: { method: 'POST'; body: unknown }
   return body as T
 }
 
+async function errorName(res: Response): Promise<string | undefined> {
+  try {
+    const body = (await res.json()) as { error?: { name?: unknown } } | null
+    return typeof body?.error?.name === 'string' ? body.error.name : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function refreshCsrf(): Promise<void> {
+  try {
+    csrf = (await request<StaffSignedIn>('/api/session')).csrf
+  } catch {
+    csrf = undefined
+  }
+}
+
+/** `GET` and `POST /api/session`: who is signed in, and the token their requests carry. */
+export interface StaffSignedIn {
+  staff: StaffSession
+  csrf: string
+}
+
 const q = encodeURIComponent
 
 /** Typed calls to the facility node's HTTP API. */
 export const api = {
+  /** Who is signed in; a `NodeRequestError` named `SignInRequiredError` (401) when nobody is. */
+  session: async (): Promise<StaffSignedIn> => {
+    const s = await request<StaffSignedIn>('/api/session')
+    csrf = s.csrf
+    return s
+  },
+  /** Signs in; the node sets the session cookie. */
+  signIn: async (username: string, password: string): Promise<StaffSignedIn> => {
+    const s = await request<StaffSignedIn>('/api/session', { method: 'POST', body: { username, password } })
+    csrf = s.csrf
+    return s
+  },
+  /** Signs out. */
+  signOut: async (): Promise<void> => {
+    await request('/api/session', { method: 'DELETE' })
+    csrf = undefined
+  },
   /** This node, its peers and what is waiting. */
   status: () => request<NodeStatus>('/api/status'),
   /** Member facilities (referral destinations). */

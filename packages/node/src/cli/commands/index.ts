@@ -4,12 +4,16 @@ import { exportBundle, fhir, importBundle } from './carry.js'
 import { erase, patient, refer, seed } from './records.js'
 import { quarantine, start, status } from './run.js'
 import { init, roster } from './setup.js'
+import { audit, staff, tls } from './staff.js'
 import { store } from './store.js'
 
 /** The command table. */
 export const COMMANDS: Command[] = [
   init,
   roster,
+  staff,
+  audit,
+  tls,
   start,
   status,
   quarantine,

@@ -1,11 +1,14 @@
 /** `pagdandi start`, `pagdandi status` and `pagdandi quarantine`. */
 import { FacilityNode } from '../../FacilityNode.js'
+import { readTls } from '../../http/tls.js'
 import type { NodeStatus } from '../../http/NodeApi.js'
 import { intOpt, opt, type Command, type Io } from '../command.js'
-import { dataDirOf, removeRunFile, runningNode, secretOf, withApi, writeRunFile } from '../context.js'
+import { dataDirOf, removeRunFile, runFileOf, runningNode, secretOf, withApi, writeRunFile } from '../context.js'
 import { NodeRunningError } from '../errors.js'
 import { replicatorFactory } from '../replicatorFactory.js'
 import { openStore } from '../storeFactory.js'
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
 /** `pagdandi start`. */
 export const start: Command = {
@@ -13,7 +16,9 @@ export const start: Command = {
   summary: 'run the node: replication with roster peers and the local HTTP API and UI',
   usage:
     '[--host 127.0.0.1] [--port 8080] [--max-redial-seconds 60]\n\n' +
-    '  --host ADDR   where the HTTP API and UI listen (default 127.0.0.1: this machine only)\n' +
+    '  --host ADDR   where the HTTP API and UI listen (default 127.0.0.1: this machine only);\n' +
+    '                any other address (the facility LAN, or 0.0.0.0) serves HTTPS with DIR/tls/\n' +
+    '                and answers only for the names in that certificate\n' +
     '  --port N      HTTP port (default 8080; 0 picks a free one)\n' +
     '  --max-redial-seconds N  longest wait between dials of an unreachable peer (default 60, at least 1)\n' +
     'Prints where it listens, then runs until interrupted (Ctrl-C or SIGTERM stops it cleanly).',
@@ -22,10 +27,16 @@ export const start: Command = {
     const dir = dataDirOf(values, io)
     const already = await runningNode(dir)
     if (already !== undefined) throw new NodeRunningError(already.url)
+    const host = opt(values, 'host') ?? '127.0.0.1'
+    const tls = LOOPBACK.has(host) ? undefined : await readTls(dir)
     const node = await FacilityNode.open({
       data: dir,
       secret: await secretOf(values, io),
-      http: { host: opt(values, 'host') ?? '127.0.0.1', port: intOpt(values, 'port', 8080, 'start') },
+      http: {
+        host,
+        port: intOpt(values, 'port', 8080, 'start'),
+        ...(tls !== undefined ? { tls: { cert: tls.cert, key: tls.key }, names: tls.names } : {})
+      },
       openStore,
       createReplicator: replicatorFactory({
         maxRedialMs: 1000 * Math.max(1, intOpt(values, 'max-redial-seconds', 60, 'start'))
@@ -35,7 +46,7 @@ export const start: Command = {
         io.progress(`rebuilding documents: ${n}${total === undefined ? '' : `/${total}`} ${what}`)
     })
     await node.start()
-    await writeRunFile(dir, { pid: process.pid, url: node.url! })
+    await writeRunFile(dir, runFileOf(node))
     const s = await node.status.report()
     io.out(`${s.name} (${s.facility}) listening on ${node.url}`)
     io.out(`  ${s.patients} patients, ${s.items} items; replication ${s.replication}`)

@@ -14,6 +14,9 @@ import {
 import { DataDir, readUserJson, type FacilityFile } from '../../keyring/DataDir.js'
 import { DataDirError } from '../../keyring/errors.js'
 import { initFacility } from '../../keyring/initFacility.js'
+import { createTls, readTls } from '../../http/tls.js'
+import { StaffService } from '../../staff/StaffService.js'
+import { addFirstAdmin } from './staff.js'
 import { need, opt, type Command } from '../command.js'
 import { dataDirOf, httpApi, runningNode, secretOf } from '../context.js'
 import { UsageError } from '../errors.js'
@@ -25,16 +28,25 @@ export const init: Command = {
   name: 'init',
   summary: 'create a facility identity and data directory',
   usage:
-    '--facility HFR_ID --name NAME --kind CHC|CH|DH|MC --district DISTRICT [--listen MULTIADDR]\n\n' +
+    '--facility HFR_ID --name NAME --kind CHC|CH|DH|MC --district DISTRICT [--listen MULTIADDR]\n' +
+    '        [--admin USERNAME] [--password-file FILE] [--lan-host NAME_OR_IP …]\n\n' +
     '  --facility ID     HFR id of the facility, e.g. IN2210000123\n' +
     '  --listen ADDR     libp2p address others dial, e.g. /ip4/127.0.0.1/tcp/7001/ws (repeatable)\n' +
-    'Writes facility.json (public; give it to the network authority) and keyring.bin (encrypted).',
+    '  --admin USERNAME  the first facility admin (default admin); its password is printed once\n' +
+    '                    unless --password-file gives it\n' +
+    '  --lan-host NAME   a name or address the UI is served at on the facility LAN (repeatable);\n' +
+    '                    goes into the TLS certificate (DIR/tls/cert.pem)\n' +
+    'Writes facility.json (public; give it to the network authority), keyring.bin (encrypted),\n' +
+    'staff.json (the first admin) and tls/ (the LAN certificate).',
   options: {
     facility: { type: 'string' },
     name: { type: 'string' },
     kind: { type: 'string' },
     district: { type: 'string' },
-    listen: { type: 'string', multiple: true }
+    listen: { type: 'string', multiple: true },
+    admin: { type: 'string' },
+    'password-file': { type: 'string' },
+    'lan-host': { type: 'string', multiple: true }
   },
   async run(values, _pos, io) {
     const kind = need(values, 'kind', 'init') as FacilityKind
@@ -49,8 +61,18 @@ export const init: Command = {
       addresses: (values.listen as string[] | undefined) ?? [],
       secret: await secretOf(values, io)
     })
+    const cert = await createTls(dir, (values['lan-host'] as string[] | undefined) ?? [])
+    const admin = await addFirstAdmin(new StaffService(dir, file.facility), values)
     io.out(`initialised ${file.facility} (${file.name}) in ${dir}`)
     io.out(`peer id ${file.peerId}; give ${new DataDir(dir).facilityFile} to the network authority`)
+    io.out(
+      `first facility admin: username ${admin.username}` +
+        (admin.generated
+          ? `, password ${admin.password} (shown once; change it with \`pagdandi staff reset ${admin.username}\`)`
+          : '')
+    )
+    io.out(`sign in at http://127.0.0.1:8080/ after \`pagdandi start\`; add staff with \`pagdandi staff add\``)
+    io.out(`LAN certificate for ${cert.names.join(', ')}: ${dir}/tls/cert.pem (README, "facility LAN")`)
     return 0
   }
 }
@@ -125,7 +147,7 @@ export const roster: Command = {
         // facilities and rotates their keys at once. Otherwise the next start rotates.
         const running = await runningNode(dir)
         if (running !== undefined) {
-          const done = await httpApi(running.url).roster.accept(file)
+          const done = await httpApi(running, (await readTls(dir))?.cert).roster.accept(file)
           io.out(`roster version ${done.version} installed in the running node; ${done.rotated} document keys rotated`)
           return 0
         }

@@ -1,0 +1,91 @@
+/**
+ * The routes of sign-in, staff accounts and the audit log. Access is checked before they run
+ * (access.ts); they only shape requests and answers.
+ */
+import type { StaffService } from '../staff/StaffService.js'
+import { SignInFailedError, SignInLockedError, SignInRequiredError } from '../staff/errors.js'
+import type { LiveSession } from '../staff/SessionStore.js'
+import { BadRequestError } from './errors.js'
+import type { ApiRequest, ApiResponse } from './routes.js'
+
+/** What the staff routes answer, and the cookie to set or clear. */
+export interface StaffAnswer extends ApiResponse {
+  /** A session opened (set the cookie) or `null` (clear it). */
+  session?: LiveSession | null
+}
+
+/** Handles `/api/session`, `/api/staff…` and `/api/audit`, or answers undefined for other paths. */
+export async function routeStaff(
+  staff: StaffService,
+  req: ApiRequest,
+  session: LiveSession | undefined
+): Promise<StaffAnswer | undefined> {
+  const { method, path } = req
+  if (path === '/api/session') {
+    if (method === 'POST') {
+      const b = object(await req.body())
+      if (typeof b.username !== 'string' || typeof b.password !== 'string')
+        throw new BadRequestError('username and password: required text')
+      try {
+        const live = await staff.sessions.signIn(b.username, b.password)
+        await staff.audit.record({ event: 'sign-in', actor: live.staff.staffId })
+        return { status: 200, json: { staff: live.staff, csrf: live.csrf }, session: live }
+      } catch (err) {
+        if (err instanceof SignInFailedError || err instanceof SignInLockedError) {
+          const known = (await staff.accounts.list()).find(a => a.username === b.username)
+          await staff.audit.record({
+            event: err instanceof SignInLockedError ? 'sign-in.locked' : 'sign-in.failed',
+            ...(known !== undefined ? { actor: known.staffId } : {})
+          })
+        }
+        throw err
+      }
+    }
+    if (session === undefined) throw new SignInRequiredError()
+    if (method === 'GET') return { status: 200, json: { staff: session.staff, csrf: session.csrf } }
+    if (method === 'DELETE') {
+      staff.sessions.end(session.token)
+      await staff.audit.record({ event: 'sign-out', actor: session.staff.staffId })
+      return { status: 200, json: { signedOut: true }, session: null }
+    }
+  }
+  if (path === '/api/staff') {
+    if (method === 'GET') return { status: 200, json: await staff.accounts.list() }
+    if (method === 'POST') {
+      const b = object(await req.body())
+      const added = await staff.accounts.add({
+        username: text(b.username, 'username'),
+        name: text(b.name, 'name'),
+        role: text(b.role, 'role'),
+        password: text(b.password, 'password'),
+        ...(b.hprId !== undefined ? { hprId: text(b.hprId, 'hprId') } : {})
+      })
+      return { status: 201, json: added }
+    }
+  }
+  const m = /^\/api\/staff\/([a-z][a-z0-9._-]{2,31})\/(disable|reset)$/.exec(path)
+  if (m !== null && method === 'POST') {
+    const b = object(await req.body())
+    const changed =
+      m[2] === 'disable'
+        ? await staff.accounts.disable(m[1]!)
+        : await staff.accounts.reset(m[1]!, text(b.password, 'password'))
+    staff.sessions.endFor(changed.staffId)
+    return { status: 200, json: changed }
+  }
+  if (path === '/api/audit' && method === 'GET') {
+    const entries = await staff.audit.entries()
+    return { status: 200, json: { entries: entries.length, head: entries.at(-1)?.hash ?? null, log: entries } }
+  }
+  return undefined
+}
+
+function object(v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadRequestError('body: expected a JSON object')
+  return v as Record<string, unknown>
+}
+
+function text(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new BadRequestError(`${field}: required text`)
+  return v
+}

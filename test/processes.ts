@@ -1,5 +1,7 @@
 /** Helpers for tests that run `pagdandi` as real child processes (from sources, through tsx). */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ApiClient, DataDir, StaffService } from '@pagdandi/node'
 
@@ -59,7 +61,7 @@ export async function startNodeProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node did not start:\n${out}`)), 60_000)
     const check = (): void => {
-      const m = /listening on (http:\/\/\S+)/.exec(out)
+      const m = /listening on (https?:\/\/\S+)/.exec(out)
       if (m !== null) {
         clearTimeout(timer)
         resolve(m[1]!)
@@ -71,7 +73,9 @@ export async function startNodeProcess(
       reject(new Error(`node exited ${code}:\n${out}`))
     })
   })
-  return { child, url, output: () => out, staff: await ApiClient.signIn(url, 'dr.test', STAFF_PASSWORD) }
+  // A LAN node serves its own certificate (made at init): trust it as a facility PC would after installing it.
+  const ca = url.startsWith('https:') ? await readFile(join(data, 'tls', 'cert.pem'), 'utf8') : undefined
+  return { child, url, output: () => out, staff: await ApiClient.signIn(url, 'dr.test', STAFF_PASSWORD, ca) }
 }
 
 /** Resolves when the child has exited. */

@@ -18,6 +18,12 @@ import { nodeSignatureScheme } from './crypto/index.js'
 import { FacilityNode } from './FacilityNode.js'
 import { addMember, createAuthority, importRoster, rosterFile } from './keyring/authority.js'
 import { initFacility } from './keyring/initFacility.js'
+import { ApiClient } from './cli/ApiClient.js'
+import { randomPassword } from './staff/password.js'
+import { StaffService } from './staff/StaffService.js'
+
+/** The medical officer the demo signs in as at each facility (synthetic HPR id). */
+const DEMO_MO = { username: 'dr.demo', hprId: '71-4000-0000-0099' }
 
 const SECRET = 'demo-operator-secret'
 const PATIENTS = Number(process.env.PAGDANDI_DEMO_PATIENTS ?? 30)
@@ -79,6 +85,23 @@ async function main(): Promise<void> {
   say(
     `\n1. Network authority signed roster v${roster.body.version}: ${CHC.name} (${CHC.facility}), ${DH.name} (${DH.facility}, hub for the CHC)`
   )
+  // Staff sign in before anything is shown or changed over HTTP: an admin and a medical officer per facility.
+  const signIns = new Map<string, { username: string; password: string }>()
+  say('   sign-ins created (synthetic staff; valid while the demo runs):')
+  for (const [key, file] of [
+    ['chc', chcFile],
+    ['dh', dhFile]
+  ] as const) {
+    const staff = new StaffService(dirs[key], file.facility)
+    const admin = { username: 'admin', password: randomPassword() }
+    const mo = { username: DEMO_MO.username, password: randomPassword() }
+    await staff.accounts.add({ ...admin, name: 'Facility admin', role: 'facility-admin' })
+    await staff.accounts.add({ ...mo, name: `Dr. Demo (${file.name})`, role: 'medical-officer', hprId: DEMO_MO.hprId })
+    signIns.set(key, mo)
+    say(
+      `     ${file.name}: admin / ${admin.password} (facility admin), ${mo.username} / ${mo.password} (medical officer)`
+    )
+  }
 
   const open = async (data: string): Promise<FacilityNode> => {
     const node = await FacilityNode.open({
@@ -95,7 +118,13 @@ async function main(): Promise<void> {
 
   // 2. The CHC works offline first: the DH is not running yet.
   const chc = await open(dirs.chc)
-  say(`\n2. ${CHC.name} is up (API ${chc.url}); the DH is offline. Registering ${PATIENTS} synthetic patients…`)
+  say(`\n2. ${CHC.name} is up (API ${chc.url}); the DH is offline.`)
+  const officer = await ApiClient.signIn(chc.url!, signIns.get('chc')!.username, signIns.get('chc')!.password)
+  const signedOut = await new ApiClient(chc.url!).call('GET', '/api/status')
+  say(
+    `   ${officer.staff!.name} signed in over HTTP as a ${officer.staff!.role}; a request without a session answers ${signedOut.status}`
+  )
+  say(`   Registering ${PATIENTS} synthetic patients…`)
   const ids = await chc.patients.seed(PATIENTS, SEED, (done, total) => {
     if (done % 10 === 0 || done === total) process.stderr.write(`   seeded ${done}/${total}\r`)
   })

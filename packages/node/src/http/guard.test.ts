@@ -145,7 +145,10 @@ describe('the local API is closed to everyone but signed-in staff on the node’
       expect([a.status, nameOf(a)]).toEqual([401, 'SignInFailedError'])
     }
     const locked = await anon.call('POST', '/api/session', { username: 'pharmacist', password: TEST_STAFF_PASSWORD })
-    expect([locked.status, nameOf(locked), locked.headers['retry-after']]).toEqual([429, 'SignInLockedError', '30'])
+    expect([locked.status, nameOf(locked)]).toEqual([429, 'SignInLockedError'])
+    // The node's clock is real here (staff.test.ts drives the delays with an injected one): at most the first 30 s.
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(30)
   })
 
   it('records sign-ins, failures and opened records in the audit log by id, never a name', async () => {

@@ -91,7 +91,7 @@ async function fillDisk(dir: string): Promise<string> {
 /** Every acknowledged patient is served by `node`. */
 async function expectAllPresent(node: NodeProcess, acked: string[]): Promise<void> {
   for (const id of acked) {
-    const res = await fetch(new URL(`/api/patients/${id}`, node.url))
+    const res = await node.staff.call('GET', `/api/patients/${id}`)
     expect(res.status, `acknowledged patient ${id}`).toBe(200)
   }
   expect((await getJson(node, '/api/status')).patients).toBe(acked.length)

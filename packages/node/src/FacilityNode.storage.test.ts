@@ -11,25 +11,21 @@ import { FacilityNode } from './FacilityNode.js'
 import { itemInspector } from './keyring/inspect.js'
 import { FaultyLevel, levelIoError } from './store/FaultyLevel.js'
 import { LevelItemStore } from './store/LevelItemStore.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, registration, staffClient, tempDir } from './testing/fixtures.js'
 
 const running: FacilityNode[] = []
 afterEach(async () => {
   for (const n of running.splice(0)) await n.stop()
 })
 
+/** A POST as a medical officer signed in over HTTP. */
 async function post(node: FacilityNode, path: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(new URL(path, node.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return { status: res.status, json: await res.json() }
+  return await (await staffClient(node)).call('POST', path, body)
 }
 
+/** A GET as a medical officer signed in over HTTP. */
 async function get(node: FacilityNode, path: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(new URL(path, node.url))
-  return { status: res.status, json: await res.json() }
+  return await (await staffClient(node)).call('GET', path)
 }
 
 describe('a node whose disk reports an I/O error', () => {

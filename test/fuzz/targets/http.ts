@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { DataDir, FacilityNode, openStore, type RosterFile } from '@pagdandi/node'
-import { makeNetwork, registration, TEST_SECRET } from '../../../packages/node/src/testing/fixtures.js'
+import type { ApiClient } from '../../../packages/node/src/cli/ApiClient.js'
+import { makeNetwork, registration, staffClient, TEST_SECRET } from '../../../packages/node/src/testing/fixtures.js'
 import { expectThat, FuzzFailure, type FuzzTarget } from '../harness.js'
 import { mutateBytes, byteEdits, mutatedJson } from '../mutate.js'
 import { fhirSeeds } from './fhir.js'
@@ -26,6 +27,8 @@ export interface HttpInput {
 
 interface Running {
   node: FacilityNode
+  /** Signed in as a medical officer: every route but sign-in needs a session (and writes its CSRF token). */
+  client: ApiClient
   root: string
   patientId: string
   rosterFile: RosterFile
@@ -44,7 +47,8 @@ async function startNode(): Promise<Running> {
   await node.start()
   const { patientId } = await node.patients.register(registration())
   const rosterFile = (await new DataDir(dirs[0]!).readRoster())!
-  return { node, root, patientId, rosterFile, runs: 0 }
+  const client = await staffClient(node, 'medical-officer')
+  return { node, client, root, patientId, rosterFile, runs: 0 }
 }
 
 async function stopNode(): Promise<void> {
@@ -144,18 +148,16 @@ async function check(input: HttpInput): Promise<void> {
     running = await startNode()
   }
   running.runs++
-  const res = await fetch(new URL(input.path, running.node.url), {
-    method: input.method,
-    headers: input.body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(input.body === undefined ? {} : { body: input.body })
-  })
-  const text = await res.text()
-  let json: { error?: { name?: unknown } }
-  try {
-    json = JSON.parse(text) as typeof json
-  } catch {
+  const res = await running.client.call(
+    input.method,
+    input.path,
+    undefined,
+    input.body === undefined ? {} : { raw: input.body }
+  )
+  const text = typeof res.json === 'string' ? res.json : JSON.stringify(res.json ?? null)
+  const json = (typeof res.json === 'object' && res.json !== null ? res.json : {}) as { error?: { name?: unknown } }
+  if (typeof res.json === 'string')
     throw new FuzzFailure(`${input.method} ${input.path} answered ${res.status} with a body that is not JSON`)
-  }
   if (res.status < 400) return
   const name = json.error?.name
   expectThat(

@@ -142,8 +142,6 @@ export const api = {
     const body = await request<{ heads: string[] } | string[]>(`/api/patients/${q(patientId)}/heads`)
     return Array.isArray(body) ? body : body.heads
   },
-  /** Who is signed in (401 `SignInRequiredError` when nobody; 404 on a node without sign-in). */
-  session: () => request<{ staff: StaffSession; csrf?: string }>('/api/session'),
   /** Who wrote each entry, as the signing facilities vouched (verified, unverified, facility only, pending). */
   provenance: (patientId: PatientId) => request<PatientProvenance>(`/api/patients/${q(patientId)}/provenance`)
 }

@@ -17,7 +17,16 @@ import { replicatorFactory } from '../cli/replicatorFactory.js'
 import { FacilityNode } from '../FacilityNode.js'
 import type { NodeStore } from '../ports.js'
 import type { AuditInput } from '../staff/AuditLog.js'
-import { TEST_SECRET, loopbackAddress, makeNetwork, memoryStore, registration, tempDir } from '../testing/fixtures.js'
+import {
+  TEST_SECRET,
+  loopbackAddress,
+  makeNetwork,
+  memoryStore,
+  registration,
+  staffClient,
+  tempDir
+} from '../testing/fixtures.js'
+import { signedInProxy } from '../testing/headerProxy.js'
 
 const CHC = 'IN2210000101' as FacilityId
 const DH = 'IN2210000001' as FacilityId
@@ -105,10 +114,13 @@ async function chcAndDh(): Promise<{
 
 /** A browser signed in as `as`, holding the patient's live document. */
 async function browser(node: FacilityNode, as: string, patientId: PatientId): Promise<DocHandle<PatientDoc>> {
-  const url = `${node.url!.replace('http://', 'ws://')}sync?as=${as}`
-  const repo = new Repo({ network: [new WebSocketClientAdapter(url)] })
+  // The HTTP guard lets the upgrade through only with a session cookie and the page's Origin; the
+  // gate then judges each change as the staff member the test's `syncSessionOf` names by `as`.
+  const proxy = await signedInProxy(node.url!, await staffClient(node))
+  const repo = new Repo({ network: [new WebSocketClientAdapter(`${proxy.syncUrl}?as=${as}`)] })
   cleanup.push(async () => {
     await repo.shutdown()
+    await proxy.close()
   })
   return await repo.find<PatientDoc>(patientId as unknown as DocumentId, { signal: AbortSignal.timeout(20_000) })
 }

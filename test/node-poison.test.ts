@@ -17,7 +17,7 @@ import {
   tempDir
 } from '../packages/node/src/testing/fixtures.js'
 import { attackerSealer, poisonedDocument } from '../packages/node/src/testing/hostile.js'
-import { exited, getJson, nodeProcessPool, POLL, spawnCli } from './processes.js'
+import { addTestAdmin, exited, getJson, nodeProcessPool, POLL, signInAs, spawnCli } from './processes.js'
 
 const env = { PAGDANDI_SECRET: TEST_SECRET }
 const pool = nodeProcessPool(env)
@@ -69,10 +69,15 @@ describe('a poisoned victim, real processes', () => {
     await victimStore.putItems(stored.items)
     await victimStore.close()
 
+    // Quarantine is shown to the facility admin (docs/ROLES.md: audit.view).
+    const adminName = await addTestAdmin(victimDir)
     const victim = await pool.start(victimDir)
+    const admin = await signInAs(victim, adminName)
+    const quarantine = async (): Promise<Array<{ docId: string }>> =>
+      (await admin.call('GET', '/api/quarantine')).json as Array<{ docId: string }>
     const status = await getJson(victim, '/api/status')
     expect(status.quarantined).toBe(1)
-    expect((await getJson(victim, '/api/quarantine'))[0]).toMatchObject({
+    expect((await quarantine())[0]).toMatchObject({
       author: ATTACKER,
       docId: stored.docId,
       reason: 'UndecodableChangeError'
@@ -81,7 +86,7 @@ describe('a poisoned victim, real processes', () => {
     await pool.start(attackerDir)
     await expect.poll(async () => (await getJson(victim, '/api/referrals?box=incoming')).length as number, POLL).toBe(1)
     await expect.poll(async () => (await getJson(victim, '/api/status')).quarantined as number, POLL).toBe(2)
-    const fromSync = (await getJson(victim, '/api/quarantine')).find((q: { docId: string }) => q.docId === live.docId)
+    const fromSync = (await quarantine()).find((q: { docId: string }) => q.docId === live.docId)
     expect(fromSync).toMatchObject({ author: ATTACKER, from: ATTACKER })
     await pool.stopAll()
 

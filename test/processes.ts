@@ -34,6 +34,25 @@ export async function addTestOfficer(data: string): Promise<void> {
   })
 }
 
+/** Adds a facility admin (through the real staff service) before the node starts; its username. */
+export async function addTestAdmin(data: string): Promise<string> {
+  const facility = (await new DataDir(data).readFacility()).facility
+  const staff = new StaffService(data, facility)
+  if (!(await staff.accounts.list()).some(a => a.username === 'admin.test'))
+    await staff.accounts.add({
+      username: 'admin.test',
+      name: 'Test Admin',
+      role: 'facility-admin',
+      password: STAFF_PASSWORD
+    })
+  return 'admin.test'
+}
+
+/** Signs in to a running node as `username` (with the process tests' password). */
+export async function signInAs(node: NodeProcess, username: string): Promise<ApiClient> {
+  return await ApiClient.signIn(node.url, username, STAFF_PASSWORD)
+}
+
 /** Spawns `pagdandi <args>` with the sources (no build needed). */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CLI, ...args], {

@@ -1,7 +1,8 @@
 /**
  * The `ItemStore` on LevelDB (`level` 10 / classic-level). Layout, one sub-level each:
  *
- * - `log`  `<seq, 15 digits>` → from-length, from, item bytes (the append-only log holds the bytes)
+ * - `log`  `<seq, 15 digits>` → checksum, header view, sender, item bytes (logEntry.ts; the
+ *   append-only log holds the bytes, and reading it recomputes no id)
  * - `id`   `<itemId>` → seq (content addressing: an item is stored once)
  * - `doc`  `<docId> NUL <seq>` → empty (per-document index)
  * - `acc`  `<docId> NUL <seq>` → empty (grants and rotations: the entitlement index)
@@ -38,6 +39,7 @@ import {
   type StoredItem
 } from '@pagdandi/core/sync'
 import { StoreClosedError, StoreCorruptError, StoreFaultedError, faultCause } from './errors.js'
+import { decodeLogEntry, encodeLogEntry, entryMismatch } from './logEntry.js'
 import { dropSnapshot, keepDamaged, recoveryDamage, refuseIfMarkedDamaged, snapshotBeforeOpen } from './openCheck.js'
 import { STORE_SCHEMA, migrate, schemaOf, type SchemaOp, type SchemaReader, type StoreLevel } from './schema.js'
 
@@ -213,6 +215,9 @@ export class LevelItemStore implements ItemStore {
     } catch {
       return `the last log entry (${seq}) does not decode`
     }
+    // The full check, once: reads trust the stored id behind the entry's checksum.
+    const mismatch = entryMismatch(item, this.#inspect)
+    if (mismatch !== undefined) return `the last log entry (${seq}): ${mismatch}`
     const [at, indexed, fp] = await Promise.all([
       this.#s.id.get(item.id),
       this.#s.doc.get(docKey(item.docId, item.seq)),
@@ -307,9 +312,8 @@ export class LevelItemStore implements ItemStore {
           : { docId: docId as PatientId, fp: plain(raw.subarray(0, 16)), count: readU32(raw, 16) }
       )
     }
-    const from = enc.encode(options.from ?? '')
     for (const it of fresh) {
-      ops.push(this.#put('log', seqKey(it.seq), concat(new Uint8Array([from.length]), from, it.bytes)))
+      ops.push(this.#put('log', seqKey(it.seq), encodeLogEntry(it)))
       ops.push(this.#put('id', it.id, enc.encode(String(it.seq))))
       ops.push(this.#put('doc', docKey(it.docId, it.seq), new Uint8Array(0)))
       if (it.kind === 'access') ops.push(this.#put('acc', docKey(it.docId, it.seq), new Uint8Array(0)))
@@ -333,13 +337,7 @@ export class LevelItemStore implements ItemStore {
   }
 
   #decodeLog(key: string, value: Uint8Array): StoredItem {
-    const n = value[0]
-    if (n === undefined || value.length < 1 + n) throw new StoreCorruptError(`log entry ${key}`)
-    const from = dec.decode(value.subarray(1, 1 + n))
-    const bytes = plain(value.subarray(1 + n))
-    const item: StoredItem = { ...this.#inspect(bytes), seq: Number(key), bytes }
-    if (from !== '') item.from = from as FacilityId
-    return item
+    return decodeLogEntry(key, value, this.#inspect)
   }
 
   async logSince(seq: number, limit: number): Promise<StoredItem[]> {

@@ -10,8 +10,9 @@
 import { rename, rm } from 'node:fs/promises'
 import { Level } from 'level'
 import type { FacilityId } from '@pagdandi/core/record'
-import type { InspectItem } from '@pagdandi/core/sync'
+import type { InspectItem, StoredItem } from '@pagdandi/core/sync'
 import { LevelItemStore } from './LevelItemStore.js'
+import { decodeLogEntry, entryMismatch } from './logEntry.js'
 import { clearDamage } from './openCheck.js'
 
 /** What recovery kept and dropped. */
@@ -50,15 +51,14 @@ export async function recoverStore(
       report.kept += stored.length
       batch = []
     }
-    for await (const [, value] of sub('log').iterator()) {
-      const n = value[0]
-      const intact = n !== undefined && value.length > 1 + n
-      const bytes = intact ? new Uint8Array(value.subarray(1 + n)) : undefined
-      if (bytes === undefined || !decodes(bytes, opts.inspect) || opts.verify(bytes) !== undefined) {
+    for await (const [key, value] of sub('log').iterator()) {
+      const entry = intactEntry(key, value, opts.inspect)
+      if (entry === undefined || opts.verify(entry.bytes) !== undefined) {
         report.dropped++
         continue
       }
-      const from = new TextDecoder().decode(value.subarray(1, 1 + n))
+      const bytes = entry.bytes
+      const from = entry.from ?? ''
       if (from !== batchFrom || batch.length >= 500) await flush()
       batchFrom = from
       batch.push(bytes)
@@ -82,11 +82,13 @@ export async function recoverStore(
   return report
 }
 
-function decodes(bytes: Uint8Array, inspect: InspectItem): boolean {
+/** The entry, if it decodes (checksum) and its stored header is what its bytes say (id recomputed). */
+function intactEntry(key: string, value: Uint8Array, inspect: InspectItem): StoredItem | undefined {
+  let entry: StoredItem
   try {
-    inspect(bytes)
-    return true
+    entry = decodeLogEntry(key, value, inspect)
   } catch {
-    return false
+    return undefined
   }
+  return entryMismatch(entry, inspect) === undefined ? entry : undefined
 }

@@ -9,7 +9,7 @@ import type { Level } from 'level'
 import { StoreSchemaError } from './errors.js'
 
 /** The schema version this code writes. */
-export const STORE_SCHEMA = 2
+export const STORE_SCHEMA = 3
 
 /** One write of a migration step: a put or del in a named sub-level. */
 export type SchemaOp =
@@ -44,6 +44,16 @@ export const MIGRATIONS: readonly Migration[] = [
         { type: 'put', sub: 'meta', key: 'lastSeq', value: enc.encode(String(lastSeq)) },
         { type: 'del', sub: 'meta', key: 'seqFloor' }
       ]
+    }
+  },
+  {
+    from: 2,
+    summary:
+      'log entries written from now on carry their header view and a CRC-32 (logEntry.ts); v2 entries stay and still read',
+    async plan() {
+      // Nothing is rewritten (a million entries would be one huge batch); the version stops older
+      // code, which would misread a v3 entry, from opening the store.
+      return []
     }
   }
 ]

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 import { corpusFile } from './corpus.js'
 import { AutomergeDriver } from './harness/AutomergeDriver.js'
 import type { Driver, RelayDriver } from './harness/Driver.js'
-import { PagdandiDriver, pagdandiAvailable } from './harness/PagdandiDriver.js'
+import { PagdandiDriver, pagdandiAvailable, type PagdandiBuild } from './harness/PagdandiDriver.js'
 import { PouchDriver } from './harness/PouchDriver.js'
 import { catchUp, initial, multiHop, referral, type Row, type RunSettings } from './harness/scenarios.js'
 import { targetsSection } from './harness/targets.js'
@@ -31,6 +31,8 @@ const HELP = `pnpm bench [flags]
   --timeout S            per system and scenario, seconds (default 900)
   --seed N               link and corpus seed (default 1)
   --out DIR              report directory (default results)
+  --base-cli PATH        also run another build of Pagdandi (its packages/node/dist/cli.js) side by side,
+                         as "Pagdandi (base)"; its templates are cached apart
   --quick                initial 1000 on edge, catch-up 1000 and 10000 on loopback, referral, multi-hop 200
 `
 
@@ -48,6 +50,7 @@ const { values } = parseArgs({
     timeout: { type: 'string' },
     seed: { type: 'string' },
     out: { type: 'string' },
+    'base-cli': { type: 'string' },
     quick: { type: 'boolean' },
     help: { type: 'boolean' }
   }
@@ -94,6 +97,12 @@ const settings: RunSettings = {
 }
 
 const pagdandiReady = systems.includes('pagdandi') && pagdandiAvailable()
+const baseBuild: PagdandiBuild | undefined =
+  values['base-cli'] === undefined
+    ? undefined
+    : { cli: values['base-cli'], name: 'Pagdandi (base)', label: 'pagdandi-base' }
+if (baseBuild !== undefined && !pagdandiAvailable(baseBuild))
+  throw new Error(`--base-cli ${baseBuild.cli} does not run`)
 const notes: string[] = []
 if (pagdandiReady) {
   notes.push(
@@ -133,6 +142,7 @@ function writeReport(): void {
 
 function drivers(): Driver[] {
   const out: Driver[] = []
+  if (baseBuild !== undefined) out.push(new PagdandiDriver(settings.log, baseBuild))
   if (pagdandiReady) out.push(new PagdandiDriver(settings.log))
   if (systems.includes('automerge-tuned')) out.push(new AutomergeDriver(true))
   if (systems.includes('automerge-default')) out.push(new AutomergeDriver(false))

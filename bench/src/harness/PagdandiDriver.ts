@@ -19,23 +19,41 @@ import type { Usage } from '../peers/rpc.js'
 import type { Driver, RelayDriver, SyncOutcome } from './Driver.js'
 
 const CLI = fileURLToPath(new URL('../../../packages/node/dist/cli.js', import.meta.url))
+
+/**
+ * Which build of Pagdandi a driver runs: this tree's, or another checkout's (`--base-cli`, to
+ * measure a change side by side with the commit before it). Each has its own seeded templates, as
+ * a store written by one build need not open in the other.
+ */
+export interface PagdandiBuild {
+  cli: string
+  name: string
+  /** Part of the template directory's name. */
+  label: string
+}
+
+export const THIS_BUILD: PagdandiBuild = { cli: CLI, name: 'Pagdandi', label: 'pagdandi' }
 const SECRET = 'bench-operator-secret'
 const CHC_ID = 'IN2210000101'
 const DH_ID = 'IN2210000001'
 const HUB_ID = 'IN2210000002'
 
 /** Whether the node's CLI is built and offers what the bench needs. */
-export function pagdandiAvailable(): boolean {
-  if (!existsSync(CLI)) return false
+export function pagdandiAvailable(build: PagdandiBuild = THIS_BUILD): boolean {
+  if (!existsSync(build.cli)) return false
   try {
-    return execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).includes('seed')
+    return execFileSync(process.execPath, [build.cli, '--help'], { encoding: 'utf8' }).includes('seed')
   } catch {
     return false
   }
 }
 
-function cli(args: string[]): string {
-  return execFileSync(process.execPath, [CLI, ...args], {
+function cliOf(build: PagdandiBuild): (args: string[]) => string {
+  return args => cliRun(build.cli, args)
+}
+
+function cliRun(path: string, args: string[]): string {
+  return execFileSync(process.execPath, [path, ...args], {
     encoding: 'utf8',
     env: { ...process.env, PAGDANDI_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -54,6 +72,8 @@ interface Template {
   dir: string
   proxyPort: number
   items: number
+  /** How long `pagdandi seed` took to build it (absent in templates cached before it was recorded). */
+  seedMs?: number
 }
 
 const wsAddr = (port: number): string => `/ip4/127.0.0.1/tcp/${port}/ws`
@@ -73,8 +93,14 @@ function alive(pid: number): boolean {
 }
 
 /** Build (or reuse) the seeded CHC + empty DH pair for this size; waits if another process is seeding it. */
-export async function prepareTemplate(patients: number, seed: number, log: (s: string) => void): Promise<Template> {
-  const dir = join(CACHE_DIR, `pagdandi-${patients}-${seed}`)
+export async function prepareTemplate(
+  patients: number,
+  seed: number,
+  log: (s: string) => void,
+  build: PagdandiBuild = THIS_BUILD
+): Promise<Template> {
+  const cli = cliOf(build)
+  const dir = join(CACHE_DIR, `${build.label}-${patients}-${seed}`)
   const meta = join(dir, 'meta.json')
   const marker = join(dir, 'seeding.pid')
   while (!existsSync(meta) && existsSync(marker) && alive(Number(readFileSync(marker, 'utf8')))) {
@@ -120,7 +146,8 @@ export async function prepareTemplate(patients: number, seed: number, log: (s: s
   cli(['roster', 'export', '--data', d('authority'), '--out', d('roster.json')])
   cli(['roster', 'import', d('roster.json'), '--data', d('chc')])
   cli(['roster', 'import', d('roster.json'), '--data', d('dh')])
-  log(`seeding ${patients} patients into a Pagdandi CHC (once; cached in ${dir})`)
+  log(`seeding ${patients} patients into a ${build.name} CHC (once; cached in ${dir})`)
+  const seedStart = performance.now()
   // Like the baselines' corpora, above UNIQUE_LIMIT the distinct patients repeat under new ids and keys.
   const out = cli([
     'seed',
@@ -134,7 +161,7 @@ export async function prepareTemplate(patients: number, seed: number, log: (s: s
     String(Math.min(patients, UNIQUE_LIMIT))
   ])
   const items = Number(/(\d+) items sealed/.exec(out)?.[1] ?? NaN)
-  const t: Template = { dir, proxyPort, items }
+  const t: Template = { dir, proxyPort, items, seedMs: performance.now() - seedStart }
   writeFileSync(meta, JSON.stringify(t))
   return t
 }
@@ -142,6 +169,8 @@ export async function prepareTemplate(patients: number, seed: number, log: (s: s
 interface RunningNode {
   proc: ChildProcess
   url: string
+  /** From spawn to the node's "listening on" line: opening the store and rebuilding what it serves. */
+  startMs: number
   /** A registration clerk signed in over HTTP, as the CHC's counter would be. */
   staff: ApiClient
 }
@@ -155,12 +184,13 @@ async function addBenchStaff(dataDir: string): Promise<void> {
   await staff.accounts.add({ ...BENCH_STAFF, name: 'Bench clerk', role: 'registration-clerk' })
 }
 
-async function startNode(dataDir: string): Promise<RunningNode> {
+export async function startNode(dataDir: string, build: PagdandiBuild = THIS_BUILD): Promise<RunningNode> {
   await addBenchStaff(dataDir)
+  const t0 = performance.now()
   // A time-compressed run compresses the node's redial ceiling with its schedule (run.ts sets it).
   const redial = process.env.PAGDANDI_BENCH_MAX_REDIAL_S
   const extra = redial === undefined ? [] : ['--max-redial-seconds', redial]
-  const proc = spawn(process.execPath, [CLI, 'start', '--data', dataDir, '--port', '0', ...extra], {
+  const proc = spawn(process.execPath, [build.cli, 'start', '--data', dataDir, '--port', '0', ...extra], {
     env: { ...process.env, PAGDANDI_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -177,7 +207,8 @@ async function startNode(dataDir: string): Promise<RunningNode> {
     proc.stderr!.on('data', onData)
     proc.once('exit', code => reject(new Error(`pagdandi start exited with ${code}: ${text.slice(-300)}`)))
   })
-  return { proc, url, staff: await ApiClient.signIn(url, BENCH_STAFF.username, BENCH_STAFF.password) }
+  const startMs = performance.now() - t0
+  return { proc, url, startMs, staff: await ApiClient.signIn(url, BENCH_STAFF.username, BENCH_STAFF.password) }
 }
 
 interface Status {
@@ -206,7 +237,8 @@ function procUsage(pid: number | undefined): Usage {
 
 /** Pagdandi: encrypted, signed items over libp2p (websockets, noise, yamux). */
 export class PagdandiDriver implements Driver, RelayDriver {
-  readonly name = 'Pagdandi'
+  readonly name: string
+  readonly #build: PagdandiBuild
   readonly #log: (s: string) => void
   #run: string | undefined
   #tpl: Template | undefined
@@ -219,8 +251,10 @@ export class PagdandiDriver implements Driver, RelayDriver {
   #want: number | undefined
   #sealedChanged: number | undefined
 
-  constructor(log: (s: string) => void = () => {}) {
+  constructor(log: (s: string) => void = () => {}, build: PagdandiBuild = THIS_BUILD) {
     this.#log = log
+    this.#build = build
+    this.name = build.name
   }
 
   get linkPort(): number | undefined {
@@ -235,7 +269,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
   async startSource(corpusFile: string): Promise<number> {
     const patients = Number(/corpus-(\d+)-(\d+)\.jsonl$/.exec(corpusFile)?.[2] ?? NaN)
     const seed = Number(/corpus-(\d+)-/.exec(corpusFile)?.[1] ?? 1)
-    this.#tpl = await prepareTemplate(patients, seed, this.#log)
+    this.#tpl = await prepareTemplate(patients, seed, this.#log, this.#build)
     this.#run = join(CACHE_DIR, `pagdandi-run-${process.pid}`)
     rmSync(this.#run, { recursive: true, force: true })
     cpSync(this.#tpl.dir, this.#run, { recursive: true })
@@ -306,8 +340,8 @@ export class PagdandiDriver implements Driver, RelayDriver {
   }
 
   async #startNodes(): Promise<void> {
-    this.#dh = await startNode(join(this.#run!, 'dh'))
-    this.#chc = await startNode(join(this.#run!, 'chc'))
+    this.#dh = await startNode(join(this.#run!, 'dh'), this.#build)
+    this.#chc = await startNode(join(this.#run!, 'chc'), this.#build)
   }
 
   async #until(want: number, timeoutMs: number): Promise<SyncOutcome> {
@@ -345,9 +379,14 @@ export class PagdandiDriver implements Driver, RelayDriver {
   async extras(): Promise<Record<string, number>> {
     if (this.#chc === undefined) return {}
     const t = (await status(this.#chc)).traffic
+    const starts = {
+      'start-up ms (CHC)': Math.round(this.#chc.startMs),
+      ...(this.#dh === undefined ? {} : { 'start-up ms (DH)': Math.round(this.#dh.startMs) })
+    }
     return t === undefined
-      ? {}
+      ? starts
       : {
+          ...starts,
           'sync streams (CHC)': t.streams,
           'item bytes sent (CHC)': t.itemBytesOut,
           'sync frame bytes sent (CHC)': t.bytesOut
@@ -368,6 +407,7 @@ export class PagdandiDriver implements Driver, RelayDriver {
   ): Promise<SyncOutcome & { usage: Usage[] }> {
     await this.startSource(corpusFile)
     const d = (x: string): string => join(this.#run!, x)
+    const cli = cliOf(this.#build)
     const hubPort = await freePort()
     cli([
       'init',
@@ -393,9 +433,9 @@ export class PagdandiDriver implements Driver, RelayDriver {
     writeRoutes(d('hub'), { [DH_ID]: [wsAddr(toDh)] })
     writeRoutes(d('dh'), { [HUB_ID]: [], [CHC_ID]: [] })
     this.#link = undefined
-    this.#hub = await startNode(d('hub'))
-    this.#dh = await startNode(d('dh'))
-    this.#chc = await startNode(d('chc'))
+    this.#hub = await startNode(d('hub'), this.#build)
+    this.#dh = await startNode(d('dh'), this.#build)
+    this.#chc = await startNode(d('chc'), this.#build)
     const out = await this.#until(this.#tpl!.items, timeoutMs)
     const usage = [this.#chc, this.#hub, this.#dh].map(n => procUsage(n.proc.pid))
     return { ...out, usage }

@@ -29,6 +29,7 @@ import {
   DIAL_TICK_MS,
   MAX_BUFFERED_BYTES,
   MAX_DATA_LENGTH,
+  INBOUND_LIMITS,
   MAX_STREAMS_PER_PEER,
   SYNC_PROTOCOL_1_1,
   SYNC_PROTOCOLS
@@ -37,6 +38,7 @@ import { systemClock } from './clock.js'
 import { EntitlementCache } from './entitlement.js'
 import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
 import { createHost } from './host.js'
+import { InboundGuard, memberHosts, type InboundLimits, type InboundStats } from './InboundGuard.js'
 import { cryptoInspector, cryptoVerifier } from './items.js'
 
 /** Options of `Replicator`. */
@@ -67,6 +69,8 @@ export interface ReplicatorOptions {
   clock?: Clock
   /** Chance for the redial jitter; `Math.random` by default. */
   random?: Random
+  /** Limits of unauthenticated inbound sockets and the clock they run on; `INBOUND_LIMITS` and `clock` by default. */
+  inbound?: { limits?: InboundLimits; clock?: Clock }
 }
 
 /** Replication state with one roster peer, for `pagdandi status` and the UI. */
@@ -143,6 +147,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   readonly #clock: Clock
   readonly #random: Random
   #node: Libp2p | undefined
+  #guard: InboundGuard | undefined
   #cancelTick: (() => void) | undefined
 
   constructor(options: ReplicatorOptions) {
@@ -170,10 +175,21 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return { ...this.#metrics }
   }
 
+  /** What the inbound guard did (unauthenticated sockets open, refused, evicted, timed out). */
+  inboundStats(): InboundStats | undefined {
+    return this.#guard?.stats()
+  }
+
   /** Start listening and dialling. */
   async start(): Promise<void> {
     if (this.#node !== undefined) return
+    this.#guard = new InboundGuard(
+      this.#o.inbound?.limits ?? INBOUND_LIMITS,
+      this.#o.inbound?.clock ?? this.#clock,
+      () => memberHosts(this.#roster)
+    )
     const node = await createHost({
+      guard: this.#guard,
       privateKey: this.#o.privateKey,
       listen: this.#o.listen,
       admit: peerId => this.#facilityOf(peerId) !== undefined,

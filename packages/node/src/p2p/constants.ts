@@ -55,13 +55,16 @@ export const CONNECTION_MONITOR = {
  * (WebSocket upgrade, multistream, Noise XX, yamux, identify): at lwe-2g-vsat's 1.4 ± 0.2 s RTT and
  * 3% loss that is 8–12 s, and a lost segment adds a retransmission stall. libp2p's defaults (6 s per
  * address, 10 s per dial and per inbound upgrade, 10 s per protocol negotiation) give up first, and
- * the node would redial forever without ever connecting. Unauthenticated connections are still
- * bounded by libp2p's pending-connection limit while they wait (docs/THREAT_MODEL.md).
+ * the node would redial forever without ever connecting. Inbound, the whole set-up must end within
+ * `INBOUND_LIMITS.preAuthMs` (30 s, about three times the 2G figure), which libp2p's inbound upgrade
+ * timeout matches; the limits of unauthenticated sockets are `INBOUND_LIMITS` (InboundGuard.ts).
+ * libp2p's own pending-connection limit (default 10, which ten silent sockets filled) is raised to
+ * the guard's pool, and the guard enforces it per address.
  */
 export const CONNECTION_TIMEOUTS = {
   dialTimeout: 60_000,
   addressDialTimeout: 45_000,
-  inboundUpgradeTimeout: 45_000,
+  inboundUpgradeTimeout: 30_000,
   outboundStreamProtocolNegotiationTimeout: 30_000,
   inboundStreamProtocolNegotiationTimeout: 30_000
 }
@@ -82,3 +85,21 @@ export const PING_RESPONDER_TIMEOUT_MS = CONNECTION_MONITOR.pingTimeout.minTimeo
  * whole connection (seen in a 5,000-patient catch-up over edge).
  */
 export const PING_STREAMS = 4
+
+/**
+ * Limits of unauthenticated inbound sockets (issue 14, attack 5; InboundGuard.ts).
+ * - firstByteMs 10 s: an honest dialler sends its HTTP upgrade one round trip after connecting
+ *   (1.4 s on 2G via VSAT); 10 s allows a lost segment and its retransmission.
+ * - preAuthMs 30 s: the whole set-up (upgrade, multistream, Noise XX, yamux) takes 8–12 s on 2G.
+ * - perHost 8: a CHC behind one address dials at most once per peer id; 8 leaves room for a
+ *   carrier-grade NAT shared by a few facilities.
+ * - pool 256 and reserved 64: a few hundred file descriptors at most for strangers, and places only
+ *   members' known addresses can take (a roster has tens of facilities, not hundreds).
+ */
+export const INBOUND_LIMITS = { firstByteMs: 10_000, preAuthMs: 30_000, perHost: 8, pool: 256, reserved: 64 }
+
+/**
+ * Connections kept per authenticated member: one is used; a second covers a redial while the old
+ * one closes. More are closed as they open, so one member cannot take the connection budget.
+ */
+export const MAX_CONNECTIONS_PER_PEER = 2

@@ -18,3 +18,19 @@ export class ReplicatorNotRunningError extends PagdandiError {
     super('ERR_REPLICATOR_NOT_RUNNING', 'replicator is not running')
   }
 }
+
+/** An unauthenticated socket sent nothing in time, or did not become a member's connection in time. */
+export class PreAuthTimeoutError extends PagdandiError {
+  override name = 'PreAuthTimeoutError'
+  constructor() {
+    super('ERR_PRE_AUTH_TIMEOUT', 'connection closed: not authenticated as a roster member in time')
+  }
+}
+
+/** An unauthenticated socket closed to make room for others in a full pool. */
+export class PoolEvictionError extends PagdandiError {
+  override name = 'PoolEvictionError'
+  constructor() {
+    super('ERR_POOL_EVICTION', 'connection closed: too many unauthenticated connections from its address')
+  }
+}

@@ -26,7 +26,7 @@ import { nodeSignatureScheme } from '../crypto/index.js'
 import { LevelItemStore } from '../store/LevelItemStore.js'
 import { generatePeerKey, peerIdOfKey } from './host.js'
 import { cryptoInspector } from './items.js'
-import { Replicator } from './Replicator.js'
+import { Replicator, type ReplicatorOptions } from './Replicator.js'
 
 /** The node's fast Ed25519 (node:crypto), as a real node uses. */
 export const scheme = nodeSignatureScheme()
@@ -97,7 +97,8 @@ export function roster(entries: RosterEntry[], version = 1): VerifiedRoster {
 export async function startNode(
   f: Fac,
   r: VerifiedRoster,
-  routes?: ReadonlyMap<string, readonly string[]>
+  routes?: ReadonlyMap<string, readonly string[]>,
+  more: Partial<ReplicatorOptions> = {}
 ): Promise<Replicator> {
   f.store ??= await LevelItemStore.open(f.dir, cryptoInspector(scheme))
   f.rep = new Replicator({
@@ -108,7 +109,8 @@ export async function startNode(
     privateKey: f.key,
     listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`],
     backoff: { initialMs: 100, maxMs: 1_000 },
-    ...(routes === undefined ? {} : { routes })
+    ...(routes === undefined ? {} : { routes }),
+    ...more
   })
   await f.rep.start()
   return f.rep

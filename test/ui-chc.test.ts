@@ -3,15 +3,15 @@
  * record an OPD visit, a lab result and dispensing, switch to Hindi, see validation in the user's
  * language, and two tabs on one patient seeing each other's edits.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
+import { ensureUiBuilt, describeBrowser, launchBrowser, shot, watchErrors } from './ui-harness.js'
 import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
 const DH = { facility: 'IN2210000100', name: 'DH Jagdalpur', kind: 'DH' as const }
 
-describe.skipIf(!haveChromium || !haveCli)('clinician app at a CHC', () => {
+describeBrowser('clinician app at a CHC', haveCli, () => {
   let nodes: CliNode[]
   let ctx: BrowserContext
   let page: Page

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { describe, it } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The repository root. */
@@ -26,8 +27,25 @@ export function ensureUiBuilt(): void {
   execFileSync('pnpm', ['-C', join(ROOT, 'packages/ui'), 'run', 'build'], { stdio: 'inherit' })
 }
 
-/** Whether a browser is installed; tests skip (with a reason) when it is not. */
+/** Whether a browser is installed; tests skip (with a reason) when it is not, except under CI=true. */
 export const haveChromium = existsSync(CHROMIUM)
+
+/**
+ * A describe block of browser tests. Without chromium (or the built CLI, when `cli` says it is
+ * missing) it is skipped on a developer's machine, but under `CI=true` it becomes one failing test
+ * naming what is missing: CI must never pass by running none of them.
+ */
+export function describeBrowser(name: string, cli: boolean, fn: () => void): void {
+  const missing = [...(haveChromium ? [] : [`chromium at ${CHROMIUM}`]), ...(cli ? [] : ['the built CLI'])]
+  if (missing.length === 0) describe(name, fn)
+  else if (process.env['CI'] === 'true')
+    describe(name, () => {
+      it('has what the browser tests need (CI=true fails instead of skipping)', () => {
+        throw new Error(`browser tests cannot run: missing ${missing.join(' and ')}`)
+      })
+    })
+  else describe.skip(name, fn)
+}
 
 /** A headless chromium with a fresh profile, sized like the CHC's 1366×768 PCs. */
 export async function launchBrowser(viewport = { width: 1366, height: 768 }): Promise<BrowserContext> {

@@ -4,9 +4,9 @@
  * accepts it and writes a back-referral; the CHC sees the back-referral. Then the DH's node stops
  * and the CHC's sync panel says so.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { ensureUiBuilt, haveChromium, launchBrowser, shot } from './ui-harness.js'
+import { ensureUiBuilt, describeBrowser, launchBrowser, shot } from './ui-harness.js'
 import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
@@ -15,7 +15,7 @@ const DH = { facility: 'IN2210000100', name: 'DH Jagdalpur', kind: 'DH' as const
 // Replication is live-pushed within a second; allow for libp2p dialling on a cold, busy machine.
 const SYNC_TIMEOUT = 60_000
 
-describe.skipIf(!haveChromium || !haveCli)('referral from a CHC to the DH and back, in two browsers', () => {
+describeBrowser('referral from a CHC to the DH and back, in two browsers', haveCli, () => {
   let chcNode: CliNode
   let dhNode: CliNode
   let chcCtx: BrowserContext

@@ -76,16 +76,24 @@ export function replayCommand(name: string, seed: number, runs: number): string 
   return `pnpm fuzz --only ${name} --seed ${seed} --runs ${runs}`
 }
 
-/** Runs `target` for `runs` executions from `seed`. */
-export async function runTarget(target: AnyTarget, runs: number, seed: number): Promise<FuzzResult> {
+/** Runs `target` for `runs` executions from `seed`; `onProgress` hears every `every` executions. */
+export async function runTarget(
+  target: AnyTarget,
+  runs: number,
+  seed: number,
+  onProgress?: (executions: number, ms: number) => void,
+  every = 100_000
+): Promise<FuzzResult> {
   const started = performance.now()
   await target.open?.()
   let details: fc.RunDetails<[unknown]>
+  let done = 0
   try {
     const params = { seed, numRuns: runs }
     details = await fc.check(
       fc.asyncProperty(target.arbitrary(), async (x: unknown) => {
         await target.check(x)
+        if (++done % every === 0) onProgress?.(done, performance.now() - started)
       }),
       params
     )

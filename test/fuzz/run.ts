@@ -36,7 +36,14 @@ const found = join(dirname(fileURLToPath(import.meta.url)), 'found')
 let failed = 0
 console.log(`fuzz: ${chosen.length} targets × ${runs.toLocaleString('en')} runs, seed ${seed}`)
 for (const t of chosen) {
-  const r = await runTarget(t, runs, seed)
+  const r = await runTarget(
+    t,
+    runs,
+    seed,
+    (n, ms) =>
+      console.log(`  ${t.name}: ${n.toLocaleString('en')} executions, no failure yet, ${(ms / 1000).toFixed(0)} s`),
+    Math.max(1000, Math.round(runs / 100))
+  )
   failed += r.failures
   const secs = (r.ms / 1000).toFixed(1)
   console.log(

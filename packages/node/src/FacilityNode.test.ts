@@ -85,30 +85,29 @@ describe('FacilityNode HTTP API', () => {
     const root = await tempDir()
     const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
     const store = await memoryStore()
-    let release!: () => void
-    const gate = new Promise<void>(resolve => {
-      release = resolve
-    })
-    const putItems = store.putItems.bind(store)
-    let stored = false
-    store.putItems = async (items: Uint8Array[]) => {
-      await gate
-      const r = await putItems(items)
-      stored = true
-      return r
-    }
     const node = await startNode(dirs[0]!, store)
-    let answered = false
-    const pending = api(node, '/api/patients', { method: 'POST', body: registration() }).then(r => {
-      answered = true
-      return r
-    })
-    await new Promise(resolve => setTimeout(resolve, 200))
-    expect(answered).toBe(false)
-    release()
-    const reg = await pending
+    const putItems = store.putItems.bind(store)
+    // No sleeping: a write that fails must never be acknowledged. Were the answer not waiting for the
+    // store, this registration would be a 201 with nothing stored.
+    store.putItems = async () => {
+      await Promise.resolve()
+      throw new Error('simulated write failure')
+    }
+    const refused = await api(node, '/api/patients', { method: 'POST', body: registration() })
+    expect(refused.status).not.toBe(201)
+    expect(refused.json.patientId).toBeUndefined()
+    expect(await store.lastSeq()).toBe(0)
+    // And a write that succeeds is answered after its items are in the store.
+    let storedAtAnswer: number | undefined
+    store.putItems = putItems
+    const reg = await api(node, '/api/patients', { method: 'POST', body: registration({ uhid: 'CHC-0002' }) }).then(
+      async r => {
+        storedAtAnswer = await store.lastSeq()
+        return r
+      }
+    )
     expect(reg.status).toBe(201)
-    expect(stored).toBe(true)
+    expect(storedAtAnswer).toBeGreaterThanOrEqual(2)
   })
 })
 

@@ -15,7 +15,8 @@ const SAMPLE: Record<string, number> = {
   'keyring-file': 400,
   'session-driver': 1000,
   'fhir-import': 300,
-  http: 300
+  http: 300,
+  stored: 300
 }
 const FIXTURES = join(import.meta.dirname, 'fuzz', 'fixtures')
 

@@ -31,9 +31,9 @@ export class RevocationFreeze {
     const fresh: FacilityId[] = []
     for (const r of roster?.body.revocations ?? []) {
       if (this.#frozen.has(r.facility)) continue
-      const saved = await this.store.getMeta?.(key(r.facility))
+      const saved = frozenIds(await this.store.getMeta?.(key(r.facility)))
       if (saved !== undefined) {
-        this.#frozen.set(r.facility, new Set(JSON.parse(new TextDecoder().decode(saved)) as string[]))
+        this.#frozen.set(r.facility, saved)
         continue
       }
       const ids = await this.#heldBy(r.facility)
@@ -63,4 +63,20 @@ export class RevocationFreeze {
       }
     }
   }
+}
+
+/**
+ * The ids a stored freeze holds; undefined when there is none or it does not parse (a damaged
+ * record). Freezing again from the items held now is then safe: since the first freeze, the only
+ * items by the revoked facility this node stored were in it, so the new set is the same or smaller.
+ */
+function frozenIds(saved: Uint8Array | undefined): Set<string> | undefined {
+  if (saved === undefined) return undefined
+  let ids: unknown
+  try {
+    ids = JSON.parse(new TextDecoder().decode(saved))
+  } catch {
+    return undefined
+  }
+  return Array.isArray(ids) && ids.every(i => typeof i === 'string') ? new Set(ids as string[]) : undefined
 }

@@ -51,8 +51,7 @@ export class Quarantine {
     const raw = await this.store.getMeta?.(INDEX_KEY)
     if (raw === undefined) return
     try {
-      const parsed = JSON.parse(new TextDecoder().decode(raw)) as Index
-      if (Array.isArray(parsed.entries) && typeof parsed.dropped === 'number') this.#index = parsed
+      this.#index = parseIndex(JSON.parse(new TextDecoder().decode(raw)))
     } catch {
       // A damaged index loses the list of evidence, not data: start a new one.
     }
@@ -152,4 +151,27 @@ export class Quarantine {
   async #persist(): Promise<void> {
     await this.store.putMeta?.(INDEX_KEY, new TextEncoder().encode(JSON.stringify(this.#index)))
   }
+}
+
+const TEXT_FIELDS = ['itemId', 'docId', 'author', 'reason', 'detail', 'at'] as const
+
+/**
+ * A stored index read back: entries of the wrong shape (a damaged record) are counted as dropped,
+ * never listed, so the list and the byte cap only ever see well-formed entries.
+ */
+function parseIndex(v: unknown): Index {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as { entries?: unknown; dropped?: unknown }
+  const list = Array.isArray(o.entries) ? (o.entries as unknown[]) : []
+  const entries = list.filter((e): e is QuarantinedItem => {
+    if (typeof e !== 'object' || e === null) return false
+    const r = e as Record<string, unknown>
+    return (
+      TEXT_FIELDS.every(f => typeof r[f] === 'string') &&
+      (r.from === undefined || typeof r.from === 'string') &&
+      Number.isSafeInteger(r.bytes) &&
+      (r.bytes as number) >= 0
+    )
+  })
+  const dropped = Number.isSafeInteger(o.dropped) && (o.dropped as number) >= 0 ? (o.dropped as number) : 0
+  return { entries, dropped: dropped + list.length - entries.length }
 }

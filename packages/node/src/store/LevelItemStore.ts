@@ -307,9 +307,7 @@ export class LevelItemStore implements ItemStore {
       const raw = await this.#s.fp.get(docId)
       fps.set(
         docId,
-        raw === undefined
-          ? { docId: docId as PatientId, fp: emptyFingerprint(), count: 0 }
-          : { docId: docId as PatientId, fp: plain(raw.subarray(0, 16)), count: readU32(raw, 16) }
+        raw === undefined ? { docId: docId as PatientId, fp: emptyFingerprint(), count: 0 } : decodeSummary(docId, raw)
       )
     }
     for (const it of fresh) {
@@ -390,8 +388,7 @@ export class LevelItemStore implements ItemStore {
   async docSummaries(): Promise<DocSummary[]> {
     this.#check()
     const out: DocSummary[] = []
-    for await (const [k, v] of this.#s.fp.iterator())
-      out.push({ docId: k as PatientId, fp: plain(v.subarray(0, 16)), count: readU32(v, 16) })
+    for await (const [k, v] of this.#s.fp.iterator()) out.push(decodeSummary(k, v))
     return out
   }
 
@@ -454,6 +451,12 @@ function encodeCursor(c: Cursor): Uint8Array {
   const seq = new Uint8Array(8)
   new DataView(seq.buffer).setBigUint64(0, BigInt(c.seq))
   return concat(seq, c.token)
+}
+
+/** A document's `fp` record: 16 bytes of fingerprint, a u32 count; anything else is damage, by name. */
+function decodeSummary(docId: string, raw: Uint8Array): DocSummary {
+  if (raw.length !== 20) throw new StoreCorruptError(`fingerprint record of ${JSON.stringify(docId.slice(0, 64))}`)
+  return { docId: docId as PatientId, fp: plain(raw.subarray(0, 16)), count: readU32(raw, 16) }
 }
 
 function decodeCursor(raw: Uint8Array): Cursor {

@@ -36,9 +36,10 @@ export async function refuseIfMarkedDamaged(dir: string): Promise<void> {
   }
   let rec: Partial<DamageRecord> = {}
   try {
-    rec = JSON.parse(text) as DamageRecord
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed === 'object' && parsed !== null) rec = parsed as Partial<DamageRecord>
   } catch {
-    // A marker that does not parse still means damage was found.
+    // A marker that does not parse (or is not an object) still means damage was found.
   }
   throw new StoreDamagedError(
     typeof rec.detail === 'string' ? rec.detail : 'found at an earlier open',

@@ -1,35 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { itemId, sealChange, sealGrant } from '@pagdandi/core/crypto'
 import { LevelItemStore } from '../store/LevelItemStore.js'
 import { cryptoInspector } from './items.js'
-import {
-  cleanup,
-  entry,
-  eventually,
-  facilities,
-  heldIds,
-  roster,
-  scheme,
-  sealedDoc,
-  startNode,
-  type Fac
-} from './testNetwork.js'
+import { entry, eventually, heldIds, roster, scheme, sealedDoc, useTestNetwork } from './testNetwork.js'
 
-let fs: Fac[] = []
-afterEach(async () => {
-  await cleanup(fs)
-  fs = []
-})
+const net = useTestNetwork()
 
 describe('Replicator over real libp2p and LevelDB', () => {
   it('two nodes converge', async () => {
-    fs = await facilities(2)
-    const [a, b] = fs as [Fac, Fac]
+    const [a, b] = await net.facilities(2)
     const r = roster([entry(a), entry(b)])
     const da = sealedDoc(a, r, 20, [b])
     const db = sealedDoc(b, r, 15, [a])
-    const ra = await startNode(a, r)
-    const rb = await startNode(b, r)
+    const ra = await net.startNode(a, r)
+    const rb = await net.startNode(b, r)
     await a.store!.putItems(da.items)
     ra.notifyLocalItems()
     await b.store!.putItems(db.items)
@@ -50,27 +34,25 @@ describe('Replicator over real libp2p and LevelDB', () => {
   })
 
   it("a CHC's items reach its DH after the link comes up (DH started later)", async () => {
-    fs = await facilities(2)
-    const [chc, dh] = fs as [Fac, Fac]
+    const [chc, dh] = await net.facilities(2)
     const r = roster([entry(chc), entry(dh)])
-    const rc = await startNode(chc, r)
+    const rc = await net.startNode(chc, r)
     const doc = sealedDoc(chc, r, 30, [dh])
     await chc.store!.putItems(doc.items)
     rc.notifyLocalItems()
     await new Promise(resolve => setTimeout(resolve, 800))
     expect(rc.status()[0]!.connected).toBe(false)
-    await startNode(dh, r)
+    await net.startNode(dh, r)
     await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')
   })
 
   it('local routes keep a CHC and a DH apart: the referral reaches the DH through the hub alone', async () => {
-    fs = await facilities(3)
-    const [chc, hub, dh] = fs as [Fac, Fac, Fac]
+    const [chc, hub, dh] = await net.facilities(3)
     const r = roster([entry(chc), entry(hub, [chc]), entry(dh)])
     // Each end reaches only the hub (say, over VSAT); neither dials the other's roster address.
-    const rc = await startNode(chc, r, new Map([[dh.id.facility, []]]))
-    await startNode(hub, r)
-    const rd = await startNode(dh, r, new Map([[chc.id.facility, []]]))
+    const rc = await net.startNode(chc, r, { routes: new Map([[dh.id.facility, []]]) })
+    await net.startNode(hub, r)
+    const rd = await net.startNode(dh, r, { routes: new Map([[chc.id.facility, []]]) })
     const doc = sealedDoc(chc, r, 10, [dh])
     await chc.store!.putItems(doc.items)
     rc.notifyLocalItems()
@@ -86,8 +68,7 @@ describe('Replicator over real libp2p and LevelDB', () => {
   })
 
   it('a session that ends while the connection stays up is reopened, also towards a peer without an address', async () => {
-    fs = await facilities(2)
-    const [dh, chc] = fs as [Fac, Fac] // the DH has the lower id: it opens the sync stream
+    const [dh, chc] = await net.facilities(2) // the DH has the lower id: it opens the sync stream
     const r = roster([entry(dh, [chc]), { ...entry(chc), addresses: [] }])
     // The CHC's store fails one log read, as a disk hiccup would: its session ends with that error.
     let failNext = false
@@ -107,8 +88,8 @@ describe('Replicator over real libp2p and LevelDB', () => {
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
       }
     })
-    await startNode(dh, r)
-    const rc = await startNode(chc, r)
+    await net.startNode(dh, r)
+    const rc = await net.startNode(chc, r)
     const first = sealedDoc(chc, r, 3)
     await chc.store.putItems(first.items)
     rc.notifyLocalItems()
@@ -128,11 +109,10 @@ describe('Replicator over real libp2p and LevelDB', () => {
   })
 
   it("a hub whose log holds only its CHC's items still gives the CHC a cursor of it, so the next session needs no repair", async () => {
-    fs = await facilities(2)
-    const [dh, chc] = fs as [Fac, Fac]
+    const [dh, chc] = await net.facilities(2)
     const r = roster([entry(dh, [chc]), entry(chc)])
-    await startNode(dh, r)
-    const rc = await startNode(chc, r)
+    await net.startNode(dh, r)
+    const rc = await net.startNode(chc, r)
     const doc = sealedDoc(chc, r, 20)
     await chc.store!.putItems(doc.items)
     rc.notifyLocalItems()
@@ -145,11 +125,10 @@ describe('Replicator over real libp2p and LevelDB', () => {
   })
 
   it('a grant made later delivers the whole document to a facility that carries nothing for the sender', async () => {
-    fs = await facilities(2)
-    const [chc, dh] = fs as [Fac, Fac]
+    const [chc, dh] = await net.facilities(2)
     const r = roster([entry(chc), entry(dh)])
-    const rc = await startNode(chc, r)
-    await startNode(dh, r)
+    const rc = await net.startNode(chc, r)
+    await net.startNode(dh, r)
     const doc = sealedDoc(chc, r, 5)
     // Notified as the node notifies: with the newly stored items' bytes, nothing else.
     const bytesOf = (items: { bytes: Uint8Array }[]) => items.map(i => ({ bytes: i.bytes }))

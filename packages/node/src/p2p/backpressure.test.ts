@@ -19,17 +19,7 @@ import {
 } from '@pagdandi/core/sync'
 import { MAX_DATA_LENGTH, SYNC_PROTOCOL } from './constants.js'
 import { createHost } from './host.js'
-import {
-  cleanup,
-  entry,
-  eventually,
-  facilities,
-  heldIds,
-  roster,
-  sealedDoc,
-  startNode,
-  type Fac
-} from './testNetwork.js'
+import { entry, eventually, heldIds, roster, sealedDoc, useTestNetwork, type Fac } from './testNetwork.js'
 
 // A roster member driven by hand over real libp2p on 127.0.0.1: it speaks the frame codec but does
 // not play fair. The node under test must keep what it holds for that peer under the documented cap
@@ -38,13 +28,12 @@ import {
 /** Session invariants 2 and 4: the send window, one batch overshooting it, one batch of read-ahead. */
 const BUFFER_CAP = SEND_WINDOW_BYTES + 2 * (BATCH_TARGET_BYTES + MAX_ITEM_BYTES)
 
-let fs: Fac[] = []
+const net = useTestNetwork()
 let hosts: Libp2p[] = []
+// Registered after the network's, so it runs first: the hand-driven hosts stop before the nodes.
 afterEach(async () => {
   for (const h of hosts) await h.stop()
   hosts = []
-  await cleanup(fs)
-  fs = []
 })
 
 /** Open `/pagdandi/sync/1.0.0` to `target` as `who` and exchange hellos; the cursor asks for catch-up from 0. */
@@ -82,15 +71,14 @@ function statusOf(f: Fac, peer: FacilityId) {
 
 describe('Replicator against a hostile roster member', () => {
   it('a peer that stops reading during catch-up of a large backlog holds the node to its send window; others are still served', async () => {
-    fs = await facilities(3)
+    const [bad, a, good] = await net.facilities(3)
     // The hostile peer has the smallest id, so the node never opens a stream to it; it has no address.
-    const [bad, a, good] = fs as [Fac, Fac, Fac]
     const r = roster([{ ...entry(bad), addresses: [] }, entry(a), entry(good)])
     // 3,000 changes of 2 KB granted to the hostile peer: a backlog of several MB.
     const backlog = sealedDoc(a, r, 3000, [bad], 2048)
     const backlogBytes = backlog.items.reduce((n, it) => n + it.length, 0)
     expect(backlogBytes).toBeGreaterThan(6_000_000)
-    const ra = await startNode(a, r)
+    const ra = await net.startNode(a, r)
     await a.store!.putItems(backlog.items)
     const errors: string[] = []
     ra.on('session-error', e => {
@@ -123,7 +111,7 @@ describe('Replicator against a hostile roster member', () => {
 
     // Meanwhile a well-behaved peer is served in full.
     const doc = sealedDoc(a, r, 20, [good])
-    await startNode(good, r)
+    await net.startNode(good, r)
     await a.store!.putItems(doc.items)
     ra.notifyLocalItems()
     await eventually(async () => (await heldIds(good.store!)).size === doc.items.length, 20_000, 'good peer served')
@@ -132,10 +120,9 @@ describe('Replicator against a hostile roster member', () => {
   }, 60_000)
 
   it('a repair peer whose answers never converge is cut off with ProtocolViolationError after a bounded number of frames', async () => {
-    fs = await facilities(2)
-    const [bad, a] = fs as [Fac, Fac]
+    const [bad, a] = await net.facilities(2)
     const r = roster([{ ...entry(bad), addresses: [] }, entry(a)])
-    const ra = await startNode(a, r)
+    const ra = await net.startNode(a, r)
     const errors: string[] = []
     ra.on('session-error', e => {
       if (e.facility === bad.id.facility) errors.push(`${e.error.name}: ${e.error.message}`)

@@ -10,17 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '@pagdandi/core/testing'
 import { INBOUND_LIMITS } from './constants.js'
-import {
-  cleanup,
-  entry,
-  eventually,
-  facilities,
-  heldIds,
-  roster,
-  sealedDoc,
-  startNode,
-  type Fac
-} from './testNetwork.js'
+import { entry, eventually, heldIds, roster, sealedDoc, useTestNetwork } from './testNetwork.js'
 
 const script = fileURLToPath(new URL('../testing/silentSockets.mjs', import.meta.url))
 
@@ -50,30 +40,28 @@ function attack(port: number, count: number, hosts: string[], mode: 'raw' | 'ws'
 
 const loopbacks = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `127.0.0.${from + i}`)
 
-let fs: Fac[] = []
+const net = useTestNetwork()
 let attacks: Attack[] = []
-afterEach(async () => {
+// Registered after the network's, so it runs first: the attackers stop before the nodes.
+afterEach(() => {
   for (const a of attacks) a.child.stdin.end()
   attacks = []
-  await cleanup(fs)
-  fs = []
 })
 
 /** A victim that never dials (members must come in through its listener) and two members with a document for it. */
 async function network(clock: ManualClock, limits = INBOUND_LIMITS) {
-  fs = await facilities(3)
-  const [victim, a, b] = fs as [Fac, Fac, Fac]
+  const [victim, a, b] = await net.facilities(3)
   const r = roster([entry(victim), entry(a), entry(b)])
   const noDial = new Map([
     [a.id.facility, []],
     [b.id.facility, []]
   ])
-  const rv = await startNode(victim, r, noDial, { inbound: { clock, limits } })
+  const rv = await net.startNode(victim, r, { routes: noDial, inbound: { clock, limits } })
   const docA = sealedDoc(a, r, 5, [victim])
   const docB = sealedDoc(b, r, 5, [victim])
   const members = async () => {
-    const ra = await startNode(a, r)
-    const rb = await startNode(b, r)
+    const ra = await net.startNode(a, r)
+    const rb = await net.startNode(b, r)
     await a.store!.putItems(docA.items)
     await b.store!.putItems(docB.items)
     ra.notifyLocalItems()

@@ -1,42 +1,24 @@
-import { cp, rm } from 'node:fs/promises'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { itemId } from '@pagdandi/core/crypto'
-import {
-  cleanup,
-  entry,
-  eventually,
-  facilities,
-  heldIds,
-  roster,
-  scheme,
-  sealedDoc,
-  startNode,
-  stopNode,
-  type Fac
-} from './testNetwork.js'
+import { entry, eventually, heldIds, roster, scheme, sealedDoc, useTestNetwork } from './testNetwork.js'
 
-let fs: Fac[] = []
-afterEach(async () => {
-  await cleanup(fs)
-  fs = []
-})
+const net = useTestNetwork()
 
 describe('Replicator: restarts and restores', () => {
   it('resuming after a restart mid catch-up resends no more than 25% extra item bytes', async () => {
-    fs = await facilities(2)
-    const [a, b] = fs as [Fac, Fac]
+    const [a, b] = await net.facilities(2)
     const r = roster([entry(a), entry(b)])
-    const ra = await startNode(a, r)
+    const ra = await net.startNode(a, r)
     const docs = Array.from({ length: 40 }, () => sealedDoc(a, r, 30, [b], 1_500))
     const all = docs.flatMap(d => d.items)
     await a.store!.putItems(all)
     const needed = all.reduce((n, i) => n + i.length, 0)
-    await startNode(b, r)
+    await net.startNode(b, r)
     await eventually(async () => (await b.store!.lastSeq()) >= all.length / 3, 30_000, 'partial catch-up')
-    await stopNode(b)
+    await net.stopNode(b)
     const heldAtCut = (
       await (async () => {
-        await startNode(b, r)
+        await net.startNode(b, r)
         return await heldIds(b.store!)
       })()
     ).size
@@ -50,19 +32,17 @@ describe('Replicator: restarts and restores', () => {
   })
 
   it('a peer restored from an old backup is repaired, including items it wrote after the backup', async () => {
-    fs = await facilities(2)
-    const [a, b] = fs as [Fac, Fac]
+    const [a, b] = await net.facilities(2)
     const r = roster([entry(a), entry(b)])
-    const ra = await startNode(a, r)
-    await startNode(b, r)
+    const ra = await net.startNode(a, r)
+    await net.startNode(b, r)
     const d1 = sealedDoc(a, r, 5, [b])
     await a.store!.putItems(d1.items)
     ra.notifyLocalItems()
     await eventually(async () => (await heldIds(b.store!)).size === d1.items.length, 20_000, 'first sync')
-    await stopNode(b)
-    const backup = `${b.dir}-backup`
-    await cp(b.dir, backup, { recursive: true })
-    const rb2 = await startNode(b, r)
+    await net.stopNode(b)
+    const backup = await net.backup(b)
+    const rb2 = await net.startNode(b, r)
     const d2 = sealedDoc(a, r, 5, [b])
     const d3 = sealedDoc(b, r, 5, [a])
     await a.store!.putItems(d2.items)
@@ -75,11 +55,9 @@ describe('Replicator: restarts and restores', () => {
       20_000,
       'second sync'
     )
-    await stopNode(b)
-    await rm(b.dir, { recursive: true, force: true })
-    await cp(backup, b.dir, { recursive: true })
-    await rm(backup, { recursive: true, force: true })
-    await startNode(b, r)
+    await net.stopNode(b)
+    await net.restore(b, backup)
+    await net.startNode(b, r)
     expect((await heldIds(b.store!)).size).toBe(d1.items.length)
     await eventually(async () => (await heldIds(b.store!)).size === total, 20_000, 'restored peer repaired')
     expect([...(await heldIds(b.store!))].sort()).toEqual([...(await heldIds(a.store!))].sort())

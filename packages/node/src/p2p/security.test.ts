@@ -1,42 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { documentIdToBytes, openGrant, openItem } from '@pagdandi/core/crypto'
 import { encodeFrame } from '@pagdandi/core/sync'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SYNC_PROTOCOL } from './constants.js'
 import { createHost } from './host.js'
-import {
-  cleanup,
-  entry,
-  eventually,
-  facilities,
-  heldIds,
-  roster,
-  scheme,
-  sealedDoc,
-  startNode,
-  type Fac
-} from './testNetwork.js'
+import { entry, eventually, heldIds, roster, scheme, sealedDoc, useTestNetwork } from './testNetwork.js'
 
-let fs: Fac[] = []
-afterEach(async () => {
-  await cleanup(fs)
-  fs = []
-})
+const net = useTestNetwork()
 
 describe('Replicator: carriers, entitlement and gating', () => {
   it('relays CHC → hub DH → second CHC while the hub holds only ciphertext it cannot open', async () => {
-    fs = await facilities(3)
-    const [chc1, hub, chc2] = fs as [Fac, Fac, Fac]
+    const [chc1, hub, chc2] = await net.facilities(3)
     // CHC1 and CHC2 cannot reach each other: their roster entries carry no addresses for each other,
     // so everything goes through the hub that carries for both.
     const e1 = { ...entry(chc1), addresses: [] }
     const e2 = { ...entry(chc2), addresses: [] }
     const r = roster([e1, entry(hub, [chc1, chc2]), e2])
     const doc = sealedDoc(chc1, r, 10, [chc2])
-    await startNode(hub, r)
-    const r1 = await startNode(chc1, r)
-    await startNode(chc2, r)
+    await net.startNode(hub, r)
+    const r1 = await net.startNode(chc1, r)
+    await net.startNode(chc2, r)
     await chc1.store!.putItems(doc.items)
     r1.notifyLocalItems()
     await eventually(
@@ -64,13 +48,12 @@ describe('Replicator: carriers, entitlement and gating', () => {
   })
 
   it('a facility without a grant receives zero items and no document ids', async () => {
-    fs = await facilities(3)
-    const [a, b, c] = fs as [Fac, Fac, Fac]
+    const [a, b, c] = await net.facilities(3)
     const r = roster([entry(a), entry(b), entry(c)])
     const shared = sealedDoc(a, r, 5, [b])
-    const ra = await startNode(a, r)
-    await startNode(b, r)
-    const rc = await startNode(c, r)
+    const ra = await net.startNode(a, r)
+    await net.startNode(b, r)
+    const rc = await net.startNode(c, r)
     const seen: Uint8Array[] = []
     rc.on('frame', e => seen.push(encodeFrame(e.frame)))
     await a.store!.putItems(shared.items)
@@ -96,10 +79,9 @@ describe('Replicator: carriers, entitlement and gating', () => {
   })
 
   it('a facility not on the roster opens no application stream: the handler never runs', async () => {
-    fs = await facilities(2)
-    const [member, stranger] = fs as [Fac, Fac]
+    const [member, stranger] = await net.facilities(2)
     const r = roster([entry(member)])
-    const rm = await startNode(member, r)
+    const rm = await net.startNode(member, r)
     const host = await createHost({ privateKey: stranger.key, listen: [], admit: () => true })
     await host.start()
     try {
@@ -113,11 +95,10 @@ describe('Replicator: carriers, entitlement and gating', () => {
   })
 
   it('a revoked facility is disconnected and refused on redial', async () => {
-    fs = await facilities(2)
-    const [a, b] = fs as [Fac, Fac]
+    const [a, b] = await net.facilities(2)
     const r1 = roster([entry(a), entry(b)], 1)
-    const ra = await startNode(a, r1)
-    const rb = await startNode(b, r1)
+    const ra = await net.startNode(a, r1)
+    const rb = await net.startNode(b, r1)
     await eventually(() => ra.status()[0]?.connected === true, 10_000, 'connected')
     await eventually(() => rb.status()[0]?.connected === true, 10_000, 'B connected')
     const streamsBefore = ra.metrics().streams
@@ -130,10 +111,9 @@ describe('Replicator: carriers, entitlement and gating', () => {
   })
 
   it('a malformed and an oversized frame close that stream with a named error; the node keeps serving', async () => {
-    fs = await facilities(3)
-    const [a, bad, good] = fs as [Fac, Fac, Fac]
+    const [a, bad, good] = await net.facilities(3)
     const r = roster([entry(a), { ...entry(bad), addresses: [] }, entry(good)])
-    const ra = await startNode(a, r)
+    const ra = await net.startNode(a, r)
     const errors: string[] = []
     ra.on('session-error', e => {
       if (e.facility === bad.id.facility) errors.push(e.error.name)
@@ -155,7 +135,7 @@ describe('Replicator: carriers, entitlement and gating', () => {
       await host.stop()
     }
     const doc = sealedDoc(a, r, 3, [good])
-    await startNode(good, r)
+    await net.startNode(good, r)
     await a.store!.putItems(doc.items)
     ra.notifyLocalItems()
     await eventually(async () => (await heldIds(good.store!)).size === doc.items.length, 20_000, 'good peer served')

@@ -1,12 +1,16 @@
 /**
  * Test fixtures for replicator tests: facilities with real identities, libp2p keys, free loopback
  * ports, a signed roster, LevelDB stores in temp dirs, and sealed documents. Not used outside tests.
+ *
+ * A test file calls `useTestNetwork()` once at its top level; the facilities and backups it makes
+ * are stopped and removed after each test, whether the test passed or failed.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nacl from 'tweetnacl'
+import { afterEach } from 'vitest'
 import {
   documentIdFromBytes,
   generateIdentity,
@@ -57,7 +61,7 @@ async function freePort(): Promise<number> {
 }
 
 /** `n` facilities with identities, keys, ports and data dirs. */
-export async function facilities(n: number): Promise<Fac[]> {
+async function facilities(n: number): Promise<Fac[]> {
   const out: Fac[] = []
   for (let i = 0; i < n; i++) {
     const key = await generatePeerKey()
@@ -93,31 +97,39 @@ export function roster(entries: RosterEntry[], version = 1): VerifiedRoster {
   return verifyRoster(signRoster(body, authority.secretKey, scheme), authority.publicKey, scheme)
 }
 
-/** Open the facility's store and start its replicator. */
-export async function startNode(
-  f: Fac,
-  r: VerifiedRoster,
-  routes?: ReadonlyMap<string, readonly string[]>,
-  more: Partial<ReplicatorOptions> = {}
-): Promise<Replicator> {
+/** What a test may set on the replicator beyond the facility's own store, key, roster and address. */
+export type NodeOptions = Partial<Omit<ReplicatorOptions, 'store' | 'facility' | 'roster' | 'privateKey' | 'listen'>>
+
+/** Open the facility's store if it is closed. */
+async function openStore(f: Fac): Promise<LevelItemStore> {
   f.store ??= await LevelItemStore.open(f.dir, cryptoInspector(scheme))
+  return f.store
+}
+
+/** Open the facility's store and build its replicator, not yet started (to listen for its first frame). */
+async function createNode(f: Fac, r: VerifiedRoster, options: NodeOptions = {}): Promise<Replicator> {
   f.rep = new Replicator({
-    store: f.store,
+    signatures: scheme,
+    backoff: { initialMs: 100, maxMs: 1_000 },
+    ...options,
+    store: await openStore(f),
     facility: f.id.facility,
     roster: r,
-    signatures: scheme,
     privateKey: f.key,
-    listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`],
-    backoff: { initialMs: 100, maxMs: 1_000 },
-    ...(routes === undefined ? {} : { routes }),
-    ...more
+    listen: [`/ip4/127.0.0.1/tcp/${f.port}/ws`]
   })
-  await f.rep.start()
   return f.rep
 }
 
+/** Open the facility's store and start its replicator. */
+async function startNode(f: Fac, r: VerifiedRoster, options: NodeOptions = {}): Promise<Replicator> {
+  const rep = await createNode(f, r, options)
+  await rep.start()
+  return rep
+}
+
 /** Stop the replicator and close the store (the data dir stays). */
-export async function stopNode(f: Fac): Promise<void> {
+async function stopNode(f: Fac): Promise<void> {
   await f.rep?.stop()
   await f.store?.close()
   delete f.rep
@@ -125,10 +137,67 @@ export async function stopNode(f: Fac): Promise<void> {
 }
 
 /** Stop everything and remove the data dirs. */
-export async function cleanup(fs: Fac[]): Promise<void> {
+async function cleanup(fs: Fac[]): Promise<void> {
   for (const f of fs) {
     await stopNode(f)
     await rm(f.dir, { recursive: true, force: true })
+  }
+}
+
+type Tuple<N extends number, T, R extends T[] = []> = R['length'] extends N ? R : Tuple<N, T, [...R, T]>
+
+/** Facilities and backups of one test, stopped and removed after it. */
+export interface TestNetwork {
+  /** `n` facilities with identities, keys, ports and data dirs. */
+  facilities<N extends number>(n: N): Promise<Tuple<N, Fac>>
+  /** Copy the stopped facility's data dir aside; returns the copy's path. */
+  backup(f: Fac): Promise<string>
+  /** Replace the stopped facility's data dir with the copy `backup` made, and remove the copy. */
+  restore(f: Fac, backup: string): Promise<void>
+  /** Open the facility's store if it is closed. */
+  openStore(f: Fac): Promise<LevelItemStore>
+  /** Open the facility's store and build its replicator, not yet started (to listen for its first frame). */
+  createNode(f: Fac, r: VerifiedRoster, options?: NodeOptions): Promise<Replicator>
+  /** Open the facility's store and start its replicator. */
+  startNode(f: Fac, r: VerifiedRoster, options?: NodeOptions): Promise<Replicator>
+  /** Stop the replicator and close the store (the data dir stays). */
+  stopNode(f: Fac): Promise<void>
+}
+
+/**
+ * The test network of one test file: registers an `afterEach` that stops every facility it made and
+ * removes their data dirs and backups, also when the test failed. Call it once at the top level.
+ */
+export function useTestNetwork(): TestNetwork {
+  let made: Fac[] = []
+  let copies: string[] = []
+  afterEach(async () => {
+    await cleanup(made)
+    for (const dir of copies) await rm(dir, { recursive: true, force: true })
+    made = []
+    copies = []
+  })
+  return {
+    async facilities<N extends number>(n: N): Promise<Tuple<N, Fac>> {
+      const fs = await facilities(n)
+      made.push(...fs)
+      return fs as Tuple<N, Fac>
+    },
+    async backup(f) {
+      const dir = `${f.dir}-backup`
+      copies.push(dir)
+      await cp(f.dir, dir, { recursive: true })
+      return dir
+    },
+    async restore(f, backup) {
+      await rm(f.dir, { recursive: true, force: true })
+      await cp(backup, f.dir, { recursive: true })
+      await rm(backup, { recursive: true, force: true })
+    },
+    openStore,
+    createNode,
+    startNode,
+    stopNode
   }
 }
 

@@ -1,7 +1,7 @@
 /** Synthetic people and their registrations: names, age pyramid, villages, households sharing a phone, ABHA. */
 import type { BirthInfo, IsoDate, RegistrationInput } from '../record/index.js'
 import type { Prng } from '../testing/prng.js'
-import type { Person } from './clinical.js'
+import type { Person } from './visit.js'
 import type { SynthFacility } from './facilities.js'
 import { district, villagesOf } from './geography.js'
 import { synthAbhaAddress, synthAbhaNumber, synthMobile } from './identifiers.js'

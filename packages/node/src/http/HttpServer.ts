@@ -224,7 +224,10 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable'
 }
 
-/** Compares the CSRF header with the session's token in constant time. */
+/**
+ * Compares the CSRF header with the session's token in time that does not depend on their bytes; a
+ * header of another length fails at once (every token has the same, public, length).
+ */
 function sameToken(header: string | string[] | undefined, token: string): boolean {
   if (typeof header !== 'string') return false
   const a = Buffer.from(header)

@@ -14,7 +14,7 @@ import type { StaffId, StaffSession } from '@pagdandi/core/staff'
 import { SignInFailedError, SignInLockedError } from './errors.js'
 import type { StaffStore } from './StaffStore.js'
 
-/** Idle timeout of a session: a shift's break, not a shift (docs/design/0007-staff-sign-in.md). */
+/** Idle timeout of a session: a shift's break, not a shift (docs/design/0008-staff-sign-in.md). */
 export const SESSION_IDLE_MS = 30 * 60_000
 
 /** Lock-out after failed sign-ins. */

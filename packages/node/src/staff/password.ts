@@ -1,6 +1,6 @@
 /**
  * Password hashing: scrypt from `node:crypto`, with OWASP's listed parameters N=2^15, r=8, p=3
- * (32 MiB, about 0.25 s on one core of a 2-core machine; docs/design/0007-staff-sign-in.md). The
+ * (32 MiB, about 0.25 s on one core of a 2-core machine; docs/design/0008-staff-sign-in.md). The
  * parameters are stored with each hash, so raising them later leaves old hashes verifiable.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'

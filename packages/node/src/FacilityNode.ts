@@ -58,11 +58,11 @@ export interface FacilityNodeOptions {
   /** Progress of the start-up rebuild (items scanned). */
   onProgress?: StartProgress
   /**
-   * The signed-in staff member behind a `/sync` upgrade request (looked up for every message).
-   * Omitted, browser changes are checked against the schema only and name no author.
+   * Tests only: who is behind a `/sync` upgrade request (looked up for every message). Omitted (as
+   * in production), it is the session the request's cookie names (StaffService.sessionOf).
    */
   syncSessionOf?: (req: IncomingMessage) => Promise<StaffSession | undefined>
-  /** Where the `/sync` gate records changes and refusals. */
+  /** Tests only: where the `/sync` gate records changes and refusals; omitted, the node's audit log. */
   audit?: (entry: AuditInput) => Promise<void>
 }
 
@@ -168,8 +168,14 @@ export class FacilityNode implements NodeApi {
           authorship,
           facility: facility.facility,
           log,
-          ...(opts.syncSessionOf === undefined ? {} : { sessionOf: opts.syncSessionOf }),
-          ...(opts.audit === undefined ? {} : { audit: opts.audit })
+          // The real sign-in unless a test names who is behind each socket. Sync traffic alone (a
+          // referral arriving, acknowledgements) keeps no session alive; the UI's saves do.
+          sessionOf: opts.syncSessionOf ?? (async req => (await staff.sessionOf(req, { touch: false }))?.staff),
+          audit:
+            opts.audit ??
+            (async entry => {
+              await staff.audit.record(entry)
+            })
         })
       )
     }

@@ -49,18 +49,15 @@ const MAX_REMEMBERED_REFUSALS = 256
 
 /** What the gate needs from the node. */
 export interface SyncGateOptions {
-  /**
-   * The signed-in staff member behind a socket's upgrade request, looked up for every message.
-   * Omitted on a node without sign-in (tests of sync alone): changes are then checked against the
-   * schema only, and nobody is named as their author.
-   */
-  sessionOf?: (req: IncomingMessage) => Promise<StaffSession | undefined>
+  /** The signed-in staff member behind a socket's upgrade request, looked up for every message. */
+  sessionOf: (req: IncomingMessage) => Promise<StaffSession | undefined>
   /** The node's live document (made resident if cold); undefined when this node does not hold it. */
   resident: (docId: string) => Promise<DocHandle<unknown> | undefined>
   authorship: Authorship
   /** This facility: every entry a browser writes here must name it. */
   facility: string
-  audit?: (entry: AuditInput) => Promise<void>
+  /** The node's audit log. */
+  audit: (entry: AuditInput) => Promise<void>
   log?: (line: string) => void
 }
 
@@ -117,8 +114,8 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
       socket.close()
       return
     }
-    const session = await this.#sessionOf(s)
-    if (session === null) {
+    const session = s.req === undefined ? undefined : await this.#opts.sessionOf(s.req)
+    if (session === undefined) {
       this.#tell(message, new SignInRequiredError())
       socket.close()
       return
@@ -142,19 +139,8 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
     }
   }
 
-  /** The session behind a socket: a session, `undefined` on a node without sign-in, null when signed out. */
-  async #sessionOf(s: Socket): Promise<StaffSession | undefined | null> {
-    if (this.#opts.sessionOf === undefined) return undefined
-    if (s.req === undefined) return null
-    return (await this.#opts.sessionOf(s.req)) ?? null
-  }
-
   /** The message to hand the Repo, or undefined when its changes are refused. */
-  async #check(
-    message: SyncMessage | RequestMessage,
-    session: StaffSession | undefined,
-    s: Socket
-  ): Promise<Message | undefined> {
+  async #check(message: SyncMessage | RequestMessage, session: StaffSession, s: Socket): Promise<Message | undefined> {
     const docId = message.documentId
     let decoded: A.DecodedSyncMessage
     try {
@@ -183,15 +169,13 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
         return await this.#refuse(message, session, s, key, new IncompleteSyncChangeError(docId))
       const problem = this.#problem(base, scratch, session)
       if (problem !== undefined) return await this.#refuse(message, session, s, key, problem)
-      if (session !== undefined) {
-        this.#opts.authorship.attribute(fresh, authorOf(session))
-        await this.#opts.audit?.({
-          event: 'record.change',
-          actor: session.staffId,
-          patient: docId,
-          detail: { changes: fresh.length }
-        })
-      }
+      this.#opts.authorship.attribute(fresh, authorOf(session))
+      await this.#opts.audit({
+        event: 'record.change',
+        actor: session.staffId,
+        patient: docId,
+        detail: { changes: fresh.length }
+      })
       return message
     } finally {
       A.free(scratch)
@@ -199,7 +183,7 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
   }
 
   /** Why the change from `base` to `after` may not be sealed here, or undefined when it may. */
-  #problem(base: A.Doc<unknown>, after: A.Doc<unknown>, session: StaffSession | undefined): PagdandiError | undefined {
+  #problem(base: A.Doc<unknown>, after: A.Doc<unknown>, session: StaffSession): PagdandiError | undefined {
     let summary: EditSummary
     try {
       summary = checkEdit(base, after)
@@ -207,7 +191,6 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
       if (err instanceof InvalidPatientDocumentError) return err
       throw err
     }
-    if (session === undefined) return undefined
     const forbidden = forbiddenEdit(session.role, summary.kinds)
     if (forbidden !== undefined) return new RoleForbiddenError(session.role, forbidden)
     const me = authorOf(session)
@@ -220,7 +203,7 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
 
   async #refuse(
     message: SyncMessage | RequestMessage,
-    session: StaffSession | undefined,
+    session: StaffSession,
     s: Socket,
     key: string,
     why: PagdandiError
@@ -230,9 +213,9 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
     s.refused.add(key)
     const path = why instanceof InvalidPatientDocumentError ? why.path : undefined
     this.#opts.log?.(`/sync: refused a change to ${message.documentId}: ${why.name}${path ? ` at ${path}` : ''}`)
-    await this.#opts.audit?.({
+    await this.#opts.audit({
       event: 'record.change.refused',
-      ...(session === undefined ? {} : { actor: session.staffId }),
+      actor: session.staffId,
       patient: message.documentId,
       detail: { reason: why.name, ...(path === undefined ? {} : { path: path.slice(0, 100) }) }
     })

@@ -8,11 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer } from 'ws'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { PagdandiError } from '@pagdandi/core'
-import { can } from '@pagdandi/core/staff'
+import { authorOf, can } from '@pagdandi/core/staff'
 import { CsrfTokenError, RoleForbiddenError, SignInLockedError, SignInRequiredError } from '../staff/errors.js'
-import { SESSION_COOKIE, type LiveSession } from '../staff/SessionStore.js'
+import { SESSION_COOKIE, SWEEP_MS, type LiveSession } from '../staff/SessionStore.js'
 import type { StaffService } from '../staff/StaffService.js'
 import { accessOf } from './access.js'
 import {
@@ -61,6 +61,10 @@ export class HttpServer {
   readonly #opts: HttpServerOptions
   readonly #policy: HostPolicy
   readonly #syncSessions = new WeakMap<IncomingMessage, LiveSession>()
+  /** Open `/sync` sockets by the session token that opened them: closed when the session ends. */
+  readonly #socketsOf = new Map<string, Set<WebSocket>>()
+  #sweeper: ReturnType<typeof setInterval> | undefined
+  #unlisten: () => void
 
   /** The node answering the API; set once the node has finished opening. */
   api: NodeApi | undefined
@@ -79,6 +83,11 @@ export class HttpServer {
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.#upgrade(req, socket, head)
     })
+    // A socket never outlives its session (signed out, idled out, disabled or reset).
+    this.#unlisten = opts.staff.sessions.onEnd(token => {
+      for (const ws of this.#socketsOf.get(token) ?? []) ws.close(SESSION_ENDED_CLOSE, 'session ended')
+      this.#socketsOf.delete(token)
+    })
   }
 
   /** The staff session that opened a `/sync` socket (its upgrade request), for binding changes to their author. */
@@ -96,6 +105,9 @@ export class HttpServer {
         resolve()
       })
     })
+    // Idle sessions end by themselves, closing their sockets, even when no request looks them up.
+    this.#sweeper = setInterval(() => this.#opts.staff.sessions.sweep(), SWEEP_MS)
+    this.#sweeper.unref()
     const addr = this.#server.address() as AddressInfo
     const scheme = this.#opts.tls !== undefined ? 'https' : 'http'
     // A wildcard bind is reached here as localhost, a name the node answers for.
@@ -105,6 +117,8 @@ export class HttpServer {
 
   /** Stops accepting, closes browser sockets and waits for the server to close. */
   async close(): Promise<void> {
+    clearInterval(this.#sweeper)
+    this.#unlisten()
     for (const ws of this.wss.clients) ws.terminate()
     this.wss.close()
     this.#server.closeAllConnections()
@@ -120,7 +134,15 @@ export class HttpServer {
       const session = await this.#opts.staff.sessionOf(req)
       if (session === undefined) throw new SignInRequiredError()
       this.#syncSessions.set(req, session)
-      this.wss.handleUpgrade(req, socket, head, ws => this.wss.emit('connection', ws, req))
+      this.wss.handleUpgrade(req, socket, head, ws => {
+        const mine = this.#socketsOf.get(session.token) ?? new Set()
+        this.#socketsOf.set(session.token, mine.add(ws))
+        ws.once('close', () => {
+          mine.delete(ws)
+          if (mine.size === 0 && this.#socketsOf.get(session.token) === mine) this.#socketsOf.delete(session.token)
+        })
+        this.wss.emit('connection', ws, req)
+      })
     } catch (err) {
       const status = statusOf(err)
       const body = JSON.stringify({ error: { name: (err as Error).name, message: (err as Error).message } })
@@ -177,7 +199,9 @@ export class HttpServer {
         method,
         path: url.pathname,
         query: url.searchParams,
-        body: async () => (body ??= await readJson(req))
+        body: async () => (body ??= await readJson(req)),
+        // Every entry a route writes names the signed-in practitioner (ChangeContext.by).
+        ...(session === undefined ? {} : { by: authorOf(session.staff) })
       }
       const mine = await routeStaff(staff, apiReq, session)
       if (mine !== undefined) {
@@ -213,6 +237,9 @@ export class HttpServer {
     return token === null ? `${SESSION_COOKIE}=; ${attrs}; Max-Age=0` : `${SESSION_COOKIE}=${token}; ${attrs}`
   }
 }
+
+/** WebSocket close code of a `/sync` socket whose session ended (an application code, 4000-4999). */
+export const SESSION_ENDED_CLOSE = 4401
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 

@@ -3,6 +3,7 @@
  * answer is the one docs/ROLES.md promises, and a refused request changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PatientProvenance } from '@pagdandi/core/api'
 import { can, ROLES, type Action, type Role } from '@pagdandi/core/staff'
 import { ApiClient } from '../cli/ApiClient.js'
 import { openStore } from '../cli/storeFactory.js'
@@ -134,6 +135,13 @@ const CELLS: Cell[] = [
     body: () => ({ password: 'long enough' }),
     action: 'staff.manage'
   },
+  {
+    method: 'POST',
+    route: '/api/staff/nobody/sign-out',
+    path: () => '/api/staff/nobody/sign-out',
+    body: () => ({}),
+    action: 'staff.manage'
+  },
   { method: 'GET', route: '/api/quarantine', path: () => `/api/quarantine`, action: 'audit.view' },
   { method: 'GET', route: '/api/audit', path: () => `/api/audit`, action: 'audit.view' },
   {
@@ -182,6 +190,18 @@ describe('every route for every role (docs/ROLES.md)', () => {
     // the shared patient, one per allowed role in the table, and the erasure patients (one per role; one erased)
     const status = await clients.get('facility-admin')!.get<{ patients: number }>('/api/status')
     expect(status.patients).toBe(1 + allowed + ROLES.length - 1)
+  })
+
+  it('an entry written over HTTP names the signed-in practitioner, as the facility vouched', async () => {
+    const mo = clients.get('medical-officer')!
+    const { patientId: id } = (await mo.post('/api/patients', registration({ uhid: 'CHC-0099' }))) as {
+      patientId: string
+    }
+    const p = await mo.get<PatientProvenance>(`/api/patients/${id}/provenance`)
+    expect(p.entries.find(e => e.path === 'registration')).toMatchObject({
+      status: 'verified',
+      author: { name: 'Test medical-officer', role: 'medical-officer', hprId: '71400000000002' }
+    })
   })
 
   it('without a session every route but sign-in and health answers 401 SignInRequiredError', async () => {

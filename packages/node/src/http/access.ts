@@ -104,6 +104,12 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     access: 'staff.manage',
     audit: (_m, a) => ({ event: 'staff.reset', detail: { staff: String(field(a, 'staffId')) } })
   },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/staff/${USER}/sign-out$`),
+    access: 'staff.manage',
+    audit: (_m, a) => ({ event: 'staff.sign-out', detail: { staff: String(field(a, 'staffId')) } })
+  },
   // Refused items kept as evidence (with their author): security records, like the audit log.
   { method: 'GET', path: /^\/api\/quarantine$/, access: 'audit.view' },
   {

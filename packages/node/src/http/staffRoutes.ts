@@ -3,7 +3,8 @@
  * (access.ts); they only shape requests and answers.
  */
 import type { StaffService } from '../staff/StaffService.js'
-import { SignInFailedError, SignInLockedError, SignInRequiredError } from '../staff/errors.js'
+import { SignInFailedError, SignInLockedError, SignInRequiredError, StaffNotFoundError } from '../staff/errors.js'
+import { randomPassword } from '../staff/password.js'
 import type { LiveSession } from '../staff/SessionStore.js'
 import { BadRequestError } from './errors.js'
 import type { ApiRequest, ApiResponse } from './routes.js'
@@ -53,25 +54,35 @@ export async function routeStaff(
     if (method === 'GET') return { status: 200, json: await staff.accounts.list() }
     if (method === 'POST') {
       const b = object(await req.body())
+      const { password, generated } = passwordOf(b)
       const added = await staff.accounts.add({
         username: text(b.username, 'username'),
         name: text(b.name, 'name'),
         role: text(b.role, 'role'),
-        password: text(b.password, 'password'),
-        ...(b.hprId !== undefined ? { hprId: text(b.hprId, 'hprId') } : {})
+        password,
+        ...(b.hprId !== undefined && b.hprId !== '' ? { hprId: text(b.hprId, 'hprId') } : {})
       })
-      return { status: 201, json: added }
+      return { status: 201, json: generated ? { ...added, password } : added }
     }
   }
-  const m = /^\/api\/staff\/([a-z][a-z0-9._-]{2,31})\/(disable|reset)$/.exec(path)
+  const m = /^\/api\/staff\/([a-z][a-z0-9._-]{2,31})\/(disable|reset|sign-out)$/.exec(path)
   if (m !== null && method === 'POST') {
     const b = object(await req.body())
-    const changed =
-      m[2] === 'disable'
-        ? await staff.accounts.disable(m[1]!)
-        : await staff.accounts.reset(m[1]!, text(b.password, 'password'))
+    if (m[2] === 'sign-out') {
+      const account = (await staff.accounts.list()).find(a => a.username === m[1])
+      if (account === undefined) throw new StaffNotFoundError(m[1]!)
+      return { status: 200, json: { staffId: account.staffId, sessionsEnded: staff.sessions.endFor(account.staffId) } }
+    }
+    if (m[2] === 'disable') {
+      const changed = await staff.accounts.disable(m[1]!)
+      staff.sessions.endFor(changed.staffId)
+      return { status: 200, json: changed }
+    }
+    const { password, generated } = passwordOf(b)
+    const changed = await staff.accounts.reset(m[1]!, password)
     staff.sessions.endFor(changed.staffId)
-    return { status: 200, json: changed }
+    // A password the node made is answered once, to the admin who asked; it is stored only hashed.
+    return { status: 200, json: generated ? { ...changed, password } : changed }
   }
   if (path === '/api/audit' && method === 'GET') {
     const entries = await staff.audit.entries()
@@ -83,6 +94,12 @@ export async function routeStaff(
 function object(v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadRequestError('body: expected a JSON object')
   return v as Record<string, unknown>
+}
+
+/** The password a body gives, or one the node makes (answered once). */
+function passwordOf(b: Record<string, unknown>): { password: string; generated: boolean } {
+  if (b.password === undefined) return { password: randomPassword(), generated: true }
+  return { password: text(b.password, 'password'), generated: false }
 }
 
 function text(v: unknown, field: string): string {

@@ -30,6 +30,7 @@ export type AuditEvent =
   | 'staff.add'
   | 'staff.disable'
   | 'staff.reset'
+  | 'staff.sign-out'
   | 'audit.view'
   | 'audit.export'
   | 'request.refused'

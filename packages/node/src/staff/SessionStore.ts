@@ -8,6 +8,9 @@
  *    a delay that doubles with each further failure (up to `LOCKOUT.maxDelayMs`); a success resets it.
  *    A failure counts before the password is checked, so parallel guesses cannot outrun the count.
  * 3. A disabled account's sessions end at once (the account is read back on every lookup).
+ * 4. Every way a session ends (sign-out, idle expiry found by a lookup or by `sweep`, a disabled or
+ *    reset account) is told to `onEnd` listeners, so nothing bound to it (a `/sync` socket)
+ *    outlives it.
  */
 import { randomBytes } from 'node:crypto'
 import type { StaffId, StaffSession } from '@pagdandi/core/staff'
@@ -26,6 +29,9 @@ export const LOCKOUT = {
   /** Usernames tracked at most: guesses at many names cannot grow memory without bound. */
   maxTracked: 10_000
 } as const
+
+/** How often a node ends idle sessions by itself (and closes their `/sync` sockets). */
+export const SWEEP_MS = 30_000
 
 /** Cookie name of the session token. */
 export const SESSION_COOKIE = 'pagdandi_session'
@@ -64,6 +70,7 @@ export class SessionStore {
   readonly #idleMs: number
   readonly #sessions = new Map<string, Entry>()
   readonly #failures = new Map<string, Failures>()
+  readonly #ended = new Set<(token: string) => void>()
 
   constructor(staff: StaffStore, opts: SessionStoreOptions = {}) {
     this.#staff = staff
@@ -99,39 +106,62 @@ export class SessionStore {
     return this.#open(staff, false)
   }
 
-  /** The session of a token if it is live; touching it restarts its idle timer. */
-  async lookup(token: string | undefined): Promise<LiveSession | undefined> {
+  /**
+   * The session of a token if it is live. Touching it (the default) restarts its idle timer; a
+   * lookup with `touch: false` (the UI's background polling) does not, so an open tab nobody uses
+   * still idles out.
+   */
+  async lookup(token: string | undefined, opts: { touch?: boolean } = {}): Promise<LiveSession | undefined> {
     if (token === undefined) return undefined
     const e = this.#sessions.get(token)
     if (e === undefined) return undefined
     const now = this.#now()
     if (e.idles && now - e.lastSeen > this.#idleMs) {
-      this.#sessions.delete(token)
+      this.end(token)
       return undefined
     }
     if (e.idles) {
       const account = await this.#staff.get(e.staff.staffId)
       if (account === undefined || account.disabled) {
-        this.#sessions.delete(token)
+        this.end(token)
         return undefined
       }
     }
-    e.lastSeen = now
+    if (opts.touch !== false) e.lastSeen = now
     return { token: e.token, csrf: e.csrf, staff: e.staff }
+  }
+
+  /** Calls `listener` with the token of every session that ends, however it ends. */
+  onEnd(listener: (token: string) => void): () => void {
+    this.#ended.add(listener)
+    return () => this.#ended.delete(listener)
   }
 
   /** Ends one session (sign-out). */
   end(token: string): void {
-    this.#sessions.delete(token)
+    if (!this.#sessions.delete(token)) return
+    for (const l of this.#ended) l(token)
   }
 
-  /** Ends every session of a staff member (disabled, or password reset). */
-  endFor(staffId: StaffId): void {
-    for (const [token, e] of this.#sessions) if (e.staff.staffId === staffId) this.#sessions.delete(token)
+  /** Ends every session of a staff member (disabled, password reset, or signed out everywhere). */
+  endFor(staffId: StaffId): number {
+    let n = 0
+    for (const [token, e] of this.#sessions)
+      if (e.staff.staffId === staffId) {
+        this.end(token)
+        n++
+      }
+    return n
+  }
+
+  /** Ends every session idle for longer than the timeout (the node runs this every `SWEEP_MS`). */
+  sweep(): void {
+    const now = this.#now()
+    for (const [token, e] of this.#sessions) if (e.idles && now - e.lastSeen > this.#idleMs) this.end(token)
   }
 
   #open(staff: StaffSession, idles: boolean): LiveSession {
-    if (this.#sessions.size >= 1000) this.#sweep()
+    if (this.#sessions.size >= 1000) this.sweep()
     const entry: Entry = {
       token: Buffer.from(this.#random(32)).toString('base64url'),
       csrf: Buffer.from(this.#random(32)).toString('base64url'),
@@ -141,12 +171,6 @@ export class SessionStore {
     }
     this.#sessions.set(entry.token, entry)
     return { token: entry.token, csrf: entry.csrf, staff }
-  }
-
-  #sweep(): void {
-    const now = this.#now()
-    for (const [token, e] of this.#sessions)
-      if (e.idles && now - e.lastSeen > this.#idleMs) this.#sessions.delete(token)
   }
 
   #track(username: string, f: Failures): void {

@@ -27,11 +27,22 @@ export class StaffService {
     this.audit = new AuditLog(dir, date)
   }
 
-  /** The live session a request's cookie names, if any (also for a WebSocket upgrade request). */
-  async sessionOf(req: Pick<IncomingMessage, 'headers'>): Promise<LiveSession | undefined> {
-    return await this.sessions.lookup(cookieOf(req.headers.cookie, SESSION_COOKIE))
+  /**
+   * The live session a request's cookie names, if any (also for a WebSocket upgrade request). A
+   * request marked `X-Pagdandi-Background` (the UI's polling), or a lookup with `touch: false`,
+   * does not count as use: an open tab nobody works in still idles out.
+   */
+  async sessionOf(
+    req: Pick<IncomingMessage, 'headers'>,
+    opts: { touch?: boolean } = {}
+  ): Promise<LiveSession | undefined> {
+    const touch = opts.touch !== false && req.headers[BACKGROUND_HEADER] === undefined
+    return await this.sessions.lookup(cookieOf(req.headers.cookie, SESSION_COOKIE), { touch })
   }
 }
+
+/** The header the UI puts on requests nobody asked for (status polling), which keep no session alive. */
+export const BACKGROUND_HEADER = 'x-pagdandi-background'
 
 /** The value of one cookie in a `Cookie` header. */
 export function cookieOf(header: string | undefined, name: string): string | undefined {

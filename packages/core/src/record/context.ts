@@ -1,4 +1,5 @@
 /** Helpers shared by the change functions: the change context, entry ids, and Automerge-safe objects. */
+import { BASE58_ALPHABET } from '../crypto/docId.js'
 import type { ChangeContext } from './inputs.js'
 import type { Author, EntryId, FacilityId, IsoInstant } from './types.js'
 import type { RecordWarning } from './validate-ids.js'
@@ -53,7 +54,6 @@ export function emitWarnings(ctx: ChangeContext, warnings: readonly RecordWarnin
 }
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
 interface RandomSource {
   getRandomValues<T extends Uint8Array>(array: T): T
@@ -68,7 +68,7 @@ export function randomEntryId(): EntryId {
   for (const b of bytes) n = (n << 8n) | BigInt(b)
   let out = ''
   while (n > 0n) {
-    out = BASE58[Number(n % 58n)] + out
+    out = BASE58_ALPHABET[Number(n % 58n)] + out
     n /= 58n
   }
   return (out === '' ? '1' : out) as EntryId

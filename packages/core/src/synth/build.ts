@@ -5,6 +5,7 @@
  * carries a time from the data and a fixed actor, so the same patient, seed and granularity give
  * byte-identical `Automerge.save` output, and every granularity gives the same `Automerge.toJS` content.
  */
+import { BASE58_ALPHABET } from '../crypto/docId.js'
 import * as Automerge from '@automerge/automerge'
 import {
   addAlert,
@@ -33,8 +34,6 @@ import { Prng } from '../testing/prng.js'
 import { writeDiff } from './mirror.js'
 import { fullName, givenName, surname } from './names.js'
 import type { SynthPatient, SynthVisit } from './types.js'
-
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
 /**
  * How many Automerge changes a patient's care becomes (the registration is always its own change):
@@ -75,7 +74,7 @@ function hash32(s: string, seed: number): number {
 export function seededEntryIds(prng: Prng): () => EntryId {
   return () => {
     let id = ''
-    for (let i = 0; i < 12; i++) id += BASE58[Math.floor(prng.next() * 58)]
+    for (let i = 0; i < 12; i++) id += BASE58_ALPHABET[Math.floor(prng.next() * 58)]
     return id as EntryId
   }
 }

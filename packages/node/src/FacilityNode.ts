@@ -4,6 +4,7 @@
  * replicator, and hands out the application services (app/) that the HTTP routes, the CLI and the
  * tests use. It does no work of its own beyond wiring, starting and stopping.
  */
+import { loggers, type LogSink } from './log.js'
 import './polyfill.js'
 import type * as A from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
@@ -48,8 +49,11 @@ export interface FacilityNodeOptions {
   /** Listen for the UI and API; false for CLI commands that only touch the store. */
   http?: { host?: string; port?: number; names?: readonly string[]; tls?: { cert: string; key: string } } | false
   uiDir?: string
-  /** One-line operational log; never receives patient data. */
-  log?: (line: string) => void
+  /**
+   * Where operator-visible log lines go (info, warn, error; `debug` only under DEBUG=pagdandi:*);
+   * never given patient data.
+   */
+  log?: LogSink
   now?: () => Date
   scheme?: SignatureScheme
   openStore: (dir: string) => Promise<NodeStore>
@@ -152,7 +156,7 @@ export class FacilityNode implements NodeApi {
     const now = opts.now ?? (() => new Date())
     const staff = new StaffService(opts.data, facility.facility, { date: now, now: () => now().getTime() })
     const authorship = new Authorship()
-    const log = opts.log ?? (() => {})
+    const log = loggers(opts.log)
     // The gate needs the bridge, which needs the Repo, which needs the gate: bound once built.
     let bridge: DocBridge | undefined
     if (opts.http !== false && opts.http !== undefined) {
@@ -160,14 +164,14 @@ export class FacilityNode implements NodeApi {
         ...opts.http,
         staff,
         ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
-        ...(opts.log !== undefined ? { log: opts.log } : {})
+        log: log('http').error
       })
       network.push(
         new GatedWebSocketAdapter(http.wss, {
           resident: async docId => await bridge?.resident(docId),
           authorship,
           facility: facility.facility,
-          log,
+          log: log('gate').warn,
           // The real sign-in unless a test names who is behind each socket. Sync traffic alone (a
           // referral arriving, acknowledgements) keeps no session alive; the UI's saves do.
           sessionOf: opts.syncSessionOf ?? (async req => (await staff.sessionOf(req, { touch: false }))?.staff),
@@ -193,7 +197,7 @@ export class FacilityNode implements NodeApi {
     bridge = new DocBridge(repo, store, sealer, authorship)
     storage.loader = async docId => await bridge!.storedChanges(docId)
     const replication = new Replication()
-    const quarantine = new Quarantine(store, now, log)
+    const quarantine = new Quarantine(store, now, log('quarantine'))
     await quarantine.load()
     bridge.exclude(quarantine.list().map(e => e.itemId))
     bridge.on('refused', (bytes, err) => {
@@ -220,7 +224,7 @@ export class FacilityNode implements NodeApi {
       node.referrals.acknowledge(id as PatientId, plain)
     })
     bridge.on('error', err => {
-      log(`repo bridge: ${err.name}: ${err.message}`)
+      log('repo').error(`repo bridge: ${err.name}: ${err.message}`)
     })
     sealer.markErased((await store.erasedDocs?.()) ?? [])
     await bridge.start(opts.onProgress)
@@ -251,7 +255,7 @@ export class FacilityNode implements NodeApi {
     replicator.on('items', items => {
       void parts.bridge
         .applyReceived(items.map(i => i.bytes))
-        .catch((err: unknown) => parts.log(`apply: ${(err as Error).name}`))
+        .catch((err: unknown) => parts.log('sync').error(`apply: ${(err as Error).name}`))
     })
     parts.bridge.on('sealed', items => {
       replicator.notifyLocalItems(items)
@@ -260,10 +264,10 @@ export class FacilityNode implements NodeApi {
       for (const r of refused) parts.quarantine.keep(r.bytes, r.error, from)
     })
     replicator.on('session-error', ({ facility, error }) => {
-      parts.log(`sync with ${facility} ended: ${error.name}: ${error.message}`)
+      parts.log('sync').warn(`sync with ${facility} ended: ${error.name}: ${error.message}`)
     })
     replicator.on('peer', ({ facility, connected }) => {
-      parts.log(`sync with ${facility}: ${connected ? 'session open' : 'session closed'}`)
+      parts.log('sync').debug(`sync with ${facility}: ${connected ? 'session open' : 'session closed'}`)
     })
     await replicator.start()
   }

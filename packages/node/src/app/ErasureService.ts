@@ -31,7 +31,7 @@ export class ErasureService implements ErasureApi {
     const generations = sealer.erase(patientId)
     views.refresh(patientId, undefined)
     replication.notify([])
-    this.#parts.log(`erased ${patientId}: ${generations} key generations, ${items} items`)
+    this.#parts.log('erasure').info(`erased ${patientId}: ${generations} key generations, ${items} items`)
     return { patientId, generations, items }
   }
 }

@@ -85,7 +85,9 @@ export class ReferralService implements ReferralsApi {
               advanceReferral(d, id, 'received', changeContext(this.#parts))
           }
         })
-        .catch((err: unknown) => this.#parts.log(`referral receipt for ${patientId}: ${(err as Error).name}`))
+        .catch((err: unknown) =>
+          this.#parts.log('referral').error(`referral receipt for ${patientId}: ${(err as Error).name}`)
+        )
     })
   }
 

@@ -71,7 +71,8 @@ export class RosterService implements RosterApi, RosterState {
     if (current === undefined) throw new TypeError('no roster pinned: a peer roster cannot be adopted')
     const before = current.body.version
     const accepted = await this.accept({ authorityKey: b64.encode(current.authorityKey), roster: b64.encode(bytes) })
-    if (accepted.version > before) this.#parts.log(`adopted roster v${accepted.version} from a peer (was v${before})`)
+    if (accepted.version > before)
+      this.#parts.log('roster').info(`adopted roster v${accepted.version} from a peer (was v${before})`)
     return this.#current!
   }
 
@@ -95,7 +96,9 @@ export class RosterService implements RosterApi, RosterState {
         sealer.keyring.put(plan.key)
       })
       rotated++
-      this.#parts.log(`rotated ${docId} to generation ${plan.key.generation} (revoked: ${plan.revoked.join(', ')})`)
+      this.#parts
+        .log('roster')
+        .info(`rotated ${docId} to generation ${plan.key.generation} (revoked: ${plan.revoked.join(', ')})`)
     }
     return rotated
   }

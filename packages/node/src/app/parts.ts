@@ -2,6 +2,7 @@
  * The parts `FacilityNode` builds and hands to its application services. Each service takes only
  * the parts it names, so a service is a few lines of policy over ports that are tested on their own.
  */
+import type { LogNamespace, Logger } from '../log.js'
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { ChangeContext } from '@pagdandi/core/record'
 import type { FacilityFile } from '../keyring/DataDir.js'
@@ -32,8 +33,8 @@ export interface NodeParts {
   /** Items of revoked facilities held when each revocation was adopted (the only ones accepted). */
   freeze: RevocationFreeze
   now: () => Date
-  /** One-line operational log; never receives patient data. */
-  log: (line: string) => void
+  /** The node's loggers, one a namespace; never given patient data. */
+  log: (namespace: LogNamespace) => Logger
 }
 
 /** Who writes a change here, and when. */

@@ -7,6 +7,7 @@
  * Bounded: what one member can make a node keep here is `MAX_PER_AUTHOR` entries, and the whole
  * quarantine `MAX_ENTRIES`; past that an item is counted, not kept.
  */
+import { createLogger, type Logger } from '../log.js'
 import { decodeItemHeader, itemId } from '@pagdandi/core/crypto'
 import type { QuarantinedItem } from '@pagdandi/core/api'
 import type { FacilityId } from '@pagdandi/core/record'
@@ -43,7 +44,7 @@ export class Quarantine {
   constructor(
     readonly store: MetaStore,
     readonly now: () => Date = () => new Date(),
-    readonly log: (line: string) => void = () => {}
+    readonly log: Logger = createLogger('quarantine')
   ) {}
 
   /** Reads what earlier runs kept. */
@@ -86,9 +87,9 @@ export class Quarantine {
    * `idle` resolves once it is durable.
    */
   keep(bytes: Uint8Array, error: Error, from?: FacilityId): void {
-    this.log(`refused an item${from === undefined ? '' : ` from ${from}`}: ${error.name}: ${error.message}`)
+    this.log.warn(`refused an item${from === undefined ? '' : ` from ${from}`}: ${error.name}: ${error.message}`)
     this.add(bytes, error, from).catch((err: unknown) => {
-      this.log(`quarantine: ${(err as Error).name}`)
+      this.log.error(`quarantine: ${(err as Error).name}`)
     })
   }
 

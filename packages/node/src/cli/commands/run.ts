@@ -41,7 +41,7 @@ export const start: Command = {
       createReplicator: replicatorFactory({
         maxRedialMs: 1000 * Math.max(1, intOpt(values, 'max-redial-seconds', 60, 'start'))
       }),
-      log: line => io.err(`${new Date().toISOString()} ${line}`),
+      log: (line, level, namespace) => io.err(`${new Date().toISOString()} ${level} ${namespace}: ${line}`),
       onProgress: (what, n, total) =>
         io.progress(`rebuilding documents: ${n}${total === undefined ? '' : `/${total}`} ${what}`)
     })

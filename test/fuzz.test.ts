@@ -16,7 +16,9 @@ const SAMPLE: Record<string, number> = {
   'session-driver': 1000,
   'fhir-import': 300,
   http: 300,
-  stored: 300
+  stored: 300,
+  'staff-files': 300,
+  'http-staff': 20
 }
 const FIXTURES = join(import.meta.dirname, 'fuzz', 'fixtures')
 

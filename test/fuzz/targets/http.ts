@@ -11,24 +11,38 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { DataDir, FacilityNode, openStore, type RosterFile } from '@pagdandi/node'
 import type { ApiClient } from '../../../packages/node/src/cli/ApiClient.js'
-import { makeNetwork, registration, staffClient, TEST_SECRET } from '../../../packages/node/src/testing/fixtures.js'
+import {
+  addTestStaff,
+  makeNetwork,
+  registration,
+  staffClient,
+  TEST_SECRET,
+  TEST_STAFF_PASSWORD
+} from '../../../packages/node/src/testing/fixtures.js'
 import { expectThat, FuzzFailure, type FuzzTarget } from '../harness.js'
 import { mutateBytes, byteEdits, mutatedJson } from '../mutate.js'
 import { fhirSeeds } from './fhir.js'
 
 const RESTART_EVERY = 20_000
 
-/** One request: a route, and either a JSON body or raw body text. */
+/** One request: a route, and either a JSON body or raw body text; sent as the medical officer or the facility admin. */
 export interface HttpInput {
   method: 'GET' | 'POST'
   path: string
   body?: string
+  as?: 'admin'
 }
+
+/** Accounts the staff routes may sign in to, reset and disable: never the two the target signs in as. */
+const SIGN_IN_USER = 'fuzz.signin'
+const TARGET_USER = 'fuzz.target'
 
 interface Running {
   node: FacilityNode
   /** Signed in as a medical officer: every route but sign-in needs a session (and writes its CSRF token). */
   client: ApiClient
+  /** Signed in as the facility admin, for the staff, audit and quarantine routes. */
+  admin: ApiClient
   root: string
   patientId: string
   rosterFile: RosterFile
@@ -48,7 +62,10 @@ async function startNode(): Promise<Running> {
   const { patientId } = await node.patients.register(registration())
   const rosterFile = (await new DataDir(dirs[0]!).readRoster())!
   const client = await staffClient(node, 'medical-officer')
-  return { node, client, root, patientId, rosterFile, runs: 0 }
+  const admin = await staffClient(node, 'facility-admin')
+  await addTestStaff(node.staff, 'registration-clerk', SIGN_IN_USER)
+  await addTestStaff(node.staff, 'registration-clerk', TARGET_USER)
+  return { node, client, admin, root, patientId, rosterFile, runs: 0 }
 }
 
 async function stopNode(): Promise<void> {
@@ -59,7 +76,10 @@ async function stopNode(): Promise<void> {
 }
 
 /** Valid bodies of every POST route, the seeds the mutations start from (the patient id is filled in at run time). */
-function bodySeeds(patientId: string, roster: RosterFile): { path: string; bodies: unknown[] }[] {
+function bodySeeds(
+  patientId: string,
+  roster: RosterFile
+): { path: string; bodies: unknown[]; weight: number; as?: 'admin' }[] {
   const referral = {
     to: 'IN2210000002',
     reason: 'Severe anaemia',
@@ -71,6 +91,7 @@ function bodySeeds(patientId: string, roster: RosterFile): { path: string; bodie
   return [
     {
       path: '/api/patients',
+      weight: 3,
       bodies: [
         registration(),
         registration({ abhaNumber: '91-1234-5678-9012', nameVariants: ['Somru'], pin: '494001' }),
@@ -84,29 +105,57 @@ function bodySeeds(patientId: string, roster: RosterFile): { path: string; bodie
     },
     {
       path: '/api/referrals',
+      weight: 3,
       bodies: [
         { patientId, referral },
         { patientId, referral: { ...referral, encounterId: 'e1' } }
       ]
     },
-    { path: '/api/fhir/import', bodies: fhirSeeds },
-    { path: '/api/roster', bodies: [roster] }
+    { path: '/api/fhir/import', weight: 3, bodies: fhirSeeds },
+    { path: '/api/fhir/preview', weight: 2, bodies: fhirSeeds },
+    { path: '/api/roster', weight: 1, bodies: [roster] },
+    {
+      path: '/api/session',
+      weight: 1,
+      bodies: [
+        { username: SIGN_IN_USER, password: TEST_STAFF_PASSWORD },
+        { username: SIGN_IN_USER, password: 'not the password' }
+      ]
+    },
+    {
+      path: '/api/staff',
+      weight: 1,
+      as: 'admin',
+      bodies: [
+        {
+          username: 'fuzz.nurse',
+          name: 'Fuzz Nurse',
+          role: 'nurse',
+          hprId: '71-4000-1234-5678',
+          password: 'long enough 1'
+        },
+        { username: 'fuzz.clerk', name: 'Fuzz Clerk', role: 'registration-clerk', password: 'long enough 2' }
+      ]
+    },
+    { path: `/api/staff/${TARGET_USER}/reset`, weight: 1, as: 'admin', bodies: [{ password: 'long enough 3' }] },
+    { path: `/api/staff/${TARGET_USER}/disable`, weight: 1, as: 'admin', bodies: [{}] }
   ]
 }
 
 /** Inputs: a POST body mutated as JSON or as text, or a GET/erase with a mutated parameter. */
-function inputs(patientId: string, roster: RosterFile): fc.Arbitrary<HttpInput> {
-  const routes = bodySeeds(patientId, roster)
+function inputs(patientId: string, roster: RosterFile, staff: boolean): fc.Arbitrary<HttpInput> {
+  const routes = bodySeeds(patientId, roster).filter(r => isStaffRoute(r.path) === staff)
   const post = fc.oneof(
     ...routes.map(r => ({
-      weight: r.path === '/api/roster' ? 1 : 3,
+      weight: r.weight,
       arbitrary: fc.oneof(
         {
           weight: 5,
           arbitrary: mutatedJson(r.bodies, 3).map(b => ({
             method: 'POST' as const,
             path: r.path,
-            body: JSON.stringify(b) ?? 'null'
+            body: JSON.stringify(b) ?? 'null',
+            ...(r.as !== undefined ? { as: r.as } : {})
           }))
         },
         {
@@ -116,7 +165,8 @@ function inputs(patientId: string, roster: RosterFile): fc.Arbitrary<HttpInput> 
             return {
               method: 'POST' as const,
               path: r.path,
-              body: new TextDecoder().decode(mutateBytes(text, edits, [text]))
+              body: new TextDecoder().decode(mutateBytes(text, edits, [text])),
+              ...(r.as !== undefined ? { as: r.as } : {})
             }
           })
         }
@@ -130,17 +180,36 @@ function inputs(patientId: string, roster: RosterFile): fc.Arbitrary<HttpInput> 
   const get = fc.oneof(
     param.map(q => ({ method: 'GET' as const, path: `/api/patients?q=${encodeURIComponent(q)}` })),
     param.map(b => ({ method: 'GET' as const, path: `/api/referrals?box=${encodeURIComponent(b)}` })),
-    fc.tuple(param, fc.constantFrom('', '/heads', '/fhir')).map(([id, tail]) => ({
+    fc.tuple(param, fc.constantFrom('', '/heads', '/fhir', '/provenance')).map(([id, tail]) => ({
       method: 'GET' as const,
       path: `/api/patients/${encodeURIComponent(id)}${tail}`
     })),
+    fc.constantFrom('/api/status', '/api/roster', '/api/session').map(path => ({ method: 'GET' as const, path })),
+    // The audit log grows by an entry a request: read it rarely, or the runs slow down as it grows.
+    fc
+      .constantFrom('/api/quarantine', '/api/staff', '/api/quarantine', '/api/staff', '/api/audit')
+      .map(path => ({ method: 'GET' as const, path, as: 'admin' as const })),
     // Erasure of an id that is never the seed patient (the referral seeds need it).
     param
       .filter(id => id !== patientId)
       .map(id => ({ method: 'POST' as const, path: `/api/patients/${encodeURIComponent(id)}/erase` }))
   )
-  return fc.oneof({ weight: 4, arbitrary: post }, { weight: 1, arbitrary: get })
+  if (!staff) return fc.oneof({ weight: 4, arbitrary: post }, { weight: 1, arbitrary: get })
+  // A staff account's path parameter: never the accounts the target signs in as.
+  const account = fc
+    .tuple(param, fc.constantFrom('disable', 'reset'))
+    .filter(([u]) => u !== 'medical-officer' && u !== 'facility-admin')
+    .map(([u, op]) => ({
+      method: 'POST' as const,
+      path: `/api/staff/${encodeURIComponent(u)}/${op}`,
+      body: '{"password":"long enough 4"}',
+      as: 'admin' as const
+    }))
+  return fc.oneof({ weight: 4, arbitrary: post }, { weight: 1, arbitrary: account })
 }
+
+/** Sign-in and the staff routes: each well-formed body derives a scrypt key (0.25 s), so they are a target of their own. */
+const isStaffRoute = (path: string): boolean => path === '/api/session' || path.startsWith('/api/staff')
 
 async function check(input: HttpInput): Promise<void> {
   if (running === undefined || running.runs >= RESTART_EVERY) {
@@ -148,7 +217,7 @@ async function check(input: HttpInput): Promise<void> {
     running = await startNode()
   }
   running.runs++
-  const res = await running.client.call(
+  const res = await (input.as === 'admin' ? running.admin : running.client).call(
     input.method,
     input.path,
     undefined,
@@ -170,22 +239,37 @@ async function check(input: HttpInput): Promise<void> {
   )
 }
 
-/** The HTTP API target. */
-export const httpTarget: FuzzTarget<HttpInput> = {
-  name: 'http',
-  what: 'every POST body, query and path parameter of the API, over loopback to a real FacilityNode',
-  arbitrary: () => {
-    if (running === undefined) throw new Error('http target not open')
-    return inputs(running.patientId, running.rosterFile)
-  },
-  check,
-  toFixture: x => x,
-  fromFixture: v => v as HttpInput,
-  open: async () => {
-    running ??= await startNode()
-  },
-  close: stopNode
+function httpTargetOf(name: string, what: string, staff: boolean): FuzzTarget<HttpInput> {
+  return {
+    name,
+    what,
+    arbitrary: () => {
+      if (running === undefined) throw new Error(`${name} target not open`)
+      return inputs(running.patientId, running.rosterFile, staff)
+    },
+    check,
+    toFixture: x => x,
+    fromFixture: v => v as HttpInput,
+    open: async () => {
+      running ??= await startNode()
+    },
+    close: stopNode
+  }
 }
+
+/** The HTTP API target: every route but sign-in and staff accounts. */
+export const httpTarget = httpTargetOf(
+  'http',
+  'every POST body, query and path parameter of the API (records, referrals, FHIR import and preview, roster, status, quarantine, audit), over loopback to a real FacilityNode',
+  false
+)
+
+/** Sign-in and the staff-account routes (as the facility admin), slow by design (scrypt per attempt). */
+export const httpStaffTarget = httpTargetOf(
+  'http-staff',
+  'sign-in bodies and the staff-account routes (add, reset, disable, as the facility admin), over loopback to a real FacilityNode',
+  true
+)
 
 /** Where a fixture's data directory lives, for a test that wants to look. */
 export const httpDataDir = (): string | undefined =>

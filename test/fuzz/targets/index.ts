@@ -2,8 +2,9 @@
 import type { AnyTarget } from '../harness.js'
 import { codecTargets } from './codecs.js'
 import { fhirTarget } from './fhir.js'
-import { httpTarget } from './http.js'
+import { httpStaffTarget, httpTarget } from './http.js'
 import { sessionDriverTarget, sessionTarget } from './session.js'
+import { staffFilesTarget } from './staffFiles.js'
 import { storedTarget } from './stored.js'
 
 /** All targets. */
@@ -13,5 +14,7 @@ export const targets: AnyTarget[] = [
   sessionDriverTarget,
   fhirTarget,
   httpTarget,
-  storedTarget
+  httpStaffTarget,
+  storedTarget,
+  staffFilesTarget
 ]

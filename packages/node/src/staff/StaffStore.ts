@@ -10,7 +10,7 @@ import { validateHprId, type FacilityId, type PractitionerId } from '@pagdandi/c
 import { hprRule, isRole, type Role, type StaffId, type StaffSession } from '@pagdandi/core/staff'
 import { writeAtomic } from '../keyring/DataDir.js'
 import { InvalidStaffError, LastAdminError, StaffExistsError, StaffFileError, StaffNotFoundError } from './errors.js'
-import { decoyHash, hashPassword, verifyPassword } from './password.js'
+import { decoyHash, hashParams, hashPassword, verifyPassword } from './password.js'
 
 /** One account as stored. */
 export interface StaffAccount {
@@ -230,6 +230,7 @@ function parseFile(json: unknown, path: string): StaffAccount[] {
     >
     for (const f of ['staffId', 'username', 'name', 'passwordHash', 'createdAt', 'passwordSetAt'] as const)
       if (typeof s[f] !== 'string') bad(`entry ${i}: ${f} missing`)
+    if (hashParams(s.passwordHash as string) === undefined) bad(`entry ${i}: passwordHash malformed or too costly`)
     if (!isRole(s.role)) bad(`entry ${i}: unknown role`)
     if (typeof s.disabled !== 'boolean') bad(`entry ${i}: disabled missing`)
     if (s.hprId !== undefined && (typeof s.hprId !== 'string' || !/^\d{14}$/.test(s.hprId)))

@@ -10,6 +10,25 @@ export const SCRYPT = { N: 2 ** 15, r: 8, p: 3, keyLength: 32, saltLength: 16 } 
 
 const FORMAT = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/
 
+/**
+ * The most a stored hash may ask of one sign-in: about 5 times today's work (N·r·p) and 128 MiB
+ * (128·N·r bytes). Room to raise the parameters later; a hostile or damaged staff.json asking for
+ * more (N=2^20, r=16, p=16 is 2 GiB and minutes per attempt) is refused when the file is read.
+ */
+export const MAX_SCRYPT_WORK = 2 ** 22
+export const MAX_SCRYPT_MEMORY = 128 * 2 ** 20
+
+/** The cost parameters of a stored hash, if it has the format and they are within the bounds. */
+export function hashParams(hash: string): { n: number; r: number; p: number } | undefined {
+  const m = FORMAT.exec(hash)
+  if (m === null) return undefined
+  const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  if (n < 2 || (n & (n - 1)) !== 0 || r < 1 || p < 1) return undefined
+  if (n * r * p > MAX_SCRYPT_WORK || 128 * n * r > MAX_SCRYPT_MEMORY) return undefined
+  if (Buffer.from(m[5]!, 'base64').length < 16) return undefined
+  return { n, r, p }
+}
+
 async function derive(password: string, salt: Buffer, n: number, r: number, p: number, len: number): Promise<Buffer> {
   const opts: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 }
   return await new Promise((resolve, reject) => {
@@ -26,14 +45,12 @@ export async function hashPassword(password: string): Promise<string> {
 
 /** Whether `password` matches `hash`, compared in constant time; a malformed hash matches nothing. */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  // Bounds keep a hostile staff.json from asking for gigabytes of memory or minutes of work.
+  const cost = hashParams(hash)
   const m = FORMAT.exec(hash)
-  if (m === null) return false
-  const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  // Bounds keep a hostile staff.json from asking for gigabytes of memory.
-  if (n < 2 || n > 2 ** 20 || (n & (n - 1)) !== 0 || r < 1 || r > 16 || p < 1 || p > 16) return false
+  if (cost === undefined || m === null) return false
   const expected = Buffer.from(m[5]!, 'base64')
-  if (expected.length < 16) return false
-  const key = await derive(password, Buffer.from(m[4]!, 'base64'), n, r, p, expected.length)
+  const key = await derive(password, Buffer.from(m[4]!, 'base64'), cost.n, cost.r, cost.p, expected.length)
   return timingSafeEqual(key, expected)
 }
 

@@ -79,6 +79,17 @@ describe('StaffStore', () => {
     await writeFile(s.file, '{not json')
     await expect(s.verify('clerk1', 'long enough')).rejects.toMatchObject({ name: 'StaffFileError' })
   })
+
+  it('refuses a staff file whose password hash asks for more than a sign-in may cost (a damaged file must not cost minutes and gigabytes per sign-in)', async () => {
+    const s = await store()
+    await s.add({ username: 'clerk1', name: 'Clerk One', role: 'registration-clerk', password: 'long enough' })
+    const json = JSON.parse(await readFile(s.file, 'utf8'))
+    // 2 GiB and minutes of scrypt per sign-in attempt, which every attempt (and the decoy) would pay.
+    json.staff[0].passwordHash = json.staff[0].passwordHash.replace(/^scrypt\$32768\$8\$3\$/, 'scrypt$1048576$16$16$')
+    await writeFile(s.file, JSON.stringify(json))
+    await expect(s.list()).rejects.toMatchObject({ name: 'StaffFileError', message: /passwordHash/ })
+    await expect(s.verify('clerk1', 'long enough')).rejects.toMatchObject({ name: 'StaffFileError' })
+  })
 })
 
 describe('SessionStore', () => {

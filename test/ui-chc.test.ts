@@ -49,16 +49,16 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
     await form.getByLabel('District *').fill('Bastar')
     await form.getByLabel('Mobile number').fill('9826123456')
     await shot(page, '01-register')
-    // Enter in a field submits; the UHID is missing, so the form says so in words.
+    // Enter in a field submits; the UHID is missing, so the form says so in words, next to the field.
     await form.getByLabel('Mobile number').press('Enter')
-    await expect.poll(() => form.getByTestId('form-error').textContent()).toContain('UHID')
+    await expect.poll(() => form.getByTestId('error-uhid').textContent()).toBe('Please enter the UHID.')
     await form.getByLabel('UHID *').fill('TKP-2026-0042')
     await form.getByLabel('ABHA number').fill('12')
     await form.getByLabel('UHID *').press('Enter')
-    // The node rejects the short ABHA number: the named error becomes a sentence, not a stack.
+    // The short ABHA number is named by its field, in words.
     await expect
-      .poll(() => form.getByTestId('form-error').textContent())
-      .toBe('ABHA number: not a valid ABHA number (14 digits).')
+      .poll(() => form.getByTestId('error-abhaNumber').textContent())
+      .toBe('An ABHA number has 14 digits, e.g. 12-3456-7890-1234.')
     await form.getByLabel('ABHA number').fill('')
     await form.getByRole('button', { name: 'Register' }).click()
     await page.getByTestId('patient-name').waitFor()

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { ensureUiBuilt, describeBrowser, launchBrowser, shot } from './ui-harness.js'
 import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
+import { axeViolations } from './ui-axe.js'
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
 // The DH is the CHC's hub (it carries the CHC's items), as in Bastar's district networks.
@@ -105,6 +106,11 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     await chc.getByRole('link', { name: 'Referrals', exact: true }).click()
     await chc.getByTestId('tab-outgoing').click()
     await chc.getByTestId('outbox').getByTestId('delivered').waitFor({ timeout: SYNC_TIMEOUT })
+    // The card says who the patient is (issue 15): two cards for one woman can be told apart.
+    expect(await chc.getByTestId('outbox').getByTestId('referral-patient').textContent()).toBe(
+      'Patient: Lakshmi Baghel · Female, 24 yrs · Village: Darbha'
+    )
+    expect(await axeViolations(chc)).toEqual([])
     await shot(chc, '11-outbox-delivered')
   })
 
@@ -113,6 +119,10 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     await dh.getByRole('button', { name: 'English' }).click()
     const incoming = dh.getByTestId('inbox-new')
     await incoming.getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })
+    expect(await incoming.getByTestId('referral-patient').textContent()).toBe(
+      'Patient: Lakshmi Baghel · Female, 24 yrs · Village: Darbha'
+    )
+    expect(await axeViolations(dh)).toEqual([])
     await shot(dh, '12-dh-inbox')
     await incoming.getByTestId('accept-referral').click()
     await dh.getByTestId('inbox-accepted').getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })

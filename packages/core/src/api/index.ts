@@ -75,15 +75,67 @@ export interface RosterEntry {
   revoked?: boolean
 }
 
-/** `GET /api/patients?q=` hit. */
+/**
+ * `GET /api/patients?q=&limit=` hit (at most `limit` of them, 1–200, default 50: a screen asks one
+ * more than it shows, to know the list was cut).
+ */
 export interface PatientSummary {
   patientId: PatientId
   name: string
   sex: Sex
   age?: number | null | undefined
+  /** The birth date as registered, when it is a date (an infant's age is shown in months and days). */
+  birthDate?: string | null | undefined
   village: string
   uhid?: string | null | undefined
   abhaNumber?: string | null | undefined
+  /** Father, husband … as registered: tells two patients of one name apart. */
+  guardian?: { name: string; relation: string } | null | undefined
+  phone?: string | null | undefined
+  /** `approximate` when a word matched only by sound or consonants ("Suneeta" for "Sunita"), not letter for letter in either script. */
+  match?: 'exact' | 'approximate' | null | undefined
+}
+
+/** What made a registered patient a possible duplicate of one being registered. */
+export type MatchReason = 'name' | 'age' | 'village' | 'guardian' | 'phone'
+
+/** `POST /api/patients/matches`: a registered patient who may be the one about to be registered. */
+export interface PossibleMatch {
+  patient: PatientSummary
+  reasons: MatchReason[]
+}
+
+/** An identifier being registered that a registered patient already has: registering again is refused. */
+export interface SameIdentifier {
+  field: 'uhid' | 'abhaNumber'
+  patient: PatientSummary
+}
+
+/** `POST /api/patients/matches`: patients with the same UHID (here) or ABHA number, and possible duplicates. */
+export interface MatchesAnswer {
+  sameIdentifier: SameIdentifier[]
+  possible: PossibleMatch[]
+}
+
+/** Body of `POST /api/patients/matches`: what the registration form holds so far. */
+export interface MatchQuery {
+  name: string
+  uhid?: string
+  abhaNumber?: string
+  sex?: Sex
+  age?: number
+  village?: string
+  guardian?: string
+  phone?: string
+}
+
+/** Who a referral is about, as the referral boxes show it. */
+export interface ReferralPatient {
+  name: string
+  sex: Sex
+  age?: number | null | undefined
+  birthDate?: string | null | undefined
+  village: string
 }
 
 /** `GET /api/referrals` entry. */
@@ -98,6 +150,8 @@ export interface ReferralSummary {
   createdAt: string
   /** True only once the receiving facility durably holds the referral (it marked it received). */
   delivered: boolean
+  /** Who the patient is; missing when this node cannot open the record. */
+  patient?: ReferralPatient | null | undefined
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Registering, finding and reading patients, and seeding synthetic ones. */
 import type * as A from '@automerge/automerge'
-import type { PatientProvenance } from '@pagdandi/core/api'
+import type { MatchesAnswer, MatchQuery, PatientProvenance } from '@pagdandi/core/api'
 import {
   attributeEntries,
   conflictAttribution,
@@ -10,7 +10,7 @@ import {
   wrapStrings
 } from '@pagdandi/core/record'
 import type { Author, FacilityId, PatientDoc, PatientId, RegistrationInput } from '@pagdandi/core/record'
-import { PatientErasedError, PatientNotFoundError } from '../http/errors.js'
+import { DuplicateIdentifierError, PatientErasedError, PatientNotFoundError } from '../http/errors.js'
 import type { PatientsApi } from '../http/NodeApi.js'
 import type { PatientSummary } from '../repo/PatientIndex.js'
 import { changeSources } from '../repo/provenance.js'
@@ -27,12 +27,22 @@ export class PatientService implements PatientsApi {
     this.#parts = parts
   }
 
-  async search(query: string): Promise<PatientSummary[]> {
-    return this.#parts.views.index.search(query)
+  async search(query: string, limit?: number): Promise<PatientSummary[]> {
+    return this.#parts.views.index.search(query, limit)
+  }
+
+  async matches(query: MatchQuery): Promise<MatchesAnswer> {
+    const { index } = this.#parts.views
+    return {
+      sameIdentifier: index.findByIdentifier({ uhid: query.uhid, abhaNumber: query.abhaNumber }),
+      possible: index.possibleMatches(query)
+    }
   }
 
   /** `by`: the signed-in staff member registering (the record and its sealed item name them). */
   async register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }> {
+    const [same] = this.#parts.views.index.findByIdentifier({ uhid: input.uhid, abhaNumber: input.abhaNumber })
+    if (same !== undefined) throw new DuplicateIdentifierError(same.field, same.patient.patientId)
     // Every string an immutable scalar, as the record change functions write them (docs/design/0005).
     const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }
     const initial = wrapStrings(newPatientDoc(input, ctx))

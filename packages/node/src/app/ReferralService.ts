@@ -29,6 +29,7 @@ export class ReferralService implements ReferralsApi {
   async list(box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]> {
     return this.#parts.views.referrals(box).map(({ patientId, referral }) => {
       const status = RecordViews.status(referral)
+      const p = this.#parts.views.index.summary(patientId)
       return {
         patientId,
         referralId: referral.id,
@@ -38,7 +39,18 @@ export class ReferralService implements ReferralsApi {
         urgency: referral.urgency,
         reason: referral.reason,
         createdAt: referral.createdAt,
-        delivered: box === 'incoming' || status !== 'sent'
+        delivered: box === 'incoming' || status !== 'sent',
+        ...(p === undefined
+          ? {}
+          : {
+              patient: {
+                name: p.name,
+                sex: p.sex,
+                age: p.age,
+                ...(p.birthDate != null ? { birthDate: p.birthDate } : {}),
+                village: p.village
+              }
+            })
       }
     })
   }

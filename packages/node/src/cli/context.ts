@@ -128,7 +128,9 @@ export function httpApi(run: RunFile, ca?: string): NodeApi {
       accept: async file => await client.post('/api/roster', file)
     },
     patients: {
-      search: async query => await client.get(`/api/patients?q=${q(query)}`),
+      search: async (query, limit) =>
+        await client.get(`/api/patients?q=${q(query)}${limit === undefined ? '' : `&limit=${limit}`}`),
+      matches: async query => await client.post('/api/patients/matches', query),
       register: async input => await client.post('/api/patients', input),
       read: async id => (await client.get<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
       durableHeads: async id => (await client.get<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,

@@ -37,6 +37,7 @@ function fakeApi(calls: string[]): NodeApi {
         if (fail !== undefined) throw fail()
         return []
       },
+      matches: async () => ({ sameIdentifier: [], possible: [] }),
       read: async () => undefined,
       register: async () => {
         calls.push('register')

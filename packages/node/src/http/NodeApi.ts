@@ -6,6 +6,8 @@
 import type { Author, FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import type {
   FhirImportOutcome,
+  MatchesAnswer,
+  MatchQuery,
   NodeStatus,
   PatientProvenance,
   PatientSummary,
@@ -31,8 +33,14 @@ export interface StatusApi {
 
 /** `/api/patients…`: the register. */
 export interface PatientsApi {
-  search(query: string): Promise<PatientSummary[]>
-  /** Resolves only after the sealed registration is durably stored; `by` registers it. */
+  /** At most `limit` hits (default 50), best first. */
+  search(query: string, limit?: number): Promise<PatientSummary[]>
+  /** Patients with the same UHID (here) or ABHA number, and possible duplicates, of one being registered. */
+  matches(query: MatchQuery): Promise<MatchesAnswer>
+  /**
+   * Resolves only after the sealed registration is durably stored; `by` registers it. A UHID this
+   * facility already gave, or an ABHA number already registered, is refused (`DuplicateIdentifierError`).
+   */
   register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }>
   /** The current document, or undefined when this node cannot open it. */
   read(patientId: PatientId): Promise<unknown>

@@ -16,6 +16,7 @@ const DH = 'IN2210000201'
 let node: FacilityNode
 let patientId: string
 const clients = new Map<Role, ApiClient>()
+let serial = 0
 
 beforeAll(async () => {
   const { dirs } = await makeNetwork(await tempDir(), [
@@ -70,7 +71,15 @@ const CELLS: Cell[] = [
     method: 'POST',
     route: '/api/patients',
     path: () => '/api/patients',
-    body: () => registration({ uhid: 'CHC-0002' }),
+    // A UHID of its own each time: registering one twice is refused (DuplicateIdentifierError).
+    body: () => registration({ uhid: `CHC-R${++serial}` }),
+    action: 'patient.register'
+  },
+  {
+    method: 'POST',
+    route: '/api/patients/matches',
+    path: () => '/api/patients/matches',
+    body: () => ({ name: 'Somaru Markam', village: 'Kilepal' }),
     action: 'patient.register'
   },
   { method: 'GET', route: '/api/patients/:id', path: () => `/api/patients/${patientId}`, action: 'patient.view' },
@@ -150,7 +159,7 @@ const CELLS: Cell[] = [
     path: async () => {
       const p = await clients
         .get('registration-clerk')!
-        .post<{ patientId: string }>('/api/patients', registration({ uhid: 'CHC-0099' }))
+        .post<{ patientId: string }>('/api/patients', registration({ uhid: `CHC-E${++serial}` }))
       return `/api/patients/${p.patientId}/erase`
     },
     body: () => ({}),

@@ -40,6 +40,16 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     access: 'patient.search',
     audit: (_m, a) => ({ event: 'record.search', detail: { hits: Array.isArray(a) ? a.length : 0 } })
   },
+  // Looking for duplicates reads the register as a search does, before a registration is saved.
+  {
+    method: 'POST',
+    path: /^\/api\/patients\/matches$/,
+    access: 'patient.register',
+    audit: (_m, a) => {
+      const possible: unknown = typeof a === 'object' && a !== null ? Reflect.get(a, 'possible') : undefined
+      return { event: 'record.search', detail: { hits: Array.isArray(possible) ? possible.length : 0 } }
+    }
+  },
   {
     method: 'POST',
     path: /^\/api\/patients$/,

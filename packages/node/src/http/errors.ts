@@ -89,3 +89,17 @@ export class TlsRequiredError extends HttpError {
     )
   }
 }
+
+/**
+ * A registration carries a UHID this facility already gave, or an ABHA number a registered patient
+ * already has: a second record of one person would split their history (issue 15, duplicates).
+ */
+export class DuplicateIdentifierError extends HttpError {
+  override name = 'DuplicateIdentifierError'
+  constructor(
+    readonly field: 'uhid' | 'abhaNumber',
+    readonly patientId: string
+  ) {
+    super(409, 'ERR_DUPLICATE_IDENTIFIER', `${field}: already registered as patient ${patientId}`)
+  }
+}

@@ -2,7 +2,8 @@
  * The API table of docs/design/0001-module-contracts.md: path matching and input checks. Handlers
  * only shape requests and answers; the node does the work.
  */
-import type { Author, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type { MatchQuery } from '@pagdandi/core/api'
+import type { Author, PatientId, ReferralInput, RegistrationInput, Sex } from '@pagdandi/core/record'
 import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 
@@ -43,10 +44,12 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
     return ok(await api.erasure.erase(erase[1] as PatientId))
   }
   if (path === '/api/patients') {
-    if (method === 'GET') return ok(await api.patients.search(req.query.get('q') ?? ''))
+    if (method === 'GET') return ok(await api.patients.search(req.query.get('q') ?? '', limit(req.query.get('limit'))))
     if (method === 'POST')
       return { status: 201, json: await api.patients.register(registration(await req.body()), req.by) }
   }
+  if (method === 'POST' && path === '/api/patients/matches')
+    return ok(await api.patients.matches(matchQuery(await req.body())))
   const m = PATIENT.exec(path)
   if (m !== null && method === 'GET') {
     const id = m[1] as PatientId
@@ -118,4 +121,47 @@ function registration(v: unknown): RegistrationInput {
     throw new BadRequestError('nameVariants: expected a list of text')
   }
   return b as unknown as RegistrationInput
+}
+
+/** Most hits one search answers: a screen shows 50 and asks for one more to know the list was cut. */
+const MAX_LIMIT = 200
+
+function limit(raw: string | null): number | undefined {
+  if (raw === null) return undefined
+  const n = Number(raw)
+  if (!/^\d{1,3}$/.test(raw) || n < 1 || n > MAX_LIMIT)
+    throw new BadRequestError(`limit: a whole number 1–${MAX_LIMIT}`)
+  return n
+}
+
+const SEXES: readonly string[] = ['female', 'male', 'other', 'unknown']
+// Long enough for any name or village; short enough that a hostile body cannot make matching slow.
+const MAX_MATCH_TEXT = 200
+
+/** Shape check of `POST /api/patients/matches`: what the registration form holds. Messages name fields only. */
+function matchQuery(v: unknown): MatchQuery {
+  const b = object(v, 'body')
+  const text = (f: string, required = false): string | undefined => {
+    const x = b[f]
+    if (x === undefined && !required) return undefined
+    if (typeof x !== 'string' || x.length > MAX_MATCH_TEXT || (required && x.trim() === ''))
+      throw new BadRequestError(`${f}: ${required ? 'required ' : ''}text of at most ${MAX_MATCH_TEXT} characters`)
+    return x
+  }
+  const out: MatchQuery = { name: text('name', true)! }
+  for (const f of ['uhid', 'abhaNumber', 'village', 'guardian', 'phone'] as const) {
+    const x = text(f)
+    if (x !== undefined) out[f] = x
+  }
+  if (b.sex !== undefined) {
+    if (typeof b.sex !== 'string' || !SEXES.includes(b.sex))
+      throw new BadRequestError('sex: one of female, male, other, unknown')
+    out.sex = b.sex as Sex
+  }
+  if (b.age !== undefined) {
+    if (typeof b.age !== 'number' || !Number.isInteger(b.age) || b.age < 0 || b.age > 150)
+      throw new BadRequestError('age: whole years 0–150')
+    out.age = b.age
+  }
+  return out
 }

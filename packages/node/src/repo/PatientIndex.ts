@@ -4,18 +4,20 @@
  */
 import type { PatientSummary } from '@pagdandi/core/api'
 import type { PatientDoc, PatientId } from '@pagdandi/core/record'
-import { plainLetters, skeleton, words } from './transliteration.js'
+import type { MatchQuery, PossibleMatch, SameIdentifier } from '@pagdandi/core/api'
+import type { WordKeys } from './nameKeys.js'
+import { matchAll, textKeys } from './nameMatch.js'
+import { possibleMatch, type IndexedPatient } from './possibleMatch.js'
+import { digits, phoneKey } from './transliteration.js'
 
 /** One search hit, as `GET /api/patients` returns it. */
 export type { PatientSummary } from '@pagdandi/core/api'
 
-interface Entry {
-  summary: PatientSummary
-  nameWords: Array<{ plain: string; key: string }>
-  villageKeys: string[]
-  phone: string | undefined
+interface Entry extends IndexedPatient {
   abha: string | undefined
   uhids: string[]
+  /** The UHID this facility gave, lower-cased. */
+  ownUhid: string | undefined
 }
 
 /** Age in whole years on `today`, from whatever the registration knew about the birth. */
@@ -44,10 +46,6 @@ export function ageOf(birth: PatientDoc['demographics']['birth'], today: Date): 
   }
 }
 
-const digits = (s: string): string => s.replace(/\D/g, '')
-/** Indian mobile numbers are compared on their last 10 digits (+91 and trunk 0 dropped). */
-const phoneKey = (s: string): string => digits(s).slice(-10)
-
 /** Transliteration-tolerant patient search by name, ABHA number, phone, village or UHID. */
 export class PatientIndex {
   readonly #entries = new Map<PatientId, Entry>()
@@ -60,21 +58,34 @@ export class PatientIndex {
     const uhidMap = (ids.uhid ?? {}) as Record<string, string>
     const uhid = (facility !== undefined ? uhidMap[facility] : undefined) ?? Object.values(uhidMap)[0]
     const names = [d.name, ...(d.nameVariants ?? [])]
+    const age = ageOf(d.birth, today)
+    const village = d.address?.village ?? ''
+    const guardian =
+      d.guardian !== undefined && typeof d.guardian.name === 'string'
+        ? { name: d.guardian.name, relation: d.guardian.relation }
+        : undefined
+    const ownUhid = facility !== undefined ? uhidMap[facility] : undefined
     this.#entries.set(patientId, {
       summary: {
         patientId,
         name: d.name,
         sex: d.sex,
-        age: ageOf(d.birth, today),
-        village: d.address?.village ?? '',
+        age,
+        ...(d.birth?.kind === 'date' ? { birthDate: d.birth.date } : {}),
+        village,
         uhid,
-        abhaNumber: ids.abhaNumber
+        abhaNumber: ids.abhaNumber,
+        ...(guardian !== undefined ? { guardian } : {}),
+        ...(d.phone !== undefined ? { phone: d.phone } : {})
       },
-      nameWords: names.flatMap(words).map(w => ({ plain: plainLetters(w), key: skeleton(w) })),
-      villageKeys: words(d.address?.village ?? '').map(skeleton),
+      nameWords: names.flatMap(textKeys),
+      villageWords: textKeys(village),
+      guardianWords: textKeys(guardian?.name ?? ''),
       phone: d.phone !== undefined ? phoneKey(d.phone) : undefined,
       abha: ids.abhaNumber !== undefined ? digits(ids.abhaNumber) : undefined,
-      uhids: Object.values(uhidMap).map(u => u.toLowerCase())
+      uhids: Object.values(uhidMap).map(u => u.toLowerCase()),
+      ownUhid: ownUhid?.toLowerCase(),
+      age
     })
   }
 
@@ -89,50 +100,71 @@ export class PatientIndex {
   }
 
   /**
-   * Patients matching `query`, best first. A query of digits is tried as ABHA number, phone and
-   * UHID; otherwise every word must match a name word or the village, by spelling-tolerant key.
+   * Patients matching `query`, best first, at most `limit`. A query of digits is tried as ABHA
+   * number, phone and UHID; otherwise every word must match a name word (in either script, by
+   * spelling-tolerant keys: nameMatch.ts) or the village. Each hit says whether it matched
+   * letter for letter or only approximately.
    */
   search(query: string, limit = 50): PatientSummary[] {
     const q = query.trim()
     if (q.length === 0) return []
+    const qWords = textKeys(q)
     const scored: Array<{ score: number; s: PatientSummary }> = []
     for (const e of this.#entries.values()) {
-      const score = this.#score(e, q)
-      if (score > 0) scored.push({ score, s: e.summary })
+      const hit = this.#score(e, q, qWords)
+      if (hit !== undefined)
+        scored.push({ score: hit.score, s: { ...e.summary, match: hit.approximate ? 'approximate' : 'exact' } })
     }
     scored.sort((a, b) => b.score - a.score || a.s.name.localeCompare(b.s.name))
     return scored.slice(0, limit).map(x => x.s)
   }
 
-  #score(e: Entry, q: string): number {
+  /** Patients this facility registered under `uhid`, and anyone (any facility's) with ABHA number `abhaNumber`. */
+  findByIdentifier(ids: { uhid?: string | undefined; abhaNumber?: string | undefined }): SameIdentifier[] {
+    const uhid = typeof ids.uhid === 'string' ? ids.uhid.trim().toLowerCase() : undefined
+    const abha = typeof ids.abhaNumber === 'string' ? digits(ids.abhaNumber) : undefined
+    const out: SameIdentifier[] = []
+    for (const e of this.#entries.values()) {
+      if (uhid !== undefined && uhid.length > 0 && e.ownUhid === uhid) out.push({ field: 'uhid', patient: e.summary })
+      if (abha !== undefined && abha.length === 14 && e.abha === abha)
+        out.push({ field: 'abhaNumber', patient: e.summary })
+    }
+    return out
+  }
+
+  /** The indexed summary of one patient, if this node can open the record. */
+  summary(patientId: PatientId): PatientSummary | undefined {
+    return this.#entries.get(patientId)?.summary
+  }
+
+  /** Registered patients who may be the one described (possibleMatch.ts), most likely first, at most `limit`. */
+  possibleMatches(query: MatchQuery, limit = 5): PossibleMatch[] {
+    const found: Array<PossibleMatch & { score: number }> = []
+    for (const e of this.#entries.values()) {
+      const m = possibleMatch(query, e)
+      if (m !== undefined) found.push({ ...m, patient: e.summary })
+    }
+    found.sort((a, b) => b.score - a.score || a.patient.name.localeCompare(b.patient.name))
+    return found.slice(0, limit).map(({ patient, reasons }) => ({ patient, reasons }))
+  }
+
+  #score(e: Entry, q: string, qWords: WordKeys[]): { score: number; approximate: boolean } | undefined {
+    const exact = (score: number) => ({ score, approximate: false })
     const lower = q.toLowerCase()
-    if (e.uhids.includes(lower)) return 100
+    if (e.uhids.includes(lower)) return exact(100)
     const qd = digits(q)
     if (qd.length >= 4 && qd.length >= q.replace(/[\s-]/g, '').length) {
-      if (e.abha !== undefined && e.abha === qd) return 100
-      if (e.phone !== undefined && qd.length >= 10 && e.phone === phoneKey(qd)) return 90
-      if (e.phone !== undefined && e.phone.includes(qd)) return 40
-      if (e.uhids.some(u => u.includes(qd))) return 30
-      return 0
+      if (e.abha !== undefined && e.abha === qd) return exact(100)
+      if (e.phone !== undefined && qd.length >= 10 && e.phone === phoneKey(qd)) return exact(90)
+      if (e.phone !== undefined && e.phone.includes(qd)) return exact(40)
+      if (e.uhids.some(u => u.includes(qd))) return exact(30)
+      return undefined
     }
-    if (e.uhids.some(u => u.startsWith(lower) && lower.length >= 3)) return 60
-    const qWords = words(q)
-    let total = 0
-    for (const w of qWords) {
-      const plain = plainLetters(w)
-      const key = skeleton(w)
-      if (plain.length === 0) continue
-      let best = 0
-      for (const n of e.nameWords) {
-        if (n.plain === plain) best = Math.max(best, 10)
-        else if (n.key === key) best = Math.max(best, 8)
-        else if (plain.length >= 3 && n.plain.startsWith(plain)) best = Math.max(best, 6)
-        else if (key.length >= 2 && n.key.startsWith(key)) best = Math.max(best, 4)
-      }
-      if (best === 0 && e.villageKeys.includes(key)) best = 3
-      if (best === 0) return 0
-      total += best
-    }
-    return total
+    if (e.uhids.some(u => u.startsWith(lower) && lower.length >= 3)) return exact(60)
+    const byName = matchAll(qWords, e.nameWords)
+    if (byName !== undefined) return byName
+    // A village alone, or name words with the village ("Sunita Kilepal").
+    const withVillage = matchAll(qWords, [...e.nameWords, ...e.villageWords])
+    return withVillage === undefined ? undefined : { ...withVillage, score: withVillage.score - 2 }
   }
 }

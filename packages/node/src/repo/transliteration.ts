@@ -49,3 +49,9 @@ export function skeleton(word: string): string {
 export function words(text: string): string[] {
   return text.split(/[\s.,'\-/]+/).filter(w => w.length > 0)
 }
+
+/** The digits of a text. */
+export const digits = (s: string): string => s.replace(/\D/g, '')
+
+/** Indian mobile numbers are compared on their last 10 digits (+91 and trunk 0 dropped). */
+export const phoneKey = (s: string): string => digits(s).slice(-10)

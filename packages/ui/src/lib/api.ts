@@ -4,6 +4,8 @@
  */
 import type {
   FhirImportOutcome,
+  MatchesAnswer,
+  MatchQuery,
   NodeStatus,
   PatientProvenance,
   PatientSummary,
@@ -17,6 +19,9 @@ import { NodeRequestError, NodeUnreachableError } from './errors.js'
 export type {
   EntryProvenance,
   FhirImportOutcome,
+  MatchesAnswer,
+  MatchQuery,
+  PossibleMatch,
   NodeStatus,
   PatientProvenance,
   PatientSummary,
@@ -122,8 +127,11 @@ export const api = {
   status: () => request<NodeStatus>('/api/status'),
   /** Member facilities (referral destinations). */
   roster: () => request<RosterEntry[]>('/api/roster'),
-  /** Transliteration-tolerant search by name, ABHA, phone, village or UHID. */
-  searchPatients: (query: string) => request<PatientSummary[]>(`/api/patients?q=${q(query)}`),
+  /** Search by name (in Devanagari or Latin letters, any spelling), ABHA, phone, village or UHID: at most `limit` hits. */
+  searchPatients: (query: string, limit?: number) =>
+    request<PatientSummary[]>(`/api/patients?q=${q(query)}${limit === undefined ? '' : `&limit=${limit}`}`),
+  /** Patients with the same UHID or ABHA number, and possible duplicates, of one about to be registered. */
+  matches: (query: MatchQuery) => request<MatchesAnswer>('/api/patients/matches', { method: 'POST', body: query }),
   /** Registers a patient; resolves after the node durably stored the registration. */
   registerPatient: (input: RegistrationInput) =>
     request<{ patientId: PatientId }>('/api/patients', { method: 'POST', body: input }),

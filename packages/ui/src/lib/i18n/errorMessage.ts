@@ -30,7 +30,8 @@ const BY_NAME: Record<string, MessageKey> = {
   StoreDamagedError: 'err.storeDamaged',
   InvalidFhirBundleError: 'err.fhirBundle',
   RoleForbiddenError: 'err.roleForbidden',
-  SignInRequiredError: 'err.signInRequired'
+  SignInRequiredError: 'err.signInRequired',
+  DuplicateIdentifierError: 'err.duplicateIdentifier'
 }
 
 /** Why the facility server refused a `/sync` change (docs/PROTOCOL.md, `/sync` refusal), by error name. */

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ApiClient, DataDir, StaffService } from '@pagdandi/node'
+import { ApiClient, DataDir, StaffStore } from '@pagdandi/node'
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -23,9 +23,9 @@ export const STAFF_PASSWORD = 'process-test-password'
 /** Adds the medical officer process tests sign in as (through the real staff service), unless it exists. */
 export async function addTestOfficer(data: string): Promise<void> {
   const facility = (await new DataDir(data).readFacility()).facility
-  const staff = new StaffService(data, facility)
-  if ((await staff.accounts.list()).some(a => a.username === 'dr.test')) return
-  await staff.accounts.add({
+  const staff = new StaffStore(data, facility)
+  if ((await staff.list()).some(a => a.username === 'dr.test')) return
+  await staff.add({
     username: 'dr.test',
     name: 'Dr. Test',
     role: 'medical-officer',
@@ -37,9 +37,9 @@ export async function addTestOfficer(data: string): Promise<void> {
 /** Adds a facility admin (through the real staff service) before the node starts; its username. */
 export async function addTestAdmin(data: string): Promise<string> {
   const facility = (await new DataDir(data).readFacility()).facility
-  const staff = new StaffService(data, facility)
-  if (!(await staff.accounts.list()).some(a => a.username === 'admin.test'))
-    await staff.accounts.add({
+  const staff = new StaffStore(data, facility)
+  if (!(await staff.list()).some(a => a.username === 'admin.test'))
+    await staff.add({
       username: 'admin.test',
       name: 'Test Admin',
       role: 'facility-admin',

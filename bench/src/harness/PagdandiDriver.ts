@@ -13,7 +13,7 @@ import net from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CACHE_DIR, UNIQUE_LIMIT } from '../corpus.js'
-import { ApiClient, DataDir, StaffService } from '@pagdandi/node'
+import { ApiClient, DataDir, StaffStore } from '@pagdandi/node'
 import type { LinkEmulator } from '../link/index.js'
 import type { Usage } from '../peers/rpc.js'
 import type { Driver, RelayDriver, SyncOutcome } from './Driver.js'
@@ -179,9 +179,9 @@ const BENCH_STAFF = { username: 'bench.clerk', password: 'bench-staff-password' 
 
 /** Adds the benchmark's clerk through the node's staff service (a cached template may predate it). */
 async function addBenchStaff(dataDir: string): Promise<void> {
-  const staff = new StaffService(dataDir, (await new DataDir(dataDir).readFacility()).facility)
-  if ((await staff.accounts.list()).some(a => a.username === BENCH_STAFF.username)) return
-  await staff.accounts.add({ ...BENCH_STAFF, name: 'Bench clerk', role: 'registration-clerk' })
+  const staff = new StaffStore(dataDir, (await new DataDir(dataDir).readFacility()).facility)
+  if ((await staff.list()).some(a => a.username === BENCH_STAFF.username)) return
+  await staff.add({ ...BENCH_STAFF, name: 'Bench clerk', role: 'registration-clerk' })
 }
 
 export async function startNode(dataDir: string, build: PagdandiBuild = THIS_BUILD): Promise<RunningNode> {

@@ -31,7 +31,7 @@ import { DataDir, b64, type FacilityFile } from './keyring/DataDir.js'
 import { ItemSealer } from './keyring/ItemSealer.js'
 import { RevocationFreeze } from './keyring/RevocationFreeze.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
-import type { NodeKeys } from './keyring/NodeKeys.js'
+import { auditKeyFrom, type NodeKeys } from './keyring/NodeKeys.js'
 import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
 import { GatedWebSocketAdapter } from './gate/SyncGate.js'
 import { admission, storedCreator } from './repo/admission.js'
@@ -154,7 +154,10 @@ export class FacilityNode implements NodeApi {
     let http: HttpServer | undefined
     const network = []
     const now = opts.now ?? (() => new Date())
-    const staff = new StaffService(opts.data, facility.facility, { date: now, now: () => now().getTime() })
+    const staff = new StaffService(opts.data, facility.facility, auditKeyFrom(keys.keyring), {
+      date: now,
+      now: () => now().getTime()
+    })
     const authorship = new Authorship()
     const log = loggers(opts.log)
     // The gate needs the bridge, which needs the Repo, which needs the gate: bound once built.

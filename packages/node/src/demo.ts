@@ -20,7 +20,7 @@ import { addMember, createAuthority, importRoster, rosterFile } from './keyring/
 import { initFacility } from './keyring/initFacility.js'
 import { ApiClient } from './cli/ApiClient.js'
 import { randomPassword } from './staff/password.js'
-import { StaffService } from './staff/StaffService.js'
+import { StaffStore } from './staff/StaffStore.js'
 
 /** The medical officer the demo signs in as at each facility (synthetic HPR id). */
 const DEMO_MO = { username: 'dr.demo', hprId: '71-4000-0000-0099' }
@@ -92,11 +92,11 @@ async function main(): Promise<void> {
     ['chc', chcFile],
     ['dh', dhFile]
   ] as const) {
-    const staff = new StaffService(dirs[key], file.facility)
+    const staff = new StaffStore(dirs[key], file.facility)
     const admin = { username: 'admin', password: randomPassword() }
     const mo = { username: DEMO_MO.username, password: randomPassword() }
-    await staff.accounts.add({ ...admin, name: 'Facility admin', role: 'facility-admin' })
-    await staff.accounts.add({ ...mo, name: `Dr. Demo (${file.name})`, role: 'medical-officer', hprId: DEMO_MO.hprId })
+    await staff.add({ ...admin, name: 'Facility admin', role: 'facility-admin' })
+    await staff.add({ ...mo, name: `Dr. Demo (${file.name})`, role: 'medical-officer', hprId: DEMO_MO.hprId })
     signIns.set(key, mo)
     say(
       `     ${file.name}: admin / ${admin.password} (facility admin), ${mo.username} / ${mo.password} (medical officer)`

@@ -3,6 +3,7 @@
  * against the started node, staff changes are audited, and a tampered or truncated audit log is
  * reported by name with exit code 1.
  */
+import { createHash } from 'node:crypto'
 import { readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -157,7 +158,7 @@ describe('pagdandi init, staff and audit', () => {
     const tampered = await cli('audit', 'verify', '--data', dir)
     expect(tampered).toEqual({
       code: EXIT_FAILURE,
-      text: 'pagdandi: AuditLogTamperedError: audit log entry 2 does not match its hash'
+      text: "pagdandi: AuditLogTamperedError: audit log entry 2 does not match its MAC under this facility's audit key"
     })
     expect((await cli('audit', 'export', '--data', dir, '--out', out)).text).toMatch(/AuditLogTamperedError/)
 
@@ -167,6 +168,19 @@ describe('pagdandi init, staff and audit', () => {
     expect(truncated).toEqual({
       code: EXIT_FAILURE,
       text: 'pagdandi: AuditLogTruncatedError: audit log has 1 entries; its head names entry 2'
+    })
+
+    // A consistent rewrite by someone with file access but not the operator secret: entry 1
+    // dropped, the chain and the head redone with the unkeyed SHA-256 the log used before.
+    const second = JSON.parse(text.trim().split('\n')[1]!) as Record<string, unknown>
+    const body: Record<string, unknown> = { ...second, seq: 1, prev: '0'.repeat(64) }
+    delete body.hash
+    const hash = createHash('sha256').update('0'.repeat(64)).update('\n').update(JSON.stringify(body)).digest('hex')
+    await writeFile(file, JSON.stringify({ ...body, hash }) + '\n')
+    await writeFile(join(dir, 'audit.head'), JSON.stringify({ seq: 1, hash }) + '\n')
+    expect(await cli('audit', 'verify', '--data', dir)).toEqual({
+      code: EXIT_FAILURE,
+      text: "pagdandi: AuditLogTamperedError: audit log entry 1 does not match its MAC under this facility's audit key"
     })
   })
 })

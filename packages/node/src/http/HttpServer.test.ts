@@ -55,7 +55,11 @@ function fakeApi(calls: string[]): NodeApi {
 
 /** The server over a fake node, and a medical officer signed in to it. */
 async function serve(calls: string[]): Promise<ApiClient> {
-  const staff = new StaffService(await tempDir('pagdandi-http-'), 'IN2210000101' as FacilityId)
+  const staff = new StaffService(
+    await tempDir('pagdandi-http-'),
+    'IN2210000101' as FacilityId,
+    new Uint8Array(32).fill(7)
+  )
   const s = new HttpServer(fakeApi(calls), { staff, port: 0, uiDir: '/nonexistent' })
   servers.push(s)
   const url = (await s.listen()).url

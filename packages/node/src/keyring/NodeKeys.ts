@@ -15,6 +15,19 @@ import type { FacilityId } from '@pagdandi/core/record'
 /** Domain label of the libp2p key derivation; changing it changes every peer id. */
 const LIBP2P_KEY_LABEL = 'pagdandi/libp2p-identity/v1'
 
+/** Domain label of the audit log's MAC key derivation (staff/AuditLog.ts). */
+const AUDIT_KEY_LABEL = 'pagdandi/audit-log-mac/v1'
+
+/**
+ * The key the audit log's chain is keyed with (HMAC-SHA-256), derived from the identity's seed like
+ * the libp2p key: only someone who can decrypt the keyring (the operator secret) can write an entry
+ * or a whole chain that verifies.
+ */
+export function auditKeyFrom(keyring: Keyring): Uint8Array {
+  const seed = keyring.identity.signing.secretKey.subarray(0, 32)
+  return new Uint8Array(createHash('sha512').update(AUDIT_KEY_LABEL).update(seed).digest().subarray(0, 32))
+}
+
 /** The facility identity and libp2p key, decrypted, in memory only. */
 export interface NodeKeys {
   keyring: Keyring

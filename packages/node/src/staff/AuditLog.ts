@@ -1,11 +1,13 @@
 /**
- * The node's audit log, `DIR/audit.log`: one JSON line per event, append-only, each line hashing the
- * one before (SHA-256 over the previous hash and the entry), and `DIR/audit.head` naming the last
- * entry written. An edited byte breaks a hash; removed entries leave the log short of its head or
- * ending mid-line. Entries hold staff ids, patient ids, facility ids and counts, never a name or a
+ * The node's audit log, `DIR/audit.log`: one JSON line per event, append-only, each line keyed to the
+ * one before (HMAC-SHA-256, under a key derived from the facility identity in the encrypted keyring,
+ * over the previous entry's MAC and the entry), and `DIR/audit.head` naming the last entry written.
+ * An edited byte breaks a MAC; removed entries leave the log short of its head or ending mid-line; a
+ * whole chain rewritten consistently by someone without the key (file access, no operator secret)
+ * fails at its first entry. Entries hold staff ids, patient ids, facility ids and counts, never a name or a
  * clinical value (docs/THREAT_MODEL.md).
  */
-import { createHash } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeAtomic } from '../keyring/DataDir.js'
@@ -50,8 +52,9 @@ export interface AuditInput {
 export interface AuditEntry extends AuditInput {
   seq: number
   at: string
-  /** Hash of the previous entry (64 zeros for the first). */
+  /** MAC of the previous entry (64 zeros for the first). */
   prev: string
+  /** HMAC-SHA-256 of this entry (hex), under the facility's audit key. */
   hash: string
 }
 
@@ -69,12 +72,16 @@ export class AuditLog {
   readonly file: string
   readonly headFile: string
   readonly #now: () => Date
+  readonly #key: Uint8Array
   #queue: Promise<unknown> = Promise.resolve()
   #last: { seq: number; hash: string } | undefined
 
-  constructor(dir: string, now: () => Date = () => new Date()) {
+  /** `key`: the facility's audit key (keyring/NodeKeys.ts `auditKeyFrom`), 32 bytes. */
+  constructor(dir: string, key: Uint8Array, now: () => Date = () => new Date()) {
+    if (key.length !== 32) throw new TypeError('the audit key is 32 bytes')
     this.file = join(dir, 'audit.log')
     this.headFile = join(dir, 'audit.head')
+    this.#key = key
     this.#now = now
   }
 
@@ -105,7 +112,7 @@ export class AuditLog {
       ...(input.detail !== undefined ? { detail: input.detail } : {}),
       prev: last.hash
     }
-    const entry: AuditEntry = { ...body, hash: hashOf(body) }
+    const entry: AuditEntry = { ...body, hash: macOf(this.#key, body) }
     const fh = await open(this.file, 'a+', 0o600)
     try {
       if (cut > 0) await fh.truncate((await fh.stat()).size - cut)
@@ -141,7 +148,8 @@ export class AuditLog {
         throw new AuditLogTamperedError(seq, 'is out of sequence')
       if (e.prev !== prev) throw new AuditLogTamperedError(seq, 'does not link to the entry before it')
       const { hash, ...body } = e
-      if (hash !== hashOf(body)) throw new AuditLogTamperedError(seq, 'does not match its hash')
+      if (hash !== macOf(this.#key, body))
+        throw new AuditLogTamperedError(seq, "does not match its MAC under this facility's audit key")
       prev = hash
       out.push(e)
     }
@@ -194,8 +202,8 @@ export class AuditLog {
   }
 }
 
-function hashOf(body: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(body.prev).update('\n').update(JSON.stringify(body)).digest('hex')
+function macOf(key: Uint8Array, body: Omit<AuditEntry, 'hash'>): string {
+  return createHmac('sha256', key).update(body.prev).update('\n').update(JSON.stringify(body)).digest('hex')
 }
 
 function checkIds(input: AuditInput): void {

@@ -20,11 +20,12 @@ export class StaffService {
   readonly sessions: SessionStore
   readonly audit: AuditLog
 
-  constructor(dir: string, facility: FacilityId, opts: StaffServiceOptions = {}) {
+  /** `auditKey`: the facility's audit key (`auditKeyFrom(keyring)`): the service needs the decrypted keyring. */
+  constructor(dir: string, facility: FacilityId, auditKey: Uint8Array, opts: StaffServiceOptions = {}) {
     const date = opts.date ?? (opts.now !== undefined ? () => new Date(opts.now!()) : () => new Date())
     this.accounts = new StaffStore(dir, facility, date)
     this.sessions = new SessionStore(this.accounts, opts)
-    this.audit = new AuditLog(dir, date)
+    this.audit = new AuditLog(dir, auditKey, date)
   }
 
   /**

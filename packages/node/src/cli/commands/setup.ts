@@ -16,6 +16,8 @@ import { DataDirError } from '../../keyring/errors.js'
 import { initFacility } from '../../keyring/initFacility.js'
 import { createTls, readTls } from '../../http/tls.js'
 import { StaffService } from '../../staff/StaffService.js'
+import { loadNodeKeys } from '../../keyring/keyringStore.js'
+import { auditKeyFrom } from '../../keyring/NodeKeys.js'
 import { addFirstAdmin } from './staff.js'
 import { need, opt, type Command } from '../command.js'
 import { dataDirOf, httpApi, runningNode, secretOf } from '../context.js'
@@ -61,8 +63,9 @@ export const init: Command = {
       addresses: (values.listen as string[] | undefined) ?? [],
       secret: await secretOf(values, io)
     })
+    const keys = await loadNodeKeys(new DataDir(dir), await secretOf(values, io))
     const cert = await createTls(dir, (values['lan-host'] as string[] | undefined) ?? [])
-    const admin = await addFirstAdmin(new StaffService(dir, file.facility), values)
+    const admin = await addFirstAdmin(new StaffService(dir, file.facility, auditKeyFrom(keys.keyring)), values)
     io.out(`initialised ${file.facility} (${file.name}) in ${dir}`)
     io.out(`peer id ${file.peerId}; give ${new DataDir(dir).facilityFile} to the network authority`)
     io.out(

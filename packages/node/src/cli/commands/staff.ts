@@ -12,7 +12,9 @@ import { DataDir, writeUserFile } from '../../keyring/DataDir.js'
 import { randomPassword } from '../../staff/password.js'
 import { StaffService } from '../../staff/StaffService.js'
 import { need, opt, type Command, type Io, type Values } from '../command.js'
-import { dataDirOf, runningNode } from '../context.js'
+import { dataDirOf, runningNode, secretOf } from '../context.js'
+import { loadNodeKeys } from '../../keyring/keyringStore.js'
+import { auditKeyFrom } from '../../keyring/NodeKeys.js'
 import { NodeRunningError, UsageError } from '../errors.js'
 
 /** The audit log's name for the data directory's owner acting through the CLI. */
@@ -26,7 +28,9 @@ export async function staffOf(values: Values, io: Io, write: boolean): Promise<S
     const running = await runningNode(dir)
     if (running !== undefined) throw new NodeRunningError(running.url)
   }
-  return new StaffService(dir, facility)
+  // The audit log is keyed from the facility identity: these commands need the operator secret.
+  const keys = await loadNodeKeys(new DataDir(dir), await secretOf(values, io))
+  return new StaffService(dir, facility, auditKeyFrom(keys.keyring))
 }
 
 /** A password from `--password-file`, or a new random one (printed once). */

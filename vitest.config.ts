@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['packages/node/src/**/*.test.ts'],
-          setupFiles: ['packages/node/src/polyfill.ts'],
+          setupFiles: ['packages/node/src/polyfill.ts', 'packages/node/src/testing/removeTempDirs.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000
         }
@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          setupFiles: ['packages/node/src/polyfill.ts'],
+          setupFiles: ['packages/node/src/polyfill.ts', 'packages/node/src/testing/removeTempDirs.setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false

@@ -3,11 +3,11 @@
  * (`node packages/node/dist/cli.js`) exactly as district IT would: init, roster, start.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { tempDirSync } from '../packages/node/src/testing/tempDirs.js'
 import type { BrowserContext } from 'playwright-core'
 import { ROOT } from './ui-harness.js'
 
@@ -134,7 +134,7 @@ async function cli(...args: string[]): Promise<string> {
 
 /** Initialises the facilities under a temp root, signs one roster with all of them, installs it in each. */
 export async function setUpCliNetwork(specs: CliFacility[]): Promise<CliNode[]> {
-  const root = mkdtempSync(join(tmpdir(), 'pagdandi-ui-net-'))
+  const root = tempDirSync('pagdandi-ui-net-')
   const authority = join(root, 'authority')
   const passwordFile = join(root, 'staff-password')
   writeFileSync(passwordFile, UI_STAFF.password + '\n', { mode: 0o600 })

@@ -4,10 +4,10 @@
  * (`pnpm -C packages/ui run build`); the tests build it when dist/ is missing.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDirSync } from '../packages/node/src/testing/tempDirs.js'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { describe, it } from 'vitest'
 
@@ -49,7 +49,7 @@ export function describeBrowser(name: string, cli: boolean, fn: () => void): voi
 
 /** A headless chromium with a fresh profile, sized like the CHC's 1366×768 PCs. */
 export async function launchBrowser(viewport = { width: 1366, height: 768 }): Promise<BrowserContext> {
-  return await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pagdandi-chr-')), {
+  return await chromium.launchPersistentContext(tempDirSync('pagdandi-chr-'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport,

@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { inspectTestItem, itemStoreConformance, makeTestItem } from '@pagdandi/core/testing'
+import { tempDir } from '../testing/tempDirs.js'
 import { LevelItemStore } from './LevelItemStore.js'
 
 itemStoreConformance('LevelItemStore', async inspect => {
-  const dir = await mkdtemp(join(tmpdir(), 'pagdandi-store-'))
+  const dir = await tempDir('pagdandi-store-')
   let store = await LevelItemStore.open(dir, inspect)
   return {
     store,
@@ -24,7 +23,7 @@ itemStoreConformance('LevelItemStore', async inspect => {
 
 describe('LevelItemStore', () => {
   it('keeps node metadata durably in its own key space', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pagdandi-store-'))
+    const dir = await tempDir('pagdandi-store-')
     const store = await LevelItemStore.open(dir, inspectTestItem)
     await store.putMeta('keyring', new Uint8Array([1, 2, 3]))
     await store.putItems([makeTestItem({ docId: 'd', author: 'IN2210000001', payload: new Uint8Array([1]) })])
@@ -34,14 +33,12 @@ describe('LevelItemStore', () => {
     expect(await again.getMeta('missing')).toBeUndefined()
     expect(await again.lastSeq()).toBe(1)
     await again.close()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('refuses use after close with StoreClosedError', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pagdandi-store-'))
+    const dir = await tempDir('pagdandi-store-')
     const store = await LevelItemStore.open(dir, inspectTestItem)
     await store.close()
     await expect(store.lastSeq()).rejects.toMatchObject({ name: 'StoreClosedError' })
-    await rm(dir, { recursive: true, force: true })
   })
 })

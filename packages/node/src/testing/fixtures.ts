@@ -1,8 +1,6 @@
 /** Test helpers for node tests: a facility in a temp dir, an authority and roster, a registration. */
-import { mkdtemp } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type AddressInfo } from 'node:net'
 import { tweetnaclScheme } from '@pagdandi/core/crypto'
 import { MemoryItemStore } from '@pagdandi/core/sync'
 import type { FacilityId, FacilityKind, RegistrationInput } from '@pagdandi/core/record'
@@ -18,10 +16,7 @@ import type { StaffService } from '../staff/StaffService.js'
 /** Operator secret used by tests (long enough to pass the minimum). */
 export const TEST_SECRET = 'test-operator-secret'
 
-/** A fresh temp directory. */
-export async function tempDir(prefix = 'pagdandi-'): Promise<string> {
-  return await mkdtemp(join(tmpdir(), prefix))
-}
+export { tempDir } from './tempDirs.js'
 
 /** An in-memory store with the node's `close`. */
 export async function memoryStore(): Promise<NodeStore> {

@@ -241,7 +241,9 @@ export class SyncSession {
       case 'read-doc': {
         if (!(await this.#o.entitled(peer, a.docId))) return { type: 'doc-read', items: [] }
         const exclude = new Set<string>(a.exclude)
-        const items = (await store.itemsForDoc(a.docId)).filter(i => !exclude.has(i.id)).map(i => i.bytes)
+        const items = (await store.itemsForDoc(a.docId))
+          .filter(i => i.seq <= a.upTo && !exclude.has(i.id))
+          .map(i => i.bytes)
         return { type: 'doc-read', items }
       }
       case 'store':
@@ -375,10 +377,11 @@ export class SyncSession {
     }
     const cursor: Cursor | undefined =
       batch.upTo > 0 && batch.token !== undefined ? { seq: batch.upTo, token: batch.token } : undefined
-    const fresh = await store.putItems(
-      accepted,
-      cursor === undefined ? { from: peer } : { from: peer, cursor: { peer, cursor } }
-    )
+    // An item is recorded as `from` the peer (never echoed back to it) only with a mark: the peer's
+    // log then held it at or below our cursor (session.ts, invariant 9), so it holds it while that
+    // cursor checks out. An item that came without a mark is sent back, in case the peer lost it in
+    // a restore that no cursor shows.
+    const fresh = await store.putItems(accepted, cursor === undefined ? {} : { from: peer, cursor: { peer, cursor } })
     if (refused.length > 0) this.#o.onRefused?.(refused)
     if (fresh.length > 0) this.#o.onItems?.(fresh)
     return cursor === undefined

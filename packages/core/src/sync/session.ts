@@ -105,7 +105,8 @@ export type SessionAction =
   /** `peerEmpty`: the peer's hello says its log is empty, so it holds nothing to reconcile. */
   | { type: 'check-cursor'; cursor?: Cursor; peerEmpty?: boolean }
   | { type: 'read-log'; after: number }
-  | { type: 'read-doc'; docId: PatientId; exclude: ItemId[] }
+  /** `upTo`: only items at or below this position of our log (invariant 9); later ones follow in log order. */
+  | { type: 'read-doc'; docId: PatientId; exclude: ItemId[]; upTo: number }
   | { type: 'store'; batch: BatchFrame }
   | { type: 'answer-summary'; ranges: Range[] }
   | { type: 'compare-summary'; requested: Range[]; frame: SummaryFrame }
@@ -373,6 +374,12 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
  * 7. A receiver that asked for repair stores no cursor mark of the peer's flow until that flow
  *    restarts with repair: a catch-up begun before the peer heard of our restore skips, as echoes,
  *    items we may have lost, and a cursor past them would hide them for good.
+ * 9. Every item sent lies in our log at or below every cursor mark sent after it: a HAVE is answered
+ *    only with items up to the log position read so far (the repair base, in repair), and later
+ *    items follow in log order. So a receiver that stores a mark with its batch knows that our log
+ *    held every item of the batch at or below the mark, and may skip them as echoes only while its
+ *    cursor of our log is valid (`SyncSession`: an item is stored as `from` the peer only with a
+ *    mark). An item it holds beyond its cursor, if our log lost it in a restore, is sent back to us.
  */
 function decide(s: SessionState, out: SessionAction[]): void {
   if (s.phase !== 'open') return
@@ -442,7 +449,9 @@ function decide(s: SessionState, out: SessionAction[]): void {
     snd.haveIds -= have.exclude.length
     snd.haveReads++
     if (have.offer === true) snd.answering = have.docId
-    out.push({ type: 'read-doc', docId: have.docId, exclude: have.exclude })
+    // Invariant 9: every item sent lies at or below every cursor mark sent after it.
+    const upTo = snd.mode === 'repair' && snd.repairBase !== undefined ? snd.repairBase.seq : snd.readUpTo
+    out.push({ type: 'read-doc', docId: have.docId, exclude: have.exclude, upTo })
     return
   }
   if (snd.mode === 'catch-up' && snd.readUpTo < snd.logEnd && snd.queue.length === 0) {

@@ -32,7 +32,12 @@ export interface StoredItem extends ItemHeaderView {
   /** Sequence number in this node's append-only log, from 1. */
   seq: number
   bytes: Uint8Array
-  /** The peer this node first received the item from; absent for local writes. Not echoed back to it. */
+  /**
+   * The peer this node first received the item from in a batch whose cursor mark it stored with it
+   * (the peer's log then held the item at or below that mark); not echoed back to that peer. Absent
+   * for local writes and for items received without a mark, which go back to the peer in case it
+   * lost them in a restore (docs/PROTOCOL.md, catch-up).
+   */
   from?: FacilityId
 }
 

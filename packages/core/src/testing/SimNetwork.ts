@@ -292,7 +292,8 @@ export class SimNetwork {
 
   /**
    * The node goes down and comes back from `backup` (its store as it was then, same identity and
-   * epoch). Returns what it held that no other node holds, which the restore lost for good.
+   * epoch). Returns what it held that no other node holds, which the restore lost for good: a
+   * revoked facility's store counts for nothing, as it never connects again.
    */
   async restore(facility: FacilityId, backup: number): Promise<StoredItem[]> {
     const node = this.#node(facility)
@@ -302,7 +303,8 @@ export class SimNetwork {
     this.counters.restores++
     this.#mix(`restore ${facility} ${backup}`)
     return before.filter(
-      it => !node.store.has(it.id) && ![...this.#nodes.values()].some(n => n !== node && n.store.has(it.id))
+      it =>
+        !node.store.has(it.id) && ![...this.#nodes.values()].some(n => n !== node && !n.revoked && n.store.has(it.id))
     )
   }
 

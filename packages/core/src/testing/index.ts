@@ -7,7 +7,15 @@ export { SimStore } from './SimStore.js'
 export type { SimStoreHooks, WriteFate } from './SimStore.js'
 export { SimChecker } from './SimChecker.js'
 export type { EntitlementModel, Violation } from './SimChecker.js'
-export { SIM_FACILITIES, SIM_FAULTS, grantModel, quiescenceViolations, runScenario, runSeeds } from './simScenario.js'
+export {
+  SIM_FACILITIES,
+  SIM_FAULTS,
+  grantModel,
+  holders,
+  quiescenceViolations,
+  runScenario,
+  runSeeds
+} from './simScenario.js'
 export type { ScenarioOptions, ScenarioResult, SeedsSummary } from './simScenario.js'
 export * from './errors.js'
 export { itemStoreConformance } from './itemStoreConformance.js'

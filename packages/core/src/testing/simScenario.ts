@@ -13,7 +13,15 @@
 import type { FacilityId, PatientId } from '../record/types.js'
 import type { ItemId, StoredItem } from '../sync/types.js'
 import { SimChecker, type EntitlementModel, type Violation } from './SimChecker.js'
-import { CALM, SimNetwork, randomPayload, type SimFaults, type SimNetworkOptions } from './SimNetwork.js'
+import type { Frame } from '../sync/frames.js'
+import {
+  CALM,
+  SimNetwork,
+  randomPayload,
+  type SimFaults,
+  type SimNetworkOptions,
+  type SimObserver
+} from './SimNetwork.js'
 import type { SimStore } from './SimStore.js'
 import { inspectTestItem, makeTestItem, verifyTestItem } from './testItems.js'
 
@@ -47,6 +55,8 @@ export interface ScenarioOptions {
   storeFor?: SimNetworkOptions['storeFor']
   /** Receives one line per scenario action, for reading a failing seed's story. */
   log?: (line: string) => void
+  /** Receives one line per frame sent, for reading a failing seed's story frame by frame. */
+  frames?: (line: string) => void
 }
 
 /** The outcome of one seed. */
@@ -64,9 +74,11 @@ export interface ScenarioResult {
 }
 
 /**
- * Entitlement as the checker models it: a grant to the peer (or to a facility it carries for) is
- * in the store, at or below `upTo`; a revoked facility is entitled to nothing and grants to it count
- * for no one.
+ * Entitlement as the checker models it, the rule `computeAccess`/`isEntitled` (core/crypto) apply to
+ * real grants: the document's creator (the author of its one self-grant) holds it, and a grant logged
+ * at or below `upTo` admits its recipient only when its author holds the document by then (a chain
+ * from the creator). A facility is entitled when it holds the document, or carries for one that does;
+ * a revoked facility is entitled to nothing and carries for no one.
  */
 export function grantModel(
   carries: ReadonlyMap<FacilityId, readonly FacilityId[]>,
@@ -74,14 +86,30 @@ export function grantModel(
 ): EntitlementModel {
   return (store, peer, docId, upTo = Number.MAX_SAFE_INTEGER) => {
     if (revoked.has(peer)) return false
-    for (const it of store.doc(docId)) {
-      if (it.seq > upTo) break
-      const to = it.grantRecipient
-      if (it.kind !== 'access' || to === undefined || revoked.has(to)) continue
-      if (to === peer || carries.get(peer)?.includes(to) === true) return true
-    }
-    return false
+    const held = holders(store, docId, upTo)
+    if (held.has(peer)) return true
+    return (carries.get(peer) ?? []).some(f => held.has(f) && !revoked.has(f))
   }
+}
+
+/** Facilities holding `docId`'s key by the access items `store` logged at or below `upTo`. */
+export function holders(store: SimStore, docId: PatientId, upTo = Number.MAX_SAFE_INTEGER): Set<FacilityId> {
+  const grants = store
+    .doc(docId)
+    .filter(it => it.seq <= upTo && it.kind === 'access' && it.grantRecipient !== undefined)
+  const creators = new Set(grants.filter(g => g.grantRecipient === g.author).map(g => g.author))
+  // Two self-grants: conflicting creators, and nobody holds the document until that is reviewed.
+  if (creators.size !== 1) return new Set()
+  const held = new Set<FacilityId>(creators)
+  for (let grew = true; grew;) {
+    grew = false
+    for (const g of grants)
+      if (held.has(g.author) && !held.has(g.grantRecipient!)) {
+        held.add(g.grantRecipient!)
+        grew = true
+      }
+  }
+  return held
 }
 
 /**
@@ -107,12 +135,15 @@ export function quiescenceViolations(
     for (const n of live) {
       if (!live.some(m => model(m.store, n.facility, docId))) continue
       const held = n.store.doc(docId)
-      if (held.length !== union.size)
+      if (held.length !== union.size) {
+        const lacks = [...union].filter(id => !n.store.has(id))
+        const at = live.filter(m => lacks.every(id => m.store.has(id))).map(m => m.facility)
         end.push({
           invariant: 'I1',
           at: net.now,
-          detail: `${n.facility} holds ${held.length} of ${union.size} items of ${docId}, to which it is entitled`
+          detail: `${n.facility} holds ${held.length} of ${union.size} items of ${docId}, to which it is entitled (lacks ${lacks.map(id => id.slice(0, 8)).join(' ')}, held by ${at.join(' ') || 'no one node'})`
         })
+      }
     }
   }
   for (const [id, writer] of acked) {
@@ -136,7 +167,7 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
     inspect: inspectTestItem,
     verify: verifyTestItem,
     entitlement: node => async (peer, docId) => model(node.store, peer, docId),
-    observer: checker,
+    observer: options.frames === undefined ? checker : tracing(checker, options.frames, () => sim?.now ?? 0),
     ...(options.storeFor === undefined ? {} : { storeFor: options.storeFor })
   })
   sim = net
@@ -150,8 +181,9 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
   const gone = new Set<ItemId>()
   const backups = new Map<FacilityId, number[]>()
   const stats = { acked: 0, docs: 0, grants: 0 }
-  const opens = (store: SimStore, f: FacilityId): PatientId[] =>
-    store.docIds().filter(d => store.doc(d).some(i => i.kind === 'access' && i.grantRecipient === f))
+  // What a facility may edit and refer: the documents it holds by a chain of grants it holds (a
+  // node cannot seal a grant it does not hold, `mayGrant`).
+  const opens = (store: SimStore, f: FacilityId): PatientId[] => store.docIds().filter(d => holders(store, d).has(f))
   const author = (): FacilityId | undefined => {
     const f = act.pick(AUTHORS)
     return revoked.has(f) || !net.isUp(f) ? undefined : f
@@ -278,6 +310,43 @@ export async function runScenario(seed: number, options: ScenarioOptions = {}): 
     stats,
     frames: Object.fromEntries(checker.seen),
     endStateOk: end.length === 0
+  }
+}
+
+/** The checker, with a line per frame sent written to `line` first. */
+function tracing(checker: SimChecker, line: (s: string) => void, now: () => number): SimObserver {
+  return {
+    sent(from, to, pair, frame) {
+      line(`${now()} #${pair} ${from.facility}>${to.facility} ${describeFrame(frame)}`)
+      checker.sent(from, to, pair, frame)
+    },
+    stored: (node, options, fresh) => checker.stored(node, options, fresh)
+  }
+}
+
+/** A frame in one short line: its type and what it names (item ids shortened). */
+function describeFrame(f: Frame): string {
+  const short = (b: Uint8Array): string => {
+    const h = inspectTestItem(b)
+    return `${h.docId}:${h.id.slice(0, 8)}${h.grantRecipient === undefined ? '' : `>${h.grantRecipient}`}`
+  }
+  switch (f.type) {
+    case 'hello':
+      return `hello last ${f.lastSeq} cursor ${f.cursor?.seq ?? '-'}`
+    case 'batch':
+      return `batch ${f.batchNo} upTo ${f.upTo} [${f.items.map(short).join(' ')}]`
+    case 'ack':
+      return `ack ${f.batchNo}`
+    case 'offer':
+      return `offer ${f.docId}`
+    case 'have':
+      return `have ${f.docId} [${f.ids.map(id => id.slice(0, 8)).join(' ')}]`
+    case 'summary-request':
+      return `summary-request ${f.ranges.map(r => `[${r.lo},${r.hi ?? ''})`).join(' ')}`
+    case 'summary':
+      return `summary ${f.ranges.map(r => (r.kind === 'fp' ? `[${r.lo},${r.hi ?? ''}):${r.count}` : r.entries.map(e => `${e.docId}:${e.count}`).join(' '))).join(' ')}`
+    default:
+      return f.type
   }
 }
 

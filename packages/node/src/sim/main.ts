@@ -4,6 +4,7 @@
  *   pnpm sim --seeds 5000            seeds 1..5000
  *   pnpm sim --seeds 200 --from 9000 seeds 9000..9199
  *   pnpm sim --seed 123              replay one seed: its story, its violations, its trace hash
+ *   pnpm sim --seed 123 --frames     the same with every frame sent, one line each
  *   pnpm sim --layer node --seeds 50 the same with the node layer (sealer, document bridge)
  *
  * Prints seeds run, failed, the first failing seed with its replay command, and the rate. Exits 1
@@ -19,7 +20,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '200' },
     from: { type: 'string', default: '1' },
     seed: { type: 'string' },
-    layer: { type: 'string', default: 'core' }
+    layer: { type: 'string', default: 'core' },
+    frames: { type: 'boolean', default: false }
   }
 })
 if (values.layer !== 'core' && values.layer !== 'node') {
@@ -45,7 +47,12 @@ function count(name: string, raw: string): number {
 
 if (values.seed !== undefined) {
   const seed = count('seed', values.seed)
-  const r = node ? await one(seed) : await runScenario(seed, { log: line => console.log(line) })
+  const r = node
+    ? await one(seed)
+    : await runScenario(seed, {
+        log: line => console.log(line),
+        ...(values.frames ? { frames: (line: string) => console.log(`  ${line}`) } : {})
+      })
   for (const v of r.violations) console.log(`VIOLATION ${v.invariant} at ${v.at} ms: ${v.detail}`)
   console.log(`seed ${seed}: ${r.violations.length === 0 ? 'ok' : 'FAILED'}${node ? '' : `; trace ${r.traceHash}`}`)
   console.log(`counters ${JSON.stringify(r.counters)} stats ${JSON.stringify(r.stats)}`)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as A from '@automerge/automerge'
 import { Repo } from '@automerge/automerge-repo'
 import { DocBridge } from './DocBridge.js'
+import { SealedStorage } from './SealedStorage.js'
 import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './ports.js'
 
 /** Items as `kind|docId|recipient|payload` text: enough to test the bridge's bookkeeping. */
@@ -175,5 +176,50 @@ describe('DocBridge', () => {
       d.visits = 3
     })
     expect(dh.log.length).toBe(before + 1) // its own change only: the grant it received already holds its key
+  })
+
+  it('a change that arrives while a browser loads the cold document reaches the browser (ui-referral conflict under load)', async () => {
+    const chc = new MemoryStore()
+    const chcBridge = new DocBridge(new Repo({}), chc, new FakeSealer('CHC'))
+    const id = await chcBridge.create<Doc>({ name: 'w' })
+    await chcBridge.flushWith(id, [chcBridge.sealer.grant(id, 'DH')])
+    const storage = new SealedStorage()
+    const dhRepo = new Repo({ storage })
+    const dh = new MemoryStore()
+    const dhBridge = new DocBridge(dhRepo, dh, new FakeSealer('DH'))
+    // The Repo reads the stored changes, then the load takes its time (a loaded machine).
+    let release!: () => void
+    const slow = new Promise<void>(resolve => {
+      release = resolve
+    })
+    let read!: () => void
+    const hasRead = new Promise<void>(resolve => {
+      read = resolve
+    })
+    storage.loader = async docId => {
+      const changes = await dhBridge.storedChanges(docId)
+      read()
+      await slow
+      return changes
+    }
+    await dhBridge.start()
+    await dh.putItems(chc.log.map(i => i.bytes))
+    await dhBridge.applyReceived(chc.log.map(i => i.bytes))
+    // A browser asks for the cold document (the Repo loads it through SealedStorage); while that
+    // load is slow, the CHC's next change arrives and the node's API makes the document resident.
+    const found = dhRepo.find<Doc>(id as never)
+    await hasRead
+    const before = chc.log.length
+    await chcBridge.change<Doc>(id, d => {
+      d.visits = 9
+    })
+    const fresh = chc.log.slice(before).map(i => i.bytes)
+    await dh.putItems(fresh)
+    await dhBridge.applyReceived(fresh)
+    const resident = dhBridge.resident<Doc>(id)
+    release()
+    const handle = await found
+    expect(await resident).toBe(handle)
+    expect(handle.doc().visits).toBe(9)
   })
 })

@@ -222,7 +222,12 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     if (st.handle !== undefined) return st.handle
     // The Repo may already hold a handle for it (a browser sent its copy before we loaded ours):
     // the stored changes merge into it, `covered` stays the stored heads, and whatever the browser
-    // added beyond them is sealed like any other change.
+    // added beyond them is sealed like any other change. A handle the Repo is still loading
+    // through SealedStorage is waited for first: its load ends by replacing the document with
+    // what the store held when the load read it, which would drop what we merge before that
+    // (changes received meanwhile, such as a peer's conflicting value).
+    const loading = this.repo.handles[docId as DocumentId]
+    if (loading !== undefined && !loading.isReady()) await loading.whenReady(['ready', 'unavailable', 'deleted'])
     const handle = this.repo.import<unknown>(concat(await this.#storedChanges(docId)), { docId: docId as DocumentId })
     handle.doneLoading()
     this.#attach(docId, st, handle)

@@ -40,7 +40,8 @@ describe('Replicator over real libp2p and LevelDB', () => {
     const doc = sealedDoc(chc, r, 30, [dh])
     await chc.store!.putItems(doc.items)
     rc.notifyLocalItems()
-    await new Promise(resolve => setTimeout(resolve, 800))
+    // The CHC has tried the absent DH and failed (an event, not a wait): its status says so.
+    await eventually(async () => rc.metrics().dialsFailed > 0, 20_000, 'a failed dial to the absent DH')
     expect(rc.status()[0]!.connected).toBe(false)
     await net.startNode(dh, r)
     await eventually(async () => (await heldIds(dh.store!)).size === doc.items.length, 20_000, 'DH receives')

@@ -2,21 +2,22 @@
  * Bundles as another ABDM system writes them, written for Pagdandi's tests after the patterns of the
  * NRCeS IG's examples (none of the IG's files are copied): `+05:30` times, `Type/id` references, the
  * `abdm.gov.in` identifier systems, SNOMED-coded orders, "no known allergy", a three-result lab report,
- * an imaging report with a PDF, an immunisation record, and the resources the record has no field for
- * (MedicationStatement, Procedure, Appointment, DocumentReference). Every value is synthetic.
+ * an imaging report with a PDF, a discharge summary, and the resources the record has no field for
+ * (MedicationStatement, Procedure, Appointment, DocumentReference). The records a PHR app or a billing
+ * desk shares are in foreign-records.ts. Every value is synthetic.
  */
 import type { FixedCode } from './constants.js'
 import { COMPOSITION_TYPE, DS_SECTION, OP_SECTION, SYSTEM, profileUrl } from './constants.js'
 
-type R = Record<string, unknown>
+export type R = Record<string, unknown>
 
 const V20203 = SYSTEM.v20203
-const sct = (code: string, display: string, text?: string): R => ({
+export const sct = (code: string, display: string, text?: string): R => ({
   coding: [{ system: SYSTEM.snomed, code, display }],
   ...(text === undefined ? {} : { text })
 })
-const loinc = (code: string, display: string): R => ({ coding: [{ system: SYSTEM.loinc, code, display }] })
-const ref = (r: R): R => ({ reference: `${String(r.resourceType)}/${String(r.id)}` })
+export const loinc = (code: string, display: string): R => ({ coding: [{ system: SYSTEM.loinc, code, display }] })
+export const ref = (r: R): R => ({ reference: `${String(r.resourceType)}/${String(r.id)}` })
 const section = (code: FixedCode, title: string, entries: R[]): R => ({
   title,
   code: sct(code.code, code.display),
@@ -71,7 +72,7 @@ export const organization: R = {
   name: 'Private Hospital, Jagdalpur'
 }
 
-function bundle(id: string, composition: R, resources: R[], timestamp: string): R {
+export function bundle(id: string, composition: R, resources: R[], timestamp: string): R {
   // Fresh copies: a test may break any resource without touching the next bundle.
   const all = JSON.parse(JSON.stringify([composition, patient, practitioner, organization, ...resources])) as R[]
   return {
@@ -85,7 +86,7 @@ function bundle(id: string, composition: R, resources: R[], timestamp: string): 
   }
 }
 
-function composition(id: string, type: R, title: string, date: string, sections: R[], encounter?: R): R {
+export function composition(id: string, type: R, title: string, date: string, sections: R[], encounter?: R): R {
   return {
     resourceType: 'Composition',
     id,
@@ -246,7 +247,7 @@ export function foreignOpConsult(): R {
   )
 }
 
-const observation = (id: string, code: R, value: number, unit: string): R => ({
+export const observation = (id: string, code: R, value: number, unit: string): R => ({
   resourceType: 'Observation',
   id,
   status: 'final',
@@ -328,78 +329,6 @@ export function foreignImagingReport(): R {
     ]
   )
   return bundle('img-1', c, [report, media], '2026-11-21T09:35:00+05:30')
-}
-
-/** A child's immunisation record, as a PHR app shares it. */
-export function foreignImmunization(): R {
-  const dose: R = {
-    resourceType: 'Immunization',
-    id: 'imm-1',
-    status: 'completed',
-    vaccineCode: sct('871761004', 'Rotavirus vaccine'),
-    patient: ref(patient),
-    occurrenceDateTime: '2026-10-02T11:00:00+05:30',
-    primarySource: true,
-    lotNumber: 'RV-2026-11'
-  }
-  const c = composition(
-    'comp-imm-1',
-    sct(COMPOSITION_TYPE.immunization.code, COMPOSITION_TYPE.immunization.display),
-    'Immunization record',
-    '2026-10-02T11:05:00+05:30',
-    [
-      {
-        title: 'Immunization record',
-        code: sct(COMPOSITION_TYPE.immunization.code, COMPOSITION_TYPE.immunization.display),
-        entry: [{ ...ref(dose), type: 'Immunization' }]
-      }
-    ]
-  )
-  return bundle('imm-1', c, [dose], '2026-10-02T11:05:00+05:30')
-}
-
-/** A PHR app's wellness record: vital signs under the IG's title-sliced sections. */
-export function foreignWellness(): R {
-  const pulse = {
-    ...observation('well-hr', loinc('8867-4', 'Heart rate'), 82, '/min'),
-    meta: { profile: [profileUrl('ObservationVitalSigns')] }
-  }
-  const weight = {
-    ...observation('well-wt', loinc('29463-7', 'Body weight'), 52.5, 'kg'),
-    meta: { profile: [profileUrl('ObservationBodyMeasurement')] }
-  }
-  const c = composition('comp-well-1', { text: 'Wellness Record' }, 'Wellness Record', '2026-11-22T08:00:00+05:30', [
-    { title: 'Vital Signs', entry: [ref(pulse)] },
-    { title: 'Body Measurement', entry: [ref(weight)] }
-  ])
-  return bundle('well-1', c, [pulse, weight], '2026-11-22T08:00:00+05:30')
-}
-
-/** An old paper discharge card, scanned into a health document record. */
-export function foreignHealthDocument(): R {
-  const scan: R = {
-    resourceType: 'DocumentReference',
-    id: 'scan-1',
-    status: 'current',
-    type: sct('373942005', 'Discharge summary'),
-    subject: ref(patient),
-    date: '2019-06-14T12:00:00+05:30',
-    content: [{ attachment: { contentType: 'application/pdf', data: PDF_BASE64, title: 'Discharge card 2019' } }]
-  }
-  const c = composition(
-    'comp-hd-1',
-    sct(COMPOSITION_TYPE.healthDocument.code, COMPOSITION_TYPE.healthDocument.display),
-    'Health Document',
-    '2026-11-22T09:00:00+05:30',
-    [
-      {
-        title: 'Health Document',
-        code: sct(COMPOSITION_TYPE.healthDocument.code, COMPOSITION_TYPE.healthDocument.display),
-        entry: [ref(scan)]
-      }
-    ]
-  )
-  return bundle('hd-1', c, [scan], '2026-11-22T09:00:00+05:30')
 }
 
 /** A discharge summary as other systems write it: the diagnosis as the chief complaint, no Encounter.diagnosis. */

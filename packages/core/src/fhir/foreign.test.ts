@@ -6,14 +6,12 @@ import { exportPatientBundles } from './export.js'
 import {
   FOREIGN_HFR,
   foreignDischargeSummary,
-  foreignHealthDocument,
   foreignImagingReport,
-  foreignImmunization,
   foreignLabReport,
   foreignOpConsult,
-  foreignWellness,
   PDF_BASE64
 } from './foreign-fixtures.js'
+import { foreignHealthDocument, foreignImmunization, foreignInvoice, foreignWellness } from './foreign-records.js'
 import { importBundle, type ImportedRecord } from './import.js'
 import { applyImport, registrationFromImport } from './merge.js'
 import { formatIssue, validateBundle } from './validate.js'
@@ -37,7 +35,8 @@ describe('import of bundles other ABDM systems write (fixtures after the IG patt
       foreignImmunization(),
       foreignWellness(),
       foreignHealthDocument(),
-      foreignDischargeSummary()
+      foreignDischargeSummary(),
+      foreignInvoice()
     ]) {
       expect(validateBundle(b).issues.map(formatIssue)).toEqual([])
     }

@@ -83,10 +83,14 @@ export interface PatientSummary {
   patientId: PatientId
   name: string
   sex: Sex
+  /** Whole years today; absent when the birth is not known (then `birthUnknown`). */
   age?: number | null | undefined
   /** The birth date as registered, when it is a date (an infant's age is shown in months and days). */
   birthDate?: string | null | undefined
-  village: string
+  /** True when the record knows no birth date at all (a patient known only from an imported record). */
+  birthUnknown?: boolean | undefined
+  /** Absent when the record knows no village. */
+  village?: string | null | undefined
   uhid?: string | null | undefined
   abhaNumber?: string | null | undefined
   /** Father, husband … as registered: tells two patients of one name apart. */
@@ -135,7 +139,8 @@ export interface ReferralPatient {
   sex: Sex
   age?: number | null | undefined
   birthDate?: string | null | undefined
-  village: string
+  /** Absent when the record knows no village (a patient known only from an imported record). */
+  village?: string | null | undefined
 }
 
 /** `GET /api/referrals` entry. */
@@ -226,4 +231,10 @@ export interface FhirImportOutcome {
   identifierMismatches: string[]
   /** Resources kept verbatim (no field in the record), and resources read as context. */
   attached: number
+  /**
+   * What the clinician should check before confirming, as codes the UI words in Hindi or English:
+   * `abha-luhn`, `hfr-format` (validation warnings), `no-birth-date`, `no-address` (a new patient
+   * will be registered with these not known). No patient data.
+   */
+  warnings: string[]
 }

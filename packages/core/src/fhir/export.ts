@@ -36,22 +36,24 @@ import {
 } from './constants.js'
 import {
   addAllergy,
-  addAuthor,
   addComplaint,
   addDiagnosisCondition,
   addEncounter,
   addLabOrder,
-  addOrganization,
-  addPatient,
   addPrescription,
   addReferral,
   addVitals,
+  sorted
+} from './resources.js'
+import {
+  addAuthor,
+  addOrganization,
+  addPatient,
   concept,
   entryIdentifier,
   type ExportScope,
-  type PractitionerInfo,
-  sorted
-} from './resources.js'
+  type PractitionerInfo
+} from './resources-parties.js'
 import { addAlert, careSummaryEncounterClass, DISCHARGE_DISPOSITION, FINAL_DIAGNOSIS_USE } from './summary.js'
 
 /** The ABDM document kinds the projection writes (the IG profile ids of their Compositions). */

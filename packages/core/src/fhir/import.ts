@@ -43,7 +43,10 @@ export type ImportedDocumentKind =
 export interface ImportedPatient {
   name?: string
   sex?: Sex
+  /** Absent when the bundle gives no usable birth date (the patient's birth is then `unknown`). */
   birth?: BirthInfo
+  /** The parts of the first address the bundle gives (`city` is read as the village, `line` as the block). */
+  address?: { village?: string; block?: string; district?: string; pin?: string }
   phone?: string
   /** 14 digits, no hyphens. */
   abhaNumber?: string
@@ -82,6 +85,11 @@ export interface ImportedRecord {
   attached: AttachedResource[]
   /** One line per bundle entry (counts and types only: no patient data). */
   report: ImportReportEntry[]
+  /**
+   * The rules of the validation warnings the bundle passed with, once each (e.g. `abha-luhn`: an ABHA
+   * number failing its check digit; `hfr-format`: an HFR id of an unusual shape). No values.
+   */
+  warnings: string[]
 }
 
 /** Options of {@link importBundle}. */
@@ -118,7 +126,8 @@ export function importBundle(input: unknown, opts: ImportOptions): ImportedRecor
     referrals: [],
     summaries: [],
     attached: [],
-    report: []
+    report: [],
+    warnings: [...new Set(result.issues.filter(i => i.severity === 'warning').map(i => i.rule))]
   }
   new Reading(r, opts, out).read()
   return out
@@ -136,6 +145,8 @@ function readPatient(p: Json | undefined): ImportedPatient {
   const born = str(p.birthDate)
   if (born !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(born)) out.birth = { kind: 'date', date: born }
   else if (born !== undefined && /^\d{4}$/.test(born)) out.birth = { kind: 'year', year: Number(born) }
+  const address = readAddress(list(p.address).find(isObject))
+  if (address !== undefined) out.address = address
   const phone = list(p.telecom)
     .filter(isObject)
     .find(t => t.system === 'phone')
@@ -155,4 +166,23 @@ function readPatient(p: Json | undefined): ImportedPatient {
     if (hfr !== undefined) out.uhid[hfr as FacilityId] = value
   }
   return out
+}
+
+/** The parts of a FHIR Address the record has fields for (as our export writes them); undefined when none. */
+function readAddress(a: Json | undefined): ImportedPatient['address'] {
+  if (a === undefined) return undefined
+  const out: NonNullable<ImportedPatient['address']> = {}
+  const part = (v: unknown): string | undefined => {
+    const t = str(v)?.trim()
+    return t === undefined || t === '' || t.length > 100 ? undefined : t
+  }
+  const village = part(a.city)
+  const block = part(list(a.line)[0])
+  const district = part(a.district)
+  const pin = str(a.postalCode)
+  if (village !== undefined) out.village = village
+  if (block !== undefined) out.block = block
+  if (district !== undefined) out.district = district
+  if (pin !== undefined && /^[1-9]\d{5}$/.test(pin)) out.pin = pin
+  return Object.keys(out).length === 0 ? undefined : out
 }

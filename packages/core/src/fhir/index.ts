@@ -26,7 +26,7 @@ export {
   prescriptionBundle,
   referralBundle
 } from './export.js'
-export type { ExportScope, FacilityInfo, PractitionerInfo } from './resources.js'
+export type { ExportScope, FacilityInfo, PractitionerInfo } from './resources-parties.js'
 export type {
   ImportedDocumentKind,
   ImportedEncounter,

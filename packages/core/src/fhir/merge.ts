@@ -129,18 +129,18 @@ export function applyImport(d: PatientDoc, rec: ImportedRecord): MergeReport {
 
 /**
  * A registration for a patient known only from an imported bundle (a record from another ABDM
- * system). Missing demographics are filled with explicit unknowns; the UHID is the bundle's for
- * this facility (else any facility's), and none at all when the bundle gives none.
+ * system). Nothing is made up: a name the bundle lacks is "Unknown" (the IG makes Patient.name
+ * optional; search needs a label), the sex `unknown`, the birth `{ kind: 'unknown' }`, and the
+ * address holds only the parts the bundle gave. The UHID is the bundle's for this facility (else
+ * any facility's), and none at all when the bundle gives none.
  */
 export function registrationFromImport(rec: ImportedRecord, facility: FacilityId): RegistrationInput {
   const p = rec.patient
   const input: RegistrationInput = {
     name: p.name ?? 'Unknown',
     sex: p.sex ?? 'unknown',
-    birth: p.birth ?? { kind: 'year', year: 1900 },
-    village: 'unknown',
-    block: 'unknown',
-    district: 'unknown'
+    birth: p.birth ?? { kind: 'unknown' },
+    ...p.address
   }
   const uhid = p.uhid[facility] ?? Object.values(p.uhid)[0]
   if (uhid !== undefined) input.uhid = uhid

@@ -7,7 +7,7 @@ import type { Coding as FhirCoding, Condition, Patient, Reference } from '@medpl
 import type { Alert, CareSummary } from '../record/types.js'
 import type { BundleBuilder } from './builder.js'
 import { SYSTEM, type FixedCode, profileUrl } from './constants.js'
-import { concept, entryIdentifier, type ExportScope } from './resources.js'
+import { concept, entryIdentifier, type ExportScope } from './resources-parties.js'
 
 /** CareSummary.outcome → Encounter.hospitalization.dischargeDisposition (HL7 discharge-disposition). */
 export const DISCHARGE_DISPOSITION: Record<CareSummary['outcome'], FhirCoding> = {

@@ -17,7 +17,7 @@ import {
 import type { ChangeContext, EntryId, FacilityId, PatientDoc, PatientId, PractitionerId } from '../record/index.js'
 import { CHC, DH, feverEncounter, registration, withLuhn } from '../record/test-fixtures.js'
 import { buildPatientDoc, generateFacilities, generatePatients } from '../synth/index.js'
-import type { ExportScope } from './resources.js'
+import type { ExportScope } from './resources-parties.js'
 
 export { CHC, DH }
 /** A synthetic HPR id of the CHC's medical officer. */

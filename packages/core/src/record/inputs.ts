@@ -46,16 +46,23 @@ export interface RegistrationInput {
   name: string
   nameVariants?: string[]
   sex: Sex
+  /** `{ kind: 'unknown' }` only when nobody knows even an approximate age (an imported record gave none). */
   birth: BirthInfo
-  village: string
-  block: string
-  district: string
+  /**
+   * Where the patient lives. Absent only for a patient known from an imported record that gave no
+   * address (the HTTP registration, the CLI and the UI form require all three).
+   */
+  village?: string
+  block?: string
+  district?: string
   pin?: string
   /** Indian mobile number, 10 digits (an optional +91 / 0 prefix is stripped). */
   phone?: string
   guardian?: { name: string; relation: string }
-  /** The registering facility's local UHID (NIC e-Hospital). */
-  /** The facility's UHID; absent only for a patient known from an imported record that gave none. */
+  /**
+   * The registering facility's local UHID (NIC e-Hospital); absent only for a patient known from an
+   * imported record that gave none.
+   */
   uhid?: string
   /** 14 digits, with or without hyphens (`91-1234-5678-9012`). */
   abhaNumber?: string

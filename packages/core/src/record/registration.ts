@@ -27,8 +27,11 @@ export function validateBirth(input: unknown, now: IsoInstant, field = 'birth'):
         years: validateInt(b.years, `${field}.years`, 0, 120),
         asOf: validateIsoDate(b.asOf, `${field}.asOf`, now)
       }
+    case 'unknown':
+      if (Object.keys(b).length !== 1) throw new InvalidRecordInputError(field, 'an unknown birth holds nothing else')
+      return { kind: 'unknown' }
     default:
-      throw new InvalidRecordInputError(`${field}.kind`, 'must be date, year or approx-age')
+      throw new InvalidRecordInputError(`${field}.kind`, 'must be date, year, approx-age or unknown')
   }
 }
 
@@ -70,9 +73,9 @@ export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): Pat
       sex: validateEnum(input.sex, 'sex', SEXES),
       birth: validateBirth(input.birth, at),
       address: compact({
-        village: validateText(input.village, 'village', 100),
-        block: validateText(input.block, 'block', 100),
-        district: validateText(input.district, 'district', 100),
+        village: input.village === undefined ? undefined : validateText(input.village, 'village', 100),
+        block: input.block === undefined ? undefined : validateText(input.block, 'block', 100),
+        district: input.district === undefined ? undefined : validateText(input.district, 'district', 100),
         pin: input.pin === undefined ? undefined : validatePin(input.pin)
       }),
       phone: input.phone === undefined ? undefined : validatePhone(input.phone),

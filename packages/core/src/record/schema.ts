@@ -113,7 +113,8 @@ const birth: Check = (v, p) => {
   if (v.kind === 'date') return shape({ kind: oneOf('date'), date })(v, p)
   if (v.kind === 'year') return shape({ kind: oneOf('year'), year: int(1900, 2200) })(v, p)
   if (v.kind === 'approx-age') return shape({ kind: oneOf('approx-age'), years: int(0, 120), asOf: date })(v, p)
-  fail(`${p}/kind`, 'must be date, year or approx-age')
+  if (v.kind === 'unknown') return shape({ kind: oneOf('unknown') })(v, p)
+  fail(`${p}/kind`, 'must be date, year, approx-age or unknown')
 }
 
 /** The demographics section (registration and its later edits). */
@@ -123,9 +124,13 @@ export const DEMOGRAPHICS: Check = shape(
     nameVariants: texts(10, 100),
     sex: oneOf('female', 'male', 'other', 'unknown'),
     birth,
+    // A patient known only from an imported record may lack any of these (record/types.ts › Address).
     address: shape(
-      { village: text(100), block: text(100), district: text(100) },
+      {},
       {
+        village: text(100),
+        block: text(100),
+        district: text(100),
         pin: (v, p) => {
           if (typeof v !== 'string' || !/^[1-9]\d{5}$/.test(v)) fail(p, 'not a PIN code')
         }

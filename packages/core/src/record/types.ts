@@ -41,16 +41,26 @@ export interface Author {
 export type FacilityKind = 'CHC' | 'CH' | 'DH' | 'MC'
 export type Sex = 'female' | 'male' | 'other' | 'unknown'
 
-/** How a birth date is known: exact date, year only, or an approximate age on a given date. */
+/**
+ * How a birth date is known: exact date, year only, an approximate age on a given date, or not at
+ * all (`unknown`: a patient known only from an imported record that gave no birth date; never a
+ * made-up year). Every reader shows `unknown` as "birth date not known", never as an age.
+ */
 export type BirthInfo =
   | { kind: 'date'; date: IsoDate }
   | { kind: 'year'; year: number }
   | { kind: 'approx-age'; years: number; asOf: IsoDate }
+  | { kind: 'unknown' }
 
+/**
+ * Where the patient lives. A registration at a facility gives village, block and district; a patient
+ * known only from an imported record has those its bundle gave and no others (an absent field is
+ * "not known", never a placeholder).
+ */
 export interface Address {
-  village: string
-  block: string
-  district: string
+  village?: string
+  block?: string
+  district?: string
   pin?: string
 }
 

@@ -163,7 +163,7 @@ function duplicate(
   const reg = registration(prng, person, facility, registry.next(facility, date), date, false)
   reg.name = nameVariant(prng, person.name)
   delete reg.nameVariants
-  if (prng.chance(0.3)) reg.village = wordVariant(prng, reg.village)
+  if (reg.village !== undefined && prng.chance(0.3)) reg.village = wordVariant(prng, reg.village)
   if (reg.phone !== undefined && prng.chance(0.4)) delete reg.phone
   // Duplicates happen mostly without an ABHA; when the person had one, it is sometimes shown again.
   const shown = patient.registration.abhaNumber ?? patient.abhaLinkedLater?.input.abhaNumber

@@ -78,18 +78,28 @@ export class FhirService implements FhirApi {
     await this.#parts.bridge.change<PatientDoc>(patientId, d => {
       report = applyImport(d, rec)
     })
-    return { ...outcome(rec, report!, patientId), patientId, newPatient }
+    return { ...outcome(rec, report!, patientId, newPatient), patientId }
   }
 }
 
-function outcome(rec: ImportedRecord, m: MergeReport, patientId: PatientId | undefined): FhirImportOutcome {
+function outcome(
+  rec: ImportedRecord,
+  m: MergeReport,
+  patientId: PatientId | undefined,
+  newPatient = patientId === undefined
+): FhirImportOutcome {
+  const warnings = [...rec.warnings]
+  // A patient registered from this bundle alone: say what the record will not know (never made up).
+  if (newPatient && rec.patient.birth === undefined) warnings.push('no-birth-date')
+  if (newPatient && rec.patient.address?.village === undefined) warnings.push('no-address')
   const out: FhirImportOutcome = {
     kind: rec.kind,
-    newPatient: patientId === undefined,
+    newPatient,
     items: m.items,
     alreadyPresent: m.skipped,
     identifierMismatches: m.identifierMismatches,
-    attached: rec.attached.length
+    attached: rec.attached.length,
+    warnings
   }
   if (patientId !== undefined) out.patientId = patientId
   if (rec.patient.name !== undefined) out.patientName = rec.patient.name

@@ -48,7 +48,7 @@ export class ReferralService implements ReferralsApi {
                 sex: p.sex,
                 age: p.age,
                 ...(p.birthDate != null ? { birthDate: p.birthDate } : {}),
-                village: p.village
+                ...(p.village != null ? { village: p.village } : {})
               }
             })
       }

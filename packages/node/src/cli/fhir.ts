@@ -110,7 +110,8 @@ function printOutcome(file: string, o: FhirImportOutcome, preview: boolean, io: 
   io.out(
     `${file}: ${o.kind} ${preview ? 'for' : 'into'} ${who}: ${verb} ${o.items.length}, already present ${o.alreadyPresent}, ` +
       `kept verbatim ${o.attached}` +
-      (o.identifierMismatches.length > 0 ? `, differing identifiers: ${o.identifierMismatches.join(', ')}` : '')
+      (o.identifierMismatches.length > 0 ? `, differing identifiers: ${o.identifierMismatches.join(', ')}` : '') +
+      (o.warnings.length > 0 ? `, check: ${o.warnings.join(', ')}` : '')
   )
   if (preview) for (const i of o.items) io.out(`  + ${i.section}: ${i.title}`)
 }

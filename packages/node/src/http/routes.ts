@@ -109,8 +109,8 @@ function registration(v: unknown): RegistrationInput {
   if (!['female', 'male', 'other', 'unknown'].includes(b.sex as string))
     throw new BadRequestError('sex: one of female, male, other, unknown')
   const birth = object(b.birth, 'birth')
-  if (!['date', 'year', 'approx-age'].includes(birth.kind as string))
-    throw new BadRequestError('birth.kind: one of date, year, approx-age')
+  if (!['date', 'year', 'approx-age', 'unknown'].includes(birth.kind as string))
+    throw new BadRequestError('birth.kind: one of date, year, approx-age, unknown')
   for (const f of ['phone', 'abhaNumber', 'abhaAddress', 'pin'] as const) {
     if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
   }

@@ -60,3 +60,19 @@ describe('transliteration-tolerant search', () => {
     expect(index.search('Podiyami')).toEqual([])
   })
 })
+
+describe('a patient whose birth date and village nobody knows', () => {
+  it('has no age and says so, and no village (never an age from a made-up year)', () => {
+    const index = new PatientIndex()
+    const d = doc('Sunita Kashyap', 'Kilepal')
+    d.demographics.birth = { kind: 'unknown' }
+    d.demographics.address = {}
+    index.upsert('p1' as PatientId, d, 'IN2210000001')
+    const [hit] = index.search('Sunita')
+    expect(hit).toMatchObject({ patientId: 'p1', birthUnknown: true })
+    expect(hit).not.toHaveProperty('age', expect.any(Number))
+    expect(hit).not.toHaveProperty('village')
+    index.upsert('p2' as PatientId, doc('Hidme Kawasi', 'Dilmili'), 'IN2210000001')
+    expect(index.search('Hidme')[0]).not.toHaveProperty('birthUnknown')
+  })
+})

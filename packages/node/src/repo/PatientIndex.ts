@@ -42,6 +42,7 @@ export function ageOf(birth: PatientDoc['demographics']['birth'], today: Date): 
       return birth.years + (year - asOf.getUTCFullYear())
     }
     default:
+      // `unknown`: the record knows no birth date, so there is no age (the summary says birthUnknown).
       return undefined
   }
 }
@@ -72,7 +73,8 @@ export class PatientIndex {
         sex: d.sex,
         age,
         ...(d.birth?.kind === 'date' ? { birthDate: d.birth.date } : {}),
-        village,
+        ...(d.birth?.kind === 'unknown' ? { birthUnknown: true } : {}),
+        ...(d.address?.village === undefined ? {} : { village }),
         uhid,
         abhaNumber: ids.abhaNumber,
         ...(guardian !== undefined ? { guardian } : {}),

@@ -27,4 +27,8 @@ describe('Indian date formats', () => {
     expect(ageYears({ kind: 'year', year: 1990 }, '2026-11-26')).toBe(36)
     expect(ageYears({ kind: 'approx-age', years: 40, asOf: '2024-06-01' }, '2026-11-26')).toBe(42)
   })
+
+  it('gives no age when the birth is not known (never one from a made-up year)', () => {
+    expect(ageYears({ kind: 'unknown' }, '2026-11-26')).toBeUndefined()
+  })
 })

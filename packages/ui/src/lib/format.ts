@@ -38,7 +38,7 @@ export function parseIndianDate(text: string): string | undefined {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`
 }
 
-/** Age in whole years on `today` (YYYY-MM-DD), from whatever is known of the birth. */
+/** Age in whole years on `today` (YYYY-MM-DD), from whatever is known of the birth; undefined when nothing is. */
 export function ageYears(birth: BirthInfo, today = todayInIndia()): number | undefined {
   const [ty, tm, td] = today.split('-').map(Number) as [number, number, number]
   switch (birth.kind) {
@@ -50,5 +50,7 @@ export function ageYears(birth: BirthInfo, today = todayInIndia()): number | und
       const [y, m, d] = birth.date.split('-').map(Number) as [number, number, number]
       return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0)
     }
+    case 'unknown':
+      return undefined
   }
 }

@@ -87,7 +87,9 @@ export const patient: Command = {
       if (values.json === true) io.out(JSON.stringify(hits, null, 2))
       else
         for (const h of hits)
-          io.out(`${h.patientId}  ${h.name}  ${h.sex} ${h.age ?? '?'}y  ${h.village}  ${h.uhid ?? ''}`)
+          io.out(
+            `${h.patientId}  ${h.name}  ${h.sex} ${h.birthUnknown === true ? 'birth-date-unknown' : `${h.age ?? '?'}y`}  ${h.village ?? 'village-unknown'}  ${h.uhid ?? ''}`
+          )
       return hits.length > 0 ? 0 : 1
     }
     if (sub === 'show') {

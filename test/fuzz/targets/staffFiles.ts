@@ -19,6 +19,9 @@ import { hashParams } from '../../../packages/node/src/staff/password.js'
 import { expectThat, namedOnlyAsync, type FuzzTarget } from '../harness.js'
 import { byteEdits, mutateBytes, mutatedJson } from '../mutate.js'
 
+/** The audit chain's HMAC key (AuditLog takes it since 459d4b9); a fixed test key, never a facility's. */
+const AUDIT_KEY = new Uint8Array(32).fill(7)
+
 const FACILITY = 'IN2210000001' as FacilityId
 type File = 'staff.json' | 'audit.log' | 'audit.head'
 
@@ -50,7 +53,7 @@ async function build(): Promise<Seeds> {
     password: 'fuzz-mo-password'
   })
   const [a] = await staff.list()
-  const audit = new AuditLog(dir, () => new Date(0))
+  const audit = new AuditLog(dir, AUDIT_KEY, () => new Date(0))
   await audit.record({ event: 'sign-in', actor: a!.staffId })
   await audit.record({ event: 'record.open', actor: a!.staffId, patient: 'p1234567890', detail: { hits: 3 } })
   await audit.record({ event: 'sign-out', actor: a!.staffId })
@@ -80,7 +83,7 @@ async function check(x: StaffFilesInput): Promise<void> {
     for (const a of raw.staff)
       expectThat(hashParams(a.passwordHash) !== undefined, 'a listed account has a costly hash')
   }
-  const audit = new AuditLog(s.dir, () => new Date(0))
+  const audit = new AuditLog(s.dir, AUDIT_KEY, () => new Date(0))
   await namedOnlyAsync(() => audit.verify())
   // The node appends to whatever it finds (a torn last line is cut and the cut recorded).
   await namedOnlyAsync(() => audit.record({ event: 'sign-in', actor: 'a1b2c3' }))

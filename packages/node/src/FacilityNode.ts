@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { StaffSession } from '@pagdandi/core/staff'
 import { readPatient, type PatientDoc, type PatientId } from '@pagdandi/core/record'
-import type { AdmitItems } from '@pagdandi/core/sync'
+import type { AdmitItems, ItemId } from '@pagdandi/core/sync'
 import { BundleService } from './app/BundleService.js'
 import { ErasureService } from './app/ErasureService.js'
 import { FhirService } from './app/FhirService.js'
@@ -35,6 +35,8 @@ import { auditKeyFrom, type NodeKeys } from './keyring/NodeKeys.js'
 import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
 import { GatedWebSocketAdapter } from './gate/SyncGate.js'
 import { admission, storedCreator } from './repo/admission.js'
+import { admitReleased, EntitlementGate, isWaiting } from './repo/quota.js'
+import { DEFAULT_GRANT_WAIT, GrantWait } from '@pagdandi/core/sync'
 import { Authorship } from './repo/Authorship.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
 import { Quarantine } from './repo/Quarantine.js'
@@ -81,6 +83,8 @@ export interface ReplicatorContext {
   routes?: ReadonlyMap<string, readonly string[]>
   /** Content checks of received items before they are stored (repo/admission.ts). */
   admit?: AdmitItems
+  /** Stored items never to send: those left out of their documents as bad (found at start-up). */
+  withhold?: (id: ItemId) => boolean
   /** Installs a newer roster a peer sent (RosterService.adoptFromPeer), so rosters travel. */
   adoptRoster?: (roster: Uint8Array) => Promise<VerifiedRoster>
 }
@@ -210,13 +214,24 @@ export class FacilityNode implements NodeApi {
     await freeze.apply(verified)
     const base = { store, bridge, sealer, replication, log, freeze }
     const roster = new RosterService(base, dataDir.dir, verified)
+    const gate = new EntitlementGate(
+      store,
+      () => roster.current,
+      facility.facility,
+      new GrantWait(DEFAULT_GRANT_WAIT, () => now().getTime()),
+      (bytes, err) => {
+        quarantine.keep(bytes, err)
+      }
+    )
     const parts: NodeParts = {
       ...base,
       facility,
       views: new RecordViews(facility.facility),
       roster,
       quarantine,
-      now
+      now,
+      gate,
+      admit: admission(sealer, bridge, freeze, storedCreator(store), facility.facility, gate)
     }
     const node = new FacilityNode({ opts, dataDir, keys, repo, http, parts, staff }, roster)
     bridge.on('doc', (id, cold) => {
@@ -249,7 +264,8 @@ export class FacilityNode implements NodeApi {
       roster: parts.roster.current,
       store: parts.store,
       scheme: parts.sealer.scheme,
-      admit: admission(parts.sealer, parts.bridge, parts.freeze, storedCreator(parts.store), parts.facility.facility),
+      admit: parts.admit,
+      withhold: id => parts.bridge.isExcluded(id),
       adoptRoster: async bytes => await this.roster.adoptFromPeer(bytes),
       ...(routes === undefined ? {} : { routes })
     })
@@ -258,13 +274,22 @@ export class FacilityNode implements NodeApi {
     replicator.on('items', items => {
       void parts.bridge
         .applyReceived(items.map(i => i.bytes))
+        .then(async () => {
+          // A grant among them releases what waited for it (quotas): stored, applied, forwarded.
+          const released = await admitReleased(parts.gate, parts.admit, parts.store, items, (b, e) => {
+            parts.quarantine.keep(b, e)
+          })
+          if (released.length === 0) return
+          await parts.bridge.applyReceived(released.map(i => i.bytes))
+          replicator.notifyLocalItems(released)
+        })
         .catch((err: unknown) => parts.log('sync').error(`apply: ${(err as Error).name}`))
     })
     parts.bridge.on('sealed', items => {
       replicator.notifyLocalItems(items)
     })
     replicator.on('refused', (refused, from) => {
-      for (const r of refused) parts.quarantine.keep(r.bytes, r.error, from)
+      for (const r of refused) if (!isWaiting(r.error)) parts.quarantine.keep(r.bytes, r.error, from)
     })
     replicator.on('session-error', ({ facility, error }) => {
       parts.log('sync').warn(`sync with ${facility} ended: ${error.name}: ${error.message}`)

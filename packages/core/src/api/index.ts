@@ -42,6 +42,11 @@ export interface NodeStatus {
   store?: StoreHealth
   /** Items received and refused as malformed content, kept as evidence (`pagdandi quarantine`). */
   quarantined?: number
+  /**
+   * Received items of documents this node may not open or carry yet, held in memory (not stored)
+   * until a grant arrives, and the most any one author has waiting (bounded per author; quotas).
+   */
+  awaitingGrant?: { items: number; bytes: number; mostByOneAuthor: number }
 }
 
 /** The item store's state in `GET /api/status`. */

@@ -16,6 +16,7 @@ import type {
   Cursor,
   Entitlement,
   InspectItem,
+  ItemId,
   ItemStore,
   RefusedItem,
   StoredItem,
@@ -44,6 +45,11 @@ export interface SyncSessionOptions {
    * Returns, per item, the error that refuses it, or undefined.
    */
   admit?: AdmitItems
+  /**
+   * Stored items this node must not send (found bad after they were stored, e.g. poison kept by a
+   * version without admission and named at start-up): skipped like items the peer may not receive.
+   */
+  withhold?: (id: ItemId) => boolean
   /**
    * Items of a batch refused without ending the session: not stored (so never logged and never
    * forwarded) and skipped, so one item cannot block the stream. The node keeps them as evidence.
@@ -241,8 +247,9 @@ export class SyncSession {
       case 'read-doc': {
         if (!(await this.#o.entitled(peer, a.docId))) return { type: 'doc-read', items: [] }
         const exclude = new Set<string>(a.exclude)
+        const withheld = this.#o.withhold ?? (() => false)
         const items = (await store.itemsForDoc(a.docId))
-          .filter(i => i.seq <= a.upTo && !exclude.has(i.id))
+          .filter(i => i.seq <= a.upTo && !exclude.has(i.id) && !withheld(i.id))
           .map(i => i.bytes)
         return { type: 'doc-read', items }
       }
@@ -315,6 +322,10 @@ export class SyncSession {
         // A grant the peer sent us entitles it to what we skipped before: offer that, as for any grant.
         if (e.kind === 'access' && !offers.includes(e.docId) && (await this.#mayHaveMissed(e.docId, e.seq)))
           if (await entitled(peer, e.docId)) offers.push(e.docId)
+        continue
+      }
+      if (this.#o.withhold?.(e.id) === true) {
+        upTo = e.seq
         continue
       }
       let ok = allowed.get(e.docId)

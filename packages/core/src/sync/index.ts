@@ -16,3 +16,5 @@ export type { Queued, SessionAction, SessionEvent, SessionState } from './sessio
 export { SyncSession } from './SyncSession.js'
 export type { FrameChannel, SessionStatus, SyncSessionOptions } from './SyncSession.js'
 export { MemoryItemStore } from './MemoryItemStore.js'
+export { AwaitingGrantError, DEFAULT_GRANT_WAIT, GrantWait, NotEntitledError } from './GrantWait.js'
+export type { GrantWaitLimits, HoldResult, Waiting } from './GrantWait.js'

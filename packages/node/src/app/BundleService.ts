@@ -1,13 +1,14 @@
 /** Bundles carried between facilities on a USB stick or phone (`pagdandi export|import`). */
+import { itemId } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { NotOnRosterError } from '../keyring/errors.js'
-import { admission, storedCreator } from '../repo/admission.js'
+import { admitReleased, isWaiting } from '../repo/quota.js'
 import { checkItem, entitledItems } from '../repo/exchange.js'
 import type { NodeParts } from './parts.js'
 
 type Parts = Pick<
   NodeParts,
-  'facility' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'freeze'
+  'facility' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'admit' | 'gate'
 >
 
 /** Items of this node for a bundle, and items from one. */
@@ -20,7 +21,11 @@ export class BundleService {
 
   /** Items of the documents `facility` is entitled to, for a bundle it will carry or receive. */
   async exportFor(facility: FacilityId): Promise<Uint8Array[]> {
-    return await entitledItems(this.#parts.store, this.#parts.roster.current, facility)
+    // Never an item left out of its document as bad (poison an older version stored).
+    const { bridge } = this.#parts
+    return (await entitledItems(this.#parts.store, this.#parts.roster.current, facility)).filter(
+      b => !bridge.isExcluded(itemId(b))
+    )
   }
 
   /**
@@ -30,14 +35,17 @@ export class BundleService {
    * for forwarding. Returns the new count.
    */
   async importItems(items: Uint8Array[], onRejected: (index: number, err: Error) => never): Promise<number> {
-    const { store, bridge, sealer, replication, quarantine, freeze } = this.#parts
+    const { store, bridge, sealer, replication, quarantine } = this.#parts
     const roster = this.#parts.roster.current
     if (roster === undefined) throw new NotOnRosterError(this.#parts.facility.facility)
     items.forEach((bytes, i) => {
       const err = checkItem(bytes, roster, sealer.scheme)
       if (err !== undefined) onRejected(i, err)
     })
-    const admit = admission(sealer, bridge, freeze, storedCreator(store), this.#parts.facility.facility)
+    const { admit, gate } = this.#parts
+    const keep = (bytes: Uint8Array, error: Error): void => {
+      if (!isWaiting(error)) quarantine.keep(bytes, error)
+    }
     let stored = 0
     for (let i = 0; i < items.length; i += 1000) {
       const chunk = items.slice(i, i + 1000)
@@ -45,12 +53,14 @@ export class BundleService {
       const fresh = await store.putItems(
         chunk.filter((bytes, k) => {
           const error = verdicts[k]
-          if (error !== undefined) quarantine.keep(bytes, error)
+          if (error !== undefined) keep(bytes, error)
           return error === undefined
         })
       )
-      stored += fresh.length
-      await bridge.applyReceived(fresh.map(f => f.bytes))
+      // A grant in this chunk releases what an earlier chunk left waiting for it.
+      const released = await admitReleased(gate, admit, store, fresh, keep)
+      stored += fresh.length + released.length
+      await bridge.applyReceived([...fresh, ...released].map(f => f.bytes))
     }
     replication.notify()
     return stored

@@ -4,7 +4,10 @@ import type { NodeStatus, StatusApi } from '../http/NodeApi.js'
 import type { NodeParts } from './parts.js'
 import type { ReferralService } from './ReferralService.js'
 
-type Parts = Pick<NodeParts, 'facility' | 'store' | 'bridge' | 'views' | 'roster' | 'replication' | 'quarantine'>
+type Parts = Pick<
+  NodeParts,
+  'facility' | 'store' | 'bridge' | 'views' | 'roster' | 'replication' | 'quarantine' | 'gate'
+>
 
 /** What the node reports about itself. Claims nothing the parts do not say. */
 export class StatusService implements StatusApi {
@@ -45,6 +48,7 @@ export class StatusService implements StatusApi {
       sealed: { items: bridge.stats.sealedItems, bytes: bridge.stats.sealedBytes },
       store: storeHealth(store),
       quarantined: quarantine.count,
+      awaitingGrant: awaiting(this.#parts.gate),
       ...(m === undefined
         ? {}
         : {
@@ -65,4 +69,9 @@ export class StatusService implements StatusApi {
 function storeHealth(store: Parts['store']): StoreHealth {
   const fault = store.fault?.()
   return fault === undefined ? { writable: true } : { writable: false, fault: fault.fault, message: fault.message }
+}
+
+function awaiting(gate: Parts['gate']): { items: number; bytes: number; mostByOneAuthor: number } {
+  const u = gate.wait.usage()
+  return { items: u.items, bytes: u.bytes, mostByOneAuthor: Math.max(0, ...[...u.byAuthor.values()].map(a => a.items)) }
 }

@@ -12,6 +12,8 @@ import type { NodeStore } from '../ports.js'
 import type { DocBridge } from '../repo/DocBridge.js'
 import type { Quarantine } from '../repo/Quarantine.js'
 import type { RecordViews } from '../repo/RecordViews.js'
+import type { EntitlementGate } from '../repo/quota.js'
+import type { AdmitItems } from '@pagdandi/core/sync'
 import type { Replication } from './Replication.js'
 
 /** The roster this node currently trusts (replaced by `RosterService.accept`). */
@@ -33,6 +35,10 @@ export interface NodeParts {
   /** Items of revoked facilities held when each revocation was adopted (the only ones accepted). */
   freeze: RevocationFreeze
   now: () => Date
+  /** Received items wait here for a grant when this node may neither open nor carry them (quotas). */
+  gate: EntitlementGate
+  /** Admission of received items (repo/admission.ts), the same for sync and bundles. */
+  admit: AdmitItems
   /** The node's loggers, one a namespace; never given patient data. */
   log: (namespace: LogNamespace) => Logger
 }

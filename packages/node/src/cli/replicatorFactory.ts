@@ -32,6 +32,7 @@ export function replicatorFactory(
       listen: ctx.facility.addresses,
       ...(ctx.routes === undefined ? {} : { routes: ctx.routes }),
       ...(ctx.admit === undefined ? {} : { admit: ctx.admit }),
+      ...(ctx.withhold === undefined ? {} : { withhold: ctx.withhold }),
       ...(ctx.adoptRoster === undefined ? {} : { adoptRoster: ctx.adoptRoster })
     })
     return replicator

@@ -19,6 +19,7 @@ import {
   type AdmitItems,
   type Clock,
   type Frame,
+  type ItemId,
   type ItemStore,
   type Random,
   type RefusedItem,
@@ -60,6 +61,8 @@ export interface ReplicatorOptions {
   routes?: ReadonlyMap<string, readonly string[]>
   /** Content checks of received items before they are stored (the node's admission). */
   admit?: AdmitItems
+  /** Stored items never to send (left out of their documents as bad: the node's bridge decides). */
+  withhold?: (id: ItemId) => boolean
   /**
    * Verifies a roster a peer sent under the pinned authority and installs it (the node's roster
    * service, which calls `updateRoster` back); throws a named error for one it refuses.
@@ -411,6 +414,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       verify: cryptoVerifier(() => this.#roster, this.#o.signatures),
       inspect: cryptoInspector(this.#o.signatures),
       ...(this.#o.admit === undefined ? {} : { admit: this.#o.admit }),
+      ...(this.#o.withhold === undefined ? {} : { withhold: this.#o.withhold }),
       ...(stream.protocol === SYNC_PROTOCOL_1_1 && this.#o.adoptRoster !== undefined
         ? { rosters: this.#rosterExchange(this.#o.adoptRoster) }
         : {}),

@@ -153,6 +153,11 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     for (const id of ids) this.#excluded.add(id)
   }
 
+  /** Whether this item is left out of its document as bad (so it must not be forwarded either). */
+  isExcluded(id: string): boolean {
+    return this.#excluded.has(id)
+  }
+
   /** Opens a stored item, or names it (`refused`) and returns undefined if it does not open. */
   #openStored(bytes: Uint8Array): OpenedItem | undefined {
     if (this.#excluded.size > 0 && this.#excluded.has(itemId(bytes))) return undefined

@@ -4,7 +4,8 @@
  * applied, in a document built and freed for the purpose, after what is stored; a change that does
  * not parse as Automerge or breaks the patient-document shape is refused. A refused item is never
  * stored in the log, so never applied and never forwarded; the node keeps it in quarantine.
- * Items this node cannot open (carried for others) pass: their authors' openers judge them.
+ * Items this node cannot open (carried for others) pass: their authors' openers judge them. Items
+ * of documents this node may neither open nor carry wait for a grant (repo/quota.ts).
  */
 import { decodeItemHeader, itemId } from '@pagdandi/core/crypto'
 import type { PatientId } from '@pagdandi/core/record'
@@ -12,6 +13,7 @@ import type { AdmitItems, ItemStore } from '@pagdandi/core/sync'
 import type { Entry } from './checkedLoad.js'
 import { RivalGenesisError } from './errors.js'
 import type { DocSealer, OpenedItem } from './ports.js'
+import type { EntitlementGate } from './quota.js'
 
 /** What admission needs from the bridge: the check of received changes against a document. */
 export interface ChangeChecker {
@@ -47,7 +49,8 @@ export function admission(
   bridge: ChangeChecker,
   freeze?: RevocationCheck,
   creatorOf?: CreatorOf,
-  me?: string
+  me?: string,
+  gate?: EntitlementGate
 ): AdmitItems {
   return async items => {
     const verdicts: (Error | undefined)[] = items.map(bytes =>
@@ -61,6 +64,9 @@ export function admission(
         if (h.recipient !== h.author || h.author === me) continue
         if ((await creatorOf(h.docId)) === me) verdicts[at] = new RivalGenesisError(h.docId, h.author)
       }
+    // Quotas: an item of a document this node may neither open nor carry waits for its grant, or is
+    // refused; it is judged on its header alone, before anything is opened or inflated.
+    await gate?.judge(items, verdicts)
     const byDoc = new Map<string, { at: number; entry: Entry }[]>()
     const open = (bytes: Uint8Array, at: number): OpenedItem | undefined => {
       try {

@@ -99,6 +99,8 @@ function printStatus(s: NodeStatus, io: Io): void {
     io.out(`STORE REFUSES WRITES (${s.store.fault ?? 'fault'}): ${s.store.message ?? 'restart the node'}`)
   if ((s.quarantined ?? 0) > 0)
     io.out(`items refused and kept in quarantine: ${s.quarantined} (see: pagdandi quarantine)`)
+  if ((s.awaitingGrant?.items ?? 0) > 0)
+    io.out(`items held until their grant arrives (not stored): ${s.awaitingGrant?.items}`)
   if (s.peers.length === 0) io.out('no peers on the roster')
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'

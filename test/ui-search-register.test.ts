@@ -224,6 +224,45 @@ describe.skipIf(!haveChromium || !haveCli)('finding and registering patients, in
     expect(await page.getByTestId('search-results').textContent()).toContain('Female, 3 mo 10 days')
   })
 
+  it('records a visit with a route chosen per prescription and a diagnosis and medicine off the lists; the chart names B50.9', async () => {
+    const id = await register(ctx, node, { name: 'Hidme Kawasi', village: 'Dilmili', uhid: 'TKP-902' })
+    await page.goto(`${node.url}#/patient/${id}`)
+    await page.getByRole('link', { name: 'New OPD visit' }).click()
+    const form = page.getByTestId('encounter-form')
+    await form.getByLabel('Complaints *').fill('fever, itching in the groin')
+    await form.locator('select[name=diagnosis]').selectOption({ label: 'Falciparum malaria (B50.9)' })
+    await form.getByRole('button', { name: 'Add' }).first().click()
+    await form.locator('select[name=diagnosis]').selectOption({ label: 'Other diagnosis: write it' })
+    await form.getByLabel('Diagnosis (as you would write it)').fill('Tinea cruris')
+    // The drug's usual route comes first; this prescription is given IM.
+    await form.locator('select[name=drug]').selectOption('Artesunate 60 mg injection')
+    expect(await form.locator('select[name=route]').inputValue()).toBe('IV')
+    await form.locator('select[name=route]').selectOption('IM')
+    await form.getByLabel('Dose').fill('2.4 mg/kg')
+    await form.getByRole('button', { name: 'Add' }).nth(1).click()
+    await form.locator('select[name=drug]').selectOption({ label: 'Other medicine: write it' })
+    await form.getByLabel('Medicine (name and strength)').fill('Clotrimazole 1% cream')
+    await form.locator('select[name=route]').selectOption('topical')
+    await form.getByLabel('Dose').fill('thin layer')
+    await form.getByLabel('Days').fill('14')
+    expect(await axeViolations(page)).toEqual([])
+    await shot(page, 'issue15-08-opd-other')
+    await form.getByRole('button', { name: 'Save visit' }).click()
+    const visit = page.getByTestId('encounter')
+    await visit.waitFor()
+    const text = (await visit.textContent()) ?? ''
+    expect(text).toContain('Falciparum malaria')
+    expect(await visit.getByTestId('dx-code').first().textContent()).toBe('ICD-10 B50.9')
+    expect(text).not.toContain('62676009')
+    expect(text).toContain('Tinea cruris')
+    expect(text).toContain('Artesunate 60 mg injection — 2.4 mg/kg, BD, 5 days, IM')
+    expect(text).toContain('Clotrimazole 1% cream — thin layer, BD, 14 days, on the skin')
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved')
+    await shot(page, 'issue15-09-chart-codes')
+  })
+
   it('at 360×740 the search results and the form fit without sideways scrolling', async () => {
     const phone = await launchBrowser({ width: 360, height: 740 })
     try {

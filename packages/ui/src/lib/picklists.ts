@@ -114,3 +114,29 @@ export const LAB_TESTS: readonly LabChoice[] = [
 
 /** Frequencies as written on Indian prescriptions. */
 export const FREQUENCIES = ['OD', 'BD', 'TDS', 'QID', 'HS', 'SOS', 'STAT'] as const
+
+/** Routes of administration, as written on Indian prescriptions; chosen per prescription. */
+export const ROUTES = ['oral', 'IV', 'IM', 'SC', 'sublingual', 'topical', 'inhaled', 'eye', 'ear', 'PR', 'PV'] as const
+
+/** The pick-list value that opens a free-text field ("Other: write it"). */
+export const OTHER = '__other'
+
+/**
+ * The SNOMED CT concept a diagnosis written in free text is filed under, "Disease (disorder)"; the
+ * words the clinician wrote are its display and text, so the chart shows them and nothing invented.
+ */
+export const FREE_TEXT_DIAGNOSIS = { system: SCT, code: '64572001' } as const
+
+/**
+ * The code to show beside a diagnosis: its ICD-10 code when the pick-list knows the concept (the
+ * clinician picked "Falciparum malaria (B50.9)", so the chart says B50.9), nothing for free text,
+ * else the code with its system's name.
+ */
+export function codeLabel(coding: Coding): string {
+  const known = DIAGNOSES.find(d => d.coding.system === coding.system && d.coding.code === coding.code)
+  if (known !== undefined) return `ICD-10 ${known.icd10}`
+  if (coding.system === FREE_TEXT_DIAGNOSIS.system && coding.code === FREE_TEXT_DIAGNOSIS.code) return ''
+  const system =
+    coding.system === 'http://hl7.org/fhir/sid/icd-10' ? 'ICD-10' : coding.system === SCT ? 'SNOMED CT' : 'LOINC'
+  return `${system} ${coding.code}`
+}

@@ -18,7 +18,8 @@ const SAMPLE: Record<string, number> = {
   http: 300,
   stored: 300,
   'staff-files': 300,
-  'http-staff': 20
+  'http-staff': 20,
+  'sync-gate': 500
 }
 const FIXTURES = join(import.meta.dirname, 'fuzz', 'fixtures')
 

@@ -6,6 +6,7 @@ import { httpStaffTarget, httpTarget } from './http.js'
 import { sessionDriverTarget, sessionTarget } from './session.js'
 import { staffFilesTarget } from './staffFiles.js'
 import { storedTarget } from './stored.js'
+import { syncGateTarget } from './syncGate.js'
 
 /** All targets. */
 export const targets: AnyTarget[] = [
@@ -16,5 +17,6 @@ export const targets: AnyTarget[] = [
   httpTarget,
   httpStaffTarget,
   storedTarget,
-  staffFilesTarget
+  staffFilesTarget,
+  syncGateTarget
 ]

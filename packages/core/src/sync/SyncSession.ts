@@ -10,7 +10,7 @@ import { ItemRejectedError, SessionClosedError } from './errors.js'
 import { bytesEqual, cursorToken, suspectCursor } from './fingerprint.js'
 import { decodeFrame, encodeFrame, type BatchFrame, type Frame, type HaveFrame } from './frames.js'
 import { compareSummary, SummarySnapshot } from './reconcile.js'
-import { initialState, step, type SessionAction, type SessionEvent, type SessionState } from './session.js'
+import { initialState, step, type SessionAction, type SessionEvent, type SessionState } from './sessionMachine.js'
 import type {
   AdmitItems,
   Cursor,
@@ -85,7 +85,7 @@ export interface SessionStatus {
   cursor: number
   /**
    * Bytes held for this peer: batches sent and not yet acknowledged plus items read from the store
-   * and waiting to be sent. Bounded by the send window plus one batch of read-ahead (session.ts).
+   * and waiting to be sent. Bounded by the send window plus one batch of read-ahead (sessionSend.ts).
    */
   bufferedBytes: number
 }
@@ -236,7 +236,7 @@ export class SyncSession {
           return { type: 'cursor-checked', valid: true, base: await this.#tokenAt(0) }
         }
         // Our log lost what the peer's cursor of it covered: forget our cursor of the peer's log, so
-        // this and every later session repairs the peer's flow too (session.ts, invariant 7).
+        // this and every later session repairs the peer's flow too (sessionSend.ts, invariant 7).
         if (a.cursor !== undefined && !valid) await store.setCursor(peer, suspectCursor())
         const from = valid && a.cursor !== undefined ? a.cursor : base
         this.#catchUpFrom = from.seq
@@ -389,7 +389,7 @@ export class SyncSession {
     const cursor: Cursor | undefined =
       batch.upTo > 0 && batch.token !== undefined ? { seq: batch.upTo, token: batch.token } : undefined
     // An item is recorded as `from` the peer (never echoed back to it) only with a mark: the peer's
-    // log then held it at or below our cursor (session.ts, invariant 9), so it holds it while that
+    // log then held it at or below our cursor (sessionSend.ts, invariant 9), so it holds it while that
     // cursor checks out. An item that came without a mark is sent back, in case the peer lost it in
     // a restore that no cursor shows.
     const fresh = await store.putItems(accepted, cursor === undefined ? {} : { from: peer, cursor: { peer, cursor } })

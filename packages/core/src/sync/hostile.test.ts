@@ -21,7 +21,7 @@ import type { ItemId } from './types.js'
 const A = 'IN2210000001' as FacilityId
 const B = 'IN2210000002' as FacilityId
 
-/** Per-peer cap of session.ts invariants 2 and 4: the send window, one overshooting batch, one read ahead. */
+/** Per-peer cap of sessionSend.ts invariants 2 and 4: the send window, one overshooting batch, one read ahead. */
 const BUFFER_CAP = SEND_WINDOW_BYTES + 2 * (BATCH_TARGET_BYTES + MAX_ITEM_BYTES)
 
 interface Harness {

@@ -3,101 +3,23 @@
  * TigerBeetle's simulator). Virtual time, one event queue, every random choice drawn from one
  * `Prng`: the same seed replays the same run and the same trace hash.
  *
- * Fault model:
- * - delay: every frame takes a random time; frames of one stream stay in order, frames of different
- *   streams and links interleave freely;
- * - drop: a lost packet surfaces as a reset stream: both sessions close, frames in flight are lost;
- * - duplicate session: a second, concurrent session between the same pair (simultaneous dials);
- * - frame duplication and reordering inside a stream, as a broken transport would do them: the
- *   sessions must notice (a named error, a closed stream) and stay safe;
- * - partitions, also asymmetric: a direction of a link goes down and its frames are lost while the
- *   other direction still delivers; the sessions reset when the dead direction times out (the
- *   connection monitor's ping), and no connection opens until both directions are up;
- * - crashes: a node goes down (sessions reset) and restarts later; a crash may fall inside a store
- *   write, which is then lost or applied whole; a write may fail with an I/O error, after which the
- *   store refuses writes until the node restarts;
- * - restores: a node restarts from an old backup of its store (same identity, same epoch);
- * - revocation: a facility is cut off by every node at once and never connects again.
+ * The fault model is `SimFaults`'s (simTypes.ts).
  *
  * The network owns no invariant: a `SimObserver` (the checker) sees every frame sent and delivered
  * and every durable write, and judges them.
  */
 import type { FacilityId } from '../record/types.js'
-import { decodeFrame, type Frame } from '../sync/frames.js'
+import { decodeFrame } from '../sync/frames.js'
 import { SyncSession } from '../sync/SyncSession.js'
-import type { Entitlement, InspectItem, ItemStore, PutOptions, StoredItem, VerifyItem } from '../sync/types.js'
+import type { Entitlement, ItemStore, StoredItem } from '../sync/types.js'
 import { Prng } from './prng.js'
+import { SimEvents, TraceHash } from './simEvents.js'
+import { SimOutbox } from './simOutbox.js'
 import { SimStore } from './SimStore.js'
+import { DEAD_LINK_MS, type SimFaults, type SimNetworkOptions, type SimNodeView } from './simTypes.js'
 
-/** Fault rates and timings of a simulated network (probabilities per frame, connection or write). */
-export interface SimFaults {
-  /** A frame is lost, which resets its stream. */
-  drop: number
-  /** A new connection is accompanied by a duplicate concurrent session. */
-  duplicate: number
-  /** A frame is delivered twice (a broken transport). */
-  frameDuplicate: number
-  /** A frame may overtake the frames sent before it on its stream (a broken transport). */
-  frameReorder: number
-  /** A store write is where the process dies. */
-  crashInWrite: number
-  /** A store write fails with an I/O error. */
-  writeError: number
-  /** Frame delay range in virtual milliseconds. */
-  minDelay: number
-  maxDelay: number
-}
-
-/** No faults at all: what the network heals to. */
-export const CALM: SimFaults = {
-  drop: 0,
-  duplicate: 0,
-  frameDuplicate: 0,
-  frameReorder: 0,
-  crashInWrite: 0,
-  writeError: 0,
-  minDelay: 5,
-  maxDelay: 200
-}
-
-/** How long a dead direction goes unnoticed before the connection monitor resets the link. */
-export const DEAD_LINK_MS = 120_000
-
-/** One node as the observer sees it. */
-export interface SimNodeView {
-  facility: FacilityId
-  store: SimStore
-}
-
-/** Sees every frame sent and every durable write, to judge invariants while the run goes on. */
-export interface SimObserver {
-  /** `from` is about to send `frame` to `to` on session pair `pair`. */
-  sent(from: SimNodeView, to: SimNodeView, pair: number, frame: Frame): void
-  /** A write at `node` completed durably. */
-  stored(node: SimNodeView, options: PutOptions, fresh: StoredItem[]): void
-}
-
-/** Options of a simulated network. */
-export interface SimNetworkOptions {
-  seed: number
-  faults: SimFaults
-  inspect: InspectItem
-  verify: VerifyItem
-  /** The entitlement a node's sessions use, computed from that node's own store. */
-  entitlement: (node: SimNodeView) => Entitlement
-  observer?: SimObserver
-  /** Items a node newly stored from a peer (the node layer applies them; the run waits for it). */
-  onItems?: (node: SimNodeView, items: StoredItem[]) => void | Promise<void>
-  /** A node's session ended with an error (the node layer drops what it cached, as the replicator does). */
-  onSessionError?: (node: SimNodeView, error: Error) => void
-  /** A node's process starts again after a crash or restore (the node layer rebuilds from its store). */
-  onRestart?: (node: SimNodeView) => void | Promise<void>
-  /**
-   * What the sessions of a node see as its store: the node's `SimStore` itself, or a decorator
-   * around it (a test plants a faulty store here; the checker still judges the `SimStore` beneath).
-   */
-  storeFor?: (facility: FacilityId, store: SimStore) => ItemStore
-}
+export { CALM, DEAD_LINK_MS, randomPayload } from './simTypes.js'
+export type { SimFaults, SimNetworkOptions, SimNodeView, SimObserver } from './simTypes.js'
 
 interface SimNode extends SimNodeView {
   sessionStore: ItemStore
@@ -119,18 +41,6 @@ interface Link {
   held: (() => void | Promise<void>)[]
 }
 
-/** Frames one session has sent and the link has not yet delivered, in stream order. */
-interface Outbox {
-  frames: { at: number; bytes: Uint8Array }[]
-  pumping: boolean
-}
-
-interface SimEvent {
-  at: number
-  order: number
-  run: () => void | Promise<void>
-}
-
 /** A simulated network of nodes with journalled in-memory stores. */
 export class SimNetwork {
   readonly prng: Prng
@@ -138,13 +48,9 @@ export class SimNetwork {
   readonly #o: SimNetworkOptions
   readonly #nodes = new Map<FacilityId, SimNode>()
   readonly #links: Link[] = []
-  readonly #queue: SimEvent[] = []
-  readonly #pending = new Set<Promise<void>>()
-  #now = 0
-  #order = 0
+  readonly #events = new SimEvents()
   #pairs = 0
-  #h1 = 0x811c9dc5
-  #h2 = 0x01000193
+  readonly #trace = new TraceHash()
   /** What happened, for assertions about cost and coverage. */
   readonly counters = {
     frames: 0,
@@ -166,12 +72,12 @@ export class SimNetwork {
 
   /** Current virtual time in ms. */
   get now(): number {
-    return this.#now
+    return this.#events.now
   }
 
   /** A 64-bit hash (hex) of every frame delivered and every crash, restore and revocation. */
   get traceHash(): string {
-    return (this.#h1 >>> 0).toString(16).padStart(8, '0') + (this.#h2 >>> 0).toString(16).padStart(8, '0')
+    return this.#trace.hex
   }
 
   /** Change the fault rates from now on (healing sets `CALM`). */
@@ -190,7 +96,7 @@ export class SimNetwork {
       },
       failed: () => {
         // The node notices its store refuses writes; its operator (or supervisor) restarts it.
-        this.#schedule(this.#now + this.prng.int(1_000, 5_000), () => {
+        this.#events.schedule(this.#events.now + this.prng.int(1_000, 5_000), () => {
           this.crash(facility, this.prng.int(200, 2_000))
         })
       },
@@ -265,12 +171,12 @@ export class SimNetwork {
     if (!up) {
       if (!link.ab && !link.ba) this.#closeAll(link)
       else
-        this.#schedule(this.#now + DEAD_LINK_MS, () => {
+        this.#events.schedule(this.#events.now + DEAD_LINK_MS, () => {
           if (!(forward ? link.ab : link.ba)) this.#closeAll(link)
         })
       return
     }
-    for (const resume of link.held.splice(0)) this.#schedule(this.#now + this.prng.int(1, 50), resume)
+    for (const resume of link.held.splice(0)) this.#events.schedule(this.#events.now + this.prng.int(1, 50), resume)
     this.#connectLater(link)
   }
 
@@ -279,10 +185,10 @@ export class SimNetwork {
     const node = this.#node(facility)
     if (!node.up) return
     this.counters.crashes++
-    this.#mix(`crash ${facility}`)
+    this.#trace.mix(`crash ${facility}`)
     node.up = false
     for (const s of [...node.sessions]) s.close()
-    this.#schedule(this.#now + restartMs, () => this.#restart(node))
+    this.#events.schedule(this.#events.now + restartMs, () => this.#restart(node))
   }
 
   /** Take a backup of a node's store now; pass the result to `restore`. */
@@ -301,7 +207,7 @@ export class SimNetwork {
     const before = [...node.store.items]
     await node.store.restore(backup)
     this.counters.restores++
-    this.#mix(`restore ${facility} ${backup}`)
+    this.#trace.mix(`restore ${facility} ${backup}`)
     return before.filter(
       it =>
         !node.store.has(it.id) && ![...this.#nodes.values()].some(n => n !== node && !n.revoked && n.store.has(it.id))
@@ -312,7 +218,7 @@ export class SimNetwork {
   revoke(facility: FacilityId): void {
     const node = this.#node(facility)
     node.revoked = true
-    this.#mix(`revoke ${facility}`)
+    this.#trace.mix(`revoke ${facility}`)
     for (const s of [...node.sessions]) s.close()
   }
 
@@ -340,26 +246,17 @@ export class SimNetwork {
 
   /** Schedule `fn` at virtual time `at`. */
   at(at: number, fn: () => void | Promise<void>): void {
-    this.#schedule(at, fn)
+    this.#events.schedule(at, fn)
   }
 
   /** Process events until virtual time `until` or until nothing is left to do. */
   async run(until: number): Promise<void> {
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0]!
-      if (next.at > until) break
-      this.#queue.shift()
-      this.#now = next.at
-      const done = next.run()
-      if (done !== undefined) this.#track(done)
-      await this.#settle()
-    }
-    if (this.#queue.length === 0 && this.#now < until) this.#now = until
+    await this.#events.run(until, () => this.#settle())
   }
 
   /** Whether no frame is in flight and no event is scheduled. */
   get quiescent(): boolean {
-    return this.#queue.length === 0
+    return this.#events.empty
   }
 
   #node(f: FacilityId): SimNode {
@@ -390,44 +287,25 @@ export class SimNetwork {
     if (node.up) return
     node.up = true
     node.store.reopen()
-    this.#mix(`restart ${node.facility}`)
+    this.#trace.mix(`restart ${node.facility}`)
     const restarted = this.#o.onRestart?.(node)
-    if (restarted !== undefined) this.#track(restarted)
+    if (restarted !== undefined) this.#events.track(restarted)
     for (const l of this.#links) if (l.a === node || l.b === node) this.#connectLater(l)
-  }
-
-  #track(p: Promise<void>): void {
-    const tracked = p.then(
-      () => {
-        this.#pending.delete(tracked)
-      },
-      () => {
-        this.#pending.delete(tracked)
-      }
-    )
-    this.#pending.add(tracked)
-  }
-
-  #schedule(at: number, run: () => void | Promise<void>): void {
-    const ev = { at, order: this.#order++, run }
-    let i = this.#queue.length
-    while (i > 0 && this.#queue[i - 1]!.at > at) i--
-    this.#queue.splice(i, 0, ev)
   }
 
   /** Let every session and event handler finish what the last event started. */
   async #settle(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
       const opened = this.counters.sessions
-      const waits: Promise<void>[] = [...this.#pending]
+      const waits: Promise<void>[] = [...this.#events.pending]
       for (const s of this.#open) waits.push(s.idle())
       await Promise.all(waits)
       await Promise.resolve()
-      if (this.#pending.size === 0 && this.counters.sessions === opened) {
+      if (this.#events.pending.size === 0 && this.counters.sessions === opened) {
         const again: Promise<void>[] = []
         for (const s of this.#open) again.push(s.idle())
         await Promise.all(again)
-        if (this.#pending.size === 0 && this.counters.sessions === opened) return
+        if (this.#events.pending.size === 0 && this.counters.sessions === opened) return
       }
     }
   }
@@ -443,21 +321,12 @@ export class SimNetwork {
   #connectLater(link: Link): void {
     if (link.connecting || !this.#canConnect(link)) return
     link.connecting = true
-    this.#schedule(this.#now + this.prng.int(50, 500), () => {
+    this.#events.schedule(this.#events.now + this.prng.int(50, 500), () => {
       link.connecting = false
       if (!this.#canConnect(link) || link.sessions.size > 0) return
       this.#openPair(link)
       if (this.prng.chance(this.#faults.duplicate)) this.#openPair(link)
     })
-  }
-
-  #mix(s: string): void {
-    for (let i = 0; i < s.length; i++) this.#mixByte(s.charCodeAt(i))
-  }
-
-  #mixByte(b: number): void {
-    this.#h1 = Math.imul(this.#h1 ^ (b & 0xff), 0x01000193)
-    this.#h2 = Math.imul(this.#h2 ^ (b & 0xff), 0x5bd1e995) ^ (this.#h2 >>> 15)
   }
 
   #deliverable(link: Link, from: SimNode): boolean {
@@ -469,34 +338,21 @@ export class SimNetwork {
     const pairNo = ++this.#pairs
     const pair: SyncSession[] = []
     const mk = (me: SimNode, peer: SimNode, other: () => SyncSession): SyncSession => {
-      const outbox: Outbox = { frames: [], pumping: false }
-      const step = (): void | Promise<void> => {
-        outbox.pumping = false
-        const target = other()
-        if (target.closed) {
-          outbox.frames.length = 0
-          return
+      const outbox = new SimOutbox({
+        events: this.#events,
+        prng: this.prng,
+        faults: () => this.#faults,
+        up: () => this.#deliverable(link, me),
+        hold: resume => link.held.push(resume),
+        target: other,
+        deliver: bytes => {
+          this.counters.frames++
+          this.counters.bytes += bytes.length
+          this.#trace.mix(`${this.#events.now}|${me.facility}|${peer.facility}|`)
+          for (const b of bytes) this.#trace.mixByte(b)
+          return other().receive(bytes)
         }
-        if (!this.#deliverable(link, me)) {
-          outbox.pumping = true
-          link.held.push(step)
-          return
-        }
-        const next = outbox.frames.shift()
-        if (next === undefined) return
-        pump()
-        this.counters.frames++
-        this.counters.bytes += next.bytes.length
-        this.#mix(`${this.#now}|${me.facility}|${peer.facility}|`)
-        for (const b of next.bytes) this.#mixByte(b)
-        return target.receive(next.bytes)
-      }
-      const pump = (): void => {
-        const head = outbox.frames[0]
-        if (outbox.pumping || head === undefined) return
-        outbox.pumping = true
-        this.#schedule(Math.max(head.at, this.#now), step)
-      }
+      })
       const session: SyncSession = new SyncSession({
         store: me.sessionStore,
         me: me.facility,
@@ -507,7 +363,7 @@ export class SimNetwork {
         inspect: this.#o.inspect,
         onItems: items => {
           const applied = this.#o.onItems?.(me, items)
-          if (applied !== undefined) this.#track(applied)
+          if (applied !== undefined) this.#events.track(applied)
           for (const s of me.sessions) s.logGrew()
         },
         onClose: error => {
@@ -523,22 +379,10 @@ export class SimNetwork {
             this.#o.observer?.sent(me, peer, pairNo, decodeFrame(bytes))
             if (this.prng.chance(this.#faults.drop)) {
               this.counters.resets++
-              this.#schedule(this.#now + 1, () => session.close())
+              this.#events.schedule(this.#events.now + 1, () => session.close())
               return
             }
-            const q = outbox.frames
-            const entry = {
-              at: Math.max(
-                q[q.length - 1]?.at ?? 0,
-                this.#now + this.prng.int(this.#faults.minDelay, this.#faults.maxDelay)
-              ),
-              bytes: bytes.slice()
-            }
-            // A broken transport: the frame overtakes the one before it, or arrives twice.
-            if (q.length > 0 && this.prng.chance(this.#faults.frameReorder)) q.splice(q.length - 1, 0, entry)
-            else q.push(entry)
-            if (this.prng.chance(this.#faults.frameDuplicate)) q.push({ at: entry.at + 1, bytes: entry.bytes })
-            pump()
+            outbox.push(bytes)
           },
           close: () => {}
         }
@@ -554,9 +398,4 @@ export class SimNetwork {
     void a.start()
     void b.start()
   }
-}
-
-/** A random payload of `n` bytes from `prng` (distinct items for a simulation). */
-export function randomPayload(prng: Prng, n: number): Uint8Array {
-  return Uint8Array.from({ length: n }, () => prng.int(0, 255))
 }

@@ -11,20 +11,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
-import type { SignatureScheme, VerifiedRoster } from '@pagdandi/core/crypto'
+import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import {
-  FrameTooLargeError,
-  SyncSession,
-  type AdmitItems,
-  type Clock,
-  type Frame,
-  type ItemId,
-  type ItemStore,
-  type Random,
-  type RefusedItem,
-  type StoredItem
-} from '@pagdandi/core/sync'
+import { FrameTooLargeError, SyncSession, type Clock, type Random } from '@pagdandi/core/sync'
 import {
   DEFAULT_BACKOFF,
   DIAL_TICK_MS,
@@ -39,96 +28,17 @@ import { systemClock } from './clock.js'
 import { EntitlementCache } from './entitlement.js'
 import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
 import { createHost } from './host.js'
-import { InboundGuard, memberHosts, type InboundLimits, type InboundStats } from './InboundGuard.js'
+import { InboundGuard, memberHosts, type InboundStats } from './InboundGuard.js'
 import { cryptoInspector, cryptoVerifier } from './items.js'
+import type {
+  PeerState,
+  PeerStatus,
+  ReplicatorEvents,
+  ReplicatorMetrics,
+  ReplicatorOptions
+} from './replicatorTypes.js'
 
-/** Options of `Replicator`. */
-export interface ReplicatorOptions {
-  store: ItemStore
-  facility: FacilityId
-  roster: VerifiedRoster
-  signatures: SignatureScheme
-  /** libp2p private key as protobuf bytes (`generatePeerKey`). */
-  privateKey: Uint8Array
-  listen: string[]
-  /** Redial backoff; tests shorten it. */
-  backoff?: { initialMs: number; maxMs: number }
-  /**
-   * Local routes (the data directory's `routes.json`): for a listed facility, dial these addresses
-   * instead of the roster's; an empty list means never dial it (it may still dial us). A CHC that
-   * can reach only its hub lists the other facilities with no address.
-   */
-  routes?: ReadonlyMap<string, readonly string[]>
-  /** Content checks of received items before they are stored (the node's admission). */
-  admit?: AdmitItems
-  /** Stored items never to send (left out of their documents as bad: the node's bridge decides). */
-  withhold?: (id: ItemId) => boolean
-  /**
-   * Verifies a roster a peer sent under the pinned authority and installs it (the node's roster
-   * service, which calls `updateRoster` back); throws a named error for one it refuses.
-   */
-  adoptRoster?: (roster: Uint8Array) => Promise<VerifiedRoster>
-  /** Time for dialling, backoff and `lastSeen`; the system clock by default. */
-  clock?: Clock
-  /** Chance for the redial jitter; `Math.random` by default. */
-  random?: Random
-  /** Limits of unauthenticated inbound sockets and the clock they run on; `INBOUND_LIMITS` and `clock` by default. */
-  inbound?: { limits?: InboundLimits; clock?: Clock }
-}
-
-/** Replication state with one roster peer, for `pagdandi status` and the UI. */
-export interface PeerStatus {
-  facility: FacilityId
-  connected: boolean
-  /** Epoch ms of the last frame received from the peer, if any. */
-  lastSeen?: number
-  itemsToSend: number
-  /** Best estimate: the peer's last log position minus our cursor of it. */
-  itemsToReceive: number
-  /** The cursor we hold of the peer's log. */
-  cursor: number
-  /** Bytes held for the peer: unacknowledged batches plus read-ahead (capped by the send window). */
-  bufferedBytes: number
-}
-
-/** Counters a test or an operator can read. */
-export interface ReplicatorMetrics {
-  /** Sync streams whose handler ran (inbound) or that were opened (outbound). */
-  streams: number
-  /** Connections refused by the gater. */
-  refused: number
-  framesIn: number
-  framesOut: number
-  bytesIn: number
-  bytesOut: number
-  /** Bytes of items inside batches sent. */
-  itemBytesOut: number
-  /** Dials started, and those that failed (each failure backs off). */
-  dials: number
-  dialsFailed: number
-}
-
-/** Events: `items` (StoredItem[], from), `peer` ({ facility, connected }), `session-error` ({ facility, error }). */
-export interface ReplicatorEvents {
-  items: [items: StoredItem[], from: FacilityId]
-  /** Items of a batch refused without ending the session (skipped, so nothing blocks the stream). */
-  refused: [items: RefusedItem[], from: FacilityId]
-  peer: [event: { facility: FacilityId; connected: boolean }]
-  'session-error': [event: { facility: FacilityId; error: Error }]
-  /** Every frame received from a peer, as decoded: what a test or a trace inspects. */
-  frame: [event: { facility: FacilityId; frame: Frame; bytes: number }]
-}
-
-interface PeerState {
-  session?: SyncSession
-  lastSeen?: number
-  delay: number
-  nextDial: number
-  dialing: boolean
-  /** A sync stream is being opened (protocol negotiation takes round trips on 2G). */
-  opening: boolean
-  last?: { itemsToSend: number; itemsToReceive: number; cursor: number }
-}
+export type { PeerStatus, ReplicatorEvents, ReplicatorMetrics, ReplicatorOptions } from './replicatorTypes.js'
 
 /** Replicates the facility's sealed items with the other roster members over libp2p. */
 export class Replicator extends EventEmitter<ReplicatorEvents> {

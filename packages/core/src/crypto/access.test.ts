@@ -109,7 +109,12 @@ describe('rotation on revocation and erasure', () => {
     for (const k of keys) ring.put(k)
     ring.put(newDocumentKey(testDocId(99), 0))
     const sealed = sealChange(Uint8Array.of(5), ring.get(docId, 2)!, chc, 1, scheme)
+    // The key bytes the keyring held, as any other part of the process that was handed them sees them.
+    const held = [0, 1, 2].map(g => ring.get(docId, g)!.key)
+    expect(held.every(b => b.some(x => x !== 0))).toBe(true)
     expect(ring.erase(docId)).toBe(3)
+    // Destroyed in memory too: every byte of every generation is zero.
+    expect(held.every(b => b.every(x => x === 0))).toBe(true)
     expect(ring.generations(docId)).toEqual([])
     const bytes = encodeKeyring(ring)
     expect(decodeKeyring(bytes).documents()).toEqual([testDocId(99)])

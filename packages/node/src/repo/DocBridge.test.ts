@@ -35,6 +35,15 @@ class FakeSealer implements DocSealer {
 }
 const enc = (parts: string[]): Uint8Array => new Uint8Array(Buffer.from(parts.join('|')))
 
+/** Automerge change chunks in a sealed change item of the fake sealer (each chunk starts with the magic bytes). */
+function changeChunks(item: StoredItemLike): number {
+  const payload = Buffer.from(Buffer.from(item.bytes).toString('utf8').split('|')[3]!, 'base64')
+  let n = 0
+  for (let at = payload.indexOf(MAGIC); at >= 0; at = payload.indexOf(MAGIC, at + 1)) n++
+  return n
+}
+const MAGIC = Buffer.from([0x85, 0x6f, 0x4a, 0x83])
+
 class MemoryStore implements BridgeStore {
   readonly log: StoredItemLike[] = []
   readonly seen = new Set<string>()
@@ -100,6 +109,8 @@ describe('DocBridge', () => {
       d.visits = 2
     })
     expect(store.log.length).toBe(4)
+    // Once: each later item holds only its own change, not the history sealed before it.
+    expect([store.log[2]!, store.log[3]!].map(changeChunks)).toEqual([1, 1])
     const third = new DocBridge(new Repo({}), store, new FakeSealer('CHC'))
     await third.start()
     expect(await third.open<Doc>(id)).toEqual({ name: 'x', visits: 2 })

@@ -6,11 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import type { FacilityId, ReferralInput } from '@pagdandi/core/record'
+import type { FacilityId } from '@pagdandi/core/record'
 import { openStore } from '../packages/node/src/cli/storeFactory.js'
 import { FacilityNode } from '../packages/node/src/FacilityNode.js'
 import {
   TEST_SECRET,
+  anaemiaReferral,
   loopbackAddress,
   makeNetwork,
   registration,
@@ -24,14 +25,7 @@ const pool = nodeProcessPool(env)
 afterAll(pool.stopAll)
 
 const [VICTIM, ATTACKER] = ['IN2210000001', 'IN2210000102'] as FacilityId[]
-const referral: ReferralInput = {
-  to: VICTIM,
-  reason: 'Severe anaemia',
-  urgency: 'urgent',
-  treatmentGiven: 'IFA started',
-  transport: '108',
-  provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-}
+const referral = anaemiaReferral(VICTIM, 'IFA started')
 
 /** Runs one CLI command to its end; its exit code and output. */
 async function cli(args: string[]): Promise<{ code: number | null; out: string }> {

@@ -4,48 +4,19 @@
  * the moment the referral grants it: directly when no carrier stands between them, and through the
  * CHC's hub when the receiver is a second DH that only the hub reaches.
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { loopbackAddress, makeNetwork, tempDir } from '../packages/node/src/testing/fixtures.js'
 import {
-  TEST_SECRET,
-  loopbackAddress,
-  makeNetwork,
-  registration,
-  tempDir
-} from '../packages/node/src/testing/fixtures.js'
-import { getJson, nodeProcessPool, POLL, postJson, type NodeProcess } from './processes.js'
+  chcAndHub,
+  getJson,
+  POLL,
+  postReferral,
+  registerPatients,
+  useNodeProcesses,
+  type NodeProcess
+} from './processes.js'
 
-const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
-afterAll(pool.stopAll)
-const start = pool.start
-const get = getJson
-const post = postJson
-const poll = POLL
-
-function referralTo(to: string) {
-  return {
-    to,
-    reason: 'Severe anaemia',
-    urgency: 'urgent',
-    treatmentGiven: 'IFA',
-    transport: '108',
-    provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-  }
-}
-
-/** Registers five patients at `chc`; the first is the one referred. */
-async function registerPatients(chc: NodeProcess): Promise<string[]> {
-  const ids: string[] = []
-  for (let i = 0; i < 5; i++) {
-    const r = await post(
-      chc,
-      '/api/patients',
-      registration({ uhid: `CHC-${i}`, name: i === 0 ? 'Budhri Kawasi' : `Patient ${i}` })
-    )
-    expect(r.status).toBe(201)
-    ids.push(r.json.patientId)
-  }
-  return ids
-}
+const start = useNodeProcesses()
 
 /** The receiver has the referral in its inbox, the whole record open, and the sender sees it delivered. */
 async function expectDelivered(
@@ -55,28 +26,28 @@ async function expectDelivered(
   referralId: string
 ): Promise<void> {
   await expect
-    .poll(async () => (await get(receiver, '/api/referrals?box=incoming')).map((r: any) => r.referralId), poll)
+    .poll(async () => (await getJson(receiver, '/api/referrals?box=incoming')).map((r: any) => r.referralId), POLL)
     .toEqual([referralId])
-  expect((await get(receiver, '/api/patients?q=Kawasee')).map((p: any) => p.patientId)).toEqual([patientId])
-  await expect.poll(async () => (await get(chc, '/api/referrals?box=outgoing'))[0].delivered, poll).toBe(true)
-  expect((await get(chc, '/api/status')).undeliveredReferrals).toBe(0)
+  expect((await getJson(receiver, '/api/patients?q=Kawasee')).map((p: any) => p.patientId)).toEqual([patientId])
+  await expect.poll(async () => (await getJson(chc, '/api/referrals?box=outgoing'))[0].delivered, POLL).toBe(true)
+  expect((await getJson(chc, '/api/status')).undeliveredReferrals).toBe(0)
   await expect
     .poll(async () => {
       const [a, b] = await Promise.all([
-        get(chc, `/api/patients/${patientId}/heads`),
-        get(receiver, `/api/patients/${patientId}/heads`)
+        getJson(chc, `/api/patients/${patientId}/heads`),
+        getJson(receiver, `/api/patients/${patientId}/heads`)
       ])
       return JSON.stringify([...a.heads].sort()) === JSON.stringify([...b.heads].sort())
-    }, poll)
+    }, POLL)
     .toBe(true)
   // The full history, including the registration sealed before the grant existed.
   const [sent, got] = await Promise.all([
-    get(chc, `/api/patients/${patientId}`),
-    get(receiver, `/api/patients/${patientId}`)
+    getJson(chc, `/api/patients/${patientId}`),
+    getJson(receiver, `/api/patients/${patientId}`)
   ])
   expect(got.doc).toEqual(sent.doc)
   // Least privilege: the other patients stay unknown to the receiver.
-  expect((await get(receiver, '/api/status')).patients).toBe(1)
+  expect((await getJson(receiver, '/api/status')).patients).toBe(1)
 }
 
 describe("referral to a facility that is not the sender's hub, real processes", () => {
@@ -88,11 +59,11 @@ describe("referral to a facility that is not the sender's hub, real processes", 
     ])
     const [chc, dh] = await Promise.all([start(dirs[0]!), start(dirs[1]!)])
     const ids = await registerPatients(chc)
-    await expect.poll(async () => (await get(chc, '/api/status')).peers[0].connected, poll).toBe(true)
+    await expect.poll(async () => (await getJson(chc, '/api/status')).peers[0].connected, POLL).toBe(true)
     // Not entitled to anything yet: the DH holds no item of the CHC's patients.
-    expect((await get(dh, '/api/status')).items).toBe(0)
+    expect((await getJson(dh, '/api/status')).items).toBe(0)
 
-    const refer = await post(chc, '/api/referrals', { patientId: ids[0], referral: referralTo('IN2210000001') })
+    const refer = await postReferral(chc, ids[0]!, 'IN2210000001')
     expect(refer.status).toBe(201)
     await expectDelivered(chc, dh, ids[0]!, refer.json.referralId)
   })
@@ -101,26 +72,19 @@ describe("referral to a facility that is not the sender's hub, real processes", 
     const root = await tempDir('pagdandi-hop-')
     // The CHC knows no address of DH Kanker: only its hub links the two.
     const { dirs } = await makeNetwork(root, [
-      { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC', addresses: [await loopbackAddress()] },
-      {
-        facility: 'IN2210000001',
-        name: 'DH Jagdalpur',
-        kind: 'DH',
-        carriesFor: ['IN2210000101'],
-        addresses: [await loopbackAddress()]
-      },
+      ...(await chcAndHub()),
       { facility: 'IN2210000002', name: 'DH Kanker', kind: 'DH', addresses: [] }
     ])
     const [chc, hub, far] = await Promise.all([start(dirs[0]!), start(dirs[1]!), start(dirs[2]!)])
     const ids = await registerPatients(chc)
     await expect
-      .poll(async () => (await get(hub, '/api/status')).items, poll)
-      .toBe((await get(chc, '/api/status')).items)
-    expect((await get(far, '/api/status')).items).toBe(0)
+      .poll(async () => (await getJson(hub, '/api/status')).items, POLL)
+      .toBe((await getJson(chc, '/api/status')).items)
+    expect((await getJson(far, '/api/status')).items).toBe(0)
 
-    const refer = await post(chc, '/api/referrals', { patientId: ids[0], referral: referralTo('IN2210000002') })
+    const refer = await postReferral(chc, ids[0]!, 'IN2210000002')
     expect(refer.status).toBe(201)
     await expectDelivered(chc, far, ids[0]!, refer.json.referralId)
-    expect((await get(hub, '/api/status')).patients).toBe(0)
+    expect((await getJson(hub, '/api/status')).patients).toBe(0)
   })
 })

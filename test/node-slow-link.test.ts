@@ -8,19 +8,13 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LinkEmulator, PROFILES } from '../bench/src/link/index.js'
-import {
-  TEST_SECRET,
-  loopbackAddress,
-  makeNetwork,
-  registration,
-  tempDir
-} from '../packages/node/src/testing/fixtures.js'
-import { getJson, nodeProcessPool, postJson } from './processes.js'
+import { makeNetwork, registration, tempDir } from '../packages/node/src/testing/fixtures.js'
+import { chcAndHub, getJson, postJson, useNodeProcesses } from './processes.js'
 
-const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
+const start = useNodeProcesses()
 const links: LinkEmulator[] = []
+// Runs before the processes stop (hooks run as a stack); a link closing under a running node is a link outage.
 afterAll(async () => {
-  await pool.stopAll()
   for (const l of links) await l.close()
 })
 
@@ -29,17 +23,9 @@ describe('a CHC and its DH over 2G via VSAT', () => {
     const seed = 6401
     console.log(`link seed ${seed}`)
     const root = await tempDir('pagdandi-2g-')
-    const dhAddress = await loopbackAddress()
-    const { dirs } = await makeNetwork(root, [
-      { facility: 'IN2210000101', name: 'CHC Tokapal', kind: 'CHC' },
-      {
-        facility: 'IN2210000001',
-        name: 'DH Jagdalpur',
-        kind: 'DH',
-        carriesFor: ['IN2210000101'],
-        addresses: [dhAddress]
-      }
-    ])
+    const facilities = await chcAndHub(true)
+    const dhAddress = facilities[1]!.addresses![0]!
+    const { dirs } = await makeNetwork(root, facilities)
     const dhPort = Number(/tcp\/(\d+)/.exec(dhAddress)![1])
     const link = new LinkEmulator({ target: { port: dhPort }, profile: PROFILES['lwe-2g-vsat'], seed })
     links.push(link)
@@ -49,11 +35,11 @@ describe('a CHC and its DH over 2G via VSAT', () => {
       JSON.stringify({ routes: { IN2210000001: [`/ip4/127.0.0.1/tcp/${viaLink}/ws`] } })
     )
 
-    const chc = await pool.start(dirs[0]!)
+    const chc = await start(dirs[0]!)
     for (let i = 0; i < 3; i++)
       expect((await postJson(chc, '/api/patients', registration({ uhid: `CHC-${i}` }))).status).toBe(201)
     const want = (await getJson(chc, '/api/status')).items
-    const dh = await pool.start(dirs[1]!)
+    const dh = await start(dirs[1]!)
     await expect
       .poll(async () => (await getJson(dh, '/api/status')).items, { timeout: 120_000, interval: 500 })
       .toBe(want)

@@ -3,7 +3,15 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll, expect } from 'vitest'
 import { ApiClient, DataDir, StaffStore } from '@pagdandi/node'
+import {
+  anaemiaReferral,
+  loopbackAddress,
+  registration,
+  TEST_SECRET,
+  type FacilitySpec
+} from '../packages/node/src/testing/fixtures.js'
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -122,6 +130,59 @@ export function nodeProcessPool(env: NodeJS.ProcessEnv): {
       }
     }
   }
+}
+
+/**
+ * The node processes of one test file, started with the test operator secret and stopped after all
+ * its tests (an `afterAll` registered here, so it runs after the file's own). Returns `start`.
+ */
+export function useNodeProcesses(): (data: string) => Promise<NodeProcess> {
+  const pool = nodeProcessPool({ PAGDANDI_SECRET: TEST_SECRET })
+  afterAll(pool.stopAll)
+  return pool.start
+}
+
+/** CHC Tokapal and its hub, DH Jagdalpur, each listening on a free loopback port unless `dhOnly`. */
+export async function chcAndHub(dhOnly = false): Promise<FacilitySpec[]> {
+  return [
+    {
+      facility: 'IN2210000101',
+      name: 'CHC Tokapal',
+      kind: 'CHC',
+      ...(dhOnly ? {} : { addresses: [await loopbackAddress()] })
+    },
+    {
+      facility: 'IN2210000001',
+      name: 'DH Jagdalpur',
+      kind: 'DH',
+      carriesFor: ['IN2210000101'],
+      addresses: [await loopbackAddress()]
+    }
+  ]
+}
+
+/** Registers five patients at `chc` (UHIDs CHC-0 to CHC-4); the first, Budhri Kawasi, is the one referred. */
+export async function registerPatients(chc: NodeProcess): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < 5; i++) {
+    const r = await postJson(
+      chc,
+      '/api/patients',
+      registration({ uhid: `CHC-${i}`, name: i === 0 ? 'Budhri Kawasi' : `Patient ${i}` })
+    )
+    expect(r.status).toBe(201)
+    ids.push(r.json.patientId)
+  }
+  return ids
+}
+
+/** POST an anaemia referral of `patientId` to facility `to` at `node`; the status and the JSON answer. */
+export async function postReferral(
+  node: NodeProcess,
+  patientId: string,
+  to: string
+): Promise<{ status: number; json: any }> {
+  return await postJson(node, '/api/referrals', { patientId, referral: anaemiaReferral(to) })
 }
 
 /** GET a node's JSON API, signed in. */

@@ -11,7 +11,7 @@ import { openStore } from './cli/storeFactory.js'
 import { nodeSignatureScheme } from './crypto/index.js'
 import { FacilityNode } from './FacilityNode.js'
 import { revokeMember, rosterFile } from './keyring/authority.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, registration, tempDir, anaemiaReferral } from './testing/fixtures.js'
 
 const [CHC, DH, HUB] = ['IN2210000101', 'IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
@@ -44,14 +44,7 @@ describe('revocation that holds against backdating (issue 14, attack 4)', () => 
     ])
     const [chc, dh, hub] = [await open(dirs[0]!), await open(dirs[1]!), await open(dirs[2]!)]
     const { patientId } = await chc.patients.register(registration())
-    await chc.referrals.create(patientId, {
-      to: DH,
-      reason: 'Severe anaemia',
-      urgency: 'urgent',
-      treatmentGiven: 'IFA started',
-      transport: '108',
-      provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-    })
+    await chc.referrals.create(patientId, anaemiaReferral(DH, 'IFA started'))
     await dh.bundles.importItems(await chc.bundles.exportFor(DH), never)
     // An honest change by the DH before its revocation reaches the CHC and the hub.
     await dh.documents.change<PatientDoc>(patientId, d => {

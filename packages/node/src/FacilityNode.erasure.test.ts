@@ -6,7 +6,7 @@ import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
-import { TEST_SECRET, makeNetwork, registration, staffClient, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, registration, staffClient, tempDir, anaemiaReferral } from './testing/fixtures.js'
 
 const [CHC, DH] = ['IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
@@ -64,14 +64,7 @@ describe('erasure (crypto-shredding)', () => {
     const other = await chc.patients.register(
       registration({ name: 'Budhri Kashyap', uhid: 'CHC-0002', phone: '9826000000' })
     )
-    await chc.referrals.create(patientId, {
-      to: DH,
-      reason: 'Severe anaemia',
-      urgency: 'urgent',
-      treatmentGiven: 'IFA started',
-      transport: '108',
-      provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-    })
+    await chc.referrals.create(patientId, anaemiaReferral(DH, 'IFA started'))
     const key = chc.keys.get(patientId, 0)!.key.slice()
     // The grants box the key to this facility (its self-grant) and from it (the referral): both
     // open with this facility's box key, so both must go.

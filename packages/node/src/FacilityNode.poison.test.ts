@@ -8,7 +8,7 @@ import { decodeItemHeader } from '@pagdandi/core/crypto'
 import { readPatient, type FacilityId, type PatientDoc } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, anaemiaReferral, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 import { attackerSealer, poisonedDocument } from './testing/hostile.js'
 
 const [VICTIM, ATTACKER] = ['IN2210000001', 'IN2210000002'] as FacilityId[]
@@ -62,14 +62,7 @@ describe('a poisoned document (issue 14, attack 1)', () => {
     const victim = await open(victimDir!)
     const attacker = await open(attackerDir!)
     const { patientId } = await attacker.patients.register(registration({ uhid: 'CHC-0002' }))
-    await attacker.referrals.create(patientId, {
-      to: VICTIM,
-      reason: 'Severe anaemia',
-      urgency: 'urgent',
-      treatmentGiven: 'IFA started',
-      transport: '108',
-      provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-    })
+    await attacker.referrals.create(patientId, anaemiaReferral(VICTIM, 'IFA started'))
     // The attacker's own node seals whatever it is told (a modified build would too).
     await attacker.documents.change<Record<string, unknown>>(patientId, d => {
       d.encounters = 'not a collection'

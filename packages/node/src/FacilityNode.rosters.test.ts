@@ -5,14 +5,21 @@
  */
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { FacilityId, ReferralInput } from '@pagdandi/core/record'
+import type { FacilityId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { replicatorFactory } from './cli/replicatorFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { addMember, rosterFile } from './keyring/authority.js'
 import { initFacility } from './keyring/initFacility.js'
 import { nodeSignatureScheme } from './crypto/index.js'
-import { TEST_SECRET, loopbackAddress, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import {
+  TEST_SECRET,
+  loopbackAddress,
+  makeNetwork,
+  registration,
+  tempDir,
+  anaemiaReferral
+} from './testing/fixtures.js'
 
 const [CHC, DH, HUB] = ['IN2210000101', 'IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
@@ -34,14 +41,7 @@ async function start(dir: string, log: string[]): Promise<FacilityNode> {
   return node
 }
 
-const referral: ReferralInput = {
-  to: DH,
-  reason: 'Severe anaemia',
-  urgency: 'urgent',
-  treatmentGiven: 'IFA started',
-  transport: '108',
-  provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-}
+const referral = anaemiaReferral(DH, 'IFA started')
 
 describe('rosters travel (issue 14, attack 3)', () => {
   it('a DH on an older roster meets a CHC on the newer one: it adopts it from the session, the referral arrives, and it passes the roster on', async () => {

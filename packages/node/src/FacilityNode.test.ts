@@ -4,7 +4,15 @@ import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import type { Role } from '@pagdandi/core/staff'
 import { FacilityNode } from './FacilityNode.js'
 import type { NodeStore } from './ports.js'
-import { TEST_SECRET, makeNetwork, memoryStore, registration, staffClient, tempDir } from './testing/fixtures.js'
+import {
+  TEST_SECRET,
+  makeNetwork,
+  memoryStore,
+  registration,
+  staffClient,
+  tempDir,
+  anaemiaReferral
+} from './testing/fixtures.js'
 
 const running: FacilityNode[] = []
 afterEach(async () => {
@@ -125,18 +133,7 @@ describe('FacilityNode referrals', () => {
       method: 'POST',
       body: {
         patientId,
-        referral: {
-          to: 'IN2210000002',
-          reason: 'Severe anaemia',
-          urgency: 'urgent',
-          treatmentGiven: 'IFA started',
-          transport: '108',
-          provisionalDiagnosis: {
-            system: 'http://hl7.org/fhir/sid/icd-10',
-            code: 'D64.9',
-            display: 'Anaemia, unspecified'
-          }
-        }
+        referral: anaemiaReferral('IN2210000002', 'IFA started')
       }
     })
     expect(refer.status).toBe(201)

@@ -4,7 +4,7 @@ import { tweetnaclScheme } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import { FacilityNode } from '../FacilityNode.js'
 import { revokeMember } from '../keyring/authority.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from '../testing/fixtures.js'
+import { TEST_SECRET, makeNetwork, registration, tempDir, anaemiaReferral } from '../testing/fixtures.js'
 import type { Io } from './command.js'
 import { COMMANDS } from './commands/index.js'
 import { removeRunFile, runFileOf, writeRunFile } from './context.js'
@@ -45,14 +45,7 @@ describe('pagdandi roster import and erase', () => {
     })
     await node.start()
     const { patientId } = await node.patients.register(registration())
-    await node.referrals.create(patientId, {
-      to: DH,
-      reason: 'Severe anaemia',
-      urgency: 'urgent',
-      treatmentGiven: 'IFA started',
-      transport: '108',
-      provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-    })
+    await node.referrals.create(patientId, anaemiaReferral(DH, 'IFA started'))
     await writeRunFile(dir, runFileOf(node))
     await revokeMember(join(root, 'authority'), TEST_SECRET, tweetnaclScheme, DH)
     const imp = io()

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { tweetnaclScheme } from '@pagdandi/core/crypto'
 import { MemoryItemStore } from '@pagdandi/core/sync'
-import type { FacilityId, FacilityKind, RegistrationInput } from '@pagdandi/core/record'
+import type { FacilityId, FacilityKind, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { addMember, createAuthority, importRoster, rosterFile } from '../keyring/authority.js'
 import type { FacilityFile } from '../keyring/DataDir.js'
 import { initFacility } from '../keyring/initFacility.js'
@@ -136,4 +136,16 @@ export async function staffClient(
   const client = await ApiClient.signIn(node.url!, username, TEST_STAFF_PASSWORD)
   clients.set(`${node.url} ${username}`, client)
   return client
+}
+
+/** A referral slip for a patient with severe anaemia, to facility `to`. */
+export function anaemiaReferral(to: string, treatmentGiven = 'IFA'): ReferralInput {
+  return {
+    to: to as FacilityId,
+    reason: 'Severe anaemia',
+    urgency: 'urgent',
+    treatmentGiven,
+    transport: '108',
+    provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
+  }
 }

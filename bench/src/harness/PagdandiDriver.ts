@@ -7,233 +7,31 @@
  * A seeded pair of data directories is built once per (size, seed) and copied for each run:
  * building the patients' Automerge histories costs far more than the sync being measured.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { CACHE_DIR, UNIQUE_LIMIT } from '../corpus.js'
-import { ApiClient, DataDir, StaffStore } from '@pagdandi/node'
+import { CACHE_DIR } from '../corpus.js'
 import type { LinkEmulator } from '../link/index.js'
 import type { Usage } from '../peers/rpc.js'
 import type { Driver, RelayDriver, SyncOutcome } from './Driver.js'
+import {
+  CHC_ID,
+  DH_ID,
+  HUB_ID,
+  THIS_BUILD,
+  cliOf,
+  freePort,
+  prepareTemplate,
+  procUsage,
+  startNode,
+  status,
+  writeRoutes,
+  wsAddr,
+  type PagdandiBuild,
+  type RunningNode,
+  type Template
+} from './pagdandiNodes.js'
 
-const CLI = fileURLToPath(new URL('../../../packages/node/dist/cli.js', import.meta.url))
-
-/**
- * Which build of Pagdandi a driver runs: this tree's, or another checkout's (`--base-cli`, to
- * measure a change side by side with the commit before it). Each has its own seeded templates, as
- * a store written by one build need not open in the other.
- */
-export interface PagdandiBuild {
-  cli: string
-  name: string
-  /** Part of the template directory's name. */
-  label: string
-}
-
-export const THIS_BUILD: PagdandiBuild = { cli: CLI, name: 'Pagdandi', label: 'pagdandi' }
-const SECRET = 'bench-operator-secret'
-const CHC_ID = 'IN2210000101'
-const DH_ID = 'IN2210000001'
-const HUB_ID = 'IN2210000002'
-
-/** Whether the node's CLI is built and offers what the bench needs. */
-export function pagdandiAvailable(build: PagdandiBuild = THIS_BUILD): boolean {
-  if (!existsSync(build.cli)) return false
-  try {
-    return execFileSync(process.execPath, [build.cli, '--help'], { encoding: 'utf8' }).includes('seed')
-  } catch {
-    return false
-  }
-}
-
-function cliOf(build: PagdandiBuild): (args: string[]) => string {
-  return args => cliRun(build.cli, args)
-}
-
-function cliRun(path: string, args: string[]): string {
-  return execFileSync(process.execPath, [path, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, PAGDANDI_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer()
-  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', () => resolve()))
-  const port = (s.address() as net.AddressInfo).port
-  await new Promise<void>(resolve => s.close(() => resolve()))
-  return port
-}
-
-interface Template {
-  dir: string
-  proxyPort: number
-  items: number
-  /** How long `pagdandi seed` took to build it (absent in templates cached before it was recorded). */
-  seedMs?: number
-}
-
-const wsAddr = (port: number): string => `/ip4/127.0.0.1/tcp/${port}/ws`
-
-/** A node's local routes (docs/PROTOCOL.md, Data directory): facility id → addresses, [] = never dial. */
-function writeRoutes(dataDir: string, routes: Record<string, string[]>): void {
-  writeFileSync(join(dataDir, 'routes.json'), JSON.stringify({ routes }, null, 2))
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Build (or reuse) the seeded CHC + empty DH pair for this size; waits if another process is seeding it. */
-export async function prepareTemplate(
-  patients: number,
-  seed: number,
-  log: (s: string) => void,
-  build: PagdandiBuild = THIS_BUILD
-): Promise<Template> {
-  const cli = cliOf(build)
-  const dir = join(CACHE_DIR, `${build.label}-${patients}-${seed}`)
-  const meta = join(dir, 'meta.json')
-  const marker = join(dir, 'seeding.pid')
-  while (!existsSync(meta) && existsSync(marker) && alive(Number(readFileSync(marker, 'utf8')))) {
-    await new Promise(resolve => setTimeout(resolve, 2000))
-  }
-  if (existsSync(meta)) return JSON.parse(readFileSync(meta, 'utf8')) as Template
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(marker, String(process.pid))
-  const proxyPort = await freePort()
-  const d = (x: string): string => join(dir, x)
-  cli(['roster', 'create', '--data', d('authority'), '--network', 'bench'])
-  cli([
-    'init',
-    '--data',
-    d('chc'),
-    '--facility',
-    CHC_ID,
-    '--name',
-    'CHC Bench',
-    '--kind',
-    'CHC',
-    '--district',
-    'Bastar'
-  ])
-  cli([
-    'init',
-    '--data',
-    d('dh'),
-    '--facility',
-    DH_ID,
-    '--name',
-    'DH Bench',
-    '--kind',
-    'DH',
-    '--district',
-    'Bastar',
-    '--listen',
-    `/ip4/127.0.0.1/tcp/${proxyPort}/ws`
-  ])
-  cli(['roster', 'add', '--data', d('authority'), '--member', d('chc/facility.json')])
-  cli(['roster', 'add', '--data', d('authority'), '--member', d('dh/facility.json'), '--carries-for', CHC_ID])
-  cli(['roster', 'export', '--data', d('authority'), '--out', d('roster.json')])
-  cli(['roster', 'import', d('roster.json'), '--data', d('chc')])
-  cli(['roster', 'import', d('roster.json'), '--data', d('dh')])
-  log(`seeding ${patients} patients into a ${build.name} CHC (once; cached in ${dir})`)
-  const seedStart = performance.now()
-  // Like the baselines' corpora, above UNIQUE_LIMIT the distinct patients repeat under new ids and keys.
-  const out = cli([
-    'seed',
-    '--data',
-    d('chc'),
-    '--count',
-    String(patients),
-    '--seed',
-    String(seed),
-    '--unique',
-    String(Math.min(patients, UNIQUE_LIMIT))
-  ])
-  const items = Number(/(\d+) items sealed/.exec(out)?.[1] ?? NaN)
-  const t: Template = { dir, proxyPort, items, seedMs: performance.now() - seedStart }
-  writeFileSync(meta, JSON.stringify(t))
-  return t
-}
-
-interface RunningNode {
-  proc: ChildProcess
-  url: string
-  /** From spawn to the node's "listening on" line: opening the store and rebuilding what it serves. */
-  startMs: number
-  /** A registration clerk signed in over HTTP, as the CHC's counter would be. */
-  staff: ApiClient
-}
-
-const BENCH_STAFF = { username: 'bench.clerk', password: 'bench-staff-password' }
-
-/** Adds the benchmark's clerk through the node's staff service (a cached template may predate it). */
-async function addBenchStaff(dataDir: string): Promise<void> {
-  const staff = new StaffStore(dataDir, (await new DataDir(dataDir).readFacility()).facility)
-  if ((await staff.list()).some(a => a.username === BENCH_STAFF.username)) return
-  await staff.add({ ...BENCH_STAFF, name: 'Bench clerk', role: 'registration-clerk' })
-}
-
-export async function startNode(dataDir: string, build: PagdandiBuild = THIS_BUILD): Promise<RunningNode> {
-  await addBenchStaff(dataDir)
-  const t0 = performance.now()
-  // A time-compressed run compresses the node's redial ceiling with its schedule (run.ts sets it).
-  const redial = process.env.PAGDANDI_BENCH_MAX_REDIAL_S
-  const extra = redial === undefined ? [] : ['--max-redial-seconds', redial]
-  const proc = spawn(process.execPath, [build.cli, 'start', '--data', dataDir, '--port', '0', ...extra], {
-    env: { ...process.env, PAGDANDI_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let text = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const logFile = process.env.PAGDANDI_BENCH_NODE_LOG
-    const onData = (b: Buffer): void => {
-      text += b.toString()
-      if (logFile !== undefined) appendFileSync(logFile, `[${dataDir.split('/').pop()}] ${b.toString()}`)
-      const m = /listening on (http:\/\/\S+?)\/?\s/.exec(text)
-      if (m !== null) resolve(m[1]!)
-    }
-    proc.stdout!.on('data', onData)
-    proc.stderr!.on('data', onData)
-    proc.once('exit', code => reject(new Error(`pagdandi start exited with ${code}: ${text.slice(-300)}`)))
-  })
-  const startMs = performance.now() - t0
-  return { proc, url, startMs, staff: await ApiClient.signIn(url, BENCH_STAFF.username, BENCH_STAFF.password) }
-}
-
-interface Status {
-  items: number
-  sealed: { items: number; bytes: number }
-  traffic?: { streams: number; itemBytesOut: number; bytesOut: number }
-}
-
-async function status(n: RunningNode): Promise<Status> {
-  return await n.staff.get<Status>('/api/status')
-}
-
-/** Peak RSS and CPU of a process, from /proc (Linux). */
-function procUsage(pid: number | undefined): Usage {
-  if (pid === undefined) return { maxRssMb: 0, cpuMs: 0 }
-  try {
-    const st = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const hwm = Number(/VmHWM:\s+(\d+)/.exec(st)?.[1] ?? 0)
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    const ticks = Number(fields[11]) + Number(fields[12])
-    return { maxRssMb: hwm / 1024, cpuMs: ticks * 10 }
-  } catch {
-    return { maxRssMb: 0, cpuMs: 0 }
-  }
-}
+export { pagdandiAvailable, THIS_BUILD, type PagdandiBuild } from './pagdandiNodes.js'
 
 /** Pagdandi: encrypted, signed items over libp2p (websockets, noise, yamux). */
 export class PagdandiDriver implements Driver, RelayDriver {

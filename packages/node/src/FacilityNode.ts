@@ -128,7 +128,7 @@ export class FacilityNode implements NodeApi {
   private constructor(internals: Internals, roster: RosterService) {
     this.#in = internals
     const { parts } = internals
-    this.facility = parts.facility
+    this.facility = parts.self
     this.roster = roster
     this.patients = new PatientService(parts)
     this.referrals = new ReferralService(parts)
@@ -225,7 +225,7 @@ export class FacilityNode implements NodeApi {
     )
     const parts: NodeParts = {
       ...base,
-      facility,
+      self: facility,
       views: new RecordViews(facility.facility),
       roster,
       quarantine,
@@ -260,7 +260,7 @@ export class FacilityNode implements NodeApi {
     const routes = await dataDir.readRoutes()
     const replicator = opts.createReplicator?.({
       keys,
-      facility: parts.facility,
+      facility: parts.self,
       roster: parts.roster.current,
       store: parts.store,
       scheme: parts.sealer.scheme,

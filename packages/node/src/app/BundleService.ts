@@ -8,7 +8,7 @@ import type { NodeParts } from './parts.js'
 
 type Parts = Pick<
   NodeParts,
-  'facility' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'admit' | 'gate'
+  'self' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'admit' | 'gate'
 >
 
 /** Items of this node for a bundle, and items from one. */
@@ -37,7 +37,7 @@ export class BundleService {
   async importItems(items: Uint8Array[], onRejected: (index: number, err: Error) => never): Promise<number> {
     const { store, bridge, sealer, replication, quarantine } = this.#parts
     const roster = this.#parts.roster.current
-    if (roster === undefined) throw new NotOnRosterError(this.#parts.facility.facility)
+    if (roster === undefined) throw new NotOnRosterError(this.#parts.self.facility)
     items.forEach((bytes, i) => {
       const err = checkItem(bytes, roster, sealer.scheme)
       if (err !== undefined) onRejected(i, err)

@@ -15,7 +15,7 @@ import type { FhirApi } from '../http/NodeApi.js'
 import { changeContext, type NodeParts } from './parts.js'
 import type { PatientService } from './PatientService.js'
 
-type Parts = Pick<NodeParts, 'facility' | 'bridge' | 'sealer' | 'views' | 'roster' | 'now'>
+type Parts = Pick<NodeParts, 'self' | 'bridge' | 'sealer' | 'views' | 'roster' | 'now'>
 
 /** FHIR in and out of this node. */
 export class FhirService implements FhirApi {
@@ -39,7 +39,7 @@ export class FhirService implements FhirApi {
   /** Validates and reads a bundle; `source` names the file or upload in errors. */
   #read(bundle: unknown, source?: string): ImportedRecord {
     const at = this.#parts.now().toISOString()
-    const opts = { facility: this.#parts.facility.facility, at }
+    const opts = { facility: this.#parts.self.facility, at }
     return importBundle(bundle, source === undefined ? opts : { ...opts, source })
   }
 
@@ -57,7 +57,7 @@ export class FhirService implements FhirApi {
     const open = patientId === undefined ? undefined : await this.#parts.bridge.open<PatientDoc>(patientId)
     const copy =
       open === undefined
-        ? newPatientDoc(registrationFromImport(rec, this.#parts.facility.facility), changeContext(this.#parts))
+        ? newPatientDoc(registrationFromImport(rec, this.#parts.self.facility), changeContext(this.#parts))
         : (JSON.parse(JSON.stringify(readPatient(open))) as PatientDoc)
     return outcome(rec, applyImport(copy, rec), patientId)
   }
@@ -72,7 +72,7 @@ export class FhirService implements FhirApi {
     let patientId = this.#match(rec)
     const newPatient = patientId === undefined
     if (patientId === undefined) {
-      patientId = (await this.#patients.register(registrationFromImport(rec, this.#parts.facility.facility))).patientId
+      patientId = (await this.#patients.register(registrationFromImport(rec, this.#parts.self.facility))).patientId
     }
     let report: MergeReport | undefined
     await this.#parts.bridge.change<PatientDoc>(patientId, d => {

@@ -17,7 +17,7 @@ import { changeSources } from '../repo/provenance.js'
 import { seedPatients } from '../repo/seed.js'
 import { changeContext, type NodeParts } from './parts.js'
 
-type Parts = Pick<NodeParts, 'facility' | 'bridge' | 'sealer' | 'store' | 'views' | 'roster' | 'replication' | 'now'>
+type Parts = Pick<NodeParts, 'self' | 'bridge' | 'sealer' | 'store' | 'views' | 'roster' | 'replication' | 'now'>
 
 /** The patient register of this node. */
 export class PatientService implements PatientsApi {
@@ -91,7 +91,7 @@ export class PatientService implements PatientsApi {
     onProgress?: (done: number, total: number) => void,
     unique?: number
   ): Promise<string[]> {
-    const ids = await seedPatients(this.#parts.bridge, this.#parts.facility, {
+    const ids = await seedPatients(this.#parts.bridge, this.#parts.self, {
       count,
       seed,
       ...(onProgress !== undefined ? { onProgress } : {}),

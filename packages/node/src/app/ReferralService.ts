@@ -11,7 +11,7 @@ import { NotOnRosterError } from '../keyring/errors.js'
 import { RecordViews } from '../repo/RecordViews.js'
 import { changeContext, type NodeParts } from './parts.js'
 
-type Parts = Pick<NodeParts, 'facility' | 'bridge' | 'sealer' | 'views' | 'roster' | 'now' | 'log'>
+type Parts = Pick<NodeParts, 'self' | 'bridge' | 'sealer' | 'views' | 'roster' | 'now' | 'log'>
 
 /** The referral inbox and outbox of this node. */
 export class ReferralService implements ReferralsApi {
@@ -84,7 +84,7 @@ export class ReferralService implements ReferralsApi {
    */
   acknowledge(patientId: PatientId, doc: PatientDoc | undefined): void {
     if (doc?.referrals === undefined || this.#closed) return
-    const me = this.#parts.facility.facility
+    const me = this.#parts.self.facility
     const arrived = Object.values(doc.referrals)
       .filter(r => r.to === me && currentStatus(r) === 'sent')
       .map(r => r.id)

@@ -4,10 +4,7 @@ import type { NodeStatus, StatusApi } from '../http/NodeApi.js'
 import type { NodeParts } from './parts.js'
 import type { ReferralService } from './ReferralService.js'
 
-type Parts = Pick<
-  NodeParts,
-  'facility' | 'store' | 'bridge' | 'views' | 'roster' | 'replication' | 'quarantine' | 'gate'
->
+type Parts = Pick<NodeParts, 'self' | 'store' | 'bridge' | 'views' | 'roster' | 'replication' | 'quarantine' | 'gate'>
 
 /** What the node reports about itself. Claims nothing the parts do not say. */
 export class StatusService implements StatusApi {
@@ -20,15 +17,15 @@ export class StatusService implements StatusApi {
   }
 
   async report(): Promise<NodeStatus> {
-    const { facility, store, bridge, views, roster, replication, quarantine } = this.#parts
+    const { self, store, bridge, views, roster, replication, quarantine } = this.#parts
     const byId = new Map(replication.peers().map(p => [p.facility, p]))
-    const others = (roster.current?.body.entries ?? []).filter(e => e.facility !== facility.facility)
+    const others = (roster.current?.body.entries ?? []).filter(e => e.facility !== self.facility)
     const outgoing = await this.#referrals.list('outgoing')
     const m = replication.metrics()
     return {
-      facility: facility.facility,
-      name: facility.name,
-      kind: facility.kind,
+      facility: self.facility,
+      name: self.name,
+      kind: self.kind,
       peers: others.map(e => {
         const p = byId.get(e.facility)
         return {

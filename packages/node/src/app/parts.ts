@@ -23,7 +23,8 @@ export interface RosterState {
 
 /** Everything the services are built from. */
 export interface NodeParts {
-  facility: FacilityFile
+  /** This node's own facility (facility.json): its id, name and kind. */
+  self: FacilityFile
   store: NodeStore
   bridge: DocBridge
   sealer: ItemSealer
@@ -44,6 +45,6 @@ export interface NodeParts {
 }
 
 /** Who writes a change here, and when. */
-export function changeContext(parts: Pick<NodeParts, 'facility' | 'now'>): ChangeContext {
-  return { facility: parts.facility.facility, at: parts.now().toISOString() }
+export function changeContext(parts: Pick<NodeParts, 'self' | 'now'>): ChangeContext {
+  return { facility: parts.self.facility, at: parts.now().toISOString() }
 }

@@ -219,6 +219,17 @@ export interface FhirImportItem {
   title: string
 }
 
+/** What became of one entry of an imported bundle (types and places only: no patient data). */
+export interface FhirImportReportLine {
+  /** Index in Bundle.entry. */
+  entry: number
+  resourceType: string
+  /** Mapped into the record, read as context (who, where, which patient), or kept verbatim. */
+  outcome: 'mapped' | 'context' | 'attached'
+  /** Where it went, e.g. `encounter.labOrders`, `allergies (no known allergy)`, `attached`. */
+  into: string
+}
+
 /** `POST /api/fhir/preview` and `POST /api/fhir/import`: what an import of one bundle adds, or added. */
 export interface FhirImportOutcome {
   /** The IG document kind, e.g. `OPConsultRecord`. */
@@ -234,12 +245,14 @@ export interface FhirImportOutcome {
   alreadyPresent: number
   /** Identifiers in the bundle that differ from the record's (never overwritten). */
   identifierMismatches: string[]
-  /** Resources kept verbatim (no field in the record), and resources read as context. */
+  /** Resources kept verbatim (no field in the record). */
   attached: number
+  /** One line per bundle entry: which was mapped, read as context, or kept verbatim. */
+  report: FhirImportReportLine[]
   /**
    * What the clinician should check before confirming, as codes the UI words in Hindi or English:
    * `abha-luhn`, `hfr-format` (validation warnings), `no-birth-date`, `no-address` (a new patient
-   * will be registered with these not known). No patient data.
+   * will be registered with these not known), `no-name` (registered as "Unknown"). No patient data.
    */
   warnings: string[]
 }

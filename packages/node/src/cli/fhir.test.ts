@@ -137,6 +137,12 @@ describe('pagdandi fhir', () => {
       )
       expect(preview.lines[0]).toMatch(/OPConsultRecord for a new patient: would add [1-9]\d*, already present 0/)
       expect(preview.lines.some(l => /^ {2}\+ encounter: opd /.test(l))).toBe(true)
+      // The import report: one line per bundle entry, saying what became of it.
+      const entries = (JSON.parse(await readFile(file, 'utf8')) as { entry: unknown[] }).entry.length
+      expect(preview.lines.filter(l => /^ {2}entry \d+ \w+: (mapped|context|attached) \(/.test(l))).toHaveLength(
+        entries
+      )
+      expect(preview.lines).toContain('  entry 0 Composition: context (composition)')
       const first = captureIo(env)
       expect(await runFhirCli(['import', '--data', data, file], first), first.errors.join('\n')).toBe(0)
       expect(first.lines[0]).toMatch(/OPConsultRecord into new patient \S+: added [1-9]\d*/)

@@ -113,7 +113,9 @@ function printOutcome(file: string, o: FhirImportOutcome, preview: boolean, io: 
       (o.identifierMismatches.length > 0 ? `, differing identifiers: ${o.identifierMismatches.join(', ')}` : '') +
       (o.warnings.length > 0 ? `, check: ${o.warnings.join(', ')}` : '')
   )
-  if (preview) for (const i of o.items) io.out(`  + ${i.section}: ${i.title}`)
+  if (!preview) return
+  for (const i of o.items) io.out(`  + ${i.section}: ${i.title}`)
+  for (const r of o.report) io.out(`  entry ${r.entry} ${r.resourceType}: ${r.outcome} (${r.into})`)
 }
 
 /** `fhir import [--data DIR]`: into the facility's node, through its FHIR service. */

@@ -125,6 +125,7 @@ export const en = {
   'fhir.warn.no-birth-date':
     'The file gives no birth date: the patient will be registered with the birth date not known.',
   'fhir.warn.no-address': 'The file gives no village: the patient will be registered with the village not known.',
+  'fhir.warn.no-name': 'The file gives no name: the patient will be registered as "Unknown".',
   'fhir.warn.other': 'Something in the file needs checking.',
   'fhir.checking': 'Checking the record…',
   'fhir.previewTitle': 'This record will add',

@@ -18,7 +18,7 @@ import {
 } from '@pagdandi/core/record'
 import { FacilityNode } from './FacilityNode.js'
 import { revokeMember, rosterFile } from './keyring/authority.js'
-import { DataDir } from './keyring/DataDir.js'
+import { DataDir } from './datadir/DataDir.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
 import type { NodeStore, ReplicatorPort } from './ports.js'
 import { TEST_SECRET, makeNetwork, memoryStore, registration, tempDir } from './testing/fixtures.js'

@@ -15,8 +15,8 @@ export type {
   StatusApi
 } from './http/NodeApi.js'
 export type { PatientSummary } from './repo/PatientIndex.js'
-export { DataDir } from './keyring/DataDir.js'
-export type { FacilityFile, RosterFile } from './keyring/DataDir.js'
+export { DataDir } from './datadir/DataDir.js'
+export type { FacilityFile, RosterFile } from './datadir/DataDir.js'
 export { initFacility } from './keyring/initFacility.js'
 export { addMember, createAuthority, importRoster, revokeMember, rosterFile } from './keyring/authority.js'
 export { openStore } from './cli/storeFactory.js'

@@ -4,7 +4,7 @@
  */
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { PatientId } from '@pagdandi/core/record'
-import { b64, type RosterFile } from '../keyring/DataDir.js'
+import { b64, type RosterFile } from '../datadir/DataDir.js'
 import { importRoster } from '../keyring/authority.js'
 import { planRotation } from '../keyring/rotate.js'
 import type { RosterAccepted, RosterApi, RosterEntry } from '../http/NodeApi.js'

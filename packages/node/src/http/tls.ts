@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { generate } from 'selfsigned'
-import { writeAtomic } from '../keyring/DataDir.js'
+import { writeAtomic } from '../datadir/DataDir.js'
 import { DataDirError } from '../keyring/errors.js'
 
 /** A node's certificate, its key and the names it covers. */

@@ -18,7 +18,7 @@ import {
   type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import { DataDir, b64, readUserJson, type FacilityFile, type RosterFile } from './DataDir.js'
+import { DataDir, b64, readUserJson, type FacilityFile, type RosterFile } from '../datadir/DataDir.js'
 import { DataDirError } from './errors.js'
 import { readKeyringFile, writeKeyringFile } from '../crypto/index.js'
 

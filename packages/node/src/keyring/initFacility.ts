@@ -1,7 +1,7 @@
 /** `pagdandi init`: a new facility identity and data directory. */
 import { validateHfrId } from '@pagdandi/core/record'
 import type { FacilityId, FacilityKind } from '@pagdandi/core/record'
-import { DataDir, b64, type FacilityFile } from './DataDir.js'
+import { DataDir, b64, type FacilityFile } from '../datadir/DataDir.js'
 import { DataDirError } from './errors.js'
 import { saveNodeKeys } from './keyringStore.js'
 import { createNodeKeys } from './NodeKeys.js'

@@ -1,7 +1,7 @@
 /** Loading and saving the node's secrets, encrypted under the operator secret (node/crypto keyringFile). */
 import { Keyring } from '@pagdandi/core/crypto'
 import { readKeyringFile, writeKeyringFile } from '../crypto/index.js'
-import type { DataDir } from './DataDir.js'
+import type { DataDir } from '../datadir/DataDir.js'
 import { KeyringMissingError } from './errors.js'
 import { nodeKeysFrom, type NodeKeys } from './NodeKeys.js'
 

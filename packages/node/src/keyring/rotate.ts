@@ -18,7 +18,7 @@ import {
   type VerifiedRoster
 } from '@pagdandi/core/crypto'
 import type { PatientId } from '@pagdandi/core/record'
-import type { ItemSealer } from './ItemSealer.js'
+import type { ItemSealer } from '../crypto/ItemSealer.js'
 
 /** A rotation ready to be stored: the new key (keyring it once stored) and the items that carry it. */
 export interface PlannedRotation {

@@ -3,7 +3,7 @@ import * as A from '@automerge/automerge'
 import { Repo } from '@automerge/automerge-repo'
 import { DocBridge } from './DocBridge.js'
 import { SealedStorage } from './SealedStorage.js'
-import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './ports.js'
+import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './bridgePorts.js'
 
 /** Items as `kind|docId|recipient|payload` text: enough to test the bridge's bookkeeping. */
 class FakeSealer implements DocSealer {

@@ -35,7 +35,7 @@ import { checkAfter, concat, loadChecked, sameHeads, type Entry } from './checke
 import { changeHashes, type Author } from '@pagdandi/core/record'
 import { Authorship } from './Authorship.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
-import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './ports.js'
+import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './bridgePorts.js'
 
 interface DocState {
   /** The live handle; undefined while the document is cold (only in the store). */

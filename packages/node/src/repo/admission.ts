@@ -12,7 +12,7 @@ import type { PatientId } from '@pagdandi/core/record'
 import type { AdmitItems, ItemStore } from '@pagdandi/core/sync'
 import type { Entry } from './checkedLoad.js'
 import { RivalGenesisError } from './errors.js'
-import type { DocSealer, OpenedItem } from './ports.js'
+import type { DocSealer, OpenedItem } from './bridgePorts.js'
 import type { EntitlementGate } from './quota.js'
 
 /** What admission needs from the bridge: the check of received changes against a document. */

@@ -4,7 +4,7 @@
  */
 import { decodeItemHeader, verifyItem, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import type { BridgeStore } from './ports.js'
+import type { BridgeStore } from './bridgePorts.js'
 
 /** Page size of log scans. */
 const PAGE = 5000

@@ -4,7 +4,7 @@
  * verified against the roster as it is opened (ItemSealer.open), so a source is never a claim.
  */
 import { changeHashes, validateAuthor, type ChangeSource } from '@pagdandi/core/record'
-import type { BridgeStore, DocSealer } from './ports.js'
+import type { BridgeStore, DocSealer } from './bridgePorts.js'
 
 /** The source of every change of `docId` this node can open, by change hash (first item wins). */
 export async function changeSources(

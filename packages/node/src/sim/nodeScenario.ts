@@ -38,7 +38,7 @@ import {
   type Violation
 } from '@pagdandi/core/testing'
 import { nodeSignatureScheme } from '../crypto/index.js'
-import { ItemSealer } from '../keyring/ItemSealer.js'
+import { ItemSealer } from '../crypto/ItemSealer.js'
 import { EntitlementCache } from '../p2p/entitlement.js'
 import { generatePeerKey, peerIdOfKey } from '../p2p/host.js'
 import { cryptoInspector, cryptoVerifier } from '../p2p/items.js'

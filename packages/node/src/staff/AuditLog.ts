@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeAtomic } from '../keyring/DataDir.js'
+import { writeAtomic } from '../datadir/DataDir.js'
 import { AuditLogTamperedError, AuditLogTruncatedError } from './errors.js'
 
 /** What an entry records. */

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { validateHprId, type FacilityId, type PractitionerId } from '@pagdandi/core/record'
 import { hprRule, isRole, type Role, type StaffId, type StaffSession } from '@pagdandi/core/staff'
-import { writeAtomic } from '../keyring/DataDir.js'
+import { writeAtomic } from '../datadir/DataDir.js'
 import { InvalidStaffError, LastAdminError, StaffExistsError, StaffFileError, StaffNotFoundError } from './errors.js'
 import { decoyHash, hashParams, hashPassword, verifyPassword } from './password.js'
 

@@ -7,7 +7,7 @@
  */
 import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeAtomic } from '../keyring/DataDir.js'
+import { writeAtomic } from '../datadir/DataDir.js'
 import { StoreDamagedError, StoreFaultedError, faultCause } from './errors.js'
 
 /** Lines LevelDB writes to `LOG` when recovery found damage (db_impl.cc, log_reader.cc, repair). */

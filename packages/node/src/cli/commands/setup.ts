@@ -11,7 +11,7 @@ import {
   readRosterPath,
   revokeMember
 } from '../../keyring/authority.js'
-import { DataDir, readUserJson, type FacilityFile } from '../../keyring/DataDir.js'
+import { DataDir, readUserJson, type FacilityFile } from '../../datadir/DataDir.js'
 import { DataDirError } from '../../keyring/errors.js'
 import { initFacility } from '../../keyring/initFacility.js'
 import { createTls, readTls } from '../../http/tls.js'

@@ -1,7 +1,7 @@
 /** `pagdandi store recover`: rebuild a damaged item store from what is provably intact. */
 import { nodeSignatureScheme } from '../../crypto/index.js'
 import { loadRoster } from '../../FacilityNode.js'
-import { DataDir } from '../../keyring/DataDir.js'
+import { DataDir } from '../../datadir/DataDir.js'
 import { itemInspector } from '../../keyring/inspect.js'
 import { checkItem } from '../../repo/exchange.js'
 import { damageMarkerOf } from '../../store/openCheck.js'

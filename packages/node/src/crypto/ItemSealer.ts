@@ -25,10 +25,10 @@ import {
   type SignatureScheme,
   type VerifiedRoster
 } from '@pagdandi/core/crypto'
-import { nodeCompression } from '../crypto/index.js'
+import { nodeCompression } from './index.js'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
-import type { DocSealer, OpenedItem } from '../repo/ports.js'
-import { NotOnRosterError } from './errors.js'
+import type { DocSealer, OpenedItem } from '../repo/bridgePorts.js'
+import { NotOnRosterError } from '../keyring/errors.js'
 
 /** Seals and opens items with the facility's keyring, judged against the current roster. */
 export class ItemSealer implements DocSealer {

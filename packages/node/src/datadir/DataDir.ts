@@ -11,7 +11,7 @@
 import { mkdir, readFile, rename, stat, writeFile, open as openFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FacilityId, FacilityKind } from '@pagdandi/core/record'
-import { DataDirError, KeyringMissingError } from './errors.js'
+import { DataDirError, KeyringMissingError } from '../keyring/errors.js'
 
 /** Public description of a facility, written by `pagdandi init` and read by `pagdandi roster add`. */
 export interface FacilityFile {

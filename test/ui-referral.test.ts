@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { ensureUiBuilt, describeBrowser, launchBrowser, shot } from './ui-harness.js'
 import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
-import { axeViolations } from './ui-axe.js'
+import { axeViolations, overflowX } from './ui-axe.js'
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
 // The DH is the CHC's hub (it carries the CHC's items), as in Bastar's district networks.
@@ -100,7 +100,10 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     await shot(chc, '10-referral-form')
     await ref.getByRole('button', { name: 'Send referral' }).click()
     await chc.getByTestId('chart-referrals').getByTestId('referral-status').waitFor()
-    expect(await chc.getByTestId('referral-status').textContent()).toBe('Sent')
+    // Never "Sent" as if it had arrived: until the DH marks it received, the chart says it has not.
+    expect(['Not yet received by DH Jagdalpur', 'Received']).toContain(
+      await chc.getByTestId('referral-status').textContent()
+    )
 
     // "Delivered" appears only once the DH's node has acknowledged the items.
     await chc.getByRole('link', { name: 'Referrals', exact: true }).click()
@@ -124,6 +127,11 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     )
     expect(await axeViolations(dh)).toEqual([])
     await shot(dh, '12-dh-inbox')
+    // On a phone the cards fit without sideways scrolling.
+    await dh.setViewportSize({ width: 360, height: 740 })
+    expect(await overflowX(dh)).toBe(0)
+    await shot(dh, '12b-dh-inbox-phone')
+    await dh.setViewportSize({ width: 1024, height: 768 })
     await incoming.getByTestId('accept-referral').click()
     await dh.getByTestId('inbox-accepted').getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })
 
@@ -170,6 +178,30 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     await expect.poll(() => row.getAttribute('data-state'), { timeout: SYNC_TIMEOUT }).toBe('unreachable')
     expect(await row.textContent()).toContain('Unreachable')
     await shot(chc, '17-sync-dh-unreachable')
+
+    // A referral made while the DH is down is never shown as if it had reached it (issue 15).
+    await chc.goto(chcNode.url + patientPath)
+    await chc.getByRole('link', { name: 'Refer', exact: true }).click()
+    const ref = chc.getByTestId('referral-form')
+    await expect.poll(() => ref.locator('select[name=to]').inputValue()).toBe(DH.facility)
+    await ref.getByLabel('Reason for referral *').fill('Review of transfusion; DH unreachable today')
+    await ref.getByLabel('Treatment given before referral *').fill('IFA continued')
+    await ref.getByLabel('Ambulance 108').check()
+    await ref.getByRole('button', { name: 'Send referral' }).click()
+    const pending = chc
+      .getByTestId('chart-referrals')
+      .locator('article', { hasText: 'DH unreachable today' })
+      .getByTestId('referral-status')
+    await pending.waitFor()
+    expect(await pending.textContent()).toBe('Not yet received by DH Jagdalpur')
+    await chc.getByRole('link', { name: 'Referrals', exact: true }).click()
+    await chc.getByTestId('tab-outgoing').click()
+    const card = chc.getByTestId('outbox-card').filter({ hasText: 'DH unreachable today' })
+    await card.getByTestId('not-delivered').waitFor()
+    const pills = await card.locator('.pill').allTextContents()
+    expect(pills).toContain('Not yet delivered')
+    expect(pills).not.toContain('Sent')
+    await shot(chc, '17b-referral-not-yet-received')
   })
 
   it('an edit made while the CHC\'s node is down shows "not saved" until the node is back, then "saved"', async () => {
@@ -200,6 +232,16 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
       .poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: SYNC_TIMEOUT })
       .toBe('saved')
     await chc.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 })
+
+    // The CHC's node restarted while the DH is still down: it has no acknowledgement from the DH to
+    // count from, so the peer table says so instead of "0 waiting" (issue 15).
+    await chc.goto(chcNode.url + '#/sync')
+    const row = chc.locator(`[data-testid=peer][data-facility=${DH.facility}]`)
+    await row.waitFor()
+    expect(await row.getByTestId('to-send').textContent()).toBe('not known yet (no contact since the server started)')
+    expect(await row.textContent()).toContain('not since the server started')
+    expect(await axeViolations(chc)).toEqual([])
+    await shot(chc, '18b-sync-after-restart')
   })
 
   it('a lab result written at both facilities while apart is shown as a conflict with both values, and one is chosen', async () => {

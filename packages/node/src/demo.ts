@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     )
     for (const p of s.peers)
       say(
-        `     peer ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? 0} to receive`
+        `     peer ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${p.itemsToSend ?? '?'} to send, ${p.itemsToReceive ?? '?'} to receive`
       )
     if (m !== undefined)
       say(`     sent ${kb(m.bytesOut)} in ${m.framesOut} frames, received ${kb(m.bytesIn)} in ${m.framesIn} frames`)

@@ -29,6 +29,8 @@ export interface ReplicatorPeer {
   connected: boolean
   /** Epoch ms of the last frame from this peer. */
   lastSeen?: number
+  /** Whether a sync session with this peer has reported since this process started (else the counts are not known). */
+  heard?: boolean
   /** Items of ours the peer is entitled to and has not acknowledged. */
   itemsToSend: number
   /** Items the peer has announced that we lack. */

@@ -14,8 +14,11 @@ export interface PeerStatus {
   connected: boolean
   /** ISO instant of the last frame received from this peer, if any. */
   lastSeen?: string | null | undefined
-  /** Items of ours this peer is entitled to and has not acknowledged. */
-  itemsToSend: number
+  /**
+   * Items of ours this peer is entitled to and has not acknowledged; null when not known: no sync
+   * session with the peer has reported since this node started, so there is no acknowledgement to count from.
+   */
+  itemsToSend: number | null
   /** Items the peer announced that we have not yet stored, when known. */
   itemsToReceive?: number | null | undefined
 }

@@ -28,13 +28,16 @@ export class StatusService implements StatusApi {
       kind: self.kind,
       peers: others.map(e => {
         const p = byId.get(e.facility)
+        // Counts come from the peer's acknowledgements: with no session since start there are none
+        // to count from, so the answer is "not known" (null), never a 0 that reads as "all sent".
+        const heard = p?.heard === true
         return {
           facility: e.facility,
           name: e.name,
           connected: p?.connected ?? false,
           lastSeen: p?.lastSeen !== undefined ? new Date(p.lastSeen).toISOString() : undefined,
-          itemsToSend: p?.itemsToSend ?? 0,
-          itemsToReceive: p?.itemsToReceive
+          itemsToSend: heard ? p.itemsToSend : null,
+          itemsToReceive: heard ? p.itemsToReceive : null
         }
       }),
       undeliveredReferrals: outgoing.filter(r => !r.delivered).length,

@@ -153,4 +153,20 @@ describe('Replicator over real libp2p and LevelDB', () => {
     )
     expect(rc.status()[0]).toMatchObject({ itemsToSend: 0 })
   })
+
+  it('reports a peer not heard from since start as such (its counts not known), then counts from its acknowledgements', async () => {
+    const [chc, dh] = await net.facilities(2)
+    const r = roster([entry(chc), entry(dh, [chc])])
+    const rc = await net.startNode(chc, r)
+    rc.notifyLocalItems((await chc.store!.putItems(sealedDoc(chc, r, 3).items)).map(i => ({ bytes: i.bytes })))
+    // The DH is down: nothing it acknowledged is known here, so the 0 is a placeholder, not "all sent".
+    expect(rc.status()[0]).toMatchObject({ heard: false, connected: false })
+    await net.startNode(dh, r)
+    await eventually(
+      async () => rc.status()[0]?.heard === true && rc.status()[0]?.itemsToSend === 0,
+      10_000,
+      'DH acknowledged'
+    )
+    expect(rc.status()[0]).toMatchObject({ heard: true, itemsToSend: 0 })
+  })
 })

@@ -192,6 +192,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         const out: PeerStatus = {
           facility: e.facility,
           connected: s?.open === true,
+          heard: last !== undefined,
           itemsToSend: last?.itemsToSend ?? 0,
           itemsToReceive: last?.itemsToReceive ?? 0,
           cursor: last?.cursor ?? 0,

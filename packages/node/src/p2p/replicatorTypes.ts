@@ -54,6 +54,11 @@ export interface PeerStatus {
   connected: boolean
   /** Epoch ms of the last frame received from the peer, if any. */
   lastSeen?: number
+  /**
+   * Whether a sync session with this peer has reported since this process started; until one has,
+   * nothing is known of what the peer acknowledged, and the counts are 0 only as placeholders.
+   */
+  heard: boolean
   itemsToSend: number
   /** Best estimate: the peer's last log position minus our cursor of it. */
   itemsToReceive: number

@@ -80,13 +80,13 @@ export const status: Command = {
 /** Adds per-peer lag: items waiting to go out and seconds since last contact. */
 function withLag(
   s: NodeStatus
-): NodeStatus & { peers: Array<NodeStatus['peers'][number] & { lagItems: number; lagSeconds: number | null }> } {
+): NodeStatus & { peers: Array<NodeStatus['peers'][number] & { lagItems: number | null; lagSeconds: number | null }> } {
   const now = Date.now()
   return {
     ...s,
     peers: s.peers.map(p => ({
       ...p,
-      lagItems: p.itemsToSend + (p.itemsToReceive ?? 0),
+      lagItems: p.itemsToSend === null ? null : p.itemsToSend + (p.itemsToReceive ?? 0),
       lagSeconds: p.lastSeen != null ? Math.round((now - Date.parse(p.lastSeen)) / 1000) : null
     }))
   }
@@ -105,7 +105,7 @@ function printStatus(s: NodeStatus, io: Io): void {
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'
     io.out(
-      `  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend} to send, ${p.itemsToReceive ?? '?'} to receive`
+      `  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend ?? '?'} to send, ${p.itemsToReceive ?? '?'} to receive`
     )
   }
 }

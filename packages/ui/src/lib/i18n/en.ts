@@ -271,6 +271,7 @@ export const en = {
   'transport.own': 'Own transport',
 
   'status.sent': 'Sent',
+  'status.notYetAt': 'Not yet received by {to}',
   'status.received': 'Received',
   'status.accepted': 'Accepted',
   'status.completed': 'Completed',
@@ -338,7 +339,8 @@ export const en = {
   'sync.toReceive': 'Waiting to receive',
   'sync.connected': 'Connected',
   'sync.unreachable': 'Unreachable',
-  'sync.never': 'never',
+  'sync.never': 'not since the server started',
+  'sync.notKnownYet': 'not known yet (no contact since the server started)',
   'sync.unknown': 'not known',
   'sync.noPeers': 'No other facilities are configured.',
 

@@ -268,6 +268,7 @@ export const hi: Record<MessageKey, string> = {
   'transport.own': 'अपना वाहन',
 
   'status.sent': 'भेजा गया',
+  'status.notYetAt': '{to} को अभी नहीं मिला',
   'status.received': 'प्राप्त',
   'status.accepted': 'स्वीकार',
   'status.completed': 'पूर्ण',
@@ -334,7 +335,8 @@ export const hi: Record<MessageKey, string> = {
   'sync.toReceive': 'आने को बाकी',
   'sync.connected': 'जुड़ा है',
   'sync.unreachable': 'संपर्क नहीं',
-  'sync.never': 'कभी नहीं',
+  'sync.never': 'सर्वर चालू होने के बाद से नहीं',
+  'sync.notKnownYet': 'अभी पता नहीं (सर्वर चालू होने के बाद से संपर्क नहीं)',
   'sync.unknown': 'ज्ञात नहीं',
   'sync.noPeers': 'कोई अन्य स्वास्थ्य केंद्र जुड़ा नहीं है।',
 

@@ -1,0 +1,37 @@
+/**
+ * Status that claims nothing it does not know (issue 15): with no sync session with a peer since
+ * the node started, `GET /api/status` answers its counts as not known (null), never a 0 that reads
+ * as "nothing waiting" while a registration made here has not reached it.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { FacilityNode } from './FacilityNode.js'
+import { TEST_SECRET, makeNetwork, memoryStore, registration, staffClient, tempDir } from './testing/fixtures.js'
+
+const running: FacilityNode[] = []
+afterEach(async () => {
+  for (const n of running.splice(0)) await n.stop()
+})
+
+describe('peer status from acknowledgements', () => {
+  it('says "not known" for what waits each way with a peer not heard from since start', async () => {
+    const { dirs } = await makeNetwork(await tempDir(), [
+      { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' },
+      { facility: 'IN2210000002', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000001'] }
+    ])
+    const store = await memoryStore()
+    const node = await FacilityNode.open({
+      data: dirs[0]!,
+      secret: TEST_SECRET,
+      http: { port: 0 },
+      openStore: async () => store
+    })
+    await node.start()
+    running.push(node)
+    const mo = await staffClient(node, 'medical-officer')
+    expect((await mo.call('POST', '/api/patients', registration())).status).toBe(201)
+    const status = (await mo.call('GET', '/api/status')).json as { peers: unknown[] }
+    expect(status.peers).toEqual([
+      { facility: 'IN2210000002', name: 'DH Jagdalpur', connected: false, itemsToSend: null, itemsToReceive: null }
+    ])
+  })
+})

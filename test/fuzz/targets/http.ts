@@ -111,6 +111,15 @@ function bodySeeds(
         { patientId, referral: { ...referral, encounterId: 'e1' } }
       ]
     },
+    {
+      path: '/api/patients/matches',
+      weight: 2,
+      bodies: [
+        { name: 'Somaru Markam', village: 'Kilepal', age: 45, sex: 'male' },
+        { name: 'सुनीता कश्यप', guardian: 'Budhru Kashyap', phone: '9826123456', uhid: 'CHC-0001' },
+        { name: 'Somru', abhaNumber: '91-1234-5678-9012' }
+      ]
+    },
     { path: '/api/fhir/import', weight: 3, bodies: fhirSeeds },
     { path: '/api/fhir/preview', weight: 2, bodies: fhirSeeds },
     { path: '/api/roster', weight: 1, bodies: [roster] },
@@ -184,7 +193,9 @@ function inputs(patientId: string, roster: RosterFile, staff: boolean): fc.Arbit
       method: 'GET' as const,
       path: `/api/patients/${encodeURIComponent(id)}${tail}`
     })),
-    fc.constantFrom('/api/status', '/api/roster', '/api/session').map(path => ({ method: 'GET' as const, path })),
+    fc
+      .constantFrom('/api/status', '/api/roster', '/api/session', '/api/health')
+      .map(path => ({ method: 'GET' as const, path })),
     // The audit log grows by an entry a request: read it rarely, or the runs slow down as it grows.
     fc
       .constantFrom('/api/quarantine', '/api/staff', '/api/quarantine', '/api/staff', '/api/audit')
@@ -197,7 +208,7 @@ function inputs(patientId: string, roster: RosterFile, staff: boolean): fc.Arbit
   if (!staff) return fc.oneof({ weight: 4, arbitrary: post }, { weight: 1, arbitrary: get })
   // A staff account's path parameter: never the accounts the target signs in as.
   const account = fc
-    .tuple(param, fc.constantFrom('disable', 'reset'))
+    .tuple(param, fc.constantFrom('disable', 'reset', 'sign-out'))
     .filter(([u]) => u !== 'medical-officer' && u !== 'facility-admin')
     .map(([u, op]) => ({
       method: 'POST' as const,
@@ -260,7 +271,7 @@ function httpTargetOf(name: string, what: string, staff: boolean): FuzzTarget<Ht
 /** The HTTP API target: every route but sign-in and staff accounts. */
 export const httpTarget = httpTargetOf(
   'http',
-  'every POST body, query and path parameter of the API (records, referrals, FHIR import and preview, roster, status, quarantine, audit), over loopback to a real FacilityNode',
+  'every POST body, query and path parameter of the API (records, possible duplicates, referrals, FHIR import and preview, roster, status, health, quarantine, audit), over loopback to a real FacilityNode',
   false
 )
 

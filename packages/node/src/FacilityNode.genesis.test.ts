@@ -11,7 +11,7 @@ import { FacilityNode } from './FacilityNode.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 import { attackerSealer } from './testing/hostile.js'
 
-const [CHC, ATTACKER] = ['IN2210000101', 'IN2210000102'] as FacilityId[]
+const [CHC, ATTACKER, DH, HUB] = ['IN2210000101', 'IN2210000102', 'IN2210000001', 'IN2210000002'] as FacilityId[]
 const running: FacilityNode[] = []
 afterEach(async () => {
   for (const n of running.splice(0)) await n.stop()
@@ -38,5 +38,50 @@ describe('rival genesis (issue 14, attack 7)', () => {
       held.map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
     )
     expect(access.creator).toBe(CHC)
+  })
+
+  it('every node refuses it, not only the creator: the referred DH and a hub carrying for the CHC name the rival and keep one creator', async () => {
+    const { dirs } = await makeNetwork(await tempDir(), [
+      { facility: CHC, name: 'CHC Tokapal', kind: 'CHC' },
+      { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC' },
+      { facility: DH, name: 'DH Jagdalpur', kind: 'DH' },
+      { facility: HUB, name: 'DH Dantewada', kind: 'DH', carriesFor: [CHC] }
+    ])
+    const open = async (dir: string) => {
+      const n = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore })
+      running.push(n)
+      return n
+    }
+    const [chc, dh, hub] = [await open(dirs[0]!), await open(dirs[2]!), await open(dirs[3]!)]
+    const { patientId } = await chc.patients.register(registration())
+    await chc.referrals.create(patientId, {
+      to: DH,
+      reason: 'Severe anaemia',
+      urgency: 'urgent',
+      treatmentGiven: 'IFA started',
+      transport: '108',
+      provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
+    })
+    const never = (i: number, err: Error): never => {
+      throw new Error(`item ${i}: ${err.name}`)
+    }
+    await dh.bundles.importItems(await chc.bundles.exportFor(DH), never)
+    await hub.bundles.importItems(await chc.bundles.exportFor(HUB), never)
+    const rival = (await attackerSealer(dirs[1]!)).ensureKey(patientId)
+    for (const node of [dh, hub]) {
+      await node.bundles.importItems(rival, never)
+      const [q] = await node.quarantine.list()
+      expect([q?.reason, q?.author]).toEqual(['RivalGenesisError', ATTACKER])
+      expect(q?.detail ?? '').toContain(`rival genesis by ${ATTACKER}`)
+      // What it holds (and so forwards) still has one creator: the referral keeps flowing.
+      const held = (await node.bundles.exportFor(node === dh ? DH : CHC)).filter(
+        b => decodeItemHeader(b).docId === patientId
+      )
+      const access = computeAccess(
+        patientId,
+        held.map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
+      )
+      expect(access.creator).toBe(CHC)
+    }
   })
 })

@@ -154,7 +154,11 @@ describe('quotas (issue 14, attack 6)', () => {
       throw new Error(`item ${i}: ${err.name}`)
     }
     expect(await dh.bundles.importItems(changes, never)).toBe(0)
-    expect((await dh.status.report()).awaitingGrant?.items).toBe(changes.length)
+    // Status names why the referral has not opened yet: what waits, and for whose grant.
+    expect((await dh.status.report()).awaitingGrant).toMatchObject({
+      items: changes.length,
+      documents: [{ docId: patientId, author: CHC, items: changes.length }]
+    })
     expect(await dh.bundles.importItems(grants, never)).toBe(items.length)
     expect((await dh.status.report()).awaitingGrant?.items).toBe(0)
     expect(await dh.quarantine.list()).toEqual([])

@@ -49,7 +49,13 @@ export interface NodeStatus {
    * Received items of documents this node may not open or carry yet, held in memory (not stored)
    * until a grant arrives, and the most any one author has waiting (bounded per author; quotas).
    */
-  awaitingGrant?: { items: number; bytes: number; mostByOneAuthor: number }
+  awaitingGrant?: {
+    items: number
+    bytes: number
+    mostByOneAuthor: number
+    /** Up to 20 documents waiting, each with who sent it: "waiting for the grant from …". */
+    documents: { docId: string; author: FacilityId; items: number }[]
+  }
 }
 
 /** The item store's state in `GET /api/status`. */

@@ -69,6 +69,24 @@ export function computeAccess(docId: PatientId, items: HeaderWithId[]): Document
   return access
 }
 
+/**
+ * `computeAccess` where two facilities self-granted generation 0 (a rival genesis, issue 14 attack
+ * 7): the first self-grant in `items` (log order: the one this node stored first) is the creator
+ * and the others are ignored, as node admission refuses every later one. A document is created
+ * with its self-grant, so a rival, which needs the id first, comes later wherever the real one
+ * travelled; a node that stored such a conflict before that rule keeps replicating the document
+ * instead of entitling nobody. Without a conflict this is `computeAccess`.
+ */
+export function accessFirstCreator(docId: PatientId, items: HeaderWithId[]): DocumentAccess {
+  const selfGrant = (i: HeaderWithId): boolean =>
+    i.header.kind === 'grant' && i.header.generation === 0 && i.header.recipient === i.header.author
+  const first = items.find(i => i.header.docId === docId && selfGrant(i))
+  return computeAccess(
+    docId,
+    items.filter(i => !selfGrant(i) || i.header.author === first?.header.author)
+  )
+}
+
 /** True if `facility` holds generation `generation` and so may grant it. */
 export function mayGrant(access: DocumentAccess, facility: FacilityId, generation: number): boolean {
   return access.holders.get(generation)?.has(facility) === true

@@ -27,7 +27,7 @@ export type { ChangeProvenance } from './provenance.js'
 export { encodeProvenance, decodeProvenance, PROVENANCE_VERSION, MAX_AUTHORS, MAX_CHANGES } from './provenance.js'
 export { decodeItemHeader, decodeItem, itemId, ITEM_FORMAT_VERSION, MAX_ITEM_BYTES } from './item.js'
 export { verifyItem, openItem, openGrant } from './open.js'
-export { computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'
+export { accessFirstCreator, computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'
 export {
   MAX_CHANGE_BYTES,
   MAX_INFLATE_RATIO,

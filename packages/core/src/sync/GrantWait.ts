@@ -111,6 +111,17 @@ export class GrantWait {
     return { verdict: new AwaitingGrantError(item.docId), expired }
   }
 
+  /** Per document waiting, its author (the first item's) and how many items wait: what status names. */
+  documents(): { docId: PatientId; author: FacilityId; items: number }[] {
+    const out = new Map<PatientId, { docId: PatientId; author: FacilityId; items: number }>()
+    for (const w of this.#items) {
+      const d = out.get(w.docId)
+      if (d === undefined) out.set(w.docId, { docId: w.docId, author: w.author, items: 1 })
+      else d.items++
+    }
+    return [...out.values()]
+  }
+
   /** The items waiting for this document (its grants among them count towards entitlement). */
   waiting(docId: PatientId): readonly Waiting[] {
     return this.#items.filter(w => w.docId === docId)

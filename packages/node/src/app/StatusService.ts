@@ -71,7 +71,12 @@ function storeHealth(store: Parts['store']): StoreHealth {
   return fault === undefined ? { writable: true } : { writable: false, fault: fault.fault, message: fault.message }
 }
 
-function awaiting(gate: Parts['gate']): { items: number; bytes: number; mostByOneAuthor: number } {
+function awaiting(gate: Parts['gate']): NonNullable<NodeStatus['awaitingGrant']> {
   const u = gate.wait.usage()
-  return { items: u.items, bytes: u.bytes, mostByOneAuthor: Math.max(0, ...[...u.byAuthor.values()].map(a => a.items)) }
+  return {
+    items: u.items,
+    bytes: u.bytes,
+    mostByOneAuthor: Math.max(0, ...[...u.byAuthor.values()].map(a => a.items)),
+    documents: gate.wait.documents().slice(0, 20)
+  }
 }

@@ -4,7 +4,7 @@
  * Results are cached per document and dropped when a new access item for it is stored.
  */
 import {
-  computeAccess,
+  accessFirstCreator,
   decodeItemHeader,
   isEntitled,
   type DocumentAccess,
@@ -35,13 +35,14 @@ export class EntitlementCache {
     if (access === undefined) {
       const generation = this.#generation
       const items = await this.#store.accessItems(docId)
+      // Conflicting creators (a rival genesis stored before admission refused it): the first
+      // stored is the creator, so the document keeps flowing instead of entitling nobody.
       try {
-        access = computeAccess(
+        access = accessFirstCreator(
           docId,
           items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) }))
         )
       } catch {
-        // Conflicting creators: nobody is entitled until the conflict is reviewed.
         access = null
       }
       if (generation === this.#generation) this.#cache.set(docId, access)

@@ -56,13 +56,18 @@ export function admission(
     const verdicts: (Error | undefined)[] = items.map(bytes =>
       freeze?.check(decodeItemHeader(bytes).author, itemId(bytes))
     )
-    // A rival genesis: another facility's self-grant for a document this node created.
-    if (creatorOf !== undefined && me !== undefined)
+    // A rival genesis: another facility's self-grant for a document whose creator this node
+    // already holds (it created it, or stored that creator's self-grant first; a document is
+    // created with its self-grant, so the rival, which needs the id, comes later). Every node
+    // refuses it, carriers too, so no node's view of who may read the document splits in two.
+    if (creatorOf !== undefined)
       for (const [at, bytes] of items.entries()) {
         const h = decodeItemHeader(bytes)
         if (verdicts[at] !== undefined || h.kind !== 'grant' || h.generation !== 0) continue
         if (h.recipient !== h.author || h.author === me) continue
-        if ((await creatorOf(h.docId)) === me) verdicts[at] = new RivalGenesisError(h.docId, h.author)
+        const creator = (await creatorOf(h.docId)) ?? firstInBatch(items, verdicts, h.docId)
+        if (creator !== undefined && creator !== h.author)
+          verdicts[at] = new RivalGenesisError(h.docId, h.author, creator)
       }
     // Quotas: an item of a document this node may neither open nor carry waits for its grant, or is
     // refused; it is judged on its header alone, before anything is opened or inflated.
@@ -100,4 +105,20 @@ export function admission(
     }
     return verdicts
   }
+}
+
+/** The author of the first self-grant of generation 0 for `docId` still admitted in this batch. */
+function firstInBatch(items: Uint8Array[], verdicts: (Error | undefined)[], docId: string): string | undefined {
+  for (const [at, bytes] of items.entries()) {
+    const h = decodeItemHeader(bytes)
+    if (
+      verdicts[at] === undefined &&
+      h.kind === 'grant' &&
+      h.generation === 0 &&
+      h.docId === docId &&
+      h.recipient === h.author
+    )
+      return h.author
+  }
+  return undefined
 }

@@ -43,7 +43,10 @@ export class UndecodableChangeError extends PagdandiError {
  */
 export class RivalGenesisError extends PagdandiError {
   override name = 'RivalGenesisError'
-  constructor(docId: string, rival: string) {
-    super('ERR_RIVAL_GENESIS', `document ${docId} was created here; ${rival} claims to have created it`)
+  constructor(docId: string, rival: string, creator?: string) {
+    super(
+      'ERR_RIVAL_GENESIS',
+      `refused: rival genesis by ${rival}: document ${docId} was created by ${creator ?? 'this facility'}`
+    )
   }
 }

@@ -5,7 +5,7 @@
  * waits, bounded per author, for a grant: when a grant of its document is stored (by a later batch,
  * a bundle, any peer), `admitReleased` runs admission on what waited and stores what passes.
  */
-import { computeAccess, decodeItemHeader, isEntitled, itemId, type VerifiedRoster } from '@pagdandi/core/crypto'
+import { accessFirstCreator, decodeItemHeader, isEntitled, itemId, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import {
   AwaitingGrantError,
@@ -65,13 +65,8 @@ export class EntitlementGate {
             decodeItemHeader(w.bytes).kind === 'change' ? [] : [{ id: w.id, header: decodeItemHeader(w.bytes) }]
           )
       ]
-      let ok: boolean
-      try {
-        ok = isEntitled(computeAccess(h.docId, access), roster, this.#me)
-      } catch {
-        // Two creators (a rival genesis): which one is real is decided by genesis.ts, not here.
-        ok = true
-      }
+      // Two creators (a rival genesis stored before admission refused it): the first stored counts.
+      const ok = isEntitled(accessFirstCreator(h.docId, access), roster, this.#me)
       entitled.set(h.docId, ok)
     }
     for (const [at, h] of headers.entries()) {

@@ -101,6 +101,10 @@ function printStatus(s: NodeStatus, io: Io): void {
     io.out(`items refused and kept in quarantine: ${s.quarantined} (see: pagdandi quarantine)`)
   if ((s.awaitingGrant?.items ?? 0) > 0)
     io.out(`items held until their grant arrives (not stored): ${s.awaitingGrant?.items}`)
+  for (const d of s.awaitingGrant?.documents ?? []) {
+    const from = s.peers.find(p => p.facility === d.author)?.name ?? d.author
+    io.out(`  document ${d.docId}: waiting for the grant from ${from} (${d.items} items held)`)
+  }
   if (s.peers.length === 0) io.out('no peers on the roster')
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'

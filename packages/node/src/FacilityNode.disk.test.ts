@@ -38,7 +38,7 @@ describe('confidentiality at rest (Invariant 6)', () => {
       if (d.phone !== undefined) secrets.add(d.phone)
     }
     // Control: the same scan does find plaintext that the store holds as is.
-    await store!.putMeta?.('control', new TextEncoder().encode('CONTROL-Somaru-Markam'))
+    await store!.putKv?.('control', new TextEncoder().encode('CONTROL-Somaru-Markam'))
     await node.stop()
 
     const files = await filesUnder(dirs[0]!)

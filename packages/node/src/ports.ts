@@ -13,8 +13,8 @@ import type { DocBridge } from './repo/DocBridge.js'
 export interface NodeStore extends ItemStore {
   close(): Promise<void>
   /** Small durable key/value for the node's bookkeeping (LevelItemStore's `kv`). */
-  getMeta?(key: string): Promise<Uint8Array | undefined>
-  putMeta?(key: string, value: Uint8Array): Promise<void>
+  getKv?(key: string): Promise<Uint8Array | undefined>
+  putKv?(key: string, value: Uint8Array): Promise<void>
   /** Deletes every item of a document, records it as erased and refuses its items from then on. */
   eraseDoc?(docId: PatientId): Promise<number>
   /** Documents erased in this store. */

@@ -11,7 +11,7 @@
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import type { ItemStore } from '@pagdandi/core/sync'
-import type { MetaStore } from '../repo/Quarantine.js'
+import type { KvStore } from '../repo/Quarantine.js'
 import { BackdatedItemError } from './errors.js'
 
 const key = (f: string): string => `frozen/${f}`
@@ -21,7 +21,7 @@ const PAGE = 5000
 export class RevocationFreeze {
   readonly #frozen = new Map<string, Set<string>>()
 
-  constructor(readonly store: ItemStore & MetaStore) {}
+  constructor(readonly store: ItemStore & KvStore) {}
 
   /**
    * Freezes every revocation of `roster` not frozen yet (loading earlier freezes from the store):
@@ -31,13 +31,13 @@ export class RevocationFreeze {
     const fresh: FacilityId[] = []
     for (const r of roster?.body.revocations ?? []) {
       if (this.#frozen.has(r.facility)) continue
-      const saved = frozenIds(await this.store.getMeta?.(key(r.facility)))
+      const saved = frozenIds(await this.store.getKv?.(key(r.facility)))
       if (saved !== undefined) {
         this.#frozen.set(r.facility, saved)
         continue
       }
       const ids = await this.#heldBy(r.facility)
-      await this.store.putMeta?.(key(r.facility), new TextEncoder().encode(JSON.stringify([...ids])))
+      await this.store.putKv?.(key(r.facility), new TextEncoder().encode(JSON.stringify([...ids])))
       this.#frozen.set(r.facility, ids)
       fresh.push(r.facility)
     }

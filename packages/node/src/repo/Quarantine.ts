@@ -20,9 +20,9 @@ export const MAX_PER_AUTHOR = 64
 export const MAX_BYTES = 32 << 20
 
 /** The node's small durable key/value, when the store has one (an in-memory test store may not). */
-export interface MetaStore {
-  getMeta?(key: string): Promise<Uint8Array | undefined>
-  putMeta?(key: string, value: Uint8Array): Promise<void>
+export interface KvStore {
+  getKv?(key: string): Promise<Uint8Array | undefined>
+  putKv?(key: string, value: Uint8Array): Promise<void>
 }
 
 const INDEX_KEY = 'quarantine/index'
@@ -42,14 +42,14 @@ export class Quarantine {
   #write: Promise<void> = Promise.resolve()
 
   constructor(
-    readonly store: MetaStore,
+    readonly store: KvStore,
     readonly now: () => Date = () => new Date(),
     readonly log: Logger = createLogger('quarantine')
   ) {}
 
   /** Reads what earlier runs kept. */
   async load(): Promise<void> {
-    const raw = await this.store.getMeta?.(INDEX_KEY)
+    const raw = await this.store.getKv?.(INDEX_KEY)
     if (raw === undefined) return
     try {
       this.#index = parseIndex(JSON.parse(new TextDecoder().decode(raw)))
@@ -79,7 +79,7 @@ export class Quarantine {
 
   /** The item bytes of an entry, for an investigation. */
   async bytesOf(id: string): Promise<Uint8Array | undefined> {
-    return this.has(id) ? await this.store.getMeta?.(itemKey(id)) : undefined
+    return this.has(id) ? await this.store.getKv?.(itemKey(id)) : undefined
   }
 
   /**
@@ -145,12 +145,12 @@ export class Quarantine {
     this.#ids.add(id)
     this.#bytes += bytes.length
     this.#index.entries.push(entry)
-    await this.store.putMeta?.(itemKey(id), bytes)
+    await this.store.putKv?.(itemKey(id), bytes)
     await this.#persist()
   }
 
   async #persist(): Promise<void> {
-    await this.store.putMeta?.(INDEX_KEY, new TextEncoder().encode(JSON.stringify(this.#index)))
+    await this.store.putKv?.(INDEX_KEY, new TextEncoder().encode(JSON.stringify(this.#index)))
   }
 }
 

@@ -34,7 +34,7 @@ describe('LevelItemStore storage faults', () => {
     // The disk works again, but nothing written after a failure is trusted until a reopen checks it.
     disk.failWith = undefined
     await expect(store.putItems([item(3)])).rejects.toMatchObject({ name: 'StoreFaultedError', status: 503 })
-    await expect(store.putMeta('k', new Uint8Array([1]))).rejects.toMatchObject({ name: 'StoreFaultedError' })
+    await expect(store.putKv('k', new Uint8Array([1]))).rejects.toMatchObject({ name: 'StoreFaultedError' })
     await expect(store.setCursor('IN2210000002' as never, { seq: 1, token: new Uint8Array(16) })).rejects.toMatchObject(
       {
         name: 'StoreFaultedError'
@@ -72,7 +72,7 @@ describe('LevelItemStore storage faults', () => {
       await store.putItems([item(n)], n % 5 === 4 ? { from: 'IN2210000002' as never } : {})
       acked.push(idOf(item(n)))
     }
-    await store.putMeta('referral-seq/r1', new TextEncoder().encode('7'))
+    await store.putKv('referral-seq/r1', new TextEncoder().encode('7'))
     // Control: a write LevelDB was not asked to sync is in the page cache only, and the cut loses it.
     await disk.put('unsynced-control', new Uint8Array([1]))
     expect(await disk.get('unsynced-control')).toBeDefined()
@@ -84,7 +84,7 @@ describe('LevelItemStore storage faults', () => {
     const again = await LevelItemStore.open(dir, inspectTestItem)
     expect((await again.hasItems(acked)).every(Boolean)).toBe(true)
     expect(await again.lastSeq()).toBe(20)
-    expect(await again.getMeta('referral-seq/r1')).toEqual(new TextEncoder().encode('7'))
+    expect(await again.getKv('referral-seq/r1')).toEqual(new TextEncoder().encode('7'))
     await again.close()
   })
 })

@@ -9,7 +9,7 @@
  * - `fp`   `<docId>` → 16-byte fingerprint, item count (repair summaries, kept in O(1) per item)
  * - `cur`  `<peer>` → seq, token (the cursor we hold of each peer's log)
  * - `meta` `epoch` → 16 random bytes, written once at creation
- * - `kv`   free-form keys for the node (keyring blob, settings), see `getMeta`/`putMeta`
+ * - `kv`   free-form keys for the node (keyring blob, settings), see `getKv`/`putKv`
  * - `era`  `<docId>` → empty: documents erased here (crypto-shredding); their items are refused
  * - `meta` `lastSeq` → the highest log position ever used (erased positions are never reused)
  * - `meta` `schema` → the layout version (schema.ts; a store without it is version 1)
@@ -435,14 +435,14 @@ export class LevelItemStore implements ItemStore {
   }
 
   /** Read a node-owned value (keyring blob, settings) from the generic key/value sub-level. */
-  async getMeta(key: string): Promise<Uint8Array | undefined> {
+  async getKv(key: string): Promise<Uint8Array | undefined> {
     this.#check()
     const v = await this.#s.kv.get(key)
     return v === undefined ? undefined : plain(v)
   }
 
   /** Durably write a node-owned value (`sync: true`). */
-  async putMeta(key: string, value: Uint8Array): Promise<void> {
+  async putKv(key: string, value: Uint8Array): Promise<void> {
     await this.#commit([this.#put('kv', key, value)])
   }
 }

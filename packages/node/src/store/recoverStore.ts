@@ -69,7 +69,7 @@ export async function recoverStore(
       report.erasedDocs++
     }
     for await (const [key, value] of sub('kv').iterator()) {
-      if (!STALE_META.test(key)) await out.putMeta(key, new Uint8Array(value))
+      if (!STALE_META.test(key)) await out.putKv(key, new Uint8Array(value))
     }
   } finally {
     await out.close()

@@ -6,7 +6,7 @@
  * The workload's items are real sealed items of two synthetic facilities (core/synth through a
  * real node): registrations (a self-grant and the first change in one batch), encounters (one
  * change), batches received from the DH with the cursor of its log advanced in the same batch,
- * mark-only cursor advances, and node bookkeeping (`putMeta`).
+ * mark-only cursor advances, and node bookkeeping (`putKv`).
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -173,7 +173,7 @@ export async function runCrashPoint(
         await store.setCursor(DH, { seq: op.to, token: pool.peerEpoch })
         ackedCursor = op.to
       } else {
-        await store.putMeta(op.key, enc.encode(String(op.value)))
+        await store.putKv(op.key, enc.encode(String(op.value)))
         ackedMeta.set(op.key, op.value)
       }
     }
@@ -198,7 +198,7 @@ export async function runCrashPoint(
       const missing = held.findIndex(ok => !ok)
       if (missing >= 0) failures.push(`cursor ${cursor} is ahead of durable data: peer item ${missing + 1} missing`)
       for (const [key, value] of ackedMeta) {
-        const raw = await after.getMeta(key)
+        const raw = await after.getKv(key)
         if (raw === undefined || Number(dec.decode(raw)) < value) failures.push(`acknowledged meta ${key} lost`)
       }
       const log = await after.logSince(0, 1_000_000)

@@ -19,9 +19,6 @@ import { hashParams } from '../../../packages/node/src/staff/password.js'
 import { expectThat, namedOnlyAsync, type FuzzTarget } from '../harness.js'
 import { byteEdits, mutateBytes, mutatedJson } from '../mutate.js'
 
-/** The audit chain's HMAC key (AuditLog takes it since 459d4b9); a fixed test key, never a facility's. */
-const AUDIT_KEY = new Uint8Array(32).fill(7)
-
 const FACILITY = 'IN2210000001' as FacilityId
 type File = 'staff.json' | 'audit.log' | 'audit.head'
 

@@ -5,8 +5,8 @@
  * possible duplicates by name (either script), age, village and guardian; hostile bodies are 400s.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { FacilityNode } from './FacilityNode.js'
-import { TEST_SECRET, makeNetwork, memoryStore, registration, staffClient, tempDir } from './testing/fixtures.js'
+import type { FacilityNode } from './FacilityNode.js'
+import { makeNetwork, memoryStore, registration, staffClient, startHttpNode, tempDir } from './testing/fixtures.js'
 
 const running: FacilityNode[] = []
 afterEach(async () => {
@@ -19,14 +19,7 @@ describe('duplicate registrations', () => {
       { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }
     ])
     const store = await memoryStore()
-    const node = await FacilityNode.open({
-      data: dirs[0]!,
-      secret: TEST_SECRET,
-      http: { port: 0 },
-      openStore: async () => store
-    })
-    await node.start()
-    running.push(node)
+    const node = await startHttpNode(dirs[0]!, running, store)
     const clerk = await staffClient(node, 'registration-clerk')
     const first = await clerk.call(
       'POST',

@@ -4,8 +4,8 @@
  * as "nothing waiting" while a registration made here has not reached it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { FacilityNode } from './FacilityNode.js'
-import { TEST_SECRET, makeNetwork, memoryStore, registration, staffClient, tempDir } from './testing/fixtures.js'
+import type { FacilityNode } from './FacilityNode.js'
+import { makeNetwork, memoryStore, registration, staffClient, startHttpNode, tempDir } from './testing/fixtures.js'
 
 const running: FacilityNode[] = []
 afterEach(async () => {
@@ -19,14 +19,7 @@ describe('peer status from acknowledgements', () => {
       { facility: 'IN2210000002', name: 'DH Jagdalpur', kind: 'DH', carriesFor: ['IN2210000001'] }
     ])
     const store = await memoryStore()
-    const node = await FacilityNode.open({
-      data: dirs[0]!,
-      secret: TEST_SECRET,
-      http: { port: 0 },
-      openStore: async () => store
-    })
-    await node.start()
-    running.push(node)
+    const node = await startHttpNode(dirs[0]!, running, store)
     const mo = await staffClient(node, 'medical-officer')
     expect((await mo.call('POST', '/api/patients', registration())).status).toBe(201)
     const status = (await mo.call('GET', '/api/status')).json as { peers: unknown[] }

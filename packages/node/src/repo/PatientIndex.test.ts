@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import { PatientIndex } from './PatientIndex.js'
+import { indexedPatient } from '../testing/fixtures.js'
 import { skeleton } from './transliteration.js'
 
 function doc(
@@ -8,30 +9,13 @@ function doc(
   village: string,
   extra: Partial<{ phone: string; abha: string; uhid: string }> = {}
 ): PatientDoc {
-  return {
-    schema: 1,
-    registeredAt: '2026-11-01T04:00:00.000Z',
-    registeredBy: 'IN2210000001',
-    demographics: {
-      name,
-      nameVariants: [],
-      sex: 'female',
-      birth: { kind: 'approx-age', years: 30, asOf: '2026-01-01' },
-      address: { village, block: 'Tokapal', district: 'Bastar' },
-      ...(extra.phone !== undefined ? { phone: extra.phone } : {})
-    },
-    identifiers: {
-      uhid: { IN2210000001: extra.uhid ?? 'CHC-0001' },
-      ...(extra.abha !== undefined ? { abhaNumber: extra.abha } : {})
-    },
-    encounters: {},
-    allergies: {},
-    alerts: {},
-    referrals: {},
-    summaries: {},
-    duplicates: {},
-    resolutions: {}
-  } as unknown as PatientDoc
+  return indexedPatient({
+    name,
+    village,
+    ...(extra.phone !== undefined ? { phone: extra.phone } : {}),
+    ...(extra.uhid !== undefined ? { uhid: extra.uhid } : {}),
+    ...(extra.abha !== undefined ? { abhaNumber: extra.abha } : {})
+  })
 }
 
 describe('transliteration-tolerant search', () => {

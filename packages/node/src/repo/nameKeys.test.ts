@@ -5,38 +5,16 @@
  */
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import type { PatientDoc, PatientId, RegistrationInput } from '@pagdandi/core/record'
+import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import { generateFacilities, generatePatients } from '@pagdandi/core/synth'
 import { testSeed } from '@pagdandi/core/testing'
 import { romanize, soundKey, wordKeys } from './nameKeys.js'
 import { PatientIndex } from './PatientIndex.js'
+import { indexedPatient } from '../testing/fixtures.js'
 
 const FACILITY = 'IN2210000001'
 
-function doc(r: Pick<RegistrationInput, 'name' | 'village'> & Partial<RegistrationInput>): PatientDoc {
-  return {
-    schema: 1,
-    registeredAt: '2026-11-01T04:00:00.000Z',
-    registeredBy: FACILITY,
-    demographics: {
-      name: r.name,
-      nameVariants: [],
-      sex: r.sex ?? 'female',
-      birth: r.birth ?? { kind: 'approx-age', years: 30, asOf: '2026-01-01' },
-      address: { village: r.village, block: 'Tokapal', district: 'Bastar' },
-      ...(r.guardian !== undefined ? { guardian: r.guardian } : {}),
-      ...(r.phone !== undefined ? { phone: r.phone } : {})
-    },
-    identifiers: { uhid: { [FACILITY]: r.uhid ?? 'CHC-0001' } },
-    encounters: {},
-    allergies: {},
-    alerts: {},
-    referrals: {},
-    summaries: {},
-    duplicates: {},
-    resolutions: {}
-  } as unknown as PatientDoc
-}
+const doc = (r: Parameters<typeof indexedPatient>[0]): PatientDoc => indexedPatient(r, FACILITY)
 
 // Test-only: Latin → Devanagari, the way a clerk typing Hindi on a phonetic keyboard writes a name.
 const sanscript = createRequire(import.meta.url)('@indic-transliteration/sanscript') as {
@@ -174,9 +152,11 @@ describe('possible duplicates before a registration is saved', () => {
 
   it('finds the patient this facility registered under a UHID, or anyone with an ABHA number', () => {
     const index = new PatientIndex()
-    const d = doc({ name: 'Hidme Kawasi', village: 'Dilmili', uhid: 'TKP-0042' })
-    ;(d.identifiers as { abhaNumber?: string }).abhaNumber = '91123456789012'
-    index.upsert('p1' as PatientId, d, FACILITY)
+    index.upsert(
+      'p1' as PatientId,
+      doc({ name: 'Hidme Kawasi', village: 'Dilmili', uhid: 'TKP-0042', abhaNumber: '91123456789012' }),
+      FACILITY
+    )
     expect(index.findByIdentifier({ uhid: 'tkp-0042 ' }).map(s => s.field)).toEqual(['uhid'])
     expect(index.findByIdentifier({ abhaNumber: '91-1234-5678-9012' }).map(s => s.patient.patientId)).toEqual(['p1'])
     expect(index.findByIdentifier({ uhid: 'TKP-0043', abhaNumber: '91123456789013' })).toEqual([])

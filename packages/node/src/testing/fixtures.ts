@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { tweetnaclScheme } from '@pagdandi/core/crypto'
 import { MemoryItemStore } from '@pagdandi/core/sync'
-import type { FacilityId, FacilityKind, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type { FacilityId, FacilityKind, PatientDoc, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import { addMember, createAuthority, importRoster, rosterFile } from '../keyring/authority.js'
 import type { FacilityFile } from '../datadir/DataDir.js'
 import { initFacility } from '../keyring/initFacility.js'
@@ -12,6 +12,7 @@ import type { NodeStore } from '../ports.js'
 import { hprRule, ROLES, type Role } from '@pagdandi/core/staff'
 import { ApiClient } from '../cli/ApiClient.js'
 import type { StaffService } from '../staff/StaffService.js'
+import { FacilityNode } from '../FacilityNode.js'
 
 /** Operator secret used by tests (long enough to pass the minimum). */
 export const TEST_SECRET = 'test-operator-secret'
@@ -148,4 +149,48 @@ export function anaemiaReferral(to: string, treatmentGiven = 'IFA'): ReferralInp
     transport: '108',
     provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
   }
+}
+
+/**
+ * A plain patient document as `readPatient` gives it, for the search index's tests: only what
+ * indexing reads (synthetic names; an ABHA number as registered, bare digits).
+ */
+export function indexedPatient(
+  r: Pick<RegistrationInput, 'name' | 'village'> & Partial<RegistrationInput>,
+  facility = 'IN2210000001'
+): PatientDoc {
+  return {
+    schema: 1,
+    registeredAt: '2026-11-01T04:00:00.000Z',
+    registeredBy: facility,
+    demographics: {
+      name: r.name,
+      nameVariants: [],
+      sex: r.sex ?? 'female',
+      birth: r.birth ?? { kind: 'approx-age', years: 30, asOf: '2026-01-01' },
+      address: { village: r.village, block: 'Tokapal', district: 'Bastar' },
+      ...(r.guardian !== undefined ? { guardian: r.guardian } : {}),
+      ...(r.phone !== undefined ? { phone: r.phone } : {})
+    },
+    identifiers: {
+      uhid: { [facility]: r.uhid ?? 'CHC-0001' },
+      ...(r.abhaNumber !== undefined ? { abhaNumber: r.abhaNumber } : {})
+    },
+    encounters: {},
+    allergies: {},
+    alerts: {},
+    referrals: {},
+    summaries: {},
+    duplicates: {},
+    resolutions: {}
+  } as unknown as PatientDoc
+}
+
+/** A node on `dir` with an in-memory store and an HTTP API on a free port, started; stop it with `running`. */
+export async function startHttpNode(dir: string, running: FacilityNode[], store?: NodeStore): Promise<FacilityNode> {
+  const s = store ?? (await memoryStore())
+  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: { port: 0 }, openStore: async () => s })
+  await node.start()
+  running.push(node)
+  return node
 }

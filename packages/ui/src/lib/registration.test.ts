@@ -1,26 +1,16 @@
 /** The registration form's checks: every error at once by field, birth dates and ABHA numbers (issue 15). */
 import { describe, expect, it } from 'vitest'
 import { Prng, testSeed } from '@pagdandi/core/testing'
-import { checkRegistration, dateBefore, groupAbha, monthsAndDays, type RegisterFields } from './registration.js'
+import {
+  checkRegistration,
+  dateBefore,
+  emptyRegistration,
+  groupAbha,
+  monthsAndDays,
+  type RegisterFields
+} from './registration.js'
 
-const EMPTY: RegisterFields = {
-  name: '',
-  sex: 'female',
-  birthMode: 'age',
-  age: '',
-  months: '',
-  days: '',
-  birthDate: '',
-  guardianName: '',
-  guardianRelation: 'father',
-  village: '',
-  block: '',
-  district: '',
-  phone: '',
-  uhid: '',
-  abhaNumber: '',
-  abhaAddress: ''
-}
+const EMPTY: RegisterFields = emptyRegistration()
 const TODAY = '2026-12-04'
 
 describe('checking a registration', () => {

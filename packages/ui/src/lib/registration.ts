@@ -29,6 +29,28 @@ export interface RegisterFields {
   abhaAddress: string
 }
 
+/** An empty form: a woman (most OPD patients), age in years, guardian a father. */
+export function emptyRegistration(): RegisterFields {
+  return {
+    name: '',
+    sex: 'female',
+    birthMode: 'age',
+    age: '',
+    months: '',
+    days: '',
+    birthDate: '',
+    guardianName: '',
+    guardianRelation: 'father',
+    village: '',
+    block: '',
+    district: '',
+    phone: '',
+    uhid: '',
+    abhaNumber: '',
+    abhaAddress: ''
+  }
+}
+
 /** The fields a message can stand next to. */
 export type FieldName = keyof RegisterFields
 

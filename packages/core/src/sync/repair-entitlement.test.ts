@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { FacilityId, PatientId } from '../record/types.js'
 import { Prng } from '../testing/prng.js'
-import { inspectTestItem, makeTestItem, verifyTestItem } from '../testing/testItems.js'
+import { PAIR_A, PAIR_B, backupStore, connectPair, settlePair } from '../testing/sessionPair.js'
+import { inspectTestItem, makeTestItem } from '../testing/testItems.js'
 import type { Frame } from './frames.js'
 import { decodeFrame } from './frames.js'
 import { MemoryItemStore } from './MemoryItemStore.js'
-import { SyncSession } from './SyncSession.js'
 import type { Entitlement } from './types.js'
 
-const A = 'IN2210000001' as FacilityId
-const B = 'IN2210000002' as FacilityId
+const A = PAIR_A
+const B = PAIR_B
 const SECRET = ['doc-secret-1', 'doc-secret-2', 'doc-secret-3']
 
 /** A may give B only the documents whose ids start with `doc-shared`; B may give A anything. */
@@ -18,46 +18,11 @@ const bToA: Entitlement = async () => true
 
 /** Connect two stores and run until nothing moves; returns every frame A sent, as bytes. */
 async function sync(sa: MemoryItemStore, sb: MemoryItemStore): Promise<Uint8Array[]> {
-  const fromA: Uint8Array[] = []
-  const pair: SyncSession[] = []
-  const mk = (
-    store: MemoryItemStore,
-    me: FacilityId,
-    peer: FacilityId,
-    entitled: Entitlement,
-    other: () => SyncSession
-  ) =>
-    new SyncSession({
-      store,
-      me,
-      peer,
-      rosterVersion: 1,
-      entitled,
-      verify: verifyTestItem,
-      inspect: inspectTestItem,
-      onClose: () => other().close(),
-      channel: {
-        send: async bytes => {
-          if (me === A) fromA.push(bytes.slice())
-          void other().receive(bytes)
-        },
-        close: () => {}
-      }
-    })
-  pair.push(
-    mk(sa, A, B, aToB, () => pair[1]!),
-    mk(sb, B, A, bToA, () => pair[0]!)
-  )
-  void pair[0]!.start()
-  void pair[1]!.start()
-  for (let quiet = 0, n = -1; quiet < 3;) {
-    await pair[0]!.idle()
-    await pair[1]!.idle()
-    for (let k = 0; k < 8; k++) await Promise.resolve()
-    quiet = fromA.length === n ? quiet + 1 : 0
-    n = fromA.length
-  }
-  return fromA
+  const p = connectPair(sa, sb, aToB, bToA)
+  await settlePair(p)
+  p.a.close()
+  p.b.close()
+  return p.sent.filter(s => s.from === A).map(s => s.bytes)
 }
 
 function items(prng: Prng, doc: string, author: FacilityId, n: number): Uint8Array[] {
@@ -66,14 +31,7 @@ function items(prng: Prng, doc: string, author: FacilityId, n: number): Uint8Arr
   )
 }
 
-async function copyOf(s: MemoryItemStore, peer: FacilityId): Promise<MemoryItemStore> {
-  const copy = new MemoryItemStore(inspectTestItem, await s.epoch())
-  for (const it of await s.logSince(0, 1e9))
-    await copy.putItems([it.bytes], it.from === undefined ? {} : { from: it.from })
-  const c = await s.getCursor(peer)
-  if (c !== undefined) await copy.setCursor(peer, c)
-  return copy
-}
+const copyOf = backupStore
 
 function contains(hay: Uint8Array, needle: string): boolean {
   const n = Uint8Array.from(needle, c => c.charCodeAt(0))

@@ -1,85 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { FacilityId, PatientId } from '../record/types.js'
 import { Prng } from '../testing/prng.js'
+import { PAIR_A, PAIR_B, backupStore, connectPair, settlePair } from '../testing/sessionPair.js'
 import { inspectTestItem, makeTestItem, verifyTestItem } from '../testing/testItems.js'
 import { StaleRosterError, UnsupportedVersionError } from '../crypto/errors.js'
 import { bytesEqual } from './fingerprint.js'
-import { encodeFrame, type Frame } from './frames.js'
+import { encodeFrame } from './frames.js'
 import { MemoryItemStore } from './MemoryItemStore.js'
-import { SyncSession, type SyncSessionOptions } from './SyncSession.js'
 import type { Entitlement } from './types.js'
 
-const A = 'IN2210000001' as FacilityId
-const B = 'IN2210000002' as FacilityId
+const A = PAIR_A
+const B = PAIR_B
 const all: Entitlement = async () => true
-
-interface Pair {
-  a: SyncSession
-  b: SyncSession
-  sent: { from: FacilityId; frame: Frame; bytes: Uint8Array }[]
-  errors: (Error | undefined)[]
-}
-
-function connect(
-  sa: MemoryItemStore,
-  sb: MemoryItemStore,
-  ea: Entitlement = all,
-  eb: Entitlement = all,
-  bOptions: Partial<SyncSessionOptions> = {},
-  aOptions: Partial<SyncSessionOptions> = {}
-): Pair {
-  const sent: Pair['sent'] = []
-  const errors: Pair['errors'] = []
-  const pair: SyncSession[] = []
-  const mk = (
-    store: MemoryItemStore,
-    me: FacilityId,
-    peer: FacilityId,
-    entitled: Entitlement,
-    other: () => SyncSession,
-    extra: Partial<SyncSessionOptions> = {}
-  ): SyncSession =>
-    new SyncSession({
-      store,
-      me,
-      peer,
-      rosterVersion: 1,
-      entitled,
-      verify: verifyTestItem,
-      inspect: inspectTestItem,
-      onFrame: (dir, frame, n) => {
-        if (dir === 'out') sent.push({ from: me, frame, bytes: new Uint8Array(n) })
-      },
-      onClose: err => {
-        errors.push(err)
-        other().close()
-      },
-      channel: {
-        send: async bytes => {
-          sent[sent.length - 1]!.bytes = bytes
-          void other().receive(bytes)
-        },
-        close: () => {}
-      },
-      ...extra
-    })
-  const a = mk(sa, A, B, ea, () => pair[1]!, aOptions)
-  const b = mk(sb, B, A, eb, () => pair[0]!, bOptions)
-  pair.push(a, b)
-  void a.start()
-  void b.start()
-  return { a, b, sent, errors }
-}
-
-async function settle(p: Pair): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    const n = p.sent.length
-    await p.a.idle()
-    await p.b.idle()
-    for (let k = 0; k < 8; k++) await Promise.resolve()
-    if (p.sent.length === n) return
-  }
-}
+const connect = connectPair
+const settle = settlePair
 
 function randomBytes(prng: Prng, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => prng.int(0, 255))
@@ -396,11 +330,7 @@ describe('sync session', () => {
     await sb.putItems(items(prng, 'doc-2', B, 10))
     await settle(connect(sa, sb))
     // Back up B (same epoch, same log, same cursors).
-    const epochB = await sb.epoch()
-    const backup = new MemoryItemStore(inspectTestItem, epochB)
-    for (const it of await sb.logSince(0, 1e9))
-      await backup.putItems([it.bytes], it.from === undefined ? {} : { from: it.from })
-    await backup.setCursor(A, (await sb.getCursor(A))!)
+    const backup = await backupStore(sb, A)
     // Both sides write more and sync; then B is "restored" and writes something new before reconnecting.
     await sa.putItems(items(prng, 'doc-1', A, 5))
     await sb.putItems(items(prng, 'doc-2', B, 5))

@@ -8,7 +8,7 @@ import { computeAccess, decodeItemHeader, itemId } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { TEST_SECRET, anaemiaReferral, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 import { attackerSealer } from './testing/hostile.js'
 
 const [CHC, ATTACKER, DH, HUB] = ['IN2210000101', 'IN2210000102', 'IN2210000001', 'IN2210000002'] as FacilityId[]
@@ -54,14 +54,7 @@ describe('rival genesis (issue 14, attack 7)', () => {
     }
     const [chc, dh, hub] = [await open(dirs[0]!), await open(dirs[2]!), await open(dirs[3]!)]
     const { patientId } = await chc.patients.register(registration())
-    await chc.referrals.create(patientId, {
-      to: DH,
-      reason: 'Severe anaemia',
-      urgency: 'urgent',
-      treatmentGiven: 'IFA started',
-      transport: '108',
-      provisionalDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'D64.9', display: 'Anaemia, unspecified' }
-    })
+    await chc.referrals.create(patientId, anaemiaReferral(DH))
     const never = (i: number, err: Error): never => {
       throw new Error(`item ${i}: ${err.name}`)
     }

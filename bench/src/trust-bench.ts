@@ -1,0 +1,194 @@
+/**
+ * Issue 14: honest convergence under attack. The time of a referral CHC → DH (referral created at
+ * the CHC until it is in the DH's inbox), over real libp2p on loopback with real LevelDB, three
+ * facility nodes in this process, without an attacker and while a member runs each attack. Runs are
+ * interleaved (none, poison, bombs, …, then again), so each ratio compares runs made under the same
+ * machine load. Prints JSON; bench/README.md records the figures.
+ *
+ * Run: cd bench && nice -n 19 npx tsx --conditions=source src/trust-bench.ts [--rounds 3]
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { documentIdFromBytes } from '@pagdandi/core/crypto'
+import type { FacilityId } from '@pagdandi/core/record'
+import { sealRawChange } from '@pagdandi/core/testing'
+import { FacilityNode, createReplicator, openStore, revokeMember, rosterFile } from '@pagdandi/node'
+import { nodeSignatureScheme } from '@pagdandi/node/crypto'
+import {
+  TEST_SECRET,
+  anaemiaReferral,
+  attackerSealer,
+  loopbackAddress,
+  makeNetwork,
+  poisonedDocument,
+  pushItems,
+  registration,
+  tempDir
+} from '@pagdandi/node/testing'
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i < 0 ? fallback : Number(process.argv[i + 1])
+}
+const ROUNDS = arg('rounds', 3)
+const [CHC, DH, ATT] = ['IN2210000101', 'IN2210000001', 'IN2210000102'] as FacilityId[]
+const never = (i: number, err: Error): never => {
+  throw new Error(`bench item ${i} refused by the roster check: ${err.name}`)
+}
+const ATTACKS = ['none', 'poison', 'bombs', 'backdating', 'flood', 'quota', 'rival'] as const
+type Attack = (typeof ATTACKS)[number]
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+
+async function start(dir: string): Promise<FacilityNode> {
+  const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore, createReplicator })
+  await node.start()
+  return node
+}
+
+/** A bomb at the limit: zeros that inflate to 4 MiB, granted to the DH (inflates, then fails to parse). */
+function bombs(sealer: Awaited<ReturnType<typeof attackerSealer>>, n: number): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (let i = 0; i < n; i++) out.push(...poisonedDocument(sealer, DH, new Uint8Array(4 << 20)).items)
+  return out
+}
+
+/** 2,000 silent raw TCP sockets at the DH from 100 loopback addresses, in another process. */
+function flood(port: number): { stop: () => void; opened: Promise<void> } {
+  const script = fileURLToPath(new URL('../../packages/node/src/testing/silentSockets.mjs', import.meta.url))
+  const hosts = Array.from({ length: 100 }, (_, i) => `127.0.0.${10 + i}`).join(',')
+  const child = spawn(process.execPath, [script, '127.0.0.1', String(port), '2000', hosts, 'raw'])
+  const opened = new Promise<void>(resolve => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('"open"')) resolve()
+    })
+  })
+  return { stop: () => child.stdin.end(), opened }
+}
+
+/** One referral's time, with `attack` running at the DH (or at the CHC for a rival genesis). */
+async function referralMs(attack: Attack): Promise<number> {
+  const root = await tempDir('pagdandi-trust-bench-')
+  const { dirs } = await makeNetwork(root, [
+    { facility: CHC, name: 'CHC Tokapal', kind: 'CHC', addresses: [await loopbackAddress()] },
+    { facility: DH, name: 'DH Jagdalpur', kind: 'DH', addresses: [await loopbackAddress()] },
+    { facility: ATT, name: 'CHC Bakawand', kind: 'CHC', addresses: [await loopbackAddress()] }
+  ])
+  const [chcDir, dhDir, attDir] = dirs as [string, string, string]
+  const cleanup: (() => Promise<void> | void)[] = []
+  if (attack === 'poison' || attack === 'bombs') {
+    // The attacker's own node replicates these to the DH (each is granted to it) during the referral.
+    const sealer = await attackerSealer(attDir)
+    const items =
+      attack === 'poison'
+        ? Array.from({ length: 200 }, () => poisonedDocument(sealer, DH).items).flat()
+        : bombs(sealer, 20)
+    const store = await openStore(join(attDir, 'items'))
+    await store.putItems(items)
+    await store.close()
+  }
+  const dh = await start(dhDir)
+  if (attack === 'poison' || attack === 'bombs') {
+    const att = await start(attDir)
+    cleanup.push(() => att.stop())
+    while (((await dh.status.report()).quarantined ?? 0) < 2) await sleep(20)
+  }
+  if (attack === 'backdating') {
+    // The authority revokes the attacker; it keeps sealing changes that claim its old roster, and
+    // another member relays them to the DH (a bundle here) while the referral travels.
+    const sealer = await attackerSealer(attDir)
+    const revoking = await revokeMember(join(root, 'authority'), TEST_SECRET, nodeSignatureScheme(), ATT)
+    await dh.roster.accept(rosterFile(revoking))
+    const backdated = Array.from({ length: 200 }, () => poisonedDocument(sealer, DH).items).flat()
+    const relay = (async () => {
+      for (let i = 0; i < backdated.length; i += 60) await dh.bundles.importItems(backdated.slice(i, i + 60), never)
+    })()
+    cleanup.push(() => relay)
+  }
+  if (attack === 'flood') {
+    const port = Number(
+      /tcp\/(\d+)/.exec(dh.roster.current!.body.entries.find(e => e.facility === DH)!.addresses[0]!)![1]
+    )
+    const f = flood(port)
+    await f.opened
+    cleanup.push(f.stop)
+  }
+  if (attack === 'quota') {
+    const sealer = await attackerSealer(attDir)
+    const junk: Uint8Array[] = []
+    for (let d = 0; d < 300; d++) {
+      const docId = documentIdFromBytes(new Uint8Array(randomBytes(16)))
+      junk.push(...sealer.ensureKey(docId))
+      const key = sealer.keyring.latest(docId)!
+      for (let c = 0; c < 5; c++)
+        junk.push(
+          sealRawChange(
+            new Uint8Array(randomBytes(2048)),
+            key,
+            sealer.identity,
+            sealer.roster!.body.version,
+            sealer.scheme
+          )
+        )
+    }
+    const target = dh.roster.current!.body.entries.find(e => e.facility === DH)!
+    const pusher = await pushItems(
+      attDir,
+      ATT,
+      `${target.addresses[0]!}/p2p/${target.peerId}`,
+      junk,
+      dh.roster.current!.body.version
+    )
+    cleanup.push(async () => {
+      await pusher.done.catch(() => {})
+      await pusher.stop()
+    })
+  }
+  const chc = await start(chcDir)
+  const { patientId } = await chc.patients.register(registration())
+  if (attack === 'rival') {
+    // A member that learned the patient's id publishes its own self-grant for it, at the creator.
+    await chc.bundles.importItems((await attackerSealer(attDir)).ensureKey(patientId), never)
+  }
+  const t0 = performance.now()
+  await chc.referrals.create(patientId, anaemiaReferral(DH))
+  while (!(await dh.referrals.list('incoming')).some(r => r.patientId === patientId)) await sleep(20)
+  const ms = performance.now() - t0
+  for (const c of cleanup) await c()
+  await chc.stop()
+  await dh.stop()
+  console.error(`  ${attack}: ${Math.round(ms)} ms (load ${loadavg()[0]!.toFixed(1)})`)
+  return ms
+}
+
+const times = new Map<Attack, number[]>(ATTACKS.map(a => [a, []]))
+const load0 = loadavg()
+for (let r = 0; r < ROUNDS; r++) {
+  console.error(`round ${r + 1} of ${ROUNDS}`)
+  for (const a of ATTACKS) times.get(a)!.push(await referralMs(a))
+}
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!
+const base = median(times.get('none')!)
+console.log(
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      load: { before: load0.map(l => Math.round(l * 10) / 10), after: loadavg().map(l => Math.round(l * 10) / 10) },
+      rounds: ROUNDS,
+      baselineMs: Math.round(base),
+      attacks: Object.fromEntries(
+        ATTACKS.filter(a => a !== 'none').map(a => [
+          a,
+          { medianMs: Math.round(median(times.get(a)!)), ratio: Math.round((median(times.get(a)!) / base) * 100) / 100 }
+        ])
+      ),
+      allMs: Object.fromEntries([...times].map(([a, xs]) => [a, xs.map(Math.round)]))
+    },
+    null,
+    2
+  )
+)
+process.exit(0)

@@ -20,6 +20,8 @@ import { expectThat, namedOnlyAsync, type FuzzTarget } from '../harness.js'
 import { byteEdits, mutateBytes, mutatedJson } from '../mutate.js'
 
 const FACILITY = 'IN2210000001' as FacilityId
+/** A fixed audit key: a node derives its own from the keyring (auditKeyFrom). */
+const AUDIT_KEY = new Uint8Array(32).fill(7)
 type File = 'staff.json' | 'audit.log' | 'audit.head'
 
 /** One damaged file (its whole text). */

@@ -1,4 +1,5 @@
 import nacl from 'tweetnacl'
+import { boxSharedKey } from './boxKey.js'
 import { bytesEqual, concatBytes, Reader } from './bytes.js'
 import { decompressChange } from './compress.js'
 import {
@@ -138,7 +139,11 @@ export function openGrant(
   const granter = rosterEntry(roster, h.author)
   if (granter === undefined)
     throw new UnknownAuthorError(`granter ${h.author} has no box key in roster v${roster.body.version}`)
-  const key = nacl.box.open(item.ciphertext, nonceFromTag(h.payloadTag), granter.boxKey, recipient.box.secretKey)
+  const key = nacl.box.open.after(
+    item.ciphertext,
+    nonceFromTag(h.payloadTag),
+    boxSharedKey(granter.boxKey, recipient.box.secretKey)
+  )
   if (key === null || key.length !== 32)
     throw new UndecryptableItemError(`grant of document ${h.docId} does not open for ${recipient.facility}`)
   checkTag(item, key, key, scheme)

@@ -1,4 +1,5 @@
 import nacl from 'tweetnacl'
+import { boxSharedKey } from './boxKey.js'
 import { concatBytes, Writer } from './bytes.js'
 import { encodeChange } from './compress.js'
 import { ItemTooLargeError } from './errors.js'
@@ -83,7 +84,7 @@ export function sealGrant(
     fields,
     key.key,
     key.key,
-    nonce => nacl.box(key.key, nonce, recipient.boxKey, granter.box.secretKey),
+    nonce => nacl.box.after(key.key, nonce, boxSharedKey(recipient.boxKey, granter.box.secretKey)),
     granter,
     scheme
   )

@@ -1,7 +1,8 @@
 /** Registering, finding and reading patients, and seeding synthetic ones. */
-import type * as A from '@automerge/automerge'
+import * as A from '@automerge/automerge'
 import type { MatchesAnswer, MatchQuery, PatientProvenance } from '@pagdandi/core/api'
 import {
+  addEncounter,
   attributeEntries,
   conflictAttribution,
   newPatientDoc,
@@ -9,7 +10,16 @@ import {
   readPatient,
   wrapStrings
 } from '@pagdandi/core/record'
-import type { Author, FacilityId, PatientDoc, PatientId, RegistrationInput } from '@pagdandi/core/record'
+import type {
+  Author,
+  EncounterInput,
+  EntryId,
+  FacilityId,
+  PatientDoc,
+  PatientId,
+  RegistrationInput
+} from '@pagdandi/core/record'
+import { editProblem } from '../gate/editCheck.js'
 import { DuplicateIdentifierError, PatientErasedError, PatientNotFoundError } from '../http/errors.js'
 import type { PatientsApi } from '../http/NodeApi.js'
 import type { PatientSummary } from '../repo/PatientIndex.js'
@@ -48,6 +58,43 @@ export class PatientService implements PatientsApi {
     const initial = wrapStrings(newPatientDoc(input, ctx))
     const patientId = (await this.#parts.bridge.create(initial, by)) as PatientId
     return { patientId }
+  }
+
+  /**
+   * Adds an encounter to a patient held here, checked exactly as a browser's change is at `/sync`
+   * (gate/editCheck.ts: schema, `by`'s role, claimed author) on a copy first; resolves once the
+   * sealed change is durably stored, with the heads that cover it.
+   */
+  async addEncounter(
+    patientId: PatientId,
+    input: EncounterInput,
+    by?: Author
+  ): Promise<{ encounterId: EntryId; heads: string[] }> {
+    const { bridge, sealer, facility } = this.#parts
+    if (sealer.isErased(patientId)) throw new PatientErasedError(patientId)
+    const handle = await bridge.resident<PatientDoc>(patientId)
+    if (handle === undefined) throw new PatientNotFoundError(patientId)
+    const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }
+    const base = handle.doc() as A.Doc<PatientDoc>
+    let scratch = A.clone(base)
+    try {
+      scratch = A.change(scratch, d => {
+        addEncounter(d, input, ctx)
+      })
+      const problem = editProblem(base, scratch, by, facility.facility)
+      if (problem !== undefined) throw problem
+    } finally {
+      A.free(scratch)
+    }
+    let encounterId: EntryId | undefined
+    const heads = await bridge.change<PatientDoc>(
+      patientId,
+      d => {
+        encounterId = addEncounter(d, input, ctx)
+      },
+      by
+    )
+    return { encounterId: encounterId!, heads: [...heads] }
   }
 
   async read(patientId: PatientId): Promise<unknown> {

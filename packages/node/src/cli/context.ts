@@ -132,6 +132,7 @@ export function httpApi(run: RunFile, ca?: string): NodeApi {
         await client.get(`/api/patients?q=${q(query)}${limit === undefined ? '' : `&limit=${limit}`}`),
       matches: async query => await client.post('/api/patients/matches', query),
       register: async input => await client.post('/api/patients', input),
+      addEncounter: async (id, input) => await client.post(`/api/patients/${q(id)}/encounters`, input),
       read: async id => (await client.get<{ doc: unknown }>(`/api/patients/${q(id)}`)).doc,
       durableHeads: async id => (await client.get<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
       provenance: async id => await client.get(`/api/patients/${q(id)}/provenance`)

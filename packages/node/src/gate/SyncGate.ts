@@ -32,17 +32,13 @@ import {
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { PagdandiError } from '@pagdandi/core'
-import { checkEdit, InvalidPatientDocumentError, type Author, type EditSummary } from '@pagdandi/core/record'
-import { authorOf, forbiddenEdit, type StaffSession } from '@pagdandi/core/staff'
+import { InvalidPatientDocumentError } from '@pagdandi/core/record'
+import { authorOf, type StaffSession } from '@pagdandi/core/staff'
 import type { Authorship } from '../repo/Authorship.js'
-import { RoleForbiddenError, SignInRequiredError } from '../staff/errors.js'
+import { SignInRequiredError } from '../staff/errors.js'
+import { editProblem } from './editCheck.js'
 import type { AuditInput } from '../staff/AuditLog.js'
-import {
-  ClaimedAuthorError,
-  IncompleteSyncChangeError,
-  MalformedSyncMessageError,
-  SyncDocumentUnknownError
-} from './errors.js'
+import { IncompleteSyncChangeError, MalformedSyncMessageError, SyncDocumentUnknownError } from './errors.js'
 
 /** Refusals remembered per socket, so a browser resending one refused change is audited once. */
 const MAX_REMEMBERED_REFUSALS = 256
@@ -167,7 +163,7 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
       // Changes that wait for others the browser has not sent cannot be judged yet.
       if (A.getMissingDeps(scratch, []).length > 0)
         return await this.#refuse(message, session, s, key, new IncompleteSyncChangeError(docId))
-      const problem = this.#problem(base, scratch, session)
+      const problem = editProblem(base, scratch, authorOf(session), this.#opts.facility)
       if (problem !== undefined) return await this.#refuse(message, session, s, key, problem)
       this.#opts.authorship.attribute(fresh, authorOf(session))
       await this.#opts.audit({
@@ -180,25 +176,6 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
     } finally {
       A.free(scratch)
     }
-  }
-
-  /** Why the change from `base` to `after` may not be sealed here, or undefined when it may. */
-  #problem(base: A.Doc<unknown>, after: A.Doc<unknown>, session: StaffSession): PagdandiError | undefined {
-    let summary: EditSummary
-    try {
-      summary = checkEdit(base, after)
-    } catch (err) {
-      if (err instanceof InvalidPatientDocumentError) return err
-      throw err
-    }
-    const forbidden = forbiddenEdit(session.role, summary.kinds)
-    if (forbidden !== undefined) return new RoleForbiddenError(session.role, forbidden)
-    const me = authorOf(session)
-    for (const c of summary.claims) {
-      if (c.facilities.some(f => f !== this.#opts.facility)) return new ClaimedAuthorError(c.path)
-      if (c.author !== undefined && !sameAuthor(c.author, me)) return new ClaimedAuthorError(c.path)
-    }
-    return undefined
   }
 
   async #refuse(
@@ -239,8 +216,4 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
     }
     this.send(refusal)
   }
-}
-
-function sameAuthor(a: Author, b: Author): boolean {
-  return a.staffId === b.staffId && a.name === b.name && a.role === b.role && a.hprId === b.hprId
 }

@@ -39,6 +39,7 @@ function fakeApi(calls: string[]): NodeApi {
       },
       matches: async () => ({ sameIdentifier: [], possible: [] }),
       read: async () => undefined,
+      addEncounter: no,
       register: async () => {
         calls.push('register')
         return { patientId: 'x' as never }

@@ -3,7 +3,15 @@
  * docs/design/0001-module-contracts.md, as one small service per concern. `FacilityNode` hands out
  * the services (app/), `cli/context.ts` implements them over HTTP; tests may supply fakes.
  */
-import type { Author, FacilityId, PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
+import type {
+  Author,
+  EncounterInput,
+  EntryId,
+  FacilityId,
+  PatientId,
+  ReferralInput,
+  RegistrationInput
+} from '@pagdandi/core/record'
 import type {
   FhirImportOutcome,
   MatchesAnswer,
@@ -42,6 +50,15 @@ export interface PatientsApi {
    * facility already gave, or an ABHA number already registered, is refused (`DuplicateIdentifierError`).
    */
   register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }>
+  /**
+   * Adds an encounter, checked as a browser's change is (schema, `by`'s role, claimed author);
+   * resolves once durably sealed, with the heads that cover it.
+   */
+  addEncounter(
+    patientId: PatientId,
+    input: EncounterInput,
+    by?: Author
+  ): Promise<{ encounterId: EntryId; heads: string[] }>
   /** The current document, or undefined when this node cannot open it. */
   read(patientId: PatientId): Promise<unknown>
   /** The heads whose changes are durably sealed (or were received) on this node. */

@@ -101,6 +101,13 @@ const CELLS: Cell[] = [
     path: () => `/api/patients/${patientId}/fhir`,
     action: 'patient.export'
   },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/encounters',
+    path: () => `/api/patients/${patientId}/encounters`,
+    body: () => ({ complaints: ['fever 2 days'] }),
+    action: 'encounter.open'
+  },
   { method: 'GET', route: '/api/referrals', path: () => `/api/referrals?box=incoming`, action: 'referral.view' },
   { method: 'POST', route: '/api/referrals', path: () => `/api/referrals`, body: referral, action: 'referral.create' },
   {

@@ -72,6 +72,16 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   },
   {
     method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/encounters$`),
+    access: 'encounter.open',
+    audit: (m, a) => ({
+      event: 'record.change',
+      patient: m[1]!,
+      detail: { encounter: String(field(a, 'encounterId')) }
+    })
+  },
+  {
+    method: 'POST',
     path: new RegExp(`^/api/patients/${ID}/erase$`),
     access: 'patient.erase',
     audit: m => ({ event: 'record.erase', patient: m[1]! })

@@ -3,7 +3,7 @@
  * only shape requests and answers; the node does the work.
  */
 import type { MatchQuery } from '@pagdandi/core/api'
-import type { Author, PatientId, ReferralInput, RegistrationInput, Sex } from '@pagdandi/core/record'
+import type { Author, EncounterInput, PatientId, ReferralInput, RegistrationInput, Sex } from '@pagdandi/core/record'
 import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 
@@ -26,6 +26,7 @@ export interface ApiResponse {
 
 const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir|\/provenance)?$/
 const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
+const ENCOUNTERS = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/encounters$/
 
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
 export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
@@ -42,6 +43,11 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
   const erase = method === 'POST' ? ERASE.exec(path) : null
   if (erase !== null) {
     return ok(await api.erasure.erase(erase[1] as PatientId))
+  }
+  const enc = method === 'POST' ? ENCOUNTERS.exec(path) : null
+  if (enc !== null) {
+    const input = encounter(await req.body())
+    return { status: 201, json: await api.patients.addEncounter(enc[1] as PatientId, input, req.by) }
   }
   if (path === '/api/patients') {
     if (method === 'GET') return ok(await api.patients.search(req.query.get('q') ?? '', limit(req.query.get('limit'))))
@@ -164,4 +170,26 @@ function matchQuery(v: unknown): MatchQuery {
     out.age = b.age
   }
   return out
+}
+
+/**
+ * Shape check of an encounter before the record module validates the values (and the edit check
+ * judges the change): lists are lists, objects are objects. Messages name fields only.
+ */
+function encounter(v: unknown): EncounterInput {
+  const b = object(v, 'body')
+  for (const f of ['complaints', 'diagnoses', 'prescriptions', 'labOrders'] as const) {
+    if (b[f] !== undefined && !Array.isArray(b[f])) throw new BadRequestError(`${f}: expected a list`)
+  }
+  if (!Array.isArray(b.complaints) || b.complaints.some(x => typeof x !== 'string'))
+    throw new BadRequestError('complaints: required list of text')
+  for (const f of ['diagnoses', 'prescriptions', 'labOrders'] as const) {
+    const list = (b[f] ?? []) as unknown[]
+    list.forEach((x, i) => object(x, `${f}[${i}]`))
+  }
+  if (b.vitals !== undefined) object(b.vitals, 'vitals')
+  for (const f of ['kind', 'practitioner', 'notes'] as const) {
+    if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
+  }
+  return b as unknown as EncounterInput
 }

@@ -1,6 +1,7 @@
 /** Every `pagdandi` subcommand, in the order `--help` lists them. */
 import type { Command } from '../command.js'
 import { exportBundle, fhir, importBundle } from './carry.js'
+import { encounter } from './encounter.js'
 import { erase, patient, refer, seed } from './records.js'
 import { quarantine, start, status } from './run.js'
 import { init, roster } from './setup.js'
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   status,
   quarantine,
   patient,
+  encounter,
   refer,
   seed,
   erase,

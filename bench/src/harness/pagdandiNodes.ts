@@ -27,7 +27,7 @@ export interface PagdandiBuild {
 }
 
 /** The build in this checkout. */
-export const THIS_BUILD: PagdandiBuild = { cli: CLI, name: 'Pagdandi', label: 'pagdandi' }
+export const THIS_BUILD: PagdandiBuild = { cli: CLI, name: 'Pagdandi', label: 'pagdandi-s3' }
 const SECRET = 'bench-operator-secret'
 /** The seeded CHC, its district hospital, and the second hospital of the relay scenario. */
 export const CHC_ID = 'IN2210000101'

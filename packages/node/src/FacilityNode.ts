@@ -6,7 +6,7 @@
  */
 import { loggers, type LogSink } from './log.js'
 import './polyfill.js'
-import type * as A from '@automerge/automerge'
+import * as A from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import type { IncomingMessage } from 'node:http'
 import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
@@ -39,6 +39,8 @@ import { admitReleased, EntitlementGate, isWaiting } from './repo/quota.js'
 import { DEFAULT_GRANT_WAIT, GrantWait } from '@pagdandi/core/sync'
 import { Authorship } from './repo/Authorship.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
+import { DocIndex } from './repo/DocIndex.js'
+import { startBridge } from './repo/startup.js'
 import { Quarantine } from './repo/Quarantine.js'
 import type { AuditInput } from './staff/AuditLog.js'
 import { RecordViews } from './repo/RecordViews.js'
@@ -233,19 +235,47 @@ export class FacilityNode implements NodeApi {
       gate,
       admit: admission(sealer, bridge, freeze, storedCreator(store), facility.facility, gate)
     }
+    const docIndex = documentIndex(store, bridge, sealer, parts.views, log('repo').info)
+    if (docIndex !== undefined) parts.docIndex = docIndex
     const node = new FacilityNode({ opts, dataDir, keys, repo, http, parts, staff }, roster)
     bridge.on('doc', (id, cold) => {
       // Read once per change: the views and the receipt check look at plain strings.
       const doc = (cold ?? bridge.doc(id)) as A.Doc<PatientDoc> | undefined
       const plain = doc === undefined ? undefined : readPatient(doc)
-      parts.views.refresh(id as PatientId, doc, plain)
+      const view = parts.views.refresh(id as PatientId, doc, plain)
+      docIndex?.changed(id, doc === undefined ? undefined : { heads: A.getHeads(doc), view })
       node.referrals.acknowledge(id as PatientId, plain)
+    })
+    bridge.on('sealed', items => {
+      docIndex?.indexed(items)
     })
     bridge.on('error', err => {
       log('repo').error(`repo bridge: ${err.name}: ${err.message}`)
     })
     sealer.markErased((await store.erasedDocs?.()) ?? [])
-    await bridge.start(opts.onProgress)
+    await startBridge(bridge, {
+      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+      ...(docIndex === undefined
+        ? {}
+        : {
+            index: {
+              index: docIndex,
+              keys: sealer,
+              restore: (id, view) => {
+                parts.views.restore(id as PatientId, view)
+                // A receipt not yet marked (the node stopped first) is marked now, as a full start would.
+                if (view !== undefined && view.referrals.length > 0)
+                  node.referrals.acknowledge(
+                    id as PatientId,
+                    {
+                      referrals: Object.fromEntries(view.referrals.map(r => [r.id, r]))
+                    } as PatientDoc
+                  )
+              }
+            }
+          }),
+      log: log('repo').info
+    })
     // A roster revoking a holder may have been installed while the node was down (or the node
     // stopped before rotating): rotation is idempotent, so check every start.
     await roster.rotateRevoked()
@@ -275,6 +305,7 @@ export class FacilityNode implements NodeApi {
       void parts.bridge
         .applyReceived(items.map(i => i.bytes))
         .then(async () => {
+          parts.docIndex?.indexed(items)
           // A grant among them releases what waited for it (quotas): stored, applied, forwarded.
           const released = await admitReleased(parts.gate, parts.admit, parts.store, items, (b, e) => {
             parts.quarantine.keep(b, e)
@@ -282,6 +313,7 @@ export class FacilityNode implements NodeApi {
           if (released.length === 0) return
           await parts.bridge.applyReceived(released.map(i => i.bytes))
           replicator.notifyLocalItems(released)
+          parts.docIndex?.indexed(released)
         })
         .catch((err: unknown) => parts.log('sync').error(`apply: ${(err as Error).name}`))
     })
@@ -312,12 +344,43 @@ export class FacilityNode implements NodeApi {
     const { http, repo, parts } = this.#in
     this.referrals.close()
     await parts.bridge.close()
+    await parts.docIndex
+      ?.close()
+      .catch((err: unknown) => parts.log('repo').error(`document index: ${(err as Error).name}`))
     await parts.replication.stop()
     await http?.close()
     await repo.shutdown()
     await parts.quarantine.idle()
     await parts.store.close()
   }
+}
+
+/** The persisted document index, if the store can hold one (LevelItemStore can; the memory store cannot). */
+function documentIndex(
+  store: NodeStore,
+  bridge: DocBridge,
+  sealer: ItemSealer,
+  views: RecordViews,
+  log: (line: string) => void
+): DocIndex | undefined {
+  const { indexEntries, writeIndex } = store
+  if (indexEntries === undefined || writeIndex === undefined) return undefined
+  const storage = {
+    indexEntries: () => indexEntries.call(store),
+    writeIndex: async (puts: [string, Uint8Array][], dels: string[], clear?: boolean) =>
+      await writeIndex.call(store, puts, dels, clear),
+    logSince: async (seq: number, limit: number) => await store.logSince(seq, limit),
+    lastSeq: async () => await store.lastSeq()
+  }
+  const sources = {
+    knows: (id: string) => bridge.knows(id),
+    durableHeads: (id: string) => bridge.durableHeads(id),
+    doc: (id: string) => bridge.doc(id),
+    keysOf: (id: string) => sealer.keysOf(id),
+    unsettled: (id: string) => sealer.unsettled(id),
+    viewOf: (doc: A.Doc<PatientDoc>) => views.sourceOf(doc)
+  }
+  return new DocIndex(storage, sealer.identity.box.secretKey, sealer.identity.facility, sources, log)
 }
 
 /** Reads and verifies the roster pinned in the data directory, if any. */

@@ -21,6 +21,9 @@ export interface NodeStore extends ItemStore {
   erasedDocs?(): Promise<string[]>
   /** Why the store refuses writes (a write failed since it was opened), if it does. */
   fault?(): StoreFaultedError | undefined
+  /** The persisted document index (repo/DocIndex.ts); a store without it rebuilds at every start. */
+  indexEntries?(): AsyncIterable<[string, Uint8Array]>
+  writeIndex?(puts: [string, Uint8Array][], dels: string[], clear?: boolean): Promise<void>
 }
 
 /** One peer as the replicator reports it. */

@@ -8,7 +8,7 @@ import type { NodeParts } from './parts.js'
 
 type Parts = Pick<
   NodeParts,
-  'self' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'admit' | 'gate'
+  'self' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'admit' | 'gate' | 'docIndex'
 >
 
 /** Items of this node for a bundle, and items from one. */
@@ -61,6 +61,7 @@ export class BundleService {
       const released = await admitReleased(gate, admit, store, fresh, keep)
       stored += fresh.length + released.length
       await bridge.applyReceived([...fresh, ...released].map(f => f.bytes))
+      this.#parts.docIndex?.indexed([...fresh, ...released])
     }
     replication.notify()
     return stored

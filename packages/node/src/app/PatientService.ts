@@ -70,7 +70,7 @@ export class PatientService implements PatientsApi {
     input: EncounterInput,
     by?: Author
   ): Promise<{ encounterId: EntryId; heads: string[] }> {
-    const { bridge, sealer, facility } = this.#parts
+    const { bridge, sealer, self } = this.#parts
     if (sealer.isErased(patientId)) throw new PatientErasedError(patientId)
     const handle = await bridge.resident<PatientDoc>(patientId)
     if (handle === undefined) throw new PatientNotFoundError(patientId)
@@ -81,7 +81,7 @@ export class PatientService implements PatientsApi {
       scratch = A.change(scratch, d => {
         addEncounter(d, input, ctx)
       })
-      const problem = editProblem(base, scratch, by, facility.facility)
+      const problem = editProblem(base, scratch, by, self.facility)
       if (problem !== undefined) throw problem
     } finally {
       A.free(scratch)

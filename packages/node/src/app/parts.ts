@@ -10,6 +10,7 @@ import type { ItemSealer } from '../crypto/ItemSealer.js'
 import type { RevocationFreeze } from '../keyring/RevocationFreeze.js'
 import type { NodeStore } from '../ports.js'
 import type { DocBridge } from '../repo/DocBridge.js'
+import type { DocIndex } from '../repo/DocIndex.js'
 import type { Quarantine } from '../repo/Quarantine.js'
 import type { RecordViews } from '../repo/RecordViews.js'
 import type { EntitlementGate } from '../repo/quota.js'
@@ -42,6 +43,8 @@ export interface NodeParts {
   admit: AdmitItems
   /** The node's loggers, one a namespace; never given patient data. */
   log: (namespace: LogNamespace) => Logger
+  /** The persisted document index (absent on a store that cannot hold one). */
+  docIndex?: DocIndex
 }
 
 /** Who writes a change here, and when. */

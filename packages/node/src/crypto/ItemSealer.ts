@@ -238,6 +238,22 @@ export class ItemSealer implements DocSealer {
     return this.keyring.erase(docId as PatientId) + candidates.length
   }
 
+  /** Every key generation held for a document (the document index records them). */
+  keysOf(docId: string): DocumentKey[] {
+    const id = docId as PatientId
+    return this.keyring.generations(id).map(g => this.keyring.get(id, g)!)
+  }
+
+  /** Keys of concurrent rotations are held for it (the document index reloads it from its items). */
+  unsettled(docId: string): boolean {
+    return this.#candidates.has(docId)
+  }
+
+  /** Keys read back from the document index at start (sealed by this node, under its keyring). */
+  restoreKeys(keys: readonly DocumentKey[]): void {
+    for (const k of keys) if (!this.#erased.has(k.docId)) this.#learn(k)
+  }
+
   /** Marks documents erased in an earlier run (from the store), before any item is opened. */
   markErased(docIds: Iterable<string>): void {
     for (const id of docIds) this.#erased.add(id)

@@ -3,8 +3,9 @@
  * read-only `SealedStorage`.
  *
  * Invariants (docs/SPEC.md, "Node"):
- * 1. Plaintext never reaches disk: the Repo's storage writes nothing; documents are rebuilt from sealed items
- *    at start, and every change leaves the process only as a sealed item.
+ * 1. Plaintext never reaches disk: the Repo's storage writes nothing; documents are rebuilt at start
+ *    from the sealed document index and sealed items (startup.ts), and every change leaves the
+ *    process only as a sealed item.
  * 2. A local change is durable before it is acknowledged: `flush(docId)` resolves only after the
  *    store's atomic `sync: true` batch holding its sealed item resolved.
  * 3. Nothing is sealed twice: per document, `covered` are heads whose ancestry is all sealed here
@@ -36,6 +37,7 @@ import { changeHashes, type Author } from '@pagdandi/core/record'
 import { Authorship } from './Authorship.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './bridgePorts.js'
+import { startBridge, type StartProgress } from './startup.js'
 
 interface DocState {
   /** The live handle; undefined while the document is cold (only in the store). */
@@ -60,11 +62,7 @@ export interface DocBridgeEvents {
   error: [err: Error]
 }
 
-/** Page size when scanning the log at start. */
-const SCAN_PAGE = 2000
-
-/** Progress of `start`: items scanned so far, then documents rebuilt of `total`. */
-export type StartProgress = (what: 'items scanned' | 'documents rebuilt', done: number, total?: number) => void
+export type { StartProgress } from './startup.js'
 
 /** Keeps a storage-less Repo in step with the sealed item store. */
 export class DocBridge extends EventEmitter<DocBridgeEvents> {
@@ -108,44 +106,36 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     })
   }
 
-  /** Rebuilds every document this facility can open from the store. Call once, before serving. */
+  /**
+   * Rebuilds every document this facility can open from the store (no document index: the whole
+   * log is read). Call once, before serving; `startBridge` (startup.ts) is the node's way in.
+   */
   async start(onProgress?: StartProgress): Promise<void> {
-    const changes = new Map<string, Entry[]>()
-    const keyed = new Set<string>()
-    const pending: StoredItemLike[] = []
-    let seq = 0
-    let scanned = 0
-    for (;;) {
-      const page = await this.store.logSince(seq, SCAN_PAGE)
-      if (page.length === 0) break
-      for (const item of page) {
-        seq = Math.max(seq, item.seq)
-        const opened = this.#openStored(item.bytes)
-        if (opened === undefined) continue
-        if (opened.kind === 'key') keyed.add(opened.docId)
-        else if (opened.kind === 'change') push(changes, opened.docId, { bytes: item.bytes, changes: opened.changes })
-        else if (opened.docId !== undefined) pending.push(item)
-      }
-      scanned += page.length
-      onProgress?.('items scanned', scanned)
-    }
-    // A grant can be logged after the changes it unlocks (a carrier delivered them first).
-    for (const item of pending) {
-      const opened = this.#openStored(item.bytes)
-      if (opened?.kind === 'change') push(changes, opened.docId, { bytes: item.bytes, changes: opened.changes })
-    }
-    let built = 0
-    for (const docId of keyed) {
-      if (++built % 1000 === 0) onProgress?.('documents rebuilt', built, keyed.size)
-      if (!this.sealer.canOpen(docId)) continue
-      if (this.sealer.settle !== undefined)
-        this.sealer.settle(
-          docId,
-          (await this.store.itemsForDoc(docId)).map(i => i.bytes)
-        )
-      const heads = this.#index(docId, changes.get(docId) ?? [])
-      this.#setCold(docId, heads)
-    }
+    await startBridge(this, onProgress === undefined ? {} : { onProgress })
+  }
+
+  /** Records a document restored from the document index as known and cold at `heads`. */
+  restoreCold(docId: string, heads: A.Heads): void {
+    this.#setCold(docId, heads)
+  }
+
+  /**
+   * Rebuilds one document from its stored items (settling concurrent rotations first), announces it
+   * with the `doc` event and leaves it cold, unless it is resident. For start-up.
+   */
+  async reindex(docId: string): Promise<void> {
+    if (!this.sealer.canOpen(docId) || this.#docs.get(docId)?.handle !== undefined) return
+    if (this.sealer.settle !== undefined)
+      this.sealer.settle(
+        docId,
+        (await this.store.itemsForDoc(docId)).map(i => i.bytes)
+      )
+    this.#setCold(docId, this.#index(docId, await this.#storedEntries(docId)))
+  }
+
+  /** Opens a stored item, or names it (`refused`) and returns undefined (start-up's scan). */
+  openStored(bytes: Uint8Array): OpenedItem | undefined {
+    return this.#openStored(bytes)
   }
 
   /** Leaves these items out of their documents from now on (quarantined in an earlier run). */
@@ -323,17 +313,24 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     const ids: string[] = []
     const items: Uint8Array[] = []
     const heads: A.Heads[] = []
-    for (const bytes of saved) {
-      const docId = parseAutomergeUrl(generateAutomergeUrl()).documentId
-      const doc = A.load<unknown>(bytes)
-      try {
-        items.push(...this.sealer.ensureKey(docId), this.sealer.sealChange(docId, A.saveSince(doc, [])))
+    // The same saved bytes (a repeated synthetic patient) are loaded once per call.
+    const loaded = new Map<Uint8Array, { doc: A.Doc<unknown>; changes: Uint8Array; heads: A.Heads }>()
+    try {
+      for (const bytes of saved) {
+        const docId = parseAutomergeUrl(generateAutomergeUrl()).documentId
+        let l = loaded.get(bytes)
+        if (l === undefined) {
+          const doc = A.load<unknown>(bytes)
+          l = { doc, changes: A.saveSince(doc, []), heads: A.getHeads(doc) }
+          loaded.set(bytes, l)
+        }
+        items.push(...this.sealer.ensureKey(docId), this.sealer.sealChange(docId, l.changes))
         ids.push(docId)
-        heads.push(A.getHeads(doc))
-        this.emit('doc', docId, doc)
-      } finally {
-        A.free(doc)
+        heads.push(l.heads)
+        this.emit('doc', docId, l.doc)
       }
+    } finally {
+      for (const l of loaded.values()) A.free(l.doc)
     }
     const stored = await this.store.putItems(items)
     ids.forEach((docId, i) => {
@@ -421,6 +418,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     this.#docs.delete(docId)
     await st.queue
     if (st.handle !== undefined) this.repo.delete(docId as DocumentId)
+    this.emit('doc', docId)
     return true
   }
 

@@ -52,7 +52,12 @@ export class PatientIndex {
   readonly #entries = new Map<PatientId, Entry>()
 
   /** Adds or refreshes one patient from its current document, read with `readPatient` (plain strings). */
-  upsert(patientId: PatientId, doc: PatientDoc, facility: string | undefined, today = new Date()): void {
+  upsert(
+    patientId: PatientId,
+    doc: Pick<PatientDoc, 'demographics'> & Partial<Pick<PatientDoc, 'identifiers'>>,
+    facility: string | undefined,
+    today = new Date()
+  ): void {
     const d = doc.demographics
     if (d === undefined || typeof d.name !== 'string') return
     const ids = doc.identifiers ?? { uhid: {} }
@@ -117,7 +122,10 @@ export class PatientIndex {
       if (hit !== undefined)
         scored.push({ score: hit.score, s: { ...e.summary, match: hit.approximate ? 'approximate' : 'exact' } })
     }
-    scored.sort((a, b) => b.score - a.score || a.s.name.localeCompare(b.s.name))
+    // Ties end on the id, so the order is the same however the index was filled (log or document index).
+    scored.sort(
+      (a, b) => b.score - a.score || a.s.name.localeCompare(b.s.name) || (a.s.patientId < b.s.patientId ? -1 : 1)
+    )
     return scored.slice(0, limit).map(x => x.s)
   }
 

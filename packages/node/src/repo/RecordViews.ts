@@ -1,10 +1,12 @@
 /**
  * Derived, in-memory views over the open patient documents: the search index, referrals in and
- * out, and open conflicts. Refreshed whenever the bridge reports a document changed.
+ * out, and open conflicts. Refreshed whenever the bridge reports a document changed; at start
+ * restored from the document index (`restore`, with what `refresh` returned when it was written).
  */
 import type * as A from '@automerge/automerge'
 import { currentStatus, openConflicts, readPatient } from '@pagdandi/core/record'
 import type { FacilityId, PatientDoc, PatientId, Referral } from '@pagdandi/core/record'
+import type { ViewSource } from './indexRecord.js'
 import { PatientIndex } from './PatientIndex.js'
 
 /** A referral with the document it lives in. */
@@ -29,24 +31,44 @@ export class RecordViews {
     patientId: PatientId,
     doc: A.Doc<PatientDoc> | undefined,
     plain = doc === undefined ? undefined : readPatient(doc)
-  ): void {
-    if (doc === undefined || plain === undefined || plain.demographics === undefined) {
-      this.index.remove(patientId)
-      this.#referrals.delete(patientId)
-      this.#conflicts.delete(patientId)
-      return
-    }
-    this.index.upsert(patientId, plain, this.facility)
-    const mine = Object.values(plain.referrals ?? {}).filter(r => r.from === this.facility || r.to === this.facility)
-    if (mine.length > 0) this.#referrals.set(patientId, mine)
-    else this.#referrals.delete(patientId)
+  ): ViewSource | undefined {
+    const source = doc === undefined || plain === undefined ? undefined : this.sourceOf(doc, plain)
+    this.restore(patientId, source)
+    return source
+  }
+
+  /** What the views take from a document (the document index stores it). */
+  sourceOf(doc: A.Doc<PatientDoc>, plain: PatientDoc = readPatient(doc)): ViewSource | undefined {
+    if (plain.demographics === undefined) return undefined
     let conflicts = 0
     try {
       conflicts = openConflicts(doc).length
     } catch {
       conflicts = 0
     }
-    if (conflicts > 0) this.#conflicts.set(patientId, conflicts)
+    const referrals = Object.values(plain.referrals ?? {}).filter(
+      r => r.from === this.facility || r.to === this.facility
+    )
+    return {
+      demographics: plain.demographics,
+      ...(plain.identifiers === undefined ? {} : { identifiers: plain.identifiers }),
+      referrals,
+      conflicts
+    }
+  }
+
+  /** Sets every view of one document from its source; undefined removes it. */
+  restore(patientId: PatientId, source: ViewSource | undefined): void {
+    if (source === undefined) {
+      this.index.remove(patientId)
+      this.#referrals.delete(patientId)
+      this.#conflicts.delete(patientId)
+      return
+    }
+    this.index.upsert(patientId, source, this.facility)
+    if (source.referrals.length > 0) this.#referrals.set(patientId, source.referrals)
+    else this.#referrals.delete(patientId)
+    if (source.conflicts > 0) this.#conflicts.set(patientId, source.conflicts)
     else this.#conflicts.delete(patientId)
   }
 
@@ -59,7 +81,11 @@ export class RecordViews {
           out.push({ patientId, referral })
       }
     }
-    return out.sort((a, b) => b.referral.createdAt.localeCompare(a.referral.createdAt))
+    return out.sort(
+      (a, b) =>
+        b.referral.createdAt.localeCompare(a.referral.createdAt) ||
+        (a.referral.id < b.referral.id ? -1 : a.referral.id > b.referral.id ? 1 : 0)
+    )
   }
 
   /** Current status of a referral. */

@@ -8,6 +8,9 @@ import type { ChangeProvenance } from '@pagdandi/core/crypto'
 export interface StoredItemLike {
   seq: number
   bytes: Uint8Array
+  /** The item's document and kind, where the store says (the item stores do). */
+  docId?: string
+  kind?: 'change' | 'access'
 }
 
 /** The subset of the `ItemStore` port (core/sync) that the bridge uses. */

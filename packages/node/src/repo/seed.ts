@@ -15,7 +15,7 @@ export interface SeedFacility {
 }
 
 /** Patients sealed per durable batch while seeding. */
-const SEED_BATCH = 200
+const SEED_BATCH = 1000
 
 /**
  * Generates `count` patients with `seed`, stores each as sealed items; returns their ids. With
@@ -43,12 +43,16 @@ export async function seedPatients(
       built[k] = buildPatientBytes(p, { seed: opts.seed })
     }
     const bytes = built[k]!
-    if (distinct === opts.count) delete built[k] // nothing repeats it: let it go
+    // Nothing repeats it, or its copies are done (they come together): let it go.
+    if (distinct === opts.count || i + distinct >= opts.count) delete built[k]
     return bytes
   }
+  // Copies of one distinct patient go in the same batches, so each is loaded once per batch.
+  const order = Array.from({ length: opts.count }, (_, i) => i)
+  if (distinct < opts.count) order.sort((a, b) => (a % distinct) - (b % distinct) || a - b)
   const ids: string[] = []
   for (let i = 0; i < opts.count; i += SEED_BATCH) {
-    const saved = Array.from({ length: Math.min(SEED_BATCH, opts.count - i) }, (_, j) => bytesOf(i + j))
+    const saved = order.slice(i, i + SEED_BATCH).map(bytesOf)
     // Cold and in one durable batch per SEED_BATCH patients: 100,000 records never sit in memory at once.
     ids.push(...(await bridge.importCold(saved)))
     opts.onProgress?.(ids.length, opts.count)

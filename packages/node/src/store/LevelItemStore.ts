@@ -13,6 +13,8 @@
  * - `era`  `<docId>` → empty: documents erased here (crypto-shredding); their items are refused
  * - `meta` `lastSeq` → the highest log position ever used (erased positions are never reused)
  * - `meta` `schema` → the layout version (schema.ts; a store without it is version 1)
+ * - `dix`  the persisted document index (repo/DocIndex.ts: sealed records, no plaintext), written
+ *   by `writeIndex` without `sync` (a lost index batch is replayed from the log at start)
  *
  * Every `putItems` is one atomic batch written with `sync: true`, holding the log entries, all
  * indexes, `lastSeq` and (optionally) the cursor, so a store left behind by a crash is either
@@ -55,8 +57,8 @@ interface Sub {
 type BatchOp =
   { type: 'put'; key: string; value: Uint8Array; sublevel: unknown } | { type: 'del'; key: string; sublevel: unknown }
 
-type SubName = 'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era'
-const SUBS: readonly SubName[] = ['log', 'id', 'doc', 'acc', 'fp', 'cur', 'meta', 'kv', 'era']
+type SubName = 'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era' | 'dix'
+const SUBS: readonly SubName[] = ['log', 'id', 'doc', 'acc', 'fp', 'cur', 'meta', 'kv', 'era', 'dix']
 
 /** How to open the store: tests put a fault-injecting LevelDB under it (FaultyLevel.ts). */
 export interface LevelStoreOptions {
@@ -252,11 +254,11 @@ export class LevelItemStore implements ItemStore {
    * latches the store (Invariant 10): LevelDB may have left part of the batch in its log, and
    * records appended after it could be dropped with it at the next open.
    */
-  async #commit(ops: BatchOp[], checkOpen = true): Promise<void> {
+  async #commit(ops: BatchOp[], checkOpen = true, sync = true): Promise<void> {
     if (checkOpen) this.#check()
     if (this.#fault !== undefined) throw this.#fault
     try {
-      await this.#db.batch(ops as never, { sync: true })
+      await this.#db.batch(ops as never, { sync })
     } catch (err) {
       if (this.#closed) throw new StoreClosedError()
       this.#fault ??= new StoreFaultedError(faultCause(err), err)
@@ -432,6 +434,25 @@ export class LevelItemStore implements ItemStore {
     })
     this.#lock = run.catch(() => {})
     return await run
+  }
+
+  /** Every record of the persisted document index (`dix`), in key order. */
+  async *indexEntries(): AsyncIterable<[string, Uint8Array]> {
+    this.#check()
+    for await (const [k, v] of this.#s.dix.iterator()) yield [k, plain(v)]
+  }
+
+  /**
+   * One atomic batch of the document index: puts, then deletes (`clear` deletes every record
+   * first). Not synced: LevelDB keeps batches in order, so a crash loses only the last ones, and
+   * the index's watermark never passes what its records hold (DocIndex.ts).
+   */
+  async writeIndex(puts: [string, Uint8Array][], dels: string[], clear = false): Promise<void> {
+    const ops: BatchOp[] = []
+    if (clear) for await (const k of this.#s.dix.keys()) ops.push(this.#del('dix', k))
+    for (const k of dels) ops.push(this.#del('dix', k))
+    for (const [k, v] of puts) ops.push(this.#put('dix', k, v))
+    if (ops.length > 0) await this.#commit(ops, true, false)
   }
 
   /** Read a node-owned value (keyring blob, settings) from the generic key/value sub-level. */

@@ -23,13 +23,7 @@
  */
 import { EventEmitter } from 'node:events'
 import * as A from '@automerge/automerge'
-import {
-  generateAutomergeUrl,
-  parseAutomergeUrl,
-  type DocHandle,
-  type DocumentId,
-  type Repo
-} from '@automerge/automerge-repo'
+import { type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo'
 import { StoreFaultedError } from '../store/errors.js'
 import { itemId } from '@pagdandi/core/crypto'
 import { checkAfter, concat, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
@@ -37,6 +31,7 @@ import { changeHashes, type Author } from '@pagdandi/core/record'
 import { Authorship } from './Authorship.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './bridgePorts.js'
+import { importCold } from './importCold.js'
 import { startBridge, type StartProgress } from './startup.js'
 
 interface DocState {
@@ -304,42 +299,12 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   }
 
   /**
-   * Adopts saved Automerge documents (synthetic or bulk-imported) under new random ids, cold:
-   * each is sealed with its self-grant, all in one durable batch, indexed and freed. Resolves
-   * with their ids once stored. For loading many records without holding them in memory.
+   * Adopts saved Automerge documents (synthetic or bulk-imported) under new random ids, cold, in one
+   * durable batch (importCold.ts). Resolves with their ids once stored.
    */
   async importCold(saved: Uint8Array[]): Promise<string[]> {
     this.#open()
-    const ids: string[] = []
-    const items: Uint8Array[] = []
-    const heads: A.Heads[] = []
-    // The same saved bytes (a repeated synthetic patient) are loaded once per call.
-    const loaded = new Map<Uint8Array, { doc: A.Doc<unknown>; changes: Uint8Array; heads: A.Heads }>()
-    try {
-      for (const bytes of saved) {
-        const docId = parseAutomergeUrl(generateAutomergeUrl()).documentId
-        let l = loaded.get(bytes)
-        if (l === undefined) {
-          const doc = A.load<unknown>(bytes)
-          l = { doc, changes: A.saveSince(doc, []), heads: A.getHeads(doc) }
-          loaded.set(bytes, l)
-        }
-        items.push(...this.sealer.ensureKey(docId), this.sealer.sealChange(docId, l.changes))
-        ids.push(docId)
-        heads.push(l.heads)
-        this.emit('doc', docId, l.doc)
-      }
-    } finally {
-      for (const l of loaded.values()) A.free(l.doc)
-    }
-    const stored = await this.store.putItems(items)
-    ids.forEach((docId, i) => {
-      this.#setCold(docId, heads[i]!)
-    })
-    this.stats.sealedItems += items.length
-    for (const i of items) this.stats.sealedBytes += i.byteLength
-    if (stored.length > 0) this.emit('sealed', stored)
-    return ids
+    return await importCold(this, saved)
   }
 
   /**

@@ -1,20 +1,9 @@
 /**
- * The `ItemStore` on LevelDB (`level` 10 / classic-level). Layout, one sub-level each:
- *
- * - `log`  `<seq, 15 digits>` → checksum, header view, sender, item bytes (logEntry.ts; the
- *   append-only log holds the bytes, and reading it recomputes no id)
- * - `id`   `<itemId>` → seq (content addressing: an item is stored once)
- * - `doc`  `<docId> NUL <seq>` → empty (per-document index)
- * - `acc`  `<docId> NUL <seq>` → empty (grants and rotations: the entitlement index)
- * - `fp`   `<docId>` → 16-byte fingerprint, item count (repair summaries, kept in O(1) per item)
- * - `cur`  `<peer>` → seq, token (the cursor we hold of each peer's log)
- * - `meta` `epoch` → 16 random bytes, written once at creation
- * - `kv`   free-form keys for the node (keyring blob, settings), see `getKv`/`putKv`
- * - `era`  `<docId>` → empty: documents erased here (crypto-shredding); their items are refused
- * - `meta` `lastSeq` → the highest log position ever used (erased positions are never reused)
- * - `meta` `schema` → the layout version (schema.ts; a store without it is version 1)
- * - `dix`  the persisted document index (repo/DocIndex.ts: sealed records, no plaintext), written
- *   by `writeIndex` without `sync` (a lost index batch is replayed from the log at start)
+ * The `ItemStore` on LevelDB (`level` 10 / classic-level), one sub-level per record kind: `log`
+ * (the append-only log holds the items; logEntry.ts), `id`, `doc`, `acc` and `fp` (its indexes and
+ * repair summaries), `cur` (cursors), `meta`, `kv` (the node's bookkeeping, `getKv`/`putKv`), `era` (erased
+ * documents) and `dix` (the sealed document index, repo/DocIndex.ts). docs/PROTOCOL.md, "Item
+ * store layout", gives each key and value byte by byte (storeCodec.ts).
  *
  * Every `putItems` is one atomic batch written with `sync: true`, holding the log entries, all
  * indexes, `lastSeq` and (optionally) the cursor, so a store left behind by a crash is either
@@ -42,6 +31,18 @@ import {
 } from '@pagdandi/core/sync'
 import { StoreClosedError, StoreCorruptError, StoreFaultedError, faultCause } from './errors.js'
 import { decodeLogEntry, encodeLogEntry, entryMismatch } from './logEntry.js'
+import {
+  concat,
+  dec,
+  decodeCursor,
+  decodeSummary,
+  docKey,
+  enc,
+  encodeCursor,
+  plain,
+  seqKey,
+  u32
+} from './storeCodec.js'
 import { dropSnapshot, keepDamaged, recoveryDamage, refuseIfMarkedDamaged, snapshotBeforeOpen } from './openCheck.js'
 import { STORE_SCHEMA, migrate, schemaOf, type SchemaOp, type SchemaReader, type StoreLevel } from './schema.js'
 
@@ -65,37 +66,6 @@ export interface LevelStoreOptions {
   level?: (dir: string) => StoreLevel
   /** Names the copy of a damaged store. */
   now?: () => Date
-}
-
-const SEQ_DIGITS = 15
-const seqKey = (seq: number): string => seq.toString().padStart(SEQ_DIGITS, '0')
-const docKey = (docId: string, seq: number): string => `${docId}\u0000${seqKey(seq)}`
-const enc = new TextEncoder()
-const dec = new TextDecoder()
-
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4)
-  new DataView(b.buffer).setUint32(0, n)
-  return b
-}
-
-/** classic-level hands back Buffers; callers get plain Uint8Arrays (equal under structural comparison). */
-function plain(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b)
-}
-
-function readU32(b: Uint8Array, at: number): number {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at)
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
 }
 
 /** `ItemStore` on LevelDB. Open with `LevelItemStore.open(dir, inspect)`. */
@@ -465,25 +435,5 @@ export class LevelItemStore implements ItemStore {
   /** Durably write a node-owned value (`sync: true`). */
   async putKv(key: string, value: Uint8Array): Promise<void> {
     await this.#commit([this.#put('kv', key, value)])
-  }
-}
-
-function encodeCursor(c: Cursor): Uint8Array {
-  const seq = new Uint8Array(8)
-  new DataView(seq.buffer).setBigUint64(0, BigInt(c.seq))
-  return concat(seq, c.token)
-}
-
-/** A document's `fp` record: 16 bytes of fingerprint, a u32 count; anything else is damage, by name. */
-function decodeSummary(docId: string, raw: Uint8Array): DocSummary {
-  if (raw.length !== 20) throw new StoreCorruptError(`fingerprint record of ${JSON.stringify(docId.slice(0, 64))}`)
-  return { docId: docId as PatientId, fp: plain(raw.subarray(0, 16)), count: readU32(raw, 16) }
-}
-
-function decodeCursor(raw: Uint8Array): Cursor {
-  if (raw.length < 8) throw new StoreCorruptError('cursor')
-  return {
-    seq: Number(new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getBigUint64(0)),
-    token: plain(raw.subarray(8))
   }
 }

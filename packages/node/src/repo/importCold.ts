@@ -1,0 +1,42 @@
+/**
+ * Loading many saved documents cold (`pagdandi seed`, bulk imports): each is sealed with its
+ * self-grant, all in one durable batch, announced once with the `doc` event (which carries it) and
+ * freed, so 100,000 records never sit in memory at once. The same saved bytes (a repeated synthetic
+ * patient) are loaded once per call.
+ */
+import * as A from '@automerge/automerge'
+import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo'
+import type { DocBridge } from './DocBridge.js'
+
+/** Seals `saved` as new cold documents of `bridge`; resolves with their ids once durably stored. */
+export async function importCold(bridge: DocBridge, saved: Uint8Array[]): Promise<string[]> {
+  const ids: string[] = []
+  const items: Uint8Array[] = []
+  const heads: A.Heads[] = []
+  const loaded = new Map<Uint8Array, { doc: A.Doc<unknown>; changes: Uint8Array; heads: A.Heads }>()
+  try {
+    for (const bytes of saved) {
+      const docId = parseAutomergeUrl(generateAutomergeUrl()).documentId
+      let l = loaded.get(bytes)
+      if (l === undefined) {
+        const doc = A.load<unknown>(bytes)
+        l = { doc, changes: A.saveSince(doc, []), heads: A.getHeads(doc) }
+        loaded.set(bytes, l)
+      }
+      items.push(...bridge.sealer.ensureKey(docId), bridge.sealer.sealChange(docId, l.changes))
+      ids.push(docId)
+      heads.push(l.heads)
+      bridge.emit('doc', docId, l.doc)
+    }
+  } finally {
+    for (const l of loaded.values()) A.free(l.doc)
+  }
+  const stored = await bridge.store.putItems(items)
+  ids.forEach((docId, i) => {
+    bridge.restoreCold(docId, heads[i]!)
+  })
+  bridge.stats.sealedItems += items.length
+  for (const i of items) bridge.stats.sealedBytes += i.byteLength
+  if (stored.length > 0) bridge.emit('sealed', stored)
+  return ids
+}

@@ -12,7 +12,7 @@ import type { FacilityId, PatientId, ReferralInput } from '@pagdandi/core/record
 import { Prng } from '@pagdandi/core/testing'
 import { openStore } from '../cli/storeFactory.js'
 import { FacilityNode } from '../FacilityNode.js'
-import { DataDir } from '../keyring/DataDir.js'
+import { DataDir } from '../datadir/DataDir.js'
 import type { NodeStore } from '../ports.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir } from '../testing/fixtures.js'
 

@@ -1,9 +1,10 @@
 /**
  * Issue 14: honest convergence under attack. The time of a referral CHC → DH (referral created at
- * the CHC until it is in the DH's inbox), over real libp2p on loopback with real LevelDB, three
+ * a CHC connected to the DH until it is in the DH's inbox), over real libp2p on loopback with real LevelDB, three
  * facility nodes in this process, without an attacker and while a member runs each attack. Runs are
  * interleaved (none, poison, bombs, …, then again), so each ratio compares runs made under the same
- * machine load. Prints JSON; bench/README.md records the figures.
+ * machine load. The attacker is a modified build that pushes over sync what an honest node would
+ * not send (pushItems). Prints JSON; bench/README.md records the figures.
  *
  * Run: cd bench && nice -n 19 npx tsx --conditions=source src/trust-bench.ts [--rounds 3]
  */
@@ -11,10 +12,11 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
+import { deflateRawSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
-import { documentIdFromBytes } from '@pagdandi/core/crypto'
+import { DICTIONARY_V1, documentIdFromBytes } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import { sealRawChange } from '@pagdandi/core/testing'
+import { sealBomb, sealRawChange } from '@pagdandi/core/testing'
 import { FacilityNode, createReplicator, openStore, revokeMember, rosterFile } from '@pagdandi/node'
 import { nodeSignatureScheme } from '@pagdandi/node/crypto'
 import {
@@ -48,10 +50,18 @@ async function start(dir: string): Promise<FacilityNode> {
   return node
 }
 
-/** A bomb at the limit: zeros that inflate to 4 MiB, granted to the DH (inflates, then fails to parse). */
+/** Decompression bombs granted to the DH: 16 KiB of DEFLATE declaring 16 MiB (refused before inflating). */
 function bombs(sealer: Awaited<ReturnType<typeof attackerSealer>>, n: number): Uint8Array[] {
+  const body = new Uint8Array(deflateRawSync(new Uint8Array(16 << 20), { level: 9, dictionary: DICTIONARY_V1 }))
   const out: Uint8Array[] = []
-  for (let i = 0; i < n; i++) out.push(...poisonedDocument(sealer, DH, new Uint8Array(4 << 20)).items)
+  for (let i = 0; i < n; i++) {
+    const d = poisonedDocument(sealer, DH)
+    const key = sealer.keyring.latest(d.docId)!
+    out.push(
+      ...d.items.slice(0, 2),
+      sealBomb(body, 16 << 20, key, sealer.identity, sealer.roster!.body.version, sealer.scheme)
+    )
+  }
   return out
 }
 
@@ -78,21 +88,25 @@ async function referralMs(attack: Attack): Promise<number> {
   ])
   const [chcDir, dhDir, attDir] = dirs as [string, string, string]
   const cleanup: (() => Promise<void> | void)[] = []
+  const dh = await start(dhDir)
+  const target = dh.roster.current!.body.entries.find(e => e.facility === DH)!
+  const dhAddr = `${target.addresses[0]!}/p2p/${target.peerId}`
+  const pushAtDh = async (items: Uint8Array[]): Promise<void> => {
+    const pusher = await pushItems(attDir, ATT, dhAddr, items, dh.roster.current!.body.version)
+    cleanup.push(async () => {
+      await pusher.done.catch(() => {})
+      await pusher.stop()
+    })
+  }
   if (attack === 'poison' || attack === 'bombs') {
-    // The attacker's own node replicates these to the DH (each is granted to it) during the referral.
+    // A modified build pushes these (each granted to the DH) while the referral travels: an honest
+    // node names its own poison at start-up and never sends it.
     const sealer = await attackerSealer(attDir)
-    const items =
+    await pushAtDh(
       attack === 'poison'
         ? Array.from({ length: 200 }, () => poisonedDocument(sealer, DH).items).flat()
-        : bombs(sealer, 20)
-    const store = await openStore(join(attDir, 'items'))
-    await store.putItems(items)
-    await store.close()
-  }
-  const dh = await start(dhDir)
-  if (attack === 'poison' || attack === 'bombs') {
-    const att = await start(attDir)
-    cleanup.push(() => att.stop())
+        : bombs(sealer, 60)
+    )
     while (((await dh.status.report()).quarantined ?? 0) < 2) await sleep(20)
   }
   if (attack === 'backdating') {
@@ -152,6 +166,8 @@ async function referralMs(attack: Attack): Promise<number> {
     // A member that learned the patient's id publishes its own self-grant for it, at the creator.
     await chc.bundles.importItems((await attackerSealer(attDir)).ensureKey(patientId), never)
   }
+  // Timed from a connected CHC, so the figure is the referral's travel, not the first dial.
+  while (!(await chc.status.report()).peers.some(p => p.facility === DH && p.connected)) await sleep(20)
   const t0 = performance.now()
   await chc.referrals.create(patientId, anaemiaReferral(DH))
   while (!(await dh.referrals.list('incoming')).some(r => r.patientId === patientId)) await sleep(20)

@@ -17,13 +17,13 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
   let page: Page
   let errors: string[]
   let chartUrl = ''
+  let chartHash = ''
 
   beforeAll(async () => {
     ensureUiBuilt()
     nodes = await setUpCliNetwork([CHC, DH])
     for (const n of nodes) await n.start()
     ctx = await launchBrowser()
-    await nodes[0]!.signIn(ctx)
     page = ctx.pages()[0] ?? (await ctx.newPage())
     errors = watchErrors(page)
   })
@@ -34,8 +34,10 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
 
   it('registers a patient from the search screen and finds her by another spelling', async () => {
     const chc = nodes[0]!
+    // The registration counter: the clerk signs in on the app's screen.
     await page.goto(chc.url)
     await page.getByRole('button', { name: 'English' }).click()
+    await chc.signInOnScreen(page, 'clerk')
     await expect.poll(() => page.getByTestId('facility-name').textContent()).toContain('CHC Tokapal')
     await page.getByLabel('Name, ABHA, phone, village or UHID').fill('Sunita Kashyap')
     await page.keyboard.press('Enter')
@@ -64,6 +66,7 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
     await page.getByTestId('patient-name').waitFor()
     expect(await page.getByTestId('patient-name').textContent()).toBe('Sunita Kashyap')
     chartUrl = page.url()
+    chartHash = new URL(chartUrl).hash
 
     await page.goto(chc.url + '#/')
     await page.getByLabel('Name, ABHA, phone, village or UHID').fill('suneeta kashyap')
@@ -73,7 +76,8 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
   })
 
   it('records an OPD visit, then a lab result and dispensing, and shows "saved" only once the node sealed it', async () => {
-    await page.goto(chartUrl)
+    // The OPD doctor's PC: the medical officer records the visit.
+    await nodes[0]!.switchTo(page, 'mo', chartHash)
     await page.getByRole('link', { name: 'New OPD visit' }).click()
     const form = page.getByTestId('encounter-form')
     await form.getByLabel('Complaints *').fill('fever 3 days, chills')
@@ -102,12 +106,17 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
     expect(await visit.textContent()).toContain('Falciparum malaria')
     expect(await visit.textContent()).toContain('Paracetamol 500 mg tablet — 1 tab, TDS, 3 days')
 
-    // The lab technician records the RDT result; the pharmacist dispenses.
+    // The lab technician records the RDT result; the pharmacist dispenses (each signed in as themselves).
+    await nodes[0]!.switchTo(page, 'lab', chartHash)
     const rdt = visit.locator('li', { hasText: 'Malaria RDT' })
     await rdt.getByLabel('Result').fill('Pf positive')
     await rdt.locator('select[name=interp]').selectOption('positive')
     await rdt.getByLabel('Result').press('Enter')
     await visit.getByTestId('lab-result').first().waitFor()
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved')
+    await nodes[0]!.switchTo(page, 'pharm', chartHash)
     const pcm = visit.locator('li', { hasText: 'Paracetamol' })
     await pcm.getByLabel('Quantity').fill('9')
     await pcm.getByRole('button', { name: 'Dispense' }).click()
@@ -119,7 +128,7 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
   })
 
   it('shows a vital out of range as a message in Hindi when the user works in Hindi', async () => {
-    await page.goto(chartUrl)
+    await nodes[0]!.switchTo(page, 'mo', chartHash)
     await page.getByRole('button', { name: 'हिन्दी' }).click()
     await page.getByRole('link', { name: 'नई ओपीडी विज़िट' }).click()
     const form = page.getByTestId('encounter-form')
@@ -138,12 +147,16 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
     await page.getByRole('button', { name: 'English' }).click()
   })
 
-  it("two tabs on one patient see each other's edits", async () => {
-    const other = await ctx.newPage()
+  it("two PCs on one patient (the lab's and the pharmacy's) see each other's edits", async () => {
+    await nodes[0]!.switchTo(page, 'lab', chartHash)
+    const pharmacy = await launchBrowser()
+    await nodes[0]!.signIn(pharmacy, 'pharm')
+    const other = await pharmacy.newPage()
     await other.goto(chartUrl)
-    await page.goto(chartUrl)
     const hb = (p: Page) => p.getByTestId('encounter').locator('li', { hasText: 'Haemoglobin' })
-    await hb(other).getByLabel('Result').waitFor()
+    // The pharmacist has no result field (lab results are the lab's); the visit is open on both PCs.
+    await other.getByTestId('encounter').waitFor()
+    expect(await hb(other).getByLabel('Result').count()).toBe(0)
     await hb(page).getByLabel('Result').fill('8.2')
     await hb(page).getByLabel('Result').press('Enter')
     await hb(other).getByTestId('lab-result').waitFor({ timeout: 15_000 })
@@ -154,7 +167,7 @@ describeBrowser('clinician app at a CHC', haveCli, () => {
     await pcm(other).getByRole('button', { name: 'Dispense' }).click()
     await pcm(page).getByText('1 dispensed').waitFor({ timeout: 15_000 })
     await shot(other, '07-second-tab')
-    await other.close()
+    await pharmacy.close()
   })
 
   it('keeps no patient data in the browser: only the language choice is stored', async () => {

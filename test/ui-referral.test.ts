@@ -34,8 +34,6 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     chcCtx = await launchBrowser()
     // The DH's clinician uses a tablet.
     dhCtx = await launchBrowser({ width: 1024, height: 768 })
-    await chcNode.signIn(chcCtx)
-    await dhNode.signIn(dhCtx)
     chc = chcCtx.pages()[0] ?? (await chcCtx.newPage())
     dh = dhCtx.pages()[0] ?? (await dhCtx.newPage())
     chc.on('pageerror', e => errors.push(e.message))
@@ -51,6 +49,8 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
   it('the CHC registers a patient, records an OPD visit and refers her to the DH', async () => {
     await chc.goto(chcNode.url)
     await chc.getByRole('button', { name: 'English' }).click()
+    // The OPD doctor signs in on the app's screen; the lab technician records the result on the lab's turn.
+    await chcNode.signInOnScreen(chc, 'mo')
     await chc.getByTestId('show-register').click()
     const reg = chc.getByTestId('register-form')
     await reg.getByLabel('Name *').fill('Lakshmi Baghel')
@@ -77,12 +77,15 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     await enc.getByLabel('Days').fill('30')
     await enc.getByRole('button', { name: 'Save visit' }).click()
     await chc.getByTestId('encounter').waitFor()
+    await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+    await chcNode.switchTo(chc, 'lab', patientPath)
     const hb = chc.getByTestId('encounter').locator('li', { hasText: 'Haemoglobin' })
     await hb.getByLabel('Result').fill('6.1')
     await hb.locator('select[name=interp]').selectOption('abnormal')
     await hb.getByLabel('Result').press('Enter')
     await hb.getByTestId('lab-result').waitFor()
     await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
+    await chcNode.switchTo(chc, 'mo', patientPath)
 
     await chc.getByTestId('chart-alerts').getByLabel('New alert').fill('High-risk pregnancy')
     await chc.getByTestId('chart-alerts').getByLabel('New alert').press('Enter')
@@ -118,8 +121,10 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
   })
 
   it('the DH sees the referral arrive, accepts it and writes a back-referral', async () => {
-    await dh.goto(dhNode.url + '#/inbox')
+    await dh.goto(dhNode.url)
     await dh.getByRole('button', { name: 'English' }).click()
+    await dhNode.signInOnScreen(dh, 'mo')
+    await dh.goto(dhNode.url + '#/inbox')
     const incoming = dh.getByTestId('inbox-new')
     await incoming.getByText('Severe anaemia in pregnancy').waitFor({ timeout: SYNC_TIMEOUT })
     expect(await incoming.getByTestId('referral-patient').textContent()).toBe(
@@ -205,14 +210,17 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
   })
 
   it('an edit made while the CHC\'s node is down shows "not saved" until the node is back, then "saved"', async () => {
-    // The DH is still down: the CHC records the RDT result while the two are apart.
-    await chc.goto(chcNode.url + patientPath)
+    // The DH is still down: the CHC's lab records the RDT result while the two are apart.
+    await chcNode.switchTo(chc, 'lab', patientPath)
     const rdt = chc.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' })
     await rdt.getByLabel('Result').fill('negative')
     await rdt.locator('select[name=interp]').selectOption('negative')
     await rdt.getByLabel('Result').press('Enter')
     await expect.poll(() => chc.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
 
+    // The pharmacist dispenses on the same PC; then the CHC's node goes down.
+    await chcNode.switchTo(chc, 'pharm', patientPath)
+    await chc.getByTestId('encounter').waitFor()
     await chcNode.stop()
     await chc.getByTestId('offline-banner').waitFor({ timeout: 15_000 })
     const ifa = chc.getByTestId('encounter').locator('li', { hasText: 'IFA tablet' })
@@ -248,15 +256,25 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     // While the CHC's node was down the DH could not hear of the CHC's RDT result: the DH records its own.
     await chcNode.stop()
     await dhNode.start()
-    await dh.goto(dhNode.url + patientPath)
+    await dhNode.switchTo(dh, 'lab', patientPath)
     const rdt = dh.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' })
+    await rdt
+      .getByLabel('Result')
+      .waitFor({ timeout: SYNC_TIMEOUT })
+      .catch(async (err: unknown) => {
+        await shot(dh, '19-dh-rdt-missing')
+        throw new Error(
+          `${String(err)}; the RDT line reads: ${await rdt.textContent()}; ${await dh.getByTestId('signed-in-as').textContent()}`
+        )
+      })
     await rdt.getByLabel('Result').fill('Pv positive')
     await rdt.locator('select[name=interp]').selectOption('positive')
     await rdt.getByLabel('Result').press('Enter')
     await expect.poll(() => dh.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved')
 
     await chcNode.start()
-    await chc.goto(chcNode.url + patientPath)
+    // Choosing between two results is the medical officer's.
+    await chcNode.switchTo(chc, 'mo', patientPath)
     await chc.getByTestId('conflicts-link').waitFor({ timeout: SYNC_TIMEOUT })
     await shot(chc, '19-chc-chart-conflict')
     await chc.getByTestId('conflicts-link').click()
@@ -270,8 +288,9 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     await choices.filter({ hasText: 'Pv positive' }).locator('input').check()
     await review.getByRole('button', { name: 'Keep the chosen value' }).click()
     await review.getByText('Nothing to review.').waitFor()
-    // The choice travels: the DH's app stops showing the conflict too, with the chosen value.
-    await dh.goto(dhNode.url + patientPath)
+    // The choice travels: the DH's app stops showing the conflict too, with the chosen value (to
+    // its medical officer, who would see one).
+    await dhNode.switchTo(dh, 'mo', patientPath)
     await expect.poll(async () => await dh.getByTestId('conflicts-link').count(), { timeout: SYNC_TIMEOUT }).toBe(0)
     expect(await dh.getByTestId('encounter').locator('li', { hasText: 'Malaria RDT' }).textContent()).toContain(
       'Pv positive'

@@ -11,6 +11,7 @@ import { InvalidPatientDocumentError } from './errors.js'
 import { advanceReferral, createReferral } from './referral.js'
 import { createPatientDoc } from './registration.js'
 import { wrap } from './strings.js'
+import type { ConflictValue } from './conflicts.js'
 import type { EntryId, PatientDoc } from './types.js'
 import { CHC, DH, MEDICAL_OFFICER, feverEncounter, referralSlip, registration, testContext } from './test-fixtures.js'
 
@@ -28,6 +29,11 @@ const refusedAt = (before: Doc, after: Doc): string => {
     return (err as InvalidPatientDocumentError).path
   }
   throw new Error('accepted')
+}
+
+/** A lab result as plain data (what the conflict review offers as a choice). */
+function readPatientValue(doc: Doc, enc: EntryId, order: EntryId): ConflictValue {
+  return JSON.parse(JSON.stringify(doc.encounters[enc]!.labOrders[order]!.result))
 }
 
 describe('checkEdit: a change to a patient document judged against the schema', () => {
@@ -96,6 +102,29 @@ describe('checkEdit: a change to a patient document judged against the schema', 
       resolveConflict(d, { path: ['allergies', allergy, 'severity'] }, 'severe', testContext(CHC, 'c'))
     })
     expect(checkEdit(d0, d1).kinds).toEqual(['resolution'])
+  })
+
+  it('a resolution that keeps another facility’s lab result claims only the resolver (the result keeps its writer)', () => {
+    let enc = '' as EntryId
+    let order = '' as EntryId
+    const d0 = edit(base(), d => {
+      enc = addEncounter(d, feverEncounter(), testContext(CHC))
+      order = orderLab(d, enc, { test: { system: 'http://loinc.org', code: '718-7', display: 'Hb' } }, testContext(CHC))
+    })
+    const atDh = edit(d0, d => {
+      recordLabResult(d, enc, order, { value: '6.1', unit: 'g/dL' }, { ...testContext(DH, 'l'), by: MEDICAL_OFFICER })
+    })
+    const atChc = edit(d0, d => {
+      recordLabResult(d, enc, order, { value: '6.4', unit: 'g/dL' }, testContext(CHC, 'l'))
+    })
+    const merged = A.merge(A.clone(atChc), atDh)
+    const chosen = readPatientValue(atDh, enc, order)
+    const d1 = edit(merged, d => {
+      resolveConflict(d, { path: ['encounters', enc, 'labOrders', order, 'result'] }, chosen, testContext(CHC, 'c'))
+    })
+    const summary = checkEdit(merged, d1)
+    expect(summary.kinds).toEqual(['resolution'])
+    expect(summary.claims.map(c => c.facilities)).toEqual([[CHC]])
   })
 
   it('refuses the attack of issue 13: demographics = 42, referrals = "x"', () => {

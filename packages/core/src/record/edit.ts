@@ -186,8 +186,11 @@ class Edit {
         }
         const field = editable[k]
         if (field === undefined) throw new InvalidPatientDocumentError(`${path}/${k}`, 'never rewritten')
-        this.kinds.add(this.#resolved.has(`${path}/${k}`) ? 'resolution' : field)
-        if (k === 'result' && isMap(after[k])) this.#claim(`${path}/${k}`, after[k])
+        const resolved = this.#resolved.has(`${path}/${k}`)
+        this.kinds.add(resolved ? 'resolution' : field)
+        // A resolution copies the chosen value as its writer wrote it (another facility's lab result,
+        // with its author): that is no claim of the resolver, who is named by the resolution entry.
+        if (k === 'result' && isMap(after[k]) && !resolved) this.#claim(`${path}/${k}`, after[k])
       }
     }
     if (collection === 'encounters') this.#encounterEntries(path, b, a)

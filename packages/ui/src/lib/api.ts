@@ -13,7 +13,7 @@ import type {
   RosterEntry
 } from '@pagdandi/core/api'
 import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
-import type { StaffSession } from '@pagdandi/core/staff'
+import type { Role, StaffSession } from '@pagdandi/core/staff'
 import { NodeRequestError, NodeUnreachableError } from './errors.js'
 
 export type {
@@ -36,10 +36,22 @@ const TIMEOUT_MS = 8000
 /** The session's CSRF token (`GET /api/session`), sent in `X-Pagdandi-CSRF` on every state-changing request. */
 let csrf: string | undefined
 
+/** Told when the node answers `401 SignInRequiredError`: the session ended (idle, signed out elsewhere, restart). */
+let signInRequired: (() => void) | undefined
+
+/** Registers who hears that the node no longer knows this tab's session. */
+export function onSignInRequired(fn: () => void): void {
+  signInRequired = fn
+}
+
+/** Requests nobody asked for (status polling): the node does not count them as use of the session. */
+const BACKGROUND = { 'x-pagdandi-background': '1' }
+
 async function request<T>(
   path: string,
   init?: { method: 'POST' | 'DELETE'; body?: unknown },
-  retried = false
+  retried = false,
+  background = false
 ): Promise<T> {
   if (init !== undefined && csrf === undefined && path !== '/api/session') await refreshCsrf()
   let res: Response
@@ -48,7 +60,8 @@ async function request<T>(
       method: init?.method ?? 'GET',
       headers: {
         ...(init?.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(init !== undefined && csrf !== undefined ? { 'x-pagdandi-csrf': csrf } : {})
+        ...(init !== undefined && csrf !== undefined ? { 'x-pagdandi-csrf': csrf } : {}),
+        ...(background ? BACKGROUND : {})
       },
       body: init?.body !== undefined ? JSON.stringify(init.body) : null,
       signal: AbortSignal.timeout(TIMEOUT_MS)
@@ -70,6 +83,7 @@ async function request<T>(
   }
   if (!res.ok) {
     const err = (body as { error?: { name?: unknown; message?: unknown } } | null)?.error
+    if (res.status === 401 && err?.name === 'SignInRequiredError' && path !== '/api/session') signInRequired?.()
     throw new NodeRequestError(
       res.status,
       typeof err?.name === 'string' ? err.name : 'UnknownError',
@@ -123,8 +137,8 @@ export const api = {
     await request('/api/session', { method: 'DELETE' })
     csrf = undefined
   },
-  /** This node, its peers and what is waiting. */
-  status: () => request<NodeStatus>('/api/status'),
+  /** This node, its peers and what is waiting (polled: it keeps no session alive). */
+  status: () => request<NodeStatus>('/api/status', undefined, false, true),
   /** Member facilities (referral destinations). */
   roster: () => request<RosterEntry[]>('/api/roster'),
   /** Search by name (in Devanagari or Latin letters, any spelling), ABHA, phone, village or UHID: at most `limit` hits. */
@@ -151,5 +165,40 @@ export const api = {
     return Array.isArray(body) ? body : body.heads
   },
   /** Who wrote each entry, as the signing facilities vouched (verified, unverified, facility only, pending). */
-  provenance: (patientId: PatientId) => request<PatientProvenance>(`/api/patients/${q(patientId)}/provenance`)
+  provenance: (patientId: PatientId) =>
+    request<PatientProvenance>(`/api/patients/${q(patientId)}/provenance`, undefined, false, true),
+  /** The facility's staff accounts (facility admin). */
+  staff: () => request<StaffListing[]>('/api/staff'),
+  /** Adds a staff member; the node makes the password and answers it once. */
+  addStaff: (input: NewStaffInput) =>
+    request<StaffListing & { password: string }>('/api/staff', { method: 'POST', body: input }),
+  /** Disables an account; its sessions end at once. */
+  disableStaff: (username: string) =>
+    request<StaffListing>(`/api/staff/${q(username)}/disable`, { method: 'POST', body: {} }),
+  /** Sets a new password the node makes (answered once) and enables the account; its sessions end. */
+  resetStaff: (username: string) =>
+    request<StaffListing & { password: string }>(`/api/staff/${q(username)}/reset`, { method: 'POST', body: {} }),
+  /** Ends every session of a staff member (a lost tablet), closing their `/sync` sockets. */
+  signOutStaff: (username: string) =>
+    request<{ sessionsEnded: number }>(`/api/staff/${q(username)}/sign-out`, { method: 'POST', body: {} })
+}
+
+/** A staff account as the node lists it (never a password hash). */
+export interface StaffListing {
+  staffId: string
+  username: string
+  name: string
+  role: Role
+  hprId?: string
+  disabled: boolean
+  createdAt: string
+  passwordSetAt: string
+}
+
+/** What the admin screen sends to add a member. */
+export interface NewStaffInput {
+  username: string
+  name: string
+  role: Role
+  hprId?: string
 }

@@ -31,7 +31,13 @@ const BY_NAME: Record<string, MessageKey> = {
   InvalidFhirBundleError: 'err.fhirBundle',
   RoleForbiddenError: 'err.roleForbidden',
   SignInRequiredError: 'err.signInRequired',
-  DuplicateIdentifierError: 'err.duplicateIdentifier'
+  DuplicateIdentifierError: 'err.duplicateIdentifier',
+  SignInFailedError: 'err.signInFailed',
+  SignInLockedError: 'err.signInLocked',
+  StaffExistsError: 'err.staffExists',
+  InvalidStaffError: 'err.staff',
+  LastAdminError: 'err.lastAdmin',
+  StaffNotFoundError: 'err.staffNotFound'
 }
 
 /** Why the facility server refused a `/sync` change (docs/PROTOCOL.md, `/sync` refusal), by error name. */

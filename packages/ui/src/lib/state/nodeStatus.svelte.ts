@@ -5,6 +5,7 @@
  */
 import { createSubscriber } from 'svelte/reactivity'
 import { api, type NodeStatus } from '../api.js'
+import { NodeRequestError } from '../errors.js'
 
 // Frequent enough for "peer went away" to show within a few seconds; cheap for the node.
 const POLL_MS = 2500
@@ -63,8 +64,9 @@ export class NodeStatusStore {
     try {
       this.#status = await api.status()
       this.#reachable = true
-    } catch {
-      this.#reachable = false
+    } catch (err) {
+      // An answer is an answer: a node asking for sign-in again is reachable (the session shows the modal).
+      this.#reachable = err instanceof NodeRequestError && err.status === 401
     }
     this.#checkedAt = new Date()
   }

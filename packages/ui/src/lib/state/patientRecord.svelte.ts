@@ -15,12 +15,15 @@ import type { Author, ChangeContext, Conflict, PatientDoc, PatientId, FacilityId
 import { authorOf } from '@pagdandi/core/staff'
 import { api, type EntryProvenance } from '../api.js'
 import { headsCover, openPatient, toHashes } from '../repo.js'
+import { NodeRequestError } from '../errors.js'
+import { session } from './session.svelte.js'
 
 /**
  * `saving`: the node has not yet confirmed; `saved`: it has; `offline`: the node cannot be asked;
+ * `signIn`: the session ended, the edit waits in this tab until its member signs in again;
  * `refused`: the node's `/sync` gate refused this tab's change (`refusal` names why).
  */
-export type SaveState = 'idle' | 'saving' | 'saved' | 'offline' | 'refused'
+export type SaveState = 'idle' | 'saving' | 'saved' | 'offline' | 'signIn' | 'refused'
 
 // Sealing is local to the node; a second is plenty between checks.
 const CHECK_MS = 800
@@ -55,6 +58,13 @@ export class PatientRecord {
     handle.on('ephemeral-message', ({ message }) => {
       const refused = (message as { refused?: { name?: unknown } } | null)?.refused
       if (typeof refused?.name !== 'string') return
+      // Not a verdict on the change: the session ended. It is sent again once signed in.
+      if (refused.name === 'SignInRequiredError') {
+        this.#save = 'signIn'
+        session.expire()
+        this.#scheduleCheck(CHECK_MS)
+        return
+      }
       this.#refusal = refused.name
       this.#save = 'refused'
       clearTimeout(this.#timer)
@@ -158,8 +168,8 @@ export class PatientRecord {
         return
       }
       this.#save = 'saving'
-    } catch {
-      this.#save = 'offline'
+    } catch (err) {
+      this.#save = err instanceof NodeRequestError && err.status === 401 ? 'signIn' : 'offline'
     }
     this.#scheduleCheck(CHECK_MS)
   }

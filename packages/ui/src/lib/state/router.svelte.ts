@@ -12,6 +12,7 @@ export type Route =
   | { name: 'conflicts'; patientId: PatientId }
   | { name: 'inbox' }
   | { name: 'sync' }
+  | { name: 'staff' }
 
 /** Parses `#/patient/<id>/…` style hashes; unknown hashes show the search screen. */
 export function parseRoute(hash: string): Route {
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   const [a, id, b, c] = parts
   if (a === 'inbox') return { name: 'inbox' }
   if (a === 'sync') return { name: 'sync' }
+  if (a === 'staff') return { name: 'staff' }
   if (a === 'patient' && id) {
     const patientId = id as PatientId
     if (b === 'encounter') return { name: 'encounter', patientId }
@@ -40,6 +42,8 @@ export function href(route: Route): string {
       return '#/inbox'
     case 'sync':
       return '#/sync'
+    case 'staff':
+      return '#/staff'
     case 'chart':
       return `#/patient/${e(route.patientId)}`
     case 'summary':

@@ -261,7 +261,7 @@ export interface FhirImportOutcome {
   /**
    * What the clinician should check before confirming, as codes the UI words in Hindi or English:
    * `abha-luhn`, `hfr-format` (validation warnings), `no-birth-date`, `no-address` (a new patient
-   * will be registered with these not known), `no-name` (registered as "Unknown"). No patient data.
+   * will be registered with these not known). No patient data.
    */
   warnings: string[]
 }

@@ -32,6 +32,23 @@ export class UnsupportedFhirDocumentError extends PagdandiError {
   }
 }
 
+/**
+ * A bundle that names no patient, for a patient this node does not have (no patient here holds its
+ * ABHA number): registering it would mean making up a name, so nothing is imported. The clinician
+ * registers the patient first (with the name the patient gives) and imports the bundle again.
+ */
+export class UnnamedPatientError extends PagdandiError {
+  override name = 'UnnamedPatientError'
+  override readonly status = 422
+
+  constructor() {
+    super(
+      'ERR_UNNAMED_PATIENT',
+      'the bundle names no patient and no patient here has its ABHA number: register the patient, then import'
+    )
+  }
+}
+
 /** The export was asked for something the patient document does not hold (an unknown entry id). */
 export class FhirExportError extends PagdandiError {
   override name = 'FhirExportError'

@@ -16,7 +16,7 @@ export {
   profileUrl,
   uhidSystem
 } from './constants.js'
-export { FhirExportError, InvalidFhirBundleError, UnsupportedFhirDocumentError } from './errors.js'
+export { FhirExportError, InvalidFhirBundleError, UnnamedPatientError, UnsupportedFhirDocumentError } from './errors.js'
 export type { AbdmDocumentKind, ExportedDocument } from './export.js'
 export {
   careSummaryBundle,

@@ -6,6 +6,7 @@
  */
 import type { FacilityId, PatientDoc, RegistrationInput } from '../record/index.js'
 import { readString as str, writeField as put } from '../record/index.js'
+import { UnnamedPatientError } from './errors.js'
 import type { ImportedRecord } from './import.js'
 
 /** One entry a merge added, in the chart's terms: which list it went to, and its label. */
@@ -129,15 +130,17 @@ export function applyImport(d: PatientDoc, rec: ImportedRecord): MergeReport {
 
 /**
  * A registration for a patient known only from an imported bundle (a record from another ABDM
- * system). Nothing is made up: a name the bundle lacks is "Unknown" (the IG makes Patient.name
- * optional; search needs a label), the sex `unknown`, the birth `{ kind: 'unknown' }`, and the
- * address holds only the parts the bundle gave. The UHID is the bundle's for this facility (else
+ * system). Nothing is made up: the sex the bundle lacks is `unknown`, the birth `{ kind: 'unknown' }`,
+ * and the address holds only the parts the bundle gave. A bundle without the patient's name (the IG
+ * makes Patient.name optional) registers nobody: {@link UnnamedPatientError}, since a record needs a
+ * name to be found and one would have to be made up. The UHID is the bundle's for this facility (else
  * any facility's), and none at all when the bundle gives none.
  */
 export function registrationFromImport(rec: ImportedRecord, facility: FacilityId): RegistrationInput {
   const p = rec.patient
+  if (p.name === undefined) throw new UnnamedPatientError()
   const input: RegistrationInput = {
-    name: p.name ?? 'Unknown',
+    name: p.name,
     sex: p.sex ?? 'unknown',
     birth: p.birth ?? { kind: 'unknown' },
     ...p.address

@@ -75,3 +75,30 @@ describe('a patient known only from a bundle that gives no birth date or address
     expect(JSON.stringify(second.map(x => x.bundle))).toBe(JSON.stringify(first.map(x => x.bundle)))
   })
 })
+
+describe('a bundle that names no patient', () => {
+  it('a bundle that names no patient registers nobody (UnnamedPatientError), never a patient named "Unknown"', () => {
+    const rec = importBundle(
+      withPatient(p => delete p.name),
+      { facility: DH, at: AT }
+    )
+    expect(rec.patient.name).toBeUndefined()
+    expect(() => registrationFromImport(rec, DH)).toThrow(
+      expect.objectContaining({ name: 'UnnamedPatientError', status: 422 })
+    )
+  })
+
+  it('still merges into the patient who holds it: nothing in it is lost', () => {
+    const named = registered(withPatient(p => delete p.birthDate))
+    const before = JSON.stringify(named.demographics)
+    const report = applyImport(
+      named,
+      importBundle(
+        withPatient(p => delete p.name),
+        { facility: DH, at: AT }
+      )
+    )
+    expect(report.skipped).toBeGreaterThan(0)
+    expect(JSON.stringify(named.demographics)).toBe(before)
+  })
+})

@@ -83,7 +83,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'referral.advance': [MO],
   'conflict.resolve': [MO],
   'patient.export': [ADMIN],
-  'patient.import': [ADMIN],
+  // A record a patient brings on a phone is read and merged at the desk by the doctor who sees them.
+  'patient.import': [MO, ADMIN],
   'patient.erase': [ADMIN],
   'staff.manage': [ADMIN],
   'audit.view': [ADMIN]

@@ -92,7 +92,6 @@ function outcome(
   // A patient registered from this bundle alone: say what the record will not know (never made up).
   if (newPatient && rec.patient.birth === undefined) warnings.push('no-birth-date')
   if (newPatient && rec.patient.address?.village === undefined) warnings.push('no-address')
-  if (newPatient && rec.patient.name === undefined) warnings.push('no-name')
   const out: FhirImportOutcome = {
     kind: rec.kind,
     newPatient,

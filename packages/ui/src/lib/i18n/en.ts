@@ -125,7 +125,6 @@ export const en = {
   'fhir.warn.no-birth-date':
     'The file gives no birth date: the patient will be registered with the birth date not known.',
   'fhir.warn.no-address': 'The file gives no village: the patient will be registered with the village not known.',
-  'fhir.warn.no-name': 'The file gives no name: the patient will be registered as "Unknown".',
   'fhir.warn.other': 'Something in the file needs checking.',
   'fhir.checking': 'Checking the record…',
   'fhir.previewTitle': 'This record will add',
@@ -152,6 +151,8 @@ export const en = {
   'chart.attached': 'Records received from other systems',
   'chart.attachedHint': 'Kept exactly as received; Pagdandi has no form for these.',
   'err.fhirBundle': 'This file is not a valid ABDM health record. Nothing was added.',
+  'err.unnamedPatient':
+    'This file does not give the patient’s name. Register the patient first, then import the file again. Nothing was added.',
   'chart.newVisit': 'New OPD visit',
   'chart.refer': 'Refer',
   'chart.conflicts': '{n} to review',

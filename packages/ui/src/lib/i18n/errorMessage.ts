@@ -29,6 +29,7 @@ const BY_NAME: Record<string, MessageKey> = {
   StoreFaultedError: 'err.storeFaulted',
   StoreDamagedError: 'err.storeDamaged',
   InvalidFhirBundleError: 'err.fhirBundle',
+  UnnamedPatientError: 'err.unnamedPatient',
   RoleForbiddenError: 'err.roleForbidden',
   SignInRequiredError: 'err.signInRequired',
   DuplicateIdentifierError: 'err.duplicateIdentifier',

@@ -5,47 +5,16 @@
  * records on the chart. A hostile file (not JSON, not a document bundle, too large) is refused with
  * a sentence in the user's language and adds nothing. Every bundle is synthetic (core's fixtures).
  */
-import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { foreignOpConsult } from '../packages/core/src/fhir/foreign-fixtures.js'
 import { foreignInvoice } from '../packages/core/src/fhir/foreign-records.js'
 import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
-import { CLI, haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
+import { UI_ACCOUNTS, haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 
-// FHIR import is the facility admin's (docs/ROLES.md, patient.import): the test signs in as one.
-// The operator secret is ui-cli-nodes.ts's test-only one; real nodes read it from a file.
-const ADMIN = { username: 'admin.ui', password: 'ui-test-admin-password' }
-const CLI_ENV = { ...process.env, PAGDANDI_SECRET: 'ui-test-operator-secret' }
-
-/** Adds the facility admin with `pagdandi staff add` (the node is stopped), as district IT would. */
-async function addAdmin(dir: string): Promise<void> {
-  const passwordFile = join(mkdtempSync(join(tmpdir(), 'pagdandi-ui-admin-')), 'password')
-  writeFileSync(passwordFile, ADMIN.password + '\n', { mode: 0o600 })
-  await promisify(execFile)(
-    process.execPath,
-    [
-      CLI,
-      'staff',
-      'add',
-      '--data',
-      dir,
-      '--username',
-      ADMIN.username,
-      '--name',
-      'UI Admin',
-      '--role',
-      'facility-admin',
-      '--password-file',
-      passwordFile
-    ],
-    { env: CLI_ENV }
-  )
-}
+// FHIR import is a medical officer's or the facility admin's (docs/ROLES.md, patient.import): the
+// test signs in as the admin that setUpCliNetwork adds to every node with `pagdandi staff add`.
+const ADMIN = { username: UI_ACCOUNTS.admin.username, password: UI_ACCOUNTS.admin.password }
 
 const CHC = { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' as const }
 type B = { entry: { resource: Record<string, unknown> }[] }
@@ -71,7 +40,6 @@ describe.skipIf(!haveChromium || !haveCli)('importing a record the patient broug
   beforeAll(async () => {
     ensureUiBuilt()
     ;[node] = (await setUpCliNetwork([CHC])) as [CliNode]
-    await addAdmin(node.dir)
     await node.start()
     ctx = await launchBrowser()
     const res = await ctx.request.post(`${node.url}/api/session`, {

@@ -164,6 +164,9 @@ export class FacilityNode implements NodeApi {
       date: now,
       now: () => now().getTime()
     })
+    // The audit log shares the disk: an append that fails stops the node's writes as a store write would.
+    const latch = store.latch?.bind(store)
+    if (latch !== undefined) staff.audit.onWriteFault = latch
     const authorship = new Authorship()
     const log = loggers(opts.log)
     // The gate needs the bridge, which needs the Repo, which needs the gate: bound once built.

@@ -21,6 +21,11 @@ export interface NodeStore extends ItemStore {
   erasedDocs?(): Promise<string[]>
   /** Why the store refuses writes (a write failed since it was opened), if it does. */
   fault?(): StoreFaultedError | undefined
+  /**
+   * Another write of the data directory failed (the audit log's, on the same disk): refuse writes
+   * from now on as if this store's own had failed, and answer the fault.
+   */
+  latch?(cause: unknown): StoreFaultedError
   /** The persisted document index (repo/DocIndex.ts); a store without it rebuilds at every start. */
   indexEntries?(): AsyncIterable<[string, Uint8Array]>
   writeIndex?(puts: [string, Uint8Array][], dels: string[], clear?: boolean): Promise<void>

@@ -14,6 +14,7 @@ import { authorOf, can } from '@pagdandi/core/staff'
 import { CsrfTokenError, RoleForbiddenError, SignInLockedError, SignInRequiredError } from '../staff/errors.js'
 import { SESSION_COOKIE, SWEEP_MS, type LiveSession } from '../staff/SessionStore.js'
 import type { StaffService } from '../staff/StaffService.js'
+import { StoreFaultedError } from '../store/errors.js'
 import { accessOf } from './access.js'
 import {
   BadRequestError,
@@ -211,8 +212,16 @@ export class HttpServer {
       }
       if (this.api === undefined) throw new NodeStartingError()
       const answer = await routeApi(this.api, apiReq)
-      if (row.audit !== undefined && session !== undefined)
-        await staff.audit.record({ ...row.audit(match, answer.json, body), actor: session.staff.staffId })
+      if (row.audit !== undefined && session !== undefined) {
+        try {
+          await staff.audit.record({ ...row.audit(match, answer.json, body), actor: session.staff.staffId })
+        } catch (err) {
+          // The action is done and durable, so its answer is the truth; the failed append has
+          // stopped the node's writes (the store latched: 503 from the next write on).
+          if (!(err instanceof StoreFaultedError)) throw err
+          this.#opts.log?.(`${method} ${url.pathname}: done, but its audit entry was not written: ${err.message}`)
+        }
+      }
       send(res, answer.status, answer.json)
     } catch (err) {
       const status = statusOf(err)

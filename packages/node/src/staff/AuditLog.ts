@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeAtomic } from '../datadir/DataDir.js'
+import { StoreFaultedError, faultCause } from '../store/errors.js'
 import { AuditLogTamperedError, AuditLogTruncatedError } from './errors.js'
 
 /** What an entry records. */
@@ -85,6 +86,13 @@ export class AuditLog {
     this.#now = now
   }
 
+  /**
+   * What a failed append answers: by default `StoreFaultedError` naming the cause (disk full,
+   * read-only, I/O). The node sets it to latch its item store too, so that nothing is written
+   * unaudited on a disk that failed.
+   */
+  onWriteFault: (err: unknown) => Error = err => new StoreFaultedError(faultCause(err), err)
+
   /** Appends one entry, durably, before resolving. Values that are not ids are refused (TypeError). */
   async record(input: AuditInput): Promise<AuditEntry> {
     checkIds(input)
@@ -113,16 +121,21 @@ export class AuditLog {
       prev: last.hash
     }
     const entry: AuditEntry = { ...body, hash: macOf(this.#key, body) }
-    const fh = await open(this.file, 'a+', 0o600)
     try {
-      if (cut > 0) await fh.truncate((await fh.stat()).size - cut)
-      await fh.appendFile(JSON.stringify(entry) + '\n')
-      await fh.datasync()
-    } finally {
-      await fh.close()
+      const fh = await open(this.file, 'a+', 0o600)
+      try {
+        if (cut > 0) await fh.truncate((await fh.stat()).size - cut)
+        await fh.appendFile(JSON.stringify(entry) + '\n')
+        await fh.datasync()
+      } finally {
+        await fh.close()
+      }
+      const head = JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n'
+      await writeAtomic(this.headFile, new TextEncoder().encode(head), 0o600)
+    } catch (err) {
+      // A full or failing disk: a named 503 (never a bare 500), and the node's writes stop with it.
+      throw this.onWriteFault(err)
     }
-    const head = JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n'
-    await writeAtomic(this.headFile, new TextEncoder().encode(head), 0o600)
     this.#last = { seq: entry.seq, hash: entry.hash }
     return entry
   }

@@ -236,6 +236,12 @@ export class LevelItemStore implements ItemStore {
     }
   }
 
+  /** Latches the store as a failed write of its own would (the audit log's write failed on its disk). */
+  latch(cause: unknown): StoreFaultedError {
+    this.#fault ??= new StoreFaultedError(faultCause(cause), cause)
+    return this.#fault
+  }
+
   /** The fault that stopped writes, if a write failed since the store was opened. */
   fault(): StoreFaultedError | undefined {
     return this.#fault

@@ -2,7 +2,7 @@
  * Issue 14, attack 1, as real `pagdandi` processes on loopback with real LevelDB: a victim whose
  * store already holds a poisoned document (kept by an older version) starts and listens, names the
  * item and its author, and every CLI command works on its store; a member that sends a poisoned
- * document over sync gets it quarantined at the victim while its honest referral still arrives.
+ * document over sync gets it quarantined at the victim, and its honest referral still arrives.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
@@ -18,6 +18,7 @@ import {
   tempDir
 } from '../packages/node/src/testing/fixtures.js'
 import { attackerSealer, poisonedDocument } from '../packages/node/src/testing/hostile.js'
+import { pushItems } from '../packages/node/src/testing/pushItems.js'
 import { addTestAdmin, exited, getJson, nodeProcessPool, POLL, signInAs, spawnCli } from './processes.js'
 
 const env = { PAGDANDI_SECRET: TEST_SECRET }
@@ -40,7 +41,7 @@ async function cli(args: string[]): Promise<{ code: number | null; out: string }
 describe('a poisoned victim, real processes', () => {
   it('restarts and listens, quarantines what a member sends, and every CLI command works on its store', async () => {
     const root = await tempDir('pagdandi-poison-')
-    const { dirs } = await makeNetwork(root, [
+    const { dirs, files } = await makeNetwork(root, [
       { facility: VICTIM, name: 'DH Jagdalpur', kind: 'DH', addresses: [await loopbackAddress()] },
       { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC', addresses: [await loopbackAddress()] }
     ])
@@ -50,13 +51,11 @@ describe('a poisoned victim, real processes', () => {
     const attacker = await FacilityNode.open({ data: attackerDir, secret: TEST_SECRET, http: false, openStore })
     const { patientId } = await attacker.patients.register(registration())
     await attacker.referrals.create(patientId, referral)
+    const rosterVersion = attacker.roster.current!.body.version
     await attacker.stop()
     const sealer = await attackerSealer(attackerDir)
     const stored = poisonedDocument(sealer, VICTIM)
     const live = poisonedDocument(sealer, VICTIM)
-    const attackerStore = await openStore(join(attackerDir, 'items'))
-    await attackerStore.putItems(live.items)
-    await attackerStore.close()
 
     // The victim's store already holds the first one, as today's main kept it.
     const victimStore = await openStore(join(victimDir, 'items'))
@@ -77,9 +76,20 @@ describe('a poisoned victim, real processes', () => {
       reason: 'UndecodableChangeError'
     })
 
+    // The member pushes the second poisoned document over sync itself (an honest node withholds
+    // poison it holds: FacilityNode.forwarding.test.ts), then its node sends the honest referral.
+    const target = files.find(f => f.facility === VICTIM)!
+    const pusher = await pushItems(
+      attackerDir,
+      ATTACKER,
+      `${target.addresses[0]!}/p2p/${target.peerId}`,
+      live.items,
+      rosterVersion
+    )
+    await expect.poll(async () => (await getJson(victim, '/api/status')).quarantined as number, POLL).toBe(2)
+    await pusher.stop()
     await pool.start(attackerDir)
     await expect.poll(async () => (await getJson(victim, '/api/referrals?box=incoming')).length as number, POLL).toBe(1)
-    await expect.poll(async () => (await getJson(victim, '/api/status')).quarantined as number, POLL).toBe(2)
     const fromSync = (await quarantine()).find((q: { docId: string }) => q.docId === live.docId)
     expect(fromSync).toMatchObject({ author: ATTACKER, from: ATTACKER })
     await pool.stopAll()

@@ -5,11 +5,11 @@
  * records on the chart. A hostile file (not JSON, not a document bundle, too large) is refused with
  * a sentence in the user's language and adds nothing. Every bundle is synthetic (core's fixtures).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { foreignOpConsult } from '../packages/core/src/fhir/foreign-fixtures.js'
 import { foreignInvoice } from '../packages/core/src/fhir/foreign-records.js'
-import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
+import { describeBrowser, ensureUiBuilt, launchBrowser, shot, watchErrors } from './ui-harness.js'
 import { UI_ACCOUNTS, haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 
 // FHIR import is a medical officer's or the facility admin's (docs/ROLES.md, patient.import): the
@@ -31,7 +31,7 @@ const file = (name: string, content: string | Buffer): { name: string; mimeType:
   buffer: Buffer.isBuffer(content) ? content : Buffer.from(content)
 })
 
-describe.skipIf(!haveChromium || !haveCli)('importing a record the patient brought (FHIR), in the browser', () => {
+describeBrowser('importing a record the patient brought (FHIR), in the browser', haveCli, () => {
   let node: CliNode
   let ctx: BrowserContext
   let page: Page

@@ -7,9 +7,9 @@
  * months and days, the ABHA check digit, and stops a second registration of a UHID; possible
  * matches are listed before a new record is saved. axe-core reports no violations on any of it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { ensureUiBuilt, haveChromium, launchBrowser, shot, watchErrors } from './ui-harness.js'
+import { describeBrowser, ensureUiBuilt, launchBrowser, shot, watchErrors } from './ui-harness.js'
 import { haveCli, setUpCliNetwork, type CliNode } from './ui-cli-nodes.js'
 import { axeViolations, overflowX } from './ui-axe.js'
 
@@ -40,7 +40,7 @@ async function search(page: Page, label: string, q: string): Promise<void> {
   await page.getByTestId('search-results').or(page.getByTestId('search-none')).waitFor()
 }
 
-describe.skipIf(!haveChromium || !haveCli)('finding and registering patients, in both scripts', () => {
+describeBrowser('finding and registering patients, in both scripts', haveCli, () => {
   let node: CliNode
   let ctx: BrowserContext
   let page: Page

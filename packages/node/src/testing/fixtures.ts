@@ -1,6 +1,6 @@
 /** Test helpers for node tests: a facility in a temp dir, an authority and roster, a registration. */
 import { join } from 'node:path'
-import { createServer, type AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { tweetnaclScheme } from '@pagdandi/core/crypto'
 import { MemoryItemStore } from '@pagdandi/core/sync'
 import type { FacilityId, FacilityKind, PatientDoc, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
@@ -34,16 +34,34 @@ export interface FacilitySpec {
   addresses?: string[]
 }
 
+/**
+ * Ports handed out by {@link freePort}: below Linux's ephemeral range (32768–60999), where the
+ * kernel never picks the source port of an outgoing connection (the 2,000-socket flood of
+ * connlimits.test.ts takes thousands of those), in a block of its own per test worker
+ * (`VITEST_POOL_ID`), so that no other test file can take a port between the pick and the listen.
+ */
+const PORT_BLOCK = 700
+const PORT_BASE = 20_000
+let nextPort = 0
+
+/** Whether `port` can be listened on at loopback right now. */
+async function canListen(port: number): Promise<boolean> {
+  return await new Promise(resolve => {
+    const srv = createServer()
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+  })
+}
+
 /** A TCP port free on loopback right now (for roster addresses, which must be known in advance). */
 export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  })
+  const worker = Number(process.env['VITEST_POOL_ID'] ?? process.pid) % 16
+  const base = PORT_BASE + worker * PORT_BLOCK
+  for (let tried = 0; tried < PORT_BLOCK; tried++) {
+    const port = base + (nextPort++ % PORT_BLOCK)
+    if (await canListen(port)) return port
+  }
+  throw new Error(`no free loopback port in ${base}-${base + PORT_BLOCK - 1}`)
 }
 
 /** A loopback libp2p WebSocket listen address on a free port. */

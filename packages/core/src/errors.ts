@@ -19,3 +19,12 @@ export class PagdandiError extends Error {
     this.code = code
   }
 }
+
+/** A format version, item kind, dictionary or frame version this code does not know (items, roster, keyring, frames). */
+export class UnsupportedVersionError extends PagdandiError {
+  override name = 'UnsupportedVersionError'
+  /** `what`: the field and its value, e.g. `frame version 9`. */
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('ERR_UNSUPPORTED_VERSION', `unsupported ${what}`, options)
+  }
+}

@@ -16,7 +16,7 @@ import {
   tweetnaclScheme,
   type DocumentKey
 } from './crypto/index.js'
-import { toHex, utf8Encode } from './crypto/bytes.js'
+import { toHex, utf8Encode } from './bytes.js'
 import { entryFor, seeded, testIdentity, testRoster } from './crypto/test-fixtures.js'
 import { encodeFrame, type Frame } from './sync/frames.js'
 import type { ItemId } from './crypto/types.js'

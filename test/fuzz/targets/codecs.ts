@@ -20,7 +20,7 @@ import {
 import { decodeFrame, encodeFrame } from '@pagdandi/core/sync'
 import { decodeBundle, encodeBundle } from '@pagdandi/node'
 import { openKeyring, sealKeyring } from '@pagdandi/node/crypto'
-import { concatBytes } from '../../../packages/core/src/crypto/bytes.js'
+import { concatBytes } from '@pagdandi/core'
 import { compressChange, decompressChange, fflateCompression } from '../../../packages/core/src/crypto/compress.js'
 import { ITEM_SIGNING_DOMAIN } from '../../../packages/core/src/crypto/item.js'
 import { acceptRoster, decodeRoster, ROSTER_DOMAIN, verifyRoster } from '../../../packages/core/src/crypto/roster.js'
@@ -82,7 +82,7 @@ function signedTarget(
 const itemSignedPart = (b: Uint8Array): Uint8Array => b.subarray(0, b.length - 64)
 /** Re-signs a mutated header ‖ ciphertext as its seed's author would. */
 function itemResigner(author: typeof m.alice): (part: Uint8Array) => Uint8Array {
-  return part => concatBytes(part, m.scheme.sign(concatBytes(ITEM_SIGNING_DOMAIN, part), author.signing.secretKey))
+  return part => concatBytes([part, m.scheme.sign(concatBytes([ITEM_SIGNING_DOMAIN, part]), author.signing.secretKey)])
 }
 
 function checkItem(s: Signed, seeds: Uint8Array[]): void {
@@ -105,8 +105,8 @@ function itemTarget(name: string, what: string, seed: Uint8Array, author: typeof
 
 const rosterSignedPart = (b: Uint8Array): Uint8Array => b.subarray(0, b.length - 64 - 32)
 function rosterResign(body: Uint8Array): Uint8Array {
-  const signed = concatBytes(body, testAuthority.publicKey)
-  return concatBytes(signed, m.scheme.sign(concatBytes(ROSTER_DOMAIN, signed), testAuthority.secretKey))
+  const signed = concatBytes([body, testAuthority.publicKey])
+  return concatBytes([signed, m.scheme.sign(concatBytes([ROSTER_DOMAIN, signed]), testAuthority.secretKey)])
 }
 
 const FILE_SECRET = 'fuzz-operator-secret'
@@ -139,10 +139,10 @@ function keyringFileInputs(): fc.Arbitrary<Uint8Array> {
   const resealed = byteEdits().map(edits => {
     const plain = mutateBytes(m.keyringBytes, edits, [m.keyringBytes])
     const nonce = fileSeed.subarray(24, FILE_HEADER)
-    return concatBytes(fileSeed.subarray(0, FILE_HEADER), nacl.secretbox(plain, nonce, fileKey))
+    return concatBytes([fileSeed.subarray(0, FILE_HEADER), nacl.secretbox(plain, nonce, fileKey)])
   })
   const boxEdits = byteEdits().map(edits =>
-    concatBytes(fileSeed.subarray(0, FILE_HEADER), mutateBytes(fileSeed.subarray(FILE_HEADER), edits, [fileSeed]))
+    concatBytes([fileSeed.subarray(0, FILE_HEADER), mutateBytes(fileSeed.subarray(FILE_HEADER), edits, [fileSeed])])
   )
   const cut = fc.nat(fileSeed.length).map(n => fileSeed.slice(0, n))
   return fc.oneof(header, resealed, resealed, boxEdits, cut)

@@ -3,7 +3,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { sealBomb, sealHostilePayload } from '../testing/hostileItems.js'
 import { testSeed } from '../testing/seed.js'
-import { utf8Encode, Writer } from './bytes.js'
+import { utf8Encode } from '../bytes.js'
+import { cryptoWriter } from './format.js'
 import { fflateCompression, inflateBound, MAX_CHANGE_BYTES } from './compress.js'
 import { DICTIONARY_V1 } from './dictionary-v1.js'
 import { MalformedItemError } from './errors.js'
@@ -66,7 +67,7 @@ describe('decompression bombs (issue 14, attack 2)', () => {
         fc.integer({ min: 0, max: 255 }),
         (declared, zeros, fill) => {
           const body = deflateSync(new Uint8Array(zeros).fill(fill), { level: 9, dictionary: DICTIONARY_V1 })
-          const item = sealHostilePayload(new Writer().varint(declared).bytes(body).finish(), key, author, 1, scheme, 1)
+          const item = sealHostilePayload(cryptoWriter().varint(declared).raw(body).finish(), key, author, 1, scheme, 1)
           const port = counting()
           try {
             openItem(item, key, undefined, scheme, port)

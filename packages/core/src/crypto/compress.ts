@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'fflate'
-import { Reader, Writer } from './bytes.js'
+import { cryptoReader, cryptoWriter } from './format.js'
 import { DICTIONARY_V1 } from './dictionary-v1.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import type { Compression } from './types.js'
@@ -67,7 +67,7 @@ export function compressChange(
   if (raw.length > MAX_CHANGE_BYTES) throw new TypeError('change larger than MAX_CHANGE_BYTES')
   const dict = dictionary(dictionaryVersion)
   const body = dictionaryVersion === 0 ? raw : compression.deflate(raw, dict)
-  return new Writer().varint(raw.length).bytes(body).finish()
+  return cryptoWriter().varint(raw.length).raw(body).finish()
 }
 
 /**
@@ -80,7 +80,7 @@ export function encodeChange(
   compression: Compression = fflateCompression
 ): { dictionaryVersion: number; payload: Uint8Array } {
   const payload = compressChange(raw, CURRENT_DICTIONARY_VERSION, compression)
-  const bodyBytes = payload.length - new Writer().varint(raw.length).finish().length
+  const bodyBytes = payload.length - cryptoWriter().varint(raw.length).finish().length
   if (raw.length <= inflateBound(bodyBytes)) return { dictionaryVersion: CURRENT_DICTIONARY_VERSION, payload }
   return { dictionaryVersion: 0, payload: compressChange(raw, 0, compression) }
 }
@@ -95,9 +95,9 @@ export function decompressChange(
   dictionaryVersion: number,
   compression: Compression = fflateCompression
 ): Uint8Array {
-  const r = new Reader(plain, 'change payload')
+  const r = cryptoReader(plain, 'change payload')
   const rawLength = r.varint()
-  const body = plain.subarray(r.pos)
+  const body = r.raw(r.remaining)
   if (rawLength > MAX_CHANGE_BYTES) throw new MalformedItemError('change payload: declared size over the cap')
   if (dictionaryVersion !== 0 && rawLength > inflateBound(body.length))
     throw new MalformedItemError('change payload: declared size over the inflation ratio cap')

@@ -1,4 +1,4 @@
-import { utf8Encode } from './bytes.js'
+import { utf8Encode } from '../bytes.js'
 
 /**
  * Compression dictionary v1: a deterministic byte string of what recurs in patient documents.

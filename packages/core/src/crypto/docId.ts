@@ -1,23 +1,17 @@
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { BASE58_ALPHABET } from '../bytes.js'
 import type { PatientId } from '../record/types.js'
 
 /**
  * automerge-repo DocumentIds in core, without importing automerge-repo: a DocumentId is
- * base58check (Bitcoin alphabet; payload ‖ first 4 bytes of SHA-256(SHA-256(payload))) of 16
+ * base58check (Bitcoin alphabet, `BASE58_ALPHABET`; payload ‖ first 4 bytes of SHA-256(SHA-256(payload))) of 16
  * random bytes. Items carry the 16 bytes; the API keeps the string.
  */
 
 /** Bytes of a document id inside items, grants and rotations. */
 export const DOC_ID_BYTES = 16
 
-/** The Bitcoin base58 alphabet (no 0, O, I, l), of document ids and entry ids. */
-export const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 const INDEX = new Map([...BASE58_ALPHABET].map((c, i) => [c, i]))
-
-/** SHA-256 of a message (document ids: base58check's checksum; attribution blocks). */
-export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data)
-}
 
 function checksum(payload: Uint8Array): Uint8Array {
   return sha256(sha256(payload)).subarray(0, 4)

@@ -69,13 +69,7 @@ export class ItemTooLargeError extends PagdandiError {
   }
 }
 
-/** A format version, item kind or dictionary version this code does not know. */
-export class UnsupportedVersionError extends PagdandiError {
-  override name = 'UnsupportedVersionError'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_UNSUPPORTED_VERSION', message, options)
-  }
-}
+export { UnsupportedVersionError } from '../errors.js'
 
 /** A signed roster older than (or conflicting with) the one already accepted. */
 export class RosterRollbackError extends PagdandiError {

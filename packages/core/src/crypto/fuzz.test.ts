@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PagdandiError } from '../errors.js'
-import { Writer } from './bytes.js'
+import { cryptoWriter } from './format.js'
 import { decompressChange } from './compress.js'
 import { DICTIONARY_V1 } from './dictionary-v1.js'
 import { MalformedItemError } from './errors.js'
@@ -115,9 +115,9 @@ describe(`decoders raise only named errors on random and mutated bytes (fast-che
   })
 
   it('change payload decoder (inside the secretbox)', () => {
-    const payload = new Writer()
+    const payload = cryptoWriter()
       .varint(100)
-      .bytes(deflateSync(new Uint8Array(100)))
+      .raw(deflateSync(new Uint8Array(100)))
       .finish()
     fc.assert(
       fc.property(
@@ -131,17 +131,17 @@ describe(`decoders raise only named errors on random and mutated bytes (fast-che
 
 describe('decompression bomb guard', () => {
   it('refuses a payload declaring more than the cap, before inflating', () => {
-    const bomb = new Writer()
+    const bomb = cryptoWriter()
       .varint(0xffffffff)
-      .bytes(deflateSync(new Uint8Array(1 << 20), { dictionary: DICTIONARY_V1 }))
+      .raw(deflateSync(new Uint8Array(1 << 20), { dictionary: DICTIONARY_V1 }))
       .finish()
     expect(() => decompressChange(bomb, 1)).toThrow(MalformedItemError)
   })
 
   it('refuses a payload that inflates past what it declared', () => {
-    const liar = new Writer()
+    const liar = cryptoWriter()
       .varint(1000)
-      .bytes(deflateSync(new Uint8Array(1 << 20), { dictionary: DICTIONARY_V1 }))
+      .raw(deflateSync(new Uint8Array(1 << 20), { dictionary: DICTIONARY_V1 }))
       .finish()
     expect(() => decompressChange(liar, 1)).toThrow(MalformedItemError)
   })

@@ -1,6 +1,6 @@
 import nacl from 'tweetnacl'
 import type { FacilityId } from '../record/types.js'
-import { isHfrId } from './bytes.js'
+import { isHfrId } from '../bytes.js'
 import type { FacilityIdentity } from './types.js'
 
 /** New identity with fresh Ed25519 and X25519 key pairs. */

@@ -40,4 +40,4 @@ export {
 } from './compress.js'
 export { documentIdFromBytes, documentIdToBytes, isDocumentId, DOC_ID_BYTES } from './docId.js'
 export { DICTIONARY_V1 } from './dictionary-v1.js'
-export { isHfrId } from './bytes.js'
+export { isHfrId } from '../bytes.js'

@@ -1,4 +1,6 @@
-import { concatBytes, Reader, toHex, utf8Encode, Writer } from './bytes.js'
+import { concatBytes, toHex, utf8Encode } from '../bytes.js'
+import type { ByteReader } from '../bytes.js'
+import { cryptoReader, cryptoWriter } from './format.js'
 import { MAX_DICTIONARY_VERSION } from './compress.js'
 import { DOC_ID_BYTES, documentIdFromBytes, documentIdToBytes } from './docId.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
@@ -50,7 +52,7 @@ export type HeaderFields = Omit<ItemHeader, 'formatVersion' | 'payloadTag' | 'he
 export function encodeHeaderPrefix(h: HeaderFields): Uint8Array {
   const id = documentIdToBytes(h.docId)
   if (id === undefined) throw new TypeError('document id must be an automerge-repo DocumentId of 16 bytes')
-  const w = new Writer()
+  const w = cryptoWriter()
     .u8(typeByte(h.kind, h.dictionaryVersion, h.attributed === true))
     .varint(h.generation)
     .varint(h.rosterVersion)
@@ -59,7 +61,7 @@ export function encodeHeaderPrefix(h: HeaderFields): Uint8Array {
     if (h.recipient === undefined) throw new TypeError('a grant needs a recipient')
     w.facility(h.recipient)
   }
-  return w.bytes(id).finish()
+  return w.raw(id).finish()
 }
 
 /** The nonce for secretbox/box: the 16-byte tag followed by 8 zero bytes. */
@@ -76,11 +78,11 @@ export function payloadTag(
   plaintext: Uint8Array,
   scheme?: SignatureScheme
 ): Uint8Array {
-  return sha512(concatBytes(TAG_DOMAIN, key, headerPrefix, plaintext), scheme).slice(0, TAG_BYTES)
+  return sha512(concatBytes([TAG_DOMAIN, key, headerPrefix, plaintext]), scheme).slice(0, TAG_BYTES)
 }
 const TAG_DOMAIN = utf8Encode('pagdandi/tag/v1\0')
 
-function decodeHeaderFrom(r: Reader): ItemHeader {
+function decodeHeaderFrom(r: ByteReader): ItemHeader {
   const type = r.u8()
   let kind: ItemKind
   let dictionaryVersion = 0
@@ -95,8 +97,8 @@ function decodeHeaderFrom(r: Reader): ItemHeader {
   const rosterVersion = r.varint()
   const author = r.facility()
   const recipient = kind === 'grant' ? r.facility() : undefined
-  const docId = documentIdFromBytes(r.bytes(DOC_ID_BYTES))
-  const payloadTag = r.bytes(TAG_BYTES).slice()
+  const docId = documentIdFromBytes(r.raw(DOC_ID_BYTES))
+  const payloadTag = r.raw(TAG_BYTES).slice()
   const header: ItemHeader = {
     formatVersion: ITEM_FORMAT_VERSION,
     kind,
@@ -106,7 +108,7 @@ function decodeHeaderFrom(r: Reader): ItemHeader {
     rosterVersion,
     author,
     payloadTag,
-    headerLength: r.pos
+    headerLength: r.position
   }
   if (recipient !== undefined) header.recipient = recipient
   if (attributed) header.attributed = true
@@ -122,7 +124,7 @@ export function decodeItemHeader(bytes: Uint8Array): ItemHeader {
 export function decodeItem(bytes: Uint8Array): DecodedItem {
   if (bytes.length > MAX_ITEM_BYTES) throw new MalformedItemError('item: oversized')
   if (bytes.length < 1) throw new MalformedItemError('item: empty')
-  const r = new Reader(bytes, 'item')
+  const r = cryptoReader(bytes, 'item')
   const header = decodeHeaderFrom(r)
   const ctLength = bytes.length - header.headerLength - SIGNATURE_BYTES
   if (ctLength < MAC_BYTES) throw new MalformedItemError('item: truncated')

@@ -1,5 +1,5 @@
 import type { PatientId } from '../record/types.js'
-import { Reader, Writer } from './bytes.js'
+import { cryptoReader, cryptoWriter } from './format.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import { identityFromSecrets } from './identity.js'
 import { assertDocId } from './keys.js'
@@ -63,28 +63,28 @@ export class Keyring {
  */
 export function encodeKeyring(keyring: Keyring): Uint8Array {
   const id = keyring.identity
-  const w = new Writer()
+  const w = cryptoWriter()
     .u8(KEYRING_FORMAT_VERSION)
     .facility(id.facility)
-    .bytes(id.signing.secretKey.subarray(0, 32))
-    .bytes(id.box.secretKey)
+    .raw(id.signing.secretKey.subarray(0, 32))
+    .raw(id.box.secretKey)
   const docs = keyring.documents()
   w.varint(docs.length)
   for (const docId of docs) {
     const gens = keyring.generations(docId)
     w.str8(docId).varint(gens.length)
-    for (const g of gens) w.varint(g).bytes(keyring.get(docId, g)!.key)
+    for (const g of gens) w.varint(g).raw(keyring.get(docId, g)!.key)
   }
   return w.finish()
 }
 
 /** Decode plaintext keyring bytes (strict: sorted, no duplicates, no trailing bytes). */
 export function decodeKeyring(bytes: Uint8Array): Keyring {
-  const r = new Reader(bytes, 'keyring')
+  const r = cryptoReader(bytes, 'keyring')
   const version = r.u8()
   if (version !== KEYRING_FORMAT_VERSION) throw new UnsupportedVersionError(`keyring format version ${version}`)
   const facility = r.facility()
-  const keyring = new Keyring(identityFromSecrets(facility, r.bytes(32).slice(), r.bytes(32).slice()))
+  const keyring = new Keyring(identityFromSecrets(facility, r.raw(32).slice(), r.raw(32).slice()))
   const nDocs = r.varint()
   let prevDoc: string | undefined
   for (let i = 0; i < nDocs; i++) {
@@ -99,7 +99,7 @@ export function decodeKeyring(bytes: Uint8Array): Keyring {
       const generation = r.varint()
       if (generation <= prevGen) throw new MalformedItemError('keyring: generations not ascending')
       prevGen = generation
-      keyring.put({ docId: docId as PatientId, generation, key: r.bytes(32).slice() })
+      keyring.put({ docId: docId as PatientId, generation, key: r.raw(32).slice() })
     }
   }
   r.end()

@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl'
 import { boxSharedKey } from './boxKey.js'
-import { bytesEqual, concatBytes, Reader } from './bytes.js'
+import { bytesEqual, concatBytes } from '../bytes.js'
+import { cryptoReader } from './format.js'
 import { decompressChange } from './compress.js'
 import {
   BadSignatureError,
@@ -51,7 +52,7 @@ export function verifyItem(bytes: Uint8Array, roster: VerifiedRoster, scheme: Si
     throw new StaleRosterError(`item claims roster v${h.rosterVersion}, we hold v${roster.body.version}`)
   const key = standingKey(roster, h.author, h.rosterVersion, 'author')
   if (h.recipient !== undefined) standingKey(roster, h.recipient, h.rosterVersion, 'recipient')
-  if (!scheme.verify(concatBytes(ITEM_SIGNING_DOMAIN, item.signed), item.signature, key)) {
+  if (!scheme.verify(concatBytes([ITEM_SIGNING_DOMAIN, item.signed]), item.signature, key)) {
     throw new BadSignatureError(`item of document ${h.docId} generation ${h.generation}: bad signature by ${h.author}`)
   }
   return h
@@ -103,7 +104,7 @@ export function openItem(
 }
 
 function decodeRotationPayload(plain: Uint8Array, h: ItemHeader): DocumentKey[] {
-  const r = new Reader(plain, 'rotation payload')
+  const r = cryptoReader(plain, 'rotation payload')
   const n = r.varint()
   const out: DocumentKey[] = []
   let last = -1
@@ -112,7 +113,7 @@ function decodeRotationPayload(plain: Uint8Array, h: ItemHeader): DocumentKey[] 
     if (generation <= last || generation >= h.generation)
       throw new MalformedItemError('rotation payload: generations out of order')
     last = generation
-    out.push({ docId: h.docId, generation, key: r.bytes(32).slice() })
+    out.push({ docId: h.docId, generation, key: r.raw(32).slice() })
   }
   r.end()
   return out

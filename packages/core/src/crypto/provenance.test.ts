@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Author, PractitionerId } from '../record/types.js'
-import { toHex, utf8Encode } from './bytes.js'
+import { toHex, utf8Encode } from '../bytes.js'
 import { BadSignatureError, MalformedItemError, UnsupportedVersionError } from './errors.js'
 import { decodeItemHeader } from './item.js'
 import { newDocumentKey } from './keys.js'

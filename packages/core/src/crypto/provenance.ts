@@ -11,7 +11,7 @@
  * Decoding is structural (bounds, UTF-8, indexes, no trailing bytes); what an author's fields mean
  * is checked where they are shown (core/record `validateAuthor`).
  */
-import { Reader, utf8Decode, utf8Encode, Writer } from './bytes.js'
+import { cryptoReader, cryptoWriter } from './format.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import type { Author, PractitionerId } from '../record/types.js'
 
@@ -33,9 +33,9 @@ export interface ChangeProvenance {
 export function encodeProvenance(p: ChangeProvenance): Uint8Array {
   if (p.authors.length < 1 || p.authors.length > MAX_AUTHORS) throw new TypeError('provenance: 1-64 authors')
   if (p.changes.length > MAX_CHANGES) throw new TypeError('provenance: too many changes')
-  const w = new Writer().u8(PROVENANCE_VERSION).varint(p.authors.length)
+  const w = cryptoWriter().u8(PROVENANCE_VERSION).varint(p.authors.length)
   for (const a of p.authors) {
-    w.str8(a.staffId).bytes16(utf8Encode(a.name)).str8(a.role)
+    w.str8(a.staffId).str16(a.name).str8(a.role)
     if (a.hprId === undefined) w.u8(0)
     else w.u8(1).str8(a.hprId)
   }
@@ -50,7 +50,7 @@ export function encodeProvenance(p: ChangeProvenance): Uint8Array {
 
 /** Decodes provenance bytes; every structural fault is a MalformedItemError. */
 export function decodeProvenance(bytes: Uint8Array): ChangeProvenance {
-  const r = new Reader(bytes, 'provenance')
+  const r = cryptoReader(bytes, 'provenance')
   const version = r.u8()
   if (version !== PROVENANCE_VERSION) throw new UnsupportedVersionError(`provenance version ${version}`)
   const n = r.varint()
@@ -58,7 +58,7 @@ export function decodeProvenance(bytes: Uint8Array): ChangeProvenance {
   const authors: Author[] = []
   for (let i = 0; i < n; i++) {
     const staffId = r.str8()
-    const name = utf8Decode(r.bytes16())
+    const name = r.str16()
     const role = r.str8()
     const hasHpr = r.u8()
     if (hasHpr > 1) throw new MalformedItemError('provenance: bad HPR flag')
@@ -81,12 +81,12 @@ export function decodeProvenance(bytes: Uint8Array): ChangeProvenance {
 /** The payload of an attributed change item before compression: varint(len) ‖ provenance ‖ changes. */
 export function joinAttributed(provenance: ChangeProvenance, changes: Uint8Array): Uint8Array {
   const p = encodeProvenance(provenance)
-  return new Writer().varint(p.length).bytes(p).bytes(changes).finish()
+  return cryptoWriter().varint(p.length).raw(p).raw(changes).finish()
 }
 
 /** Inverse of joinAttributed. */
 export function splitAttributed(raw: Uint8Array): { provenance: ChangeProvenance; changes: Uint8Array } {
-  const r = new Reader(raw, 'attributed payload')
-  const p = r.bytes(r.varint())
-  return { provenance: decodeProvenance(p), changes: raw.slice(r.pos) }
+  const r = cryptoReader(raw, 'attributed payload')
+  const p = r.raw(r.varint())
+  return { provenance: decodeProvenance(p), changes: raw.slice(r.position) }
 }

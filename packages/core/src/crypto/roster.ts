@@ -1,5 +1,7 @@
 import type { FacilityId, FacilityKind } from '../record/types.js'
-import { bytesEqual, concatBytes, isHfrId, Reader, utf8Encode, Writer } from './bytes.js'
+import { bytesEqual, concatBytes, isHfrId, utf8Encode } from '../bytes.js'
+import type { ByteReader } from '../bytes.js'
+import { cryptoReader, cryptoWriter } from './format.js'
 import {
   BadSignatureError,
   MalformedItemError,
@@ -24,7 +26,7 @@ function byFacility<T extends { facility: string }>(a: T, b: T): number {
 
 /** Canonical bytes of a roster body: what the authority signs. Sorts entries, revocations, carriesFor. */
 export function encodeRosterBody(body: RosterBody): Uint8Array {
-  const w = new Writer().u8(ROSTER_FORMAT_VERSION).str8(body.network).u32(body.version)
+  const w = cryptoWriter().u8(ROSTER_FORMAT_VERSION).str8(body.network).u32(body.version)
   const entries = [...body.entries].sort(byFacility)
   w.varint(entries.length)
   for (const e of entries) {
@@ -36,8 +38,8 @@ export function encodeRosterBody(body: RosterBody): Uint8Array {
       .str8(e.name)
       .u8(kind + 1)
       .str8(e.district)
-      .bytes(e.signingKey)
-      .bytes(e.boxKey)
+      .raw(e.signingKey)
+      .raw(e.boxKey)
       .str8(e.peerId)
     w.varint(e.addresses.length)
     for (const a of e.addresses) w.str8(a)
@@ -49,12 +51,12 @@ export function encodeRosterBody(body: RosterBody): Uint8Array {
   w.varint(revs.length)
   for (const r of revs) {
     if (r.signingKey.length !== 32) throw new TypeError('revocation signing key must be 32 bytes')
-    w.facility(r.facility).u32(r.atVersion).bytes(r.signingKey)
+    w.facility(r.facility).u32(r.atVersion).raw(r.signingKey)
   }
   return w.finish()
 }
 
-function decodeRosterBody(r: Reader): RosterBody {
+function decodeRosterBody(r: ByteReader): RosterBody {
   const fv = r.u8()
   if (fv !== ROSTER_FORMAT_VERSION) throw new UnsupportedVersionError(`roster format version ${fv}`)
   const network = r.str8()
@@ -68,8 +70,8 @@ function decodeRosterBody(r: Reader): RosterBody {
     const kind = KINDS[r.u8() - 1]
     if (kind === undefined) throw new MalformedItemError('roster: unknown facility kind')
     const district = r.str8()
-    const signingKey = r.bytes(32).slice()
-    const boxKey = r.bytes(32).slice()
+    const signingKey = r.raw(32).slice()
+    const boxKey = r.raw(32).slice()
     const peerId = r.str8()
     const nAddr = r.varint()
     if (nAddr > MAX_ADDRESSES) throw new MalformedItemError('roster: too many addresses')
@@ -92,7 +94,7 @@ function decodeRosterBody(r: Reader): RosterBody {
       throw new MalformedItemError('roster: revocations not sorted')
     const atVersion = r.u32()
     if (atVersion > version) throw new MalformedItemError('roster: revocation after roster version')
-    revocations.push({ facility, atVersion, signingKey: r.bytes(32).slice() })
+    revocations.push({ facility, atVersion, signingKey: r.raw(32).slice() })
   }
   const revoked = new Set(revocations.map(x => x.facility))
   if (entries.some(e => revoked.has(e.facility))) throw new MalformedItemError('roster: revoked facility still listed')
@@ -102,8 +104,8 @@ function decodeRosterBody(r: Reader): RosterBody {
 /** Sign a roster body with the authority's 64-byte secret key; returns the signed roster bytes. */
 export function signRoster(body: RosterBody, authoritySecretKey: Uint8Array, scheme: SignatureScheme): Uint8Array {
   if (authoritySecretKey.length !== 64) throw new TypeError('authority secret key must be 64 bytes')
-  const signed = concatBytes(encodeRosterBody(body), authoritySecretKey.subarray(32))
-  return concatBytes(signed, scheme.sign(concatBytes(ROSTER_DOMAIN, signed), authoritySecretKey))
+  const signed = concatBytes([encodeRosterBody(body), authoritySecretKey.subarray(32)])
+  return concatBytes([signed, scheme.sign(concatBytes([ROSTER_DOMAIN, signed]), authoritySecretKey)])
 }
 
 /** Structural decode of signed roster bytes, no signature check (MalformedItemError / UnsupportedVersionError). */
@@ -116,7 +118,7 @@ export function decodeRoster(bytes: Uint8Array): {
   if (bytes.length > MAX_ROSTER_BYTES) throw new MalformedItemError('roster: oversized')
   if (bytes.length < 96) throw new MalformedItemError('roster: truncated')
   const signed = bytes.subarray(0, bytes.length - 64)
-  const r = new Reader(signed.subarray(0, signed.length - 32), 'roster')
+  const r = cryptoReader(signed.subarray(0, signed.length - 32), 'roster')
   const body = decodeRosterBody(r)
   r.end()
   return { body, authorityKey: signed.slice(signed.length - 32), signed, signature: bytes.slice(bytes.length - 64) }
@@ -127,7 +129,7 @@ export function verifyRoster(bytes: Uint8Array, authorityKey: Uint8Array, scheme
   const d = decodeRoster(bytes)
   if (!bytesEqual(d.authorityKey, authorityKey))
     throw new BadSignatureError(`roster v${d.body.version}: signed by another authority`)
-  if (!scheme.verify(concatBytes(ROSTER_DOMAIN, d.signed), d.signature, authorityKey)) {
+  if (!scheme.verify(concatBytes([ROSTER_DOMAIN, d.signed]), d.signature, authorityKey)) {
     throw new BadSignatureError(`roster v${d.body.version}: bad authority signature`)
   }
   return { body: d.body, authorityKey: d.authorityKey, bytes: bytes.slice() }

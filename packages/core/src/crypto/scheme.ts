@@ -9,7 +9,7 @@ export const tweetnaclScheme: SignatureScheme = {
 }
 
 /** SHA-512 through the scheme's fast path when it has one, else tweetnacl's. */
-export function sha512(data: Uint8Array, scheme?: SignatureScheme): Uint8Array {
+export function sha512(data: Uint8Array, scheme?: Pick<SignatureScheme, 'sha512'>): Uint8Array {
   return scheme?.sha512 !== undefined ? scheme.sha512(data) : nacl.hash(data)
 }
 

@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl'
 import { boxSharedKey } from './boxKey.js'
-import { concatBytes, Writer } from './bytes.js'
+import { concatBytes } from '../bytes.js'
+import { cryptoWriter } from './format.js'
 import { encodeChange } from './compress.js'
 import { ItemTooLargeError } from './errors.js'
 import { joinAttributed, type ChangeProvenance } from './provenance.js'
@@ -24,9 +25,9 @@ function finish(
 ): Uint8Array {
   const prefix = encodeHeaderPrefix(fields)
   const tag = payloadTag(tagKey, prefix, plaintext, scheme)
-  const signed = concatBytes(prefix, tag, encrypt(nonceFromTag(tag)))
-  const signature = scheme.sign(concatBytes(ITEM_SIGNING_DOMAIN, signed), author.signing.secretKey)
-  const item = concatBytes(signed, signature)
+  const signed = concatBytes([prefix, tag, encrypt(nonceFromTag(tag))])
+  const signature = scheme.sign(concatBytes([ITEM_SIGNING_DOMAIN, signed]), author.signing.secretKey)
+  const item = concatBytes([signed, signature])
   if (item.length > MAX_ITEM_BYTES)
     throw new ItemTooLargeError(`sealed item of ${item.length} bytes exceeds ${MAX_ITEM_BYTES}`)
   return item
@@ -102,14 +103,14 @@ export function sealRotation(
   scheme: SignatureScheme
 ): Uint8Array {
   const prev = [...previous].sort((a, b) => a.generation - b.generation)
-  const w = new Writer().varint(prev.length)
+  const w = cryptoWriter().varint(prev.length)
   let last = -1
   for (const k of prev) {
     if (k.docId !== newKey.docId) throw new TypeError('rotation: previous key of another document')
     if (k.generation <= last || k.generation >= newKey.generation)
       throw new TypeError('rotation: previous generations must be distinct and older')
     last = k.generation
-    w.varint(k.generation).bytes(k.key)
+    w.varint(k.generation).raw(k.key)
   }
   const plaintext = w.finish()
   const fields: HeaderFields = {

@@ -3,24 +3,11 @@
  * bundles (stable fullUrls, bundle identifiers and version ids) and a re-import can recognise them.
  */
 import nacl from 'tweetnacl'
-
-/** UTF-8 bytes of a string (core's lib has no TextEncoder; lone surrogates become U+FFFD). */
-function utf8(text: string): Uint8Array {
-  const out: number[] = []
-  for (const ch of text) {
-    let c = ch.codePointAt(0)!
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd
-    if (c < 0x80) out.push(c)
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63))
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
-  }
-  return Uint8Array.from(out)
-}
+import { utf8EncodeLenient } from '../bytes.js'
 
 /** SHA-512 of the parts, joined with NUL so that `('ab','c')` and `('a','bc')` differ. */
 export function digest(...parts: readonly string[]): Uint8Array {
-  return nacl.hash(utf8(parts.join('\u0000')))
+  return nacl.hash(utf8EncodeLenient(parts.join('\u0000')))
 }
 
 /**

@@ -6,8 +6,8 @@
  * author than the one vouched for is `unverified`: shown as a claim, never silently trusted.
  */
 import * as A from '@automerge/automerge'
-import { toHex } from '../crypto/bytes.js'
-import { sha256 } from '../crypto/docId.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toHex } from '../bytes.js'
 import { plainValue } from './strings.js'
 import type { Author, FacilityId, IsoInstant, PatientDoc, PractitionerId } from './types.js'
 

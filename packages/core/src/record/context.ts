@@ -1,5 +1,5 @@
 /** Helpers shared by the change functions: the change context, entry ids, and Automerge-safe objects. */
-import { BASE58_ALPHABET } from '../crypto/docId.js'
+import { BASE58_ALPHABET } from '../bytes.js'
 import type { ChangeContext } from './inputs.js'
 import type { Author, EntryId, FacilityId, IsoInstant } from './types.js'
 import type { RecordWarning } from './validate-ids.js'

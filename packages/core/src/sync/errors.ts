@@ -20,13 +20,7 @@ export class FrameTooLargeError extends PagdandiError {
   }
 }
 
-/** A frame carries a protocol version this node does not speak. */
-export class UnsupportedVersionError extends PagdandiError {
-  override name = 'UnsupportedVersionError'
-  constructor(version: number) {
-    super('ERR_UNSUPPORTED_VERSION', `unsupported frame version ${version}`)
-  }
-}
+export { UnsupportedVersionError } from '../errors.js'
 
 /** A frame has a type this node does not know. */
 export class UnknownFrameTypeError extends PagdandiError {

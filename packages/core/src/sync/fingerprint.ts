@@ -3,9 +3,14 @@
  * members, so a store can keep a document's fingerprint up to date in O(1) per new item and
  * fingerprints of ranges combine by XOR.
  */
-import nacl from 'tweetnacl'
+import { concatBytes } from '../bytes.js'
+import { sha512 } from '../crypto/scheme.js'
+import type { SignatureScheme } from '../crypto/types.js'
 import { FINGERPRINT_BYTES, TOKEN_BYTES } from './constants.js'
 import type { DocSummary, ItemId } from './types.js'
+
+/** The hashing port: the same `SignatureScheme.sha512` items are hashed through (tweetnacl's when absent). */
+export type FingerprintHash = Pick<SignatureScheme, 'sha512'>
 
 /** ASCII bytes of an id; ids are validated printable ASCII at every boundary. */
 export function asciiBytes(s: string): Uint8Array {
@@ -14,16 +19,8 @@ export function asciiBytes(s: string): Uint8Array {
   return out
 }
 
-function hash16(parts: Uint8Array[], size: number): Uint8Array {
-  let len = 0
-  for (const p of parts) len += p.length
-  const buf = new Uint8Array(len)
-  let o = 0
-  for (const p of parts) {
-    buf.set(p, o)
-    o += p.length
-  }
-  return nacl.hash(buf).subarray(0, size)
+function truncatedHash(parts: Uint8Array[], size: number, hash: FingerprintHash | undefined): Uint8Array {
+  return sha512(concatBytes(parts), hash).subarray(0, size)
 }
 
 const ITEM_TAG = asciiBytes('pagdandi/item-fp/1')
@@ -31,8 +28,8 @@ const DOC_TAG = asciiBytes('pagdandi/doc-fp/1')
 const CURSOR_TAG = asciiBytes('pagdandi/cursor/1')
 
 /** The contribution of one item id to its document's fingerprint. */
-export function itemFingerprint(id: ItemId): Uint8Array {
-  return hash16([ITEM_TAG, asciiBytes(id)], FINGERPRINT_BYTES)
+export function itemFingerprint(id: ItemId, hash?: FingerprintHash): Uint8Array {
+  return truncatedHash([ITEM_TAG, asciiBytes(id)], FINGERPRINT_BYTES, hash)
 }
 
 /** XOR `b` into `a` in place. */
@@ -46,17 +43,17 @@ export function emptyFingerprint(): Uint8Array {
 }
 
 /** Fingerprint of a document's id set computed from scratch. */
-export function docFingerprint(ids: Iterable<ItemId>): Uint8Array {
+export function docFingerprint(ids: Iterable<ItemId>, hash?: FingerprintHash): Uint8Array {
   const fp = emptyFingerprint()
-  for (const id of ids) xorInto(fp, itemFingerprint(id))
+  for (const id of ids) xorInto(fp, itemFingerprint(id, hash))
   return fp
 }
 
 /** The contribution of one (document, fingerprint) entry to a range fingerprint. */
-export function entryFingerprint(s: DocSummary): Uint8Array {
+export function entryFingerprint(s: DocSummary, hash?: FingerprintHash): Uint8Array {
   const count = new Uint8Array(4)
   new DataView(count.buffer).setUint32(0, s.count)
-  return hash16([DOC_TAG, asciiBytes(s.docId), s.fp, count], FINGERPRINT_BYTES)
+  return truncatedHash([DOC_TAG, asciiBytes(s.docId), s.fp, count], FINGERPRINT_BYTES, hash)
 }
 
 /**
@@ -64,10 +61,15 @@ export function entryFingerprint(s: DocSummary): Uint8Array {
  * there. A peer restored from a backup, or talking to a restored or recreated log, presents a token
  * that no longer matches, which makes its cursor suspect. Opaque: reveals nothing about the item.
  */
-export function cursorToken(epoch: Uint8Array, seq: number, itemAtSeq: ItemId | undefined): Uint8Array {
+export function cursorToken(
+  epoch: Uint8Array,
+  seq: number,
+  itemAtSeq: ItemId | undefined,
+  hash?: FingerprintHash
+): Uint8Array {
   const s = new Uint8Array(8)
   new DataView(s.buffer).setBigUint64(0, BigInt(seq))
-  return hash16([CURSOR_TAG, epoch, s, asciiBytes(itemAtSeq ?? '')], TOKEN_BYTES)
+  return truncatedHash([CURSOR_TAG, epoch, s, asciiBytes(itemAtSeq ?? '')], TOKEN_BYTES, hash)
 }
 
 /**
@@ -77,11 +79,4 @@ export function cursorToken(epoch: Uint8Array, seq: number, itemAtSeq: ItemId | 
  */
 export function suspectCursor(): { seq: number; token: Uint8Array } {
   return { seq: 0, token: new Uint8Array(TOKEN_BYTES) }
-}
-
-/** Constant-size byte comparison (not secret-dependent timing: tokens are not secrets). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

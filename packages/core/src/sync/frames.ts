@@ -4,7 +4,7 @@
  * that the frame is consumed exactly. Byte layout: docs/PROTOCOL.md, "Sync protocol".
  */
 import type { FacilityId, PatientId } from '../record/types.js'
-import { ByteReader, ByteWriter } from './bytes.js'
+import { ByteReader, ByteWriter, type ReaderFormat } from '../bytes.js'
 import {
   EPOCH_BYTES,
   FINGERPRINT_BYTES,
@@ -12,6 +12,7 @@ import {
   MAX_BATCH_ITEMS,
   MAX_FRAME_BYTES,
   MAX_HAVE_IDS,
+  MAX_ID_CHARS,
   MAX_ITEM_BYTES,
   MAX_RANGES,
   MAX_SUMMARY_ENTRIES,
@@ -19,6 +20,13 @@ import {
 } from './constants.js'
 import { FrameTooLargeError, MalformedFrameError, UnknownFrameTypeError, UnsupportedVersionError } from './errors.js'
 import type { Cursor, DocSummary, ItemId } from './types.js'
+
+/** Frames' settings of the shared codec: 8-byte varints, `MalformedFrameError`, ids up to MAX_ID_CHARS. */
+const FRAME_FORMAT: ReaderFormat = {
+  fail: detail => new MalformedFrameError(detail),
+  varintBytes: 8,
+  maxIdChars: MAX_ID_CHARS
+}
 
 /** Frame type codes on the wire. */
 export const FrameType = {
@@ -212,9 +220,9 @@ export function encodeFrame(f: Frame): Uint8Array {
  */
 export function decodeFrame(buf: Uint8Array): Frame {
   if (buf.length > MAX_FRAME_BYTES) throw new FrameTooLargeError('frame', buf.length, MAX_FRAME_BYTES)
-  const r = new ByteReader(buf)
+  const r = new ByteReader(buf, FRAME_FORMAT)
   const version = r.u8()
-  if (version !== FRAME_VERSION) throw new UnsupportedVersionError(version)
+  if (version !== FRAME_VERSION) throw new UnsupportedVersionError(`frame version ${version}`)
   const type = r.u8()
   let f: Frame
   switch (type) {

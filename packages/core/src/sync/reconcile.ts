@@ -7,7 +7,8 @@
 import type { PatientId } from '../record/types.js'
 import { FINGERPRINT_BYTES, MAX_RANGES_PER_REQUEST, REPAIR_FANOUT, REPAIR_LEAF_SIZE } from './constants.js'
 import { ProtocolViolationError } from './errors.js'
-import { bytesEqual, entryFingerprint, xorInto } from './fingerprint.js'
+import { bytesEqual } from '../bytes.js'
+import { entryFingerprint, xorInto } from './fingerprint.js'
 import type { Range, SummaryRange } from './frames.js'
 import type { DocSummary } from './types.js'
 
@@ -19,7 +20,7 @@ export class SummarySnapshot {
   /** `entries` must be sorted by docId with no duplicates. */
   constructor(entries: DocSummary[]) {
     this.#entries = entries
-    this.#fps = entries.map(entryFingerprint)
+    this.#fps = entries.map(e => entryFingerprint(e))
   }
 
   /** Number of documents in the snapshot. */

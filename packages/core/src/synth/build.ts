@@ -5,7 +5,7 @@
  * carries a time from the data and a fixed actor, so the same patient, seed and granularity give
  * byte-identical `Automerge.save` output, and every granularity gives the same `Automerge.toJS` content.
  */
-import { BASE58_ALPHABET } from '../crypto/docId.js'
+import { BASE58_ALPHABET } from '../bytes.js'
 import * as Automerge from '@automerge/automerge'
 import {
   addAlert,

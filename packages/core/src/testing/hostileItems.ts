@@ -4,7 +4,8 @@
  * an attacker would; for hostile tests and the bench, never for honest sealing.
  */
 import nacl from 'tweetnacl'
-import { concatBytes, Writer } from '../crypto/bytes.js'
+import { concatBytes } from '../bytes.js'
+import { cryptoWriter } from '../crypto/format.js'
 import { encodeHeaderPrefix, ITEM_SIGNING_DOMAIN, nonceFromTag, payloadTag } from '../crypto/item.js'
 import type { DocumentKey, FacilityIdentity, SignatureScheme } from '../crypto/types.js'
 
@@ -26,8 +27,8 @@ export function sealHostilePayload(
     author: author.facility
   })
   const tag = payloadTag(key.key, prefix, plaintext, scheme)
-  const signed = concatBytes(prefix, tag, nacl.secretbox(plaintext, nonceFromTag(tag), key.key))
-  return concatBytes(signed, scheme.sign(concatBytes(ITEM_SIGNING_DOMAIN, signed), author.signing.secretKey))
+  const signed = concatBytes([prefix, tag, nacl.secretbox(plaintext, nonceFromTag(tag), key.key)])
+  return concatBytes([signed, scheme.sign(concatBytes([ITEM_SIGNING_DOMAIN, signed]), author.signing.secretKey)])
 }
 
 /** A change item whose bytes are `raw` uncompressed (dictionary 0): e.g. bytes that are not Automerge. */
@@ -38,7 +39,7 @@ export function sealRawChange(
   rosterVersion: number,
   scheme: SignatureScheme
 ): Uint8Array {
-  return sealHostilePayload(new Writer().varint(raw.length).bytes(raw).finish(), key, author, rosterVersion, scheme)
+  return sealHostilePayload(cryptoWriter().varint(raw.length).raw(raw).finish(), key, author, rosterVersion, scheme)
 }
 
 /**
@@ -53,6 +54,6 @@ export function sealBomb(
   rosterVersion: number,
   scheme: SignatureScheme
 ): Uint8Array {
-  const payload = new Writer().varint(inflated).bytes(deflated).finish()
+  const payload = cryptoWriter().varint(inflated).raw(deflated).finish()
   return sealHostilePayload(payload, key, author, rosterVersion, scheme, 1)
 }

@@ -4,6 +4,7 @@
  * (sealed with `box` to a facility's key), so a change and the key that reads it are stored in the
  * same atomic batch (see docs/SPEC.md, "Node").
  */
+import { bytesEqual } from '@pagdandi/core'
 import {
   computeAccess,
   decodeItemHeader,
@@ -263,10 +264,6 @@ export class ItemSealer implements DocSealer {
   isErased(docId: string): boolean {
     return this.#erased.has(docId)
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 /** A one-entry roster holding only this facility, for opening its own grants before it joins one. */

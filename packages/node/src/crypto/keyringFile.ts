@@ -1,5 +1,4 @@
-import { open, rename } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { open } from 'node:fs/promises'
 import { randomBytes, scryptSync } from 'node:crypto'
 import nacl from 'tweetnacl'
 import {
@@ -9,6 +8,7 @@ import {
   MalformedItemError,
   UnsupportedVersionError
 } from '@pagdandi/core/crypto'
+import { writeAtomic } from '../datadir/DataDir.js'
 import { WrongSecretError } from './errors.js'
 
 /**
@@ -79,21 +79,7 @@ export async function writeKeyringFile(
   secret: string,
   cost = DEFAULT_SCRYPT
 ): Promise<void> {
-  const tmp = `${path}.tmp`
-  const fh = await open(tmp, 'w', 0o600)
-  try {
-    await fh.writeFile(sealKeyring(keyring, secret, cost))
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  await rename(tmp, path)
-  const dir = await open(dirname(path), 'r')
-  try {
-    await dir.sync()
-  } finally {
-    await dir.close()
-  }
+  await writeAtomic(path, sealKeyring(keyring, secret, cost), 0o600)
 }
 
 /** Read and decrypt the keyring file. */

@@ -9,7 +9,7 @@
  *   routes.json     optional, local: addresses to dial for some facilities instead of the roster's
  */
 import { mkdir, readFile, rename, stat, writeFile, open as openFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { FacilityId, FacilityKind } from '@pagdandi/core/record'
 import { DataDirError, KeyringMissingError } from '../keyring/errors.js'
 
@@ -146,7 +146,10 @@ async function readJson<T>(path: string, dir: string): Promise<T> {
   }
 }
 
-/** Write to a temp file, fsync, rename: a crash leaves the old file or the new one, never half of one. */
+/**
+ * Write to a temp file, fsync, rename, fsync the directory: a crash leaves the old file or the new
+ * one, never half of one, and once this resolves the rename itself survives a power cut.
+ */
 export async function writeAtomic(path: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`
   const fh = await openFile(tmp, 'w', mode)
@@ -157,6 +160,12 @@ export async function writeAtomic(path: string, bytes: Uint8Array, mode = 0o644)
     await fh.close()
   }
   await rename(tmp, path)
+  const dir = await openFile(dirname(path), 'r')
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
 }
 
 /** Base64 helpers for the JSON files. */

@@ -12,7 +12,7 @@ import { StoreClosedError } from '../store/errors.js'
 /** Errors the fake node throws for a search query, to see which status each class answers with. */
 const FAILURES: Record<string, () => Error> = {
   transition: () => new InvalidReferralTransitionError('r1', 'sent cannot become completed'),
-  version: () => new UnsupportedVersionError(9),
+  version: () => new UnsupportedVersionError('frame version 9'),
   store: () => new StoreClosedError(),
   bug: () => new TypeError('a value from a document')
 }

@@ -21,12 +21,13 @@
  *    thousands of live Automerge documents in one process each further load slows down ~40×
  *    (docs/design/0006-cold-documents.md).
  */
+import { concatBytes } from '@pagdandi/core'
 import { EventEmitter } from 'node:events'
 import * as A from '@automerge/automerge'
 import { type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo'
 import { StoreFaultedError } from '../store/errors.js'
 import { itemId } from '@pagdandi/core/crypto'
-import { checkAfter, concat, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
+import { checkAfter, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
 import { changeHashes, type Author } from '@pagdandi/core/record'
 import { Authorship } from './Authorship.js'
 import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
@@ -218,7 +219,9 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // (changes received meanwhile, such as a peer's conflicting value).
     const loading = this.repo.handles[docId as DocumentId]
     if (loading !== undefined && !loading.isReady()) await loading.whenReady(['ready', 'unavailable', 'deleted'])
-    const handle = this.repo.import<unknown>(concat(await this.#storedChanges(docId)), { docId: docId as DocumentId })
+    const handle = this.repo.import<unknown>(concatBytes(await this.#storedChanges(docId)), {
+      docId: docId as DocumentId
+    })
     handle.doneLoading()
     this.#attach(docId, st, handle)
     return st.handle ?? handle
@@ -237,7 +240,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
   async storedChanges(docId: string): Promise<Uint8Array | undefined> {
     if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
-    return concat(await this.#storedChanges(docId))
+    return concatBytes(await this.#storedChanges(docId))
   }
 
   /**
@@ -437,7 +440,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         }
         // Seal our own pending edits first, so that `covered` is the doc's heads before merging.
         await this.#seal(docId, st)
-        st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concat(chunks)))
+        st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concatBytes(chunks)))
         st.covered = A.getHeads(st.handle.doc() as A.Doc<unknown>)
       })
       this.stats.appliedItems += chunks.length

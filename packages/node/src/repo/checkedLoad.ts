@@ -6,6 +6,7 @@
  * items are also judged before they are stored: each must be an edit the patient-document schema
  * allows (core/record `checkEdit`, the same rules as a browser's `/sync` change).
  */
+import { concatBytes } from '@pagdandi/core'
 import * as A from '@automerge/automerge'
 import { itemId } from '@pagdandi/core/crypto'
 import { checkEdit } from '@pagdandi/core/record'
@@ -112,18 +113,5 @@ export function checkAfter(
 
 /** The entries' changes as one byte array, in order (what `A.load` reads). */
 export function concatChanges(entries: Entry[]): Uint8Array {
-  return concat(entries.map(e => e.changes))
-}
-
-/** Concatenates byte chunks. */
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  let size = 0
-  for (const c of chunks) size += c.byteLength
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return concatBytes(entries.map(e => e.changes))
 }

@@ -13,6 +13,7 @@
  * every write with `StoreFaultedError` until it is reopened; an open that finds damage (openCheck.ts)
  * throws `StoreDamagedError` and keeps the files as found.
  */
+import { concatBytes } from '@pagdandi/core'
 import { randomBytes } from 'node:crypto'
 import { Level } from 'level'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
@@ -31,18 +32,7 @@ import {
 } from '@pagdandi/core/sync'
 import { StoreClosedError, StoreCorruptError, StoreFaultedError, faultCause } from './errors.js'
 import { decodeLogEntry, encodeLogEntry, entryMismatch } from './logEntry.js'
-import {
-  concat,
-  dec,
-  decodeCursor,
-  decodeSummary,
-  docKey,
-  enc,
-  encodeCursor,
-  plain,
-  seqKey,
-  u32
-} from './storeCodec.js'
+import { dec, decodeCursor, decodeSummary, docKey, enc, encodeCursor, plain, seqKey, u32 } from './storeCodec.js'
 import { dropSnapshot, keepDamaged, recoveryDamage, refuseIfMarkedDamaged, snapshotBeforeOpen } from './openCheck.js'
 import { STORE_SCHEMA, migrate, schemaOf, type SchemaOp, type SchemaReader, type StoreLevel } from './schema.js'
 
@@ -297,7 +287,7 @@ export class LevelItemStore implements ItemStore {
       xorInto(sum.fp, itemFingerprint(it.id))
       sum.count++
     }
-    for (const sum of fps.values()) ops.push(this.#put('fp', sum.docId, concat(sum.fp, u32(sum.count))))
+    for (const sum of fps.values()) ops.push(this.#put('fp', sum.docId, concatBytes([sum.fp, u32(sum.count)])))
     if (fresh.length > 0) ops.push(this.#put('meta', 'lastSeq', enc.encode(String(this.#lastSeq + fresh.length))))
     if (options.cursor !== undefined)
       ops.push(this.#put('cur', options.cursor.peer, encodeCursor(options.cursor.cursor)))

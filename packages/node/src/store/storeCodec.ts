@@ -1,4 +1,5 @@
 /** The bytes of the item store's keys and small records (docs/PROTOCOL.md, "Item store layout"). */
+import { concatBytes } from '@pagdandi/core'
 import type { PatientId } from '@pagdandi/core/record'
 import type { Cursor, DocSummary } from '@pagdandi/core/sync'
 import { StoreCorruptError } from './errors.js'
@@ -24,20 +25,10 @@ export function readU32(b: Uint8Array, at: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at)
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
-
 export function encodeCursor(c: Cursor): Uint8Array {
   const seq = new Uint8Array(8)
   new DataView(seq.buffer).setBigUint64(0, BigInt(c.seq))
-  return concat(seq, c.token)
+  return concatBytes([seq, c.token])
 }
 
 /** A document's `fp` record: 16 bytes of fingerprint, a u32 count; anything else is damage, by name. */

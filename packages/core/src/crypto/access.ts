@@ -1,5 +1,7 @@
 import type { FacilityId, PatientId } from '../record/types.js'
 import { GrantConflictError } from './errors.js'
+import { isAccessKind } from './notice.js'
+import { NOTICE_STREAM } from './noticeStream.js'
 import { rosterEntry } from './roster.js'
 import type { DocumentAccess, HeaderWithId, ItemId, VerifiedRoster } from './types.js'
 
@@ -15,7 +17,7 @@ import type { DocumentAccess, HeaderWithId, ItemId, VerifiedRoster } from './typ
  *    (repeated to a fixpoint). Anything else is `unauthorised`: a grant by someone who may not grant.
  */
 export function computeAccess(docId: PatientId, items: HeaderWithId[]): DocumentAccess {
-  const mine = items.filter(i => i.header.docId === docId && i.header.kind !== 'change')
+  const mine = items.filter(i => i.header.docId === docId && isAccessKind(i.header.kind))
   const access: DocumentAccess = { docId, creator: undefined, holders: new Map(), latestGeneration: 0, rejected: [] }
   const creators = new Set(
     mine
@@ -104,6 +106,8 @@ export function currentHolders(access: DocumentAccess): FacilityId[] {
 export function isEntitled(access: DocumentAccess, roster: VerifiedRoster, facility: FacilityId): boolean {
   const entry = rosterEntry(roster, facility)
   if (entry === undefined) return false
+  // Notices are roster-wide: every current member receives them (docs/PROTOCOL.md, "Notices").
+  if (access.docId === NOTICE_STREAM) return true
   const holds = (f: FacilityId): boolean =>
     [...access.holders.values()].some(s => s.has(f)) && rosterEntry(roster, f) !== undefined
   return holds(facility) || entry.carriesFor.some(holds)

@@ -26,7 +26,9 @@ export { sealChange, sealGrant, sealRotation } from './seal.js'
 export type { ChangeProvenance } from './provenance.js'
 export { encodeProvenance, decodeProvenance, PROVENANCE_VERSION, MAX_AUTHORS, MAX_CHANGES } from './provenance.js'
 export { decodeItemHeader, decodeItem, itemId, ITEM_FORMAT_VERSION, MAX_ITEM_BYTES } from './item.js'
-export { verifyItem, openItem, openGrant } from './open.js'
+export { verifyItem, openItem, openGrant, openGrantWithTerms } from './open.js'
+export { sealNotice, openNotice, isAccessKind, MAX_NOTICE_PAYLOAD, type OpenedNotice } from './notice.js'
+export { NOTICE_STREAM } from './noticeStream.js'
 export { accessFirstCreator, computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'
 export {
   MAX_CHANGE_BYTES,

@@ -3,6 +3,7 @@ import type { ByteReader } from '../bytes.js'
 import { cryptoReader, cryptoWriter } from './format.js'
 import { MAX_DICTIONARY_VERSION } from './compress.js'
 import { DOC_ID_BYTES, documentIdFromBytes, documentIdToBytes } from './docId.js'
+import { NOTICE_STREAM } from './noticeStream.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import { sha512 } from './scheme.js'
 import type { DecodedItem, ItemHeader, ItemId, ItemKind, SignatureScheme } from './types.js'
@@ -33,12 +34,26 @@ export const ITEM_SIGNING_DOMAIN = utf8Encode('pagdandi/item/v1\0')
 // brings a change item's framing to 120 bytes. Any other value is UnsupportedVersionError.
 const TYPE_GRANT = 0x21
 const TYPE_ROTATION = 0x22
+/** A grant whose boxed payload also carries consent terms (purpose, hiTypes, date range, dataEraseAt). */
+const TYPE_CONSENT_GRANT = 0x23
+/** A notice (`0x50` + notice type 1-4): a signed, roster-wide item outside any record (crypto/notice.ts). */
+const TYPE_NOTICE = 0x50
+/** Notice types this version knows; 4 (a request reply) names a recipient, as a grant does. */
+export const MAX_NOTICE_TYPE = 4
+export const NOTICE_REPLY = 4
 const TYPE_CHANGE = 0x30
 /** A change whose payload also says who made each change (crypto/provenance.ts). */
 const TYPE_ATTRIBUTED_CHANGE = 0x40
 
-function typeByte(kind: ItemKind, dictionaryVersion: number, attributed: boolean): number {
-  if (kind === 'grant') return TYPE_GRANT
+function typeByte(h: HeaderFields): number {
+  const { kind, dictionaryVersion } = h
+  const attributed = h.attributed === true
+  if (kind === 'grant') return h.consent === true ? TYPE_CONSENT_GRANT : TYPE_GRANT
+  if (kind === 'notice') {
+    const n = h.noticeType ?? 0
+    if (!Number.isInteger(n) || n < 1 || n > MAX_NOTICE_TYPE) throw new TypeError(`notice type ${n}`)
+    return TYPE_NOTICE | n
+  }
   if (kind === 'rotation') return TYPE_ROTATION
   if (!Number.isInteger(dictionaryVersion) || dictionaryVersion < 0 || dictionaryVersion > MAX_DICTIONARY_VERSION)
     throw new TypeError(`dictionary version ${dictionaryVersion}`)
@@ -52,13 +67,9 @@ export type HeaderFields = Omit<ItemHeader, 'formatVersion' | 'payloadTag' | 'he
 export function encodeHeaderPrefix(h: HeaderFields): Uint8Array {
   const id = documentIdToBytes(h.docId)
   if (id === undefined) throw new TypeError('document id must be an automerge-repo DocumentId of 16 bytes')
-  const w = cryptoWriter()
-    .u8(typeByte(h.kind, h.dictionaryVersion, h.attributed === true))
-    .varint(h.generation)
-    .varint(h.rosterVersion)
-    .facility(h.author)
-  if (h.kind === 'grant') {
-    if (h.recipient === undefined) throw new TypeError('a grant needs a recipient')
+  const w = cryptoWriter().u8(typeByte(h)).varint(h.generation).varint(h.rosterVersion).facility(h.author)
+  if (hasRecipient(h.kind, h.noticeType)) {
+    if (h.recipient === undefined) throw new TypeError('a grant or reply needs a recipient')
     w.facility(h.recipient)
   }
   return w.raw(id).finish()
@@ -82,22 +93,32 @@ export function payloadTag(
 }
 const TAG_DOMAIN = utf8Encode('pagdandi/tag/v1\0')
 
+function hasRecipient(kind: ItemKind, noticeType: number | undefined): boolean {
+  return kind === 'grant' || (kind === 'notice' && noticeType === NOTICE_REPLY)
+}
+
 function decodeHeaderFrom(r: ByteReader): ItemHeader {
   const type = r.u8()
   let kind: ItemKind
   let dictionaryVersion = 0
+  let noticeType: number | undefined
   const attributed = (type & 0xf0) === TYPE_ATTRIBUTED_CHANGE
-  if (type === TYPE_GRANT) kind = 'grant'
+  if (type === TYPE_GRANT || type === TYPE_CONSENT_GRANT) kind = 'grant'
   else if (type === TYPE_ROTATION) kind = 'rotation'
-  else if (((type & 0xf0) === TYPE_CHANGE || attributed) && (type & 0x0f) <= MAX_DICTIONARY_VERSION) {
+  else if ((type & 0xf0) === TYPE_NOTICE && (type & 0x0f) >= 1 && (type & 0x0f) <= MAX_NOTICE_TYPE) {
+    kind = 'notice'
+    noticeType = type & 0x0f
+  } else if (((type & 0xf0) === TYPE_CHANGE || attributed) && (type & 0x0f) <= MAX_DICTIONARY_VERSION) {
     kind = 'change'
     dictionaryVersion = type & 0x0f
   } else throw new UnsupportedVersionError(`item type byte 0x${type.toString(16).padStart(2, '0')}`)
   const generation = r.varint()
   const rosterVersion = r.varint()
   const author = r.facility()
-  const recipient = kind === 'grant' ? r.facility() : undefined
+  const recipient = hasRecipient(kind, noticeType) ? r.facility() : undefined
   const docId = documentIdFromBytes(r.raw(DOC_ID_BYTES))
+  if (kind === 'notice' && (generation !== 0 || docId !== NOTICE_STREAM))
+    throw new MalformedItemError('notice: generation 0 and the notice stream id only')
   const payloadTag = r.raw(TAG_BYTES).slice()
   const header: ItemHeader = {
     formatVersion: ITEM_FORMAT_VERSION,
@@ -112,6 +133,8 @@ function decodeHeaderFrom(r: ByteReader): ItemHeader {
   }
   if (recipient !== undefined) header.recipient = recipient
   if (attributed) header.attributed = true
+  if (type === TYPE_CONSENT_GRANT) header.consent = true
+  if (noticeType !== undefined) header.noticeType = noticeType
   return header
 }
 
@@ -127,7 +150,9 @@ export function decodeItem(bytes: Uint8Array): DecodedItem {
   const r = cryptoReader(bytes, 'item')
   const header = decodeHeaderFrom(r)
   const ctLength = bytes.length - header.headerLength - SIGNATURE_BYTES
-  if (ctLength < MAC_BYTES) throw new MalformedItemError('item: truncated')
+  // A plain notice's body is its payload (at least one byte); everything else is MAC first.
+  const plain = header.kind === 'notice' && header.noticeType !== NOTICE_REPLY
+  if (ctLength < (plain ? 1 : MAC_BYTES)) throw new MalformedItemError('item: truncated')
   const signed = bytes.subarray(0, bytes.length - SIGNATURE_BYTES)
   return {
     header,

@@ -131,6 +131,20 @@ export function openGrant(
   expected?: ItemContext,
   scheme?: SignatureScheme
 ): DocumentKey {
+  return openGrantWithTerms(bytes, recipient, roster, expected, scheme).key
+}
+
+/**
+ * `openGrant`, and the encoded consent terms of a consent grant (type `0x23`; decode them with
+ * core/consent `decodeConsentTerms`). A plain grant has none.
+ */
+export function openGrantWithTerms(
+  bytes: Uint8Array,
+  recipient: FacilityIdentity,
+  roster: VerifiedRoster,
+  expected?: ItemContext,
+  scheme?: SignatureScheme
+): { key: DocumentKey; terms?: Uint8Array } {
   const item = decodeItem(bytes)
   const h = item.header
   if (h.kind !== 'grant') throw new ItemMovedError(`item of document ${h.docId} is not a grant`)
@@ -140,13 +154,18 @@ export function openGrant(
   const granter = rosterEntry(roster, h.author)
   if (granter === undefined)
     throw new UnknownAuthorError(`granter ${h.author} has no box key in roster v${roster.body.version}`)
-  const key = nacl.box.open.after(
+  const plain = nacl.box.open.after(
     item.ciphertext,
     nonceFromTag(h.payloadTag),
     boxSharedKey(granter.boxKey, recipient.box.secretKey)
   )
-  if (key === null || key.length !== 32)
+  if (plain === null)
     throw new UndecryptableItemError(`grant of document ${h.docId} does not open for ${recipient.facility}`)
-  checkTag(item, key, key, scheme)
-  return { docId: h.docId, generation: h.generation, key }
+  if (h.consent === true ? plain.length <= 32 : plain.length !== 32)
+    throw new MalformedItemError(`grant of document ${h.docId}: payload of ${plain.length} bytes`)
+  const key = plain.slice(0, 32)
+  checkTag(item, key, plain, scheme)
+  const out: { key: DocumentKey; terms?: Uint8Array } = { key: { docId: h.docId, generation: h.generation, key } }
+  if (h.consent === true) out.terms = plain.slice(32)
+  return out
 }

@@ -64,14 +64,20 @@ export function sealChange(
   return finish(fields, key.key, plaintext, nonce => nacl.secretbox(plaintext, nonce, key.key), author, scheme)
 }
 
-/** Seal one key generation to `recipient` with box (granter's X25519 key), signed by the granter. */
+/**
+ * Seal one key generation to `recipient` with box (granter's X25519 key), signed by the granter.
+ * With `terms` (encoded consent terms, core/consent), a consent grant: the boxed payload is the key
+ * followed by the terms, so only granter and recipient read them.
+ */
 export function sealGrant(
   key: DocumentKey,
   granter: FacilityIdentity,
   recipient: RosterEntry,
   rosterVersion: number,
-  scheme: SignatureScheme
+  scheme: SignatureScheme,
+  terms?: Uint8Array
 ): Uint8Array {
+  if (terms !== undefined && terms.length === 0) throw new TypeError('consent terms must not be empty')
   const fields: HeaderFields = {
     kind: 'grant',
     dictionaryVersion: 0,
@@ -79,13 +85,15 @@ export function sealGrant(
     generation: key.generation,
     rosterVersion,
     author: granter.facility,
-    recipient: recipient.facility
+    recipient: recipient.facility,
+    ...(terms === undefined ? {} : { consent: true as const })
   }
+  const plaintext = terms === undefined ? key.key : concatBytes([key.key, terms])
   return finish(
     fields,
     key.key,
-    key.key,
-    nonce => nacl.box.after(key.key, nonce, boxSharedKey(recipient.boxKey, granter.box.secretKey)),
+    plaintext,
+    nonce => nacl.box.after(plaintext, nonce, boxSharedKey(recipient.boxKey, granter.box.secretKey)),
     granter,
     scheme
   )

@@ -101,7 +101,7 @@ export interface DocumentKey {
 }
 
 /** Kind of sealed item (named by byte 0 of the item). */
-export type ItemKind = 'change' | 'grant' | 'rotation'
+export type ItemKind = 'change' | 'grant' | 'rotation' | 'notice'
 
 /** What anyone, including a carrier, can read from an item without keys. */
 export interface ItemHeader {
@@ -119,6 +119,10 @@ export interface ItemHeader {
   recipient?: FacilityId
   /** Changes only: the sealed payload also names who made each change (docs/PROTOCOL.md, provenance). */
   attributed?: true
+  /** Grants only: the boxed payload also carries consent terms (type `0x23`, core/consent). */
+  consent?: true
+  /** Notices only: the notice type, 1-4 (type byte `0x50` + n, crypto/notice.ts). */
+  noticeType?: number
   /** Keyed payload tag (16 bytes); also the secretbox/box nonce prefix. */
   payloadTag: Uint8Array
   /** Length of the header in bytes; the ciphertext follows it. */

@@ -8,6 +8,7 @@ import { bytesEqual } from '@pagdandi/core'
 import {
   computeAccess,
   decodeItemHeader,
+  isAccessKind,
   itemId,
   newDocumentKey,
   openGrant,
@@ -107,14 +108,24 @@ export class ItemSealer implements DocSealer {
     return sealChange(changes, key, this.identity, this.#rosterVersion, this.scheme, this.compression, provenance)
   }
 
-  /** Grants every generation this facility holds, so the recipient can read the whole history. */
-  grantAll(docId: string, to: FacilityId): Uint8Array[] {
+  /**
+   * Grants every generation this facility holds, so the recipient can read the whole history.
+   * With `terms` (encoded consent terms, core/consent), each grant is a consent grant carrying them.
+   */
+  grantAll(docId: string, to: FacilityId, terms?: Uint8Array): Uint8Array[] {
     const entry = this.roster !== undefined ? rosterEntry(this.roster, to) : undefined
     if (entry === undefined) throw new NotOnRosterError(to)
     return this.keyring
       .generations(docId as PatientId)
       .map(g =>
-        sealGrant(this.keyring.get(docId as PatientId, g)!, this.identity, entry, this.#rosterVersion, this.scheme)
+        sealGrant(
+          this.keyring.get(docId as PatientId, g)!,
+          this.identity,
+          entry,
+          this.#rosterVersion,
+          this.scheme,
+          terms
+        )
       )
   }
 
@@ -203,7 +214,7 @@ export class ItemSealer implements DocSealer {
     if (this.#erased.has(docId) || !this.#candidates.has(docId)) return false
     const access = items
       .map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
-      .filter(i => i.header.kind !== 'change')
+      .filter(i => isAccessKind(i.header.kind))
     const result = computeAccess(docId as PatientId, access)
     const losers = new Set(result.rejected.map(r => r.id))
     let changed = false

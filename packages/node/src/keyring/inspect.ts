@@ -1,5 +1,5 @@
 /** The store's `InspectItem`: structural header decode plus content address, no keys needed. */
-import { decodeItemHeader, itemId, type SignatureScheme } from '@pagdandi/core/crypto'
+import { decodeItemHeader, isAccessKind, itemId, type SignatureScheme } from '@pagdandi/core/crypto'
 import type { InspectItem, ItemId } from '@pagdandi/core/sync'
 
 /** Builds the header reader the item store and the replicator use. */
@@ -10,7 +10,7 @@ export function itemInspector(scheme?: SignatureScheme): InspectItem {
       id: itemId(bytes, scheme) as string as ItemId,
       docId: h.docId,
       author: h.author,
-      kind: h.kind === 'change' ? ('change' as const) : ('access' as const),
+      kind: isAccessKind(h.kind) ? ('access' as const) : ('change' as const),
       ...(h.recipient !== undefined ? { grantRecipient: h.recipient } : {})
     }
   }

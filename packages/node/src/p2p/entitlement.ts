@@ -6,6 +6,7 @@
 import {
   accessFirstCreator,
   decodeItemHeader,
+  isAccessKind,
   isEntitled,
   type DocumentAccess,
   type VerifiedRoster
@@ -63,7 +64,7 @@ export class EntitlementCache {
         this.clear()
         return
       }
-      if (header.kind === 'change') continue
+      if (!isAccessKind(header.kind)) continue
       this.#generation++
       this.#cache.delete(header.docId)
     }

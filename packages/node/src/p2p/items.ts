@@ -1,5 +1,12 @@
 /** Adapters from the crypto module's item functions to the ports of `@pagdandi/core/sync`. */
-import { decodeItemHeader, itemId, verifyItem, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import {
+  decodeItemHeader,
+  isAccessKind,
+  itemId,
+  verifyItem,
+  type SignatureScheme,
+  type VerifiedRoster
+} from '@pagdandi/core/crypto'
 import type { InspectItem, ItemHeaderView, VerifyItem } from '@pagdandi/core/sync'
 
 /** Structural item decode for stores: id, document, author, kind, grant recipient. No keys needed. */
@@ -10,7 +17,7 @@ export function cryptoInspector(scheme?: SignatureScheme): InspectItem {
       id: itemId(bytes, scheme),
       docId: h.docId,
       author: h.author,
-      kind: h.kind === 'change' ? 'change' : 'access'
+      kind: isAccessKind(h.kind) ? 'access' : 'change'
     }
     if (h.recipient !== undefined) view.grantRecipient = h.recipient
     return view

@@ -5,7 +5,14 @@
  * waits, bounded per author, for a grant: when a grant of its document is stored (by a later batch,
  * a bundle, any peer), `admitReleased` runs admission on what waited and stores what passes.
  */
-import { accessFirstCreator, decodeItemHeader, isEntitled, itemId, type VerifiedRoster } from '@pagdandi/core/crypto'
+import {
+  accessFirstCreator,
+  decodeItemHeader,
+  isAccessKind,
+  isEntitled,
+  itemId,
+  type VerifiedRoster
+} from '@pagdandi/core/crypto'
 import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import {
   AwaitingGrantError,
@@ -55,14 +62,14 @@ export class EntitlementGate {
       const access = [
         ...(await this.#store.accessItems(h.docId)).map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) })),
         ...headers.flatMap((x, k) =>
-          x.docId === h.docId && x.kind !== 'change' && verdicts[k] === undefined
+          x.docId === h.docId && isAccessKind(x.kind) && verdicts[k] === undefined
             ? [{ id: itemId(items[k]!), header: x }]
             : []
         ),
         ...this.wait
           .waiting(h.docId)
           .flatMap(w =>
-            decodeItemHeader(w.bytes).kind === 'change' ? [] : [{ id: w.id, header: decodeItemHeader(w.bytes) }]
+            !isAccessKind(decodeItemHeader(w.bytes).kind) ? [] : [{ id: w.id, header: decodeItemHeader(w.bytes) }]
           )
       ]
       // Two creators (a rival genesis stored before admission refused it): the first stored counts.

@@ -5,7 +5,8 @@ import type {
   EncounterInput,
   LabOrderInput,
   LabResultInput,
-  PrescriptionInput
+  PrescriptionInput,
+  Unchecked
 } from './inputs.js'
 import type { Diagnosis, Encounter, EntryId, LabOrder, PatientDoc, Prescription } from './types.js'
 import { checkContext, compact, emitWarnings, entry, newEntryId } from './context.js'
@@ -25,8 +26,21 @@ import { put, str } from './strings.js'
 
 type Checked<T> = { value: T; warnings: RecordWarning[] }
 
-function checkDiagnosis(input: DiagnosisInput, field: string): Checked<Omit<Diagnosis, 'id'>> {
-  if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
+/** The fields of an object input, each still to be checked; a missing or non-object one is refused by name. */
+function fieldsOf<T>(value: unknown, field: string): Unchecked<T> {
+  if (typeof value !== 'object' || value === null) throw new InvalidRecordInputError(field, 'missing')
+  return value
+}
+
+/** An optional list input: absent is empty; anything but a list is refused by name. */
+function listOf(value: unknown, field: string): unknown[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new InvalidRecordInputError(field, 'must be a list')
+  return value
+}
+
+function checkDiagnosis(value: unknown, field: string): Checked<Omit<Diagnosis, 'id'>> {
+  const input = fieldsOf<DiagnosisInput>(value, field)
   const coding = validateCoding(input.coding, `${field}.coding`, [CODE_SYSTEMS.snomed, CODE_SYSTEMS.icd10])
   return {
     value: {
@@ -46,8 +60,8 @@ export function validateDose(input: unknown, field = 'dose'): string {
   return validateText(input, field, 60)
 }
 
-function checkPrescription(input: PrescriptionInput, field: string): Checked<Omit<Prescription, 'id'>> {
-  if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
+function checkPrescription(value: unknown, field: string): Checked<Omit<Prescription, 'id'>> {
+  const input = fieldsOf<PrescriptionInput>(value, field)
   const coding =
     input.coding === undefined ? undefined : validateCoding(input.coding, `${field}.coding`, [CODE_SYSTEMS.snomed])
   return {
@@ -65,18 +79,20 @@ function checkPrescription(input: PrescriptionInput, field: string): Checked<Omi
   }
 }
 
-function checkLabOrder(input: LabOrderInput, field: string): Checked<LabOrder['test']> {
-  if (typeof input !== 'object' || input === null) throw new InvalidRecordInputError(field, 'missing')
+function checkLabOrder(value: unknown, field: string): Checked<LabOrder['test']> {
+  const input = fieldsOf<LabOrderInput>(value, field)
   return validateCoding(input.test, `${field}.test`, [CODE_SYSTEMS.loinc])
 }
 
 /** Records an encounter (OPD by default) with its complaints, vitals and any diagnoses, prescriptions and lab orders. */
-export function addEncounter(d: PatientDoc, input: EncounterInput, ctx: ChangeContext): EntryId {
+export function addEncounter(d: PatientDoc, input: Unchecked<EncounterInput>, ctx: ChangeContext): EntryId {
   const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('an EncounterInput is required')
-  const diagnoses = (input.diagnoses ?? []).map((x, i) => checkDiagnosis(x, `diagnoses[${i}]`))
-  const prescriptions = (input.prescriptions ?? []).map((x, i) => checkPrescription(x, `prescriptions[${i}]`))
-  const labOrders = (input.labOrders ?? []).map((x, i) => checkLabOrder(x, `labOrders[${i}]`))
+  const diagnoses = listOf(input.diagnoses, 'diagnoses').map((x, i) => checkDiagnosis(x, `diagnoses[${i}]`))
+  const prescriptions = listOf(input.prescriptions, 'prescriptions').map((x, i) =>
+    checkPrescription(x, `prescriptions[${i}]`)
+  )
+  const labOrders = listOf(input.labOrders, 'labOrders').map((x, i) => checkLabOrder(x, `labOrders[${i}]`))
   const base: Encounter = compact({
     id: '' as EntryId,
     kind: input.kind === undefined ? 'opd' : validateEnum(input.kind, 'kind', ['opd', 'ipd', 'emergency'] as const),

@@ -41,6 +41,13 @@ export interface ChangeContext {
   onWarning?: (warning: RecordWarning) => void
 }
 
+/**
+ * An input as it arrives from outside (an HTTP body, a file): the fields of `T`, each of any value.
+ * The change functions take this and check every field they read, so a typed `T` and a parsed
+ * body both fit, and neither needs a cast.
+ */
+export type Unchecked<T> = { readonly [K in keyof T]?: unknown }
+
 /** A new patient's registration at a facility. */
 export interface RegistrationInput {
   name: string

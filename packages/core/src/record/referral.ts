@@ -1,5 +1,5 @@
 /** Referrals (CHC → DH and onward), their status history, and back-referral / discharge summaries. */
-import type { CareSummaryInput, ChangeContext, ReferralInput } from './inputs.js'
+import type { CareSummaryInput, ChangeContext, ReferralInput, Unchecked } from './inputs.js'
 import type { EntryId, PatientDoc, Referral, ReferralStatus, StatusEvent } from './types.js'
 import { checkContext, checkEntryId, compact, emitWarnings, entry, newEntryId } from './context.js'
 import { InvalidRecordInputError, InvalidReferralTransitionError } from './errors.js'
@@ -37,7 +37,7 @@ export function currentStatus(referral: Pick<Referral, 'statusHistory'>): Referr
 }
 
 /** Creates a referral from the context's facility, with status `sent`. */
-export function createReferral(d: PatientDoc, input: ReferralInput, ctx: ChangeContext): EntryId {
+export function createReferral(d: PatientDoc, input: Unchecked<ReferralInput>, ctx: ChangeContext): EntryId {
   const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a ReferralInput is required')
   const to = validateHfrId(input.to, 'to')

@@ -1,6 +1,6 @@
 /** Registration, identity linking and duplicate marking. */
 import * as Automerge from '@automerge/automerge'
-import type { AbhaLinkInput, ChangeContext, DuplicateInput, RegistrationInput } from './inputs.js'
+import type { AbhaLinkInput, ChangeContext, DuplicateInput, RegistrationInput, Unchecked } from './inputs.js'
 import type { BirthInfo, EntryId, IsoInstant, PatientDoc, PatientId } from './types.js'
 import { checkContext, compact, emitWarnings, newEntryId } from './context.js'
 import { InvalidRecordInputError } from './errors.js'
@@ -35,7 +35,11 @@ export function validateBirth(input: unknown, now: IsoInstant, field = 'birth'):
   }
 }
 
-function validateAbha(input: AbhaLinkInput): { abhaNumber?: string; abhaAddress?: string; warnings: RecordWarning[] } {
+function validateAbha(input: Unchecked<AbhaLinkInput>): {
+  abhaNumber?: string
+  abhaAddress?: string
+  warnings: RecordWarning[]
+} {
   const number = input.abhaNumber === undefined ? undefined : validateAbhaNumber(input.abhaNumber)
   const abhaAddress = input.abhaAddress === undefined ? undefined : validateAbhaAddress(input.abhaAddress)
   return { abhaNumber: number?.value, abhaAddress, warnings: number?.warnings ?? [] }
@@ -56,7 +60,7 @@ function validateGuardian(input: unknown): { name: string; relation: string } {
  * Builds the initial value of a new patient document, with plain strings (to use as a plain object,
  * or to store through `createPatientDoc` / `wrapStrings`, which make every string immutable).
  */
-export function newPatientDoc(input: RegistrationInput, ctx: ChangeContext): PatientDoc {
+export function newPatientDoc(input: Unchecked<RegistrationInput>, ctx: ChangeContext): PatientDoc {
   const { facility, at, authored } = checkContext(ctx)
   if (typeof input !== 'object' || input === null) throw new TypeError('a RegistrationInput is required')
   const abha = validateAbha(input)
@@ -115,7 +119,7 @@ export interface CreatePatientDocOptions {
  * the actor id, as before the options existed.
  */
 export function createPatientDoc(
-  input: RegistrationInput,
+  input: Unchecked<RegistrationInput>,
   ctx: ChangeContext,
   options?: string | CreatePatientDocOptions
 ): Automerge.Doc<PatientDoc> {

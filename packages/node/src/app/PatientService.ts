@@ -17,7 +17,8 @@ import type {
   FacilityId,
   PatientDoc,
   PatientId,
-  RegistrationInput
+  RegistrationInput,
+  Unchecked
 } from '@pagdandi/core/record'
 import { editProblem } from '../gate/editCheck.js'
 import { DuplicateIdentifierError, PatientErasedError, PatientNotFoundError } from '../http/errors.js'
@@ -50,8 +51,11 @@ export class PatientService implements PatientsApi {
   }
 
   /** `by`: the signed-in staff member registering (the record and its sealed item name them). */
-  async register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }> {
-    const [same] = this.#parts.views.index.findByIdentifier({ uhid: input.uhid, abhaNumber: input.abhaNumber })
+  async register(input: Unchecked<RegistrationInput>, by?: Author): Promise<{ patientId: PatientId }> {
+    const [same] = this.#parts.views.index.findByIdentifier({
+      uhid: text(input.uhid),
+      abhaNumber: text(input.abhaNumber)
+    })
     if (same !== undefined) throw new DuplicateIdentifierError(same.field, same.patient.patientId)
     // Every string an immutable scalar, as the record change functions write them (docs/design/0005).
     const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }
@@ -67,7 +71,7 @@ export class PatientService implements PatientsApi {
    */
   async addEncounter(
     patientId: PatientId,
-    input: EncounterInput,
+    input: Unchecked<EncounterInput>,
     by?: Author
   ): Promise<{ encounterId: EntryId; heads: string[] }> {
     const { bridge, sealer, self } = this.#parts
@@ -147,4 +151,9 @@ export class PatientService implements PatientsApi {
     this.#parts.replication.notify()
     return ids
   }
+}
+
+/** A text field of an unchecked input, or undefined (the record module refuses anything else by name). */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined
 }

@@ -4,7 +4,7 @@
  */
 import { advanceReferral, createReferral, currentStatus } from '@pagdandi/core/record'
 import * as A from '@automerge/automerge'
-import type { Author, EntryId, FacilityId, PatientDoc, PatientId, ReferralInput } from '@pagdandi/core/record'
+import type { Author, EntryId, PatientDoc, PatientId, ReferralInput, Unchecked } from '@pagdandi/core/record'
 import { PatientNotFoundError } from '../http/errors.js'
 import type { ReferralsApi, ReferralSummary } from '../http/NodeApi.js'
 import { NotOnRosterError } from '../keyring/errors.js'
@@ -56,15 +56,14 @@ export class ReferralService implements ReferralsApi {
   }
 
   /** `by`: the signed-in staff member referring (the record and its sealed item name them). */
-  async create(patientId: PatientId, input: ReferralInput, by?: Author): Promise<{ referralId: string }> {
+  async create(patientId: PatientId, input: Unchecked<ReferralInput>, by?: Author): Promise<{ referralId: string }> {
     const { bridge, sealer, roster } = this.#parts
     const handle = await bridge.resident<PatientDoc>(patientId)
     if (handle === undefined) throw new PatientNotFoundError(patientId)
-    if (roster.current === undefined || !roster.current.body.entries.some(e => e.facility === input.to)) {
-      throw new NotOnRosterError(input.to)
-    }
+    const to = roster.current?.body.entries.find(e => e.facility === input.to)?.facility
+    if (to === undefined) throw new NotOnRosterError(String(input.to))
     // Grant first in the same batch as the referral, so the receiver can open what it is sent.
-    const grants = sealer.grantAll(patientId, input.to as FacilityId)
+    const grants = sealer.grantAll(patientId, to)
     let referralId: EntryId | undefined
     const before = A.getHeads(handle.doc())
     const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }

@@ -10,7 +10,8 @@ import type {
   FacilityId,
   PatientId,
   ReferralInput,
-  RegistrationInput
+  RegistrationInput,
+  Unchecked
 } from '@pagdandi/core/record'
 import type {
   FhirImportOutcome,
@@ -49,14 +50,14 @@ export interface PatientsApi {
    * Resolves only after the sealed registration is durably stored; `by` registers it. A UHID this
    * facility already gave, or an ABHA number already registered, is refused (`DuplicateIdentifierError`).
    */
-  register(input: RegistrationInput, by?: Author): Promise<{ patientId: PatientId }>
+  register(input: Unchecked<RegistrationInput>, by?: Author): Promise<{ patientId: PatientId }>
   /**
    * Adds an encounter, checked as a browser's change is (schema, `by`'s role, claimed author);
    * resolves once durably sealed, with the heads that cover it.
    */
   addEncounter(
     patientId: PatientId,
-    input: EncounterInput,
+    input: Unchecked<EncounterInput>,
     by?: Author
   ): Promise<{ encounterId: EntryId; heads: string[] }>
   /** The current document, or undefined when this node cannot open it. */
@@ -71,7 +72,7 @@ export interface PatientsApi {
 export interface ReferralsApi {
   list(box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]>
   /** Grants the receiver, records the referral (by `by`), seals, stores and pushes. */
-  create(patientId: PatientId, referral: ReferralInput, by?: Author): Promise<{ referralId: string }>
+  create(patientId: PatientId, referral: Unchecked<ReferralInput>, by?: Author): Promise<{ referralId: string }>
 }
 
 /** `/api/roster`. */

@@ -3,7 +3,15 @@
  * only shape requests and answers; the node does the work.
  */
 import type { MatchQuery } from '@pagdandi/core/api'
-import type { Author, EncounterInput, PatientId, ReferralInput, RegistrationInput, Sex } from '@pagdandi/core/record'
+import type {
+  Author,
+  EncounterInput,
+  PatientId,
+  ReferralInput,
+  RegistrationInput,
+  Sex,
+  Unchecked
+} from '@pagdandi/core/record'
 import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
 import type { NodeApi } from './NodeApi.js'
 
@@ -80,7 +88,7 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
       const body = object(await req.body(), 'body')
       const patientId = body.patientId
       if (typeof patientId !== 'string' || patientId.length === 0) throw new BadRequestError('patientId: required')
-      const referral = object(body.referral, 'referral') as unknown as ReferralInput
+      const referral: Unchecked<ReferralInput> = object(body.referral, 'referral')
       if (typeof referral.to !== 'string') throw new BadRequestError('referral.to: required')
       return { status: 201, json: await api.referrals.create(patientId as PatientId, referral, req.by) }
     }
@@ -106,7 +114,7 @@ function object(v: unknown, field: string): Record<string, unknown> {
  * Shape check of a registration before the record module validates the values: required fields
  * present and of the right type. Messages name fields only, never values.
  */
-function registration(v: unknown): RegistrationInput {
+function registration(v: unknown): Unchecked<RegistrationInput> {
   const b = object(v, 'body')
   for (const f of ['name', 'sex', 'village', 'block', 'district', 'uhid'] as const) {
     if (typeof b[f] !== 'string' || (b[f] as string).trim().length === 0)
@@ -126,7 +134,7 @@ function registration(v: unknown): RegistrationInput {
   ) {
     throw new BadRequestError('nameVariants: expected a list of text')
   }
-  return b as unknown as RegistrationInput
+  return b
 }
 
 /** Most hits one search answers: a screen shows 50 and asks for one more to know the list was cut. */
@@ -176,7 +184,7 @@ function matchQuery(v: unknown): MatchQuery {
  * Shape check of an encounter before the record module validates the values (and the edit check
  * judges the change): lists are lists, objects are objects. Messages name fields only.
  */
-function encounter(v: unknown): EncounterInput {
+function encounter(v: unknown): Unchecked<EncounterInput> {
   const b = object(v, 'body')
   for (const f of ['complaints', 'diagnoses', 'prescriptions', 'labOrders'] as const) {
     if (b[f] !== undefined && !Array.isArray(b[f])) throw new BadRequestError(`${f}: expected a list`)
@@ -191,5 +199,5 @@ function encounter(v: unknown): EncounterInput {
   for (const f of ['kind', 'practitioner', 'notes'] as const) {
     if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
   }
-  return b as unknown as EncounterInput
+  return b
 }

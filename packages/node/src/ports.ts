@@ -15,6 +15,8 @@ export interface NodeStore extends ItemStore {
   /** Small durable key/value for the node's bookkeeping (LevelItemStore's `kv`). */
   getKv?(key: string): Promise<Uint8Array | undefined>
   putKv?(key: string, value: Uint8Array): Promise<void>
+  /** Several values in one durable batch. */
+  putKvs?(entries: readonly (readonly [string, Uint8Array])[]): Promise<void>
   /** Deletes every item of a document, records it as erased and refuses its items from then on. */
   eraseDoc?(docId: PatientId): Promise<number>
   /** Documents erased in this store. */
@@ -43,6 +45,8 @@ export interface ReplicatorPeer {
   itemsToSend: number
   /** Items the peer has announced that we lack. */
   itemsToReceive: number
+  /** Its batches wait before admission: too many of its items were refused (AdmissionBudget.ts). */
+  held?: boolean
 }
 
 /** The replicator as the node uses it; `p2p/Replicator` implements it (checked in cli/replicatorFactory.ts). */

@@ -21,6 +21,11 @@ export interface PeerStatus {
   itemsToSend: number | null
   /** Items the peer announced that we have not yet stored, when known. */
   itemsToReceive?: number | null | undefined
+  /**
+   * True while this node holds the peer's batches before admitting them, because too many of its
+   * items were refused (poison, bombs, backdated or rival items): its sync is slowed, not stopped.
+   */
+  held?: boolean | null | undefined
 }
 
 /** `GET /api/status`. */

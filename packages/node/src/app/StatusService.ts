@@ -37,7 +37,8 @@ export class StatusService implements StatusApi {
           connected: p?.connected ?? false,
           lastSeen: p?.lastSeen !== undefined ? new Date(p.lastSeen).toISOString() : undefined,
           itemsToSend: heard ? p.itemsToSend : null,
-          itemsToReceive: heard ? p.itemsToReceive : null
+          itemsToReceive: heard ? p.itemsToReceive : null,
+          ...(p?.held === true ? { held: true } : {})
         }
       }),
       undeliveredReferrals: outgoing.filter(r => !r.delivered).length,

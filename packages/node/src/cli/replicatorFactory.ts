@@ -1,5 +1,6 @@
 /** The replicator `pagdandi start` and the demo run: libp2p replication with the roster peers. */
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { Clock } from '@pagdandi/core/sync'
 import type { ReplicatorContext } from '../FacilityNode.js'
 import { DEFAULT_BACKOFF } from '../p2p/constants.js'
 import { Replicator } from '../p2p/index.js'
@@ -16,7 +17,7 @@ export function createReplicator(ctx: ReplicatorContext): ReplicatorPort | undef
  * windows sooner (and time-compressed benchmarks need one compressed like their schedule).
  */
 export function replicatorFactory(
-  opts: { maxRedialMs?: number } = {}
+  opts: { maxRedialMs?: number; admissionClock?: Clock } = {}
 ): (ctx: ReplicatorContext) => ReplicatorPort | undefined {
   const maxMs = opts.maxRedialMs ?? DEFAULT_BACKOFF.maxMs
   const backoff = { initialMs: Math.min(DEFAULT_BACKOFF.initialMs, maxMs), maxMs }
@@ -33,7 +34,8 @@ export function replicatorFactory(
       ...(ctx.routes === undefined ? {} : { routes: ctx.routes }),
       ...(ctx.admit === undefined ? {} : { admit: ctx.admit }),
       ...(ctx.withhold === undefined ? {} : { withhold: ctx.withhold }),
-      ...(ctx.adoptRoster === undefined ? {} : { adoptRoster: ctx.adoptRoster })
+      ...(ctx.adoptRoster === undefined ? {} : { adoptRoster: ctx.adoptRoster }),
+      ...(opts.admissionClock === undefined ? {} : { admission: { clock: opts.admissionClock } })
     })
     return replicator
   }

@@ -13,7 +13,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
-import { FrameTooLargeError, SyncSession, type Clock, type Random } from '@pagdandi/core/sync'
+import { FrameTooLargeError, SyncSession, type AdmitItems, type Clock, type Random } from '@pagdandi/core/sync'
 import {
   DEFAULT_BACKOFF,
   DIAL_TICK_MS,
@@ -25,6 +25,7 @@ import {
   SYNC_PROTOCOLS
 } from './constants.js'
 import { systemClock } from './clock.js'
+import { ADMISSION_LIMITS, AdmissionBudget } from './AdmissionBudget.js'
 import { EntitlementCache } from './entitlement.js'
 import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
 import { createHost } from './host.js'
@@ -59,6 +60,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
   readonly #clock: Clock
   readonly #random: Random
+  readonly #budget: AdmissionBudget
   #node: Libp2p | undefined
   #guard: InboundGuard | undefined
   #cancelTick: (() => void) | undefined
@@ -69,6 +71,10 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#roster = options.roster
     this.#clock = options.clock ?? systemClock
     this.#random = options.random ?? Math.random
+    this.#budget = new AdmissionBudget(
+      options.admission?.clock ?? this.#clock,
+      options.admission?.limits ?? ADMISSION_LIMITS
+    )
     this.#entitlement = new EntitlementCache(options.store, () => this.#roster)
   }
 
@@ -183,6 +189,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   /** Replication state with every other roster member. */
   status(): PeerStatus[] {
+    const held = new Set(this.#budget.held)
     return this.#roster.body.entries
       .filter(e => e.facility !== this.#o.facility)
       .map(e => {
@@ -199,6 +206,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
           bufferedBytes: s?.bufferedBytes ?? 0
         }
         if (p?.lastSeen !== undefined) out.lastSeen = p.lastSeen
+        if (held.has(e.facility)) out.held = true
         return out
       })
   }
@@ -311,6 +319,16 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#run(f, stream, true)
   }
 
+  /** `admit` for the batches of member `f`, held while its refused items exceed its budget. */
+  #budgeted(f: FacilityId, admit: AdmitItems): AdmitItems {
+    return async items => {
+      await this.#budget.ready(f, items)
+      const verdicts = await admit(items)
+      this.#budget.spend(items, verdicts)
+      return verdicts
+    }
+  }
+
   #run(f: FacilityId, stream: Stream, inbound = false): void {
     if (!inbound) this.#metrics.streams++
     const p = this.#peer(f)
@@ -324,7 +342,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       entitled: this.#entitlement.entitled,
       verify: cryptoVerifier(() => this.#roster, this.#o.signatures),
       inspect: cryptoInspector(this.#o.signatures),
-      ...(this.#o.admit === undefined ? {} : { admit: this.#o.admit }),
+      ...(this.#o.admit === undefined ? {} : { admit: this.#budgeted(f, this.#o.admit) }),
       ...(this.#o.withhold === undefined ? {} : { withhold: this.#o.withhold }),
       ...(stream.protocol === SYNC_PROTOCOL_1_1 && this.#o.adoptRoster !== undefined
         ? { rosters: this.#rosterExchange(this.#o.adoptRoster) }

@@ -12,6 +12,7 @@ import type {
   StoredItem,
   SyncSession
 } from '@pagdandi/core/sync'
+import type { AdmissionLimits } from './AdmissionBudget.js'
 import type { InboundLimits } from './InboundGuard.js'
 
 /** Options of `Replicator`. */
@@ -46,6 +47,8 @@ export interface ReplicatorOptions {
   random?: Random
   /** Limits of unauthenticated inbound sockets and the clock they run on; `INBOUND_LIMITS` and `clock` by default. */
   inbound?: { limits?: InboundLimits; clock?: Clock }
+  /** What one member's refused items may cost per second and the clock it runs on; `ADMISSION_LIMITS` and `clock` by default. */
+  admission?: { limits?: AdmissionLimits; clock?: Clock }
 }
 
 /** Replication state with one roster peer, for `pagdandi status` and the UI. */
@@ -66,6 +69,8 @@ export interface PeerStatus {
   cursor: number
   /** Bytes held for the peer: unacknowledged batches plus read-ahead (capped by the send window). */
   bufferedBytes: number
+  /** Its batches wait before admission: too many of its items were refused (AdmissionBudget.ts). */
+  held?: boolean
 }
 
 /** Counters a test or an operator can read. */

@@ -23,6 +23,8 @@ export const MAX_BYTES = 32 << 20
 export interface KvStore {
   getKv?(key: string): Promise<Uint8Array | undefined>
   putKv?(key: string, value: Uint8Array): Promise<void>
+  /** Several values in one durable batch. */
+  putKvs?(entries: readonly (readonly [string, Uint8Array])[]): Promise<void>
 }
 
 const INDEX_KEY = 'quarantine/index'
@@ -40,6 +42,8 @@ export class Quarantine {
   #bytes = 0
   readonly #ids = new Set<string>()
   #write: Promise<void> = Promise.resolve()
+  /** Refusals handed to `add` and not yet written. */
+  readonly #pending: { bytes: Uint8Array; error: Error; from: FacilityId | undefined }[] = []
 
   constructor(
     readonly store: KvStore,
@@ -93,11 +97,16 @@ export class Quarantine {
     })
   }
 
-  /** Keeps `bytes` as evidence of `error` (durably, before resolving). Idempotent per item. */
+  /**
+   * Keeps `bytes` as evidence of `error` (durably, before resolving). Idempotent per item. The
+   * refusals that arrive while a write is under way go together in the next one (one synced batch),
+   * so a member that makes a node refuse many items costs it few disk syncs.
+   */
   async add(bytes: Uint8Array, error: Error, from?: FacilityId): Promise<void> {
+    this.#pending.push({ bytes, error, from })
     // One write at a time, so concurrent refusals cannot interleave the index and the caps.
     const run = this.#write.then(async () => {
-      await this.#add(bytes, error, from)
+      await this.#drain()
     })
     this.#write = run.catch(() => {})
     await run
@@ -108,9 +117,23 @@ export class Quarantine {
     await this.#write
   }
 
-  async #add(bytes: Uint8Array, error: Error, from?: FacilityId): Promise<void> {
+  async #drain(): Promise<void> {
+    const batch = this.#pending.splice(0)
+    if (batch.length === 0) return
+    const writes: (readonly [string, Uint8Array])[] = []
+    for (const p of batch) {
+      const kept = this.#decide(p.bytes, p.error, p.from)
+      if (kept !== undefined) writes.push(kept)
+    }
+    writes.push([INDEX_KEY, new TextEncoder().encode(JSON.stringify(this.#index))])
+    if (this.store.putKvs !== undefined) await this.store.putKvs(writes)
+    else for (const [k, v] of writes) await this.store.putKv?.(k, v)
+  }
+
+  /** Enters one refusal in the index (or counts it, over a cap); the item's write if it is kept. */
+  #decide(bytes: Uint8Array, error: Error, from?: FacilityId): readonly [string, Uint8Array] | undefined {
     const id = itemId(bytes)
-    if (this.#ids.has(id)) return
+    if (this.#ids.has(id)) return undefined
     let author: FacilityId
     let docId: string
     try {
@@ -129,8 +152,7 @@ export class Quarantine {
       this.#bytes + bytes.length > MAX_BYTES
     ) {
       this.#index.dropped++
-      await this.#persist()
-      return
+      return undefined
     }
     const entry: QuarantinedItem = {
       itemId: id,
@@ -145,12 +167,7 @@ export class Quarantine {
     this.#ids.add(id)
     this.#bytes += bytes.length
     this.#index.entries.push(entry)
-    await this.store.putKv?.(itemKey(id), bytes)
-    await this.#persist()
-  }
-
-  async #persist(): Promise<void> {
-    await this.store.putKv?.(INDEX_KEY, new TextEncoder().encode(JSON.stringify(this.#index)))
+    return [itemKey(id), bytes]
   }
 }
 

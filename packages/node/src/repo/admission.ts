@@ -95,6 +95,9 @@ export function admission(
       byDoc.set(opened.docId, list)
     })
     for (const [docId, list] of byDoc) {
+      // One document at a time, letting the node's other work (another member's batch, an honest
+      // referral) run between them: a batch of poison does not hold the event loop for its length.
+      if (byDoc.size > 1) await new Promise<void>(resolve => setImmediate(resolve))
       const checked = await bridge.checkReceived(
         docId,
         list.map(l => l.entry)

@@ -430,6 +430,11 @@ export class LevelItemStore implements ItemStore {
 
   /** Durably write a node-owned value (`sync: true`). */
   async putKv(key: string, value: Uint8Array): Promise<void> {
-    await this.#commit([this.#put('kv', key, value)])
+    await this.putKvs([[key, value]])
+  }
+
+  /** Durably write several node-owned values in one batch (`sync: true`). */
+  async putKvs(entries: readonly (readonly [string, Uint8Array])[]): Promise<void> {
+    await this.#commit(entries.map(([k, v]) => this.#put('kv', k, v)))
   }
 }

@@ -3,7 +3,8 @@ import { GrantConflictError } from './errors.js'
 import { isAccessKind } from './notice.js'
 import { NOTICE_STREAM } from './noticeStream.js'
 import { rosterEntry } from './roster.js'
-import type { DocumentAccess, HeaderWithId, ItemId, VerifiedRoster } from './types.js'
+import { toHex } from '../bytes.js'
+import type { CardStanding, DocumentAccess, HeaderWithId, ItemId, VerifiedRoster } from './types.js'
 
 /**
  * Who holds which key generation of one document, from its (already verified) grant and rotation
@@ -15,10 +16,41 @@ import type { DocumentAccess, HeaderWithId, ItemId, VerifiedRoster } from './typ
  *    concurrently, the rotation with the smallest item id wins and the others are `superseded`.
  * 3. Within a generation, a grant counts only if its granter already holds that generation
  *    (repeated to a fixpoint). Anything else is `unauthorised`: a grant by someone who may not grant.
+ * 4. A card grant at g counts only if a holder of g sealed the card it names at g, no holder
+ *    revoked that card, and it was made within the card's window (`cardJustifies`).
  */
 export function computeAccess(docId: PatientId, items: HeaderWithId[]): DocumentAccess {
   const mine = items.filter(i => i.header.docId === docId && isAccessKind(i.header.kind))
-  const access: DocumentAccess = { docId, creator: undefined, holders: new Map(), latestGeneration: 0, rejected: [] }
+  if (!mine.some(i => i.header.kind === 'card-revocation')) return accessOf(docId, mine, new Set())
+  // Health cards (docs/PROTOCOL.md, "Health card"), stratified so that the rule is monotonic: a
+  // card revocation counts when its author holds its generation without any card grant; then card
+  // grants of unrevoked cards join the grants.
+  const plain = accessOf(
+    docId,
+    mine.filter(i => i.header.kind !== 'card-grant'),
+    new Set()
+  )
+  return accessOf(docId, mine, revokedCards(plain, mine))
+}
+
+/** Card keys (hex) that a holder of the revocation's generation revoked. */
+function revokedCards(access: DocumentAccess, items: HeaderWithId[]): Set<string> {
+  const out = new Set<string>()
+  for (const i of items)
+    if (i.header.kind === 'card-revocation' && mayGrant(access, i.header.author, i.header.generation))
+      out.add(toHex(i.header.card!.key))
+  return out
+}
+
+function accessOf(docId: PatientId, mine: HeaderWithId[], revoked: Set<string>): DocumentAccess {
+  const access: DocumentAccess = {
+    docId,
+    creator: undefined,
+    holders: new Map(),
+    latestGeneration: 0,
+    rejected: [],
+    cards: new Map()
+  }
   const creators = new Set(
     mine
       .filter(i => i.header.kind === 'grant' && i.header.generation === 0 && i.header.recipient === i.header.author)
@@ -55,11 +87,19 @@ export function computeAccess(docId: PatientId, items: HeaderWithId[]): Document
     }
     const holders = new Set<FacilityId>()
     if (seed !== undefined) holders.add(seed)
-    const grants = list.filter(i => i.header.kind === 'grant')
+    const grants = list.filter(i => i.header.kind === 'grant' || i.header.kind === 'card-grant')
+    const cards = list.filter(i => i.header.kind === 'card')
     for (let changed = true; changed;) {
       changed = false
+      for (const c of cards) {
+        const key = toHex(c.header.card!.key)
+        if (access.cards.has(key) || !holders.has(c.header.author)) continue
+        access.cards.set(key, cardStanding(c, revoked.has(key)))
+        changed = true
+      }
       for (const gr of grants) {
-        if (admitted.has(gr.id) || !holders.has(gr.header.author)) continue
+        if (admitted.has(gr.id)) continue
+        if (gr.header.kind === 'grant' ? !holders.has(gr.header.author) : !cardJustifies(access, gr, g)) continue
         admitted.add(gr.id)
         holders.add(gr.header.recipient!)
         changed = true
@@ -69,6 +109,29 @@ export function computeAccess(docId: PatientId, items: HeaderWithId[]): Document
     if (holders.size > 0) access.holders.set(g, holders)
   }
   return access
+}
+
+function cardStanding(c: HeaderWithId, revoked: boolean): CardStanding {
+  const { notBefore, notAfter } = c.header.card!
+  return {
+    id: c.id,
+    generation: c.header.generation,
+    author: c.header.author,
+    notBefore: notBefore!,
+    notAfter: notAfter!,
+    revoked
+  }
+}
+
+/**
+ * A card grant at `g` counts when a holder of `g` sealed a card of `g` with the key that signed
+ * it (its proof, checked by `verifyItem`), that card is not revoked, and the grant was made inside
+ * the card's validity window.
+ */
+function cardJustifies(access: DocumentAccess, gr: HeaderWithId, g: number): boolean {
+  const card = access.cards.get(toHex(gr.header.card!.key))
+  const at = gr.header.card!.at!
+  return card !== undefined && card.generation === g && !card.revoked && at >= card.notBefore && at <= card.notAfter
 }
 
 /**

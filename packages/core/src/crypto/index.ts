@@ -25,8 +25,21 @@ export { newDocumentKey, MAX_DOC_ID_BYTES } from './keys.js'
 export { sealChange, sealGrant, sealRotation } from './seal.js'
 export type { ChangeProvenance } from './provenance.js'
 export { encodeProvenance, decodeProvenance, PROVENANCE_VERSION, MAX_AUTHORS, MAX_CHANGES } from './provenance.js'
-export { decodeItemHeader, decodeItem, itemId, ITEM_FORMAT_VERSION, MAX_ITEM_BYTES } from './item.js'
-export { verifyItem, openItem, openGrant, openGrantWithTerms } from './open.js'
+export {
+  decodeItemHeader,
+  decodeItem,
+  itemId,
+  encodeHeaderPrefix,
+  nonceFromTag,
+  payloadTag,
+  ITEM_SIGNING_DOMAIN,
+  CARD_KEY_BYTES,
+  CARD_PROOF_BYTES,
+  ITEM_FORMAT_VERSION,
+  MAX_ITEM_BYTES
+} from './item.js'
+export type { HeaderFields } from './item.js'
+export { verifyItem, openItem, openGrant, openGrantWithTerms, cardGrantMessage } from './open.js'
 export { sealNotice, openNotice, isAccessKind, MAX_NOTICE_PAYLOAD, type OpenedNotice } from './notice.js'
 export { NOTICE_STREAM } from './noticeStream.js'
 export { accessFirstCreator, computeAccess, mayGrant, currentHolders, isEntitled } from './access.js'

@@ -186,9 +186,9 @@ describe('tampered, moved, forged and replayed items are rejected', () => {
     expect(() => decodeItemHeader(new Uint8Array(0))).toThrow(MalformedItemError)
     expect(() => decodeItemHeader(new Uint8Array(MAX_ITEM_BYTES + 1))).toThrow(MalformedItemError)
     // Byte 0 names format version, kind and dictionary: every value not in the table is refused,
-    // including version 1 (0x01), an unknown dictionary (0x3f, 0x4f), an unknown grant kind (0x24)
+    // including version 1 (0x01), an unknown dictionary (0x3f, 0x4f), an unknown access kind (0x27)
     // and an unknown notice type (0x50, 0x55).
-    for (const type of [0x00, 0x01, 0x02, 0x20, 0x24, 0x3f, 0x4f, 0x50, 0x55, 0xff]) {
+    for (const type of [0x00, 0x01, 0x02, 0x20, 0x27, 0x3f, 0x4f, 0x50, 0x55, 0xff]) {
       const other = item.slice()
       other[0] = type
       expect(() => decodeItemHeader(other), `type 0x${type.toString(16)}`).toThrow(UnsupportedVersionError)

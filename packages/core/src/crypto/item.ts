@@ -1,12 +1,12 @@
 import { concatBytes, toHex, utf8Encode } from '../bytes.js'
-import type { ByteReader } from '../bytes.js'
+import type { ByteReader, ByteWriter } from '../bytes.js'
 import { cryptoReader, cryptoWriter } from './format.js'
 import { MAX_DICTIONARY_VERSION } from './compress.js'
 import { DOC_ID_BYTES, documentIdFromBytes, documentIdToBytes } from './docId.js'
 import { NOTICE_STREAM } from './noticeStream.js'
 import { MalformedItemError, UnsupportedVersionError } from './errors.js'
 import { sha512 } from './scheme.js'
-import type { DecodedItem, ItemHeader, ItemId, ItemKind, SignatureScheme } from './types.js'
+import type { CardFields, DecodedItem, ItemHeader, ItemId, ItemKind, SignatureScheme } from './types.js'
 
 /**
  * Format version of sealed items: the high nibble of the type byte (byte 0). Version 1 (string
@@ -36,6 +36,13 @@ const TYPE_GRANT = 0x21
 const TYPE_ROTATION = 0x22
 /** A grant whose boxed payload also carries consent terms (purpose, hiTypes, date range, dataEraseAt). */
 const TYPE_CONSENT_GRANT = 0x23
+/** Health card items (docs/PROTOCOL.md, "Health card"). */
+const TYPE_CARD = 0x24
+const TYPE_CARD_REVOCATION = 0x25
+const TYPE_CARD_GRANT = 0x26
+/** Bytes of a card key (Ed25519 public key) and of a card grant's proof (Ed25519 signature). */
+export const CARD_KEY_BYTES = 32
+export const CARD_PROOF_BYTES = 64
 /** A notice (`0x50` + notice type 1-4): a signed, roster-wide item outside any record (crypto/notice.ts). */
 const TYPE_NOTICE = 0x50
 /** Notice types this version knows; 4 (a request reply) names a recipient, as a grant does. */
@@ -55,6 +62,9 @@ function typeByte(h: HeaderFields): number {
     return TYPE_NOTICE | n
   }
   if (kind === 'rotation') return TYPE_ROTATION
+  if (kind === 'card') return TYPE_CARD
+  if (kind === 'card-revocation') return TYPE_CARD_REVOCATION
+  if (kind === 'card-grant') return TYPE_CARD_GRANT
   if (!Number.isInteger(dictionaryVersion) || dictionaryVersion < 0 || dictionaryVersion > MAX_DICTIONARY_VERSION)
     throw new TypeError(`dictionary version ${dictionaryVersion}`)
   return (attributed ? TYPE_ATTRIBUTED_CHANGE : TYPE_CHANGE) | dictionaryVersion
@@ -72,7 +82,39 @@ export function encodeHeaderPrefix(h: HeaderFields): Uint8Array {
     if (h.recipient === undefined) throw new TypeError('a grant or reply needs a recipient')
     w.facility(h.recipient)
   }
+  if (isCardKind(h.kind)) writeCardFields(w, h)
   return w.raw(id).finish()
+}
+
+function isCardKind(kind: ItemKind): kind is 'card' | 'card-revocation' | 'card-grant' {
+  return kind === 'card' || kind === 'card-revocation' || kind === 'card-grant'
+}
+
+function writeCardFields(w: ByteWriter, h: HeaderFields): void {
+  const c = h.card
+  if (c?.key.length !== CARD_KEY_BYTES) throw new TypeError(`a ${h.kind} item needs a 32-byte card key`)
+  w.raw(c.key)
+  if (h.kind === 'card') {
+    if (c.notBefore === undefined || c.notAfter === undefined || c.notAfter < c.notBefore)
+      throw new TypeError('a card needs a validity window')
+    w.u32(c.notBefore).u32(c.notAfter)
+  }
+  if (h.kind === 'card-grant') {
+    if (c.at === undefined || c.proof?.length !== CARD_PROOF_BYTES) throw new TypeError('a card grant needs a proof')
+    w.u32(c.at).raw(c.proof)
+  }
+}
+
+function readCardFields(r: ByteReader, kind: ItemKind): CardFields {
+  const key = r.raw(CARD_KEY_BYTES).slice()
+  if (kind === 'card') {
+    const notBefore = r.u32()
+    const notAfter = r.u32()
+    if (notAfter < notBefore) throw new MalformedItemError('card item: validity window ends before it begins')
+    return { key, notBefore, notAfter }
+  }
+  if (kind === 'card-grant') return { key, at: r.u32(), proof: r.raw(CARD_PROOF_BYTES).slice() }
+  return { key }
 }
 
 /** The nonce for secretbox/box: the 16-byte tag followed by 8 zero bytes. */
@@ -105,6 +147,9 @@ function decodeHeaderFrom(r: ByteReader): ItemHeader {
   const attributed = (type & 0xf0) === TYPE_ATTRIBUTED_CHANGE
   if (type === TYPE_GRANT || type === TYPE_CONSENT_GRANT) kind = 'grant'
   else if (type === TYPE_ROTATION) kind = 'rotation'
+  else if (type === TYPE_CARD) kind = 'card'
+  else if (type === TYPE_CARD_REVOCATION) kind = 'card-revocation'
+  else if (type === TYPE_CARD_GRANT) kind = 'card-grant'
   else if ((type & 0xf0) === TYPE_NOTICE && (type & 0x0f) >= 1 && (type & 0x0f) <= MAX_NOTICE_TYPE) {
     kind = 'notice'
     noticeType = type & 0x0f
@@ -115,7 +160,8 @@ function decodeHeaderFrom(r: ByteReader): ItemHeader {
   const generation = r.varint()
   const rosterVersion = r.varint()
   const author = r.facility()
-  const recipient = hasRecipient(kind, noticeType) ? r.facility() : undefined
+  const recipient = hasRecipient(kind, noticeType) ? r.facility() : kind === 'card-grant' ? author : undefined
+  const card = isCardKind(kind) ? readCardFields(r, kind) : undefined
   const docId = documentIdFromBytes(r.raw(DOC_ID_BYTES))
   if (kind === 'notice' && (generation !== 0 || docId !== NOTICE_STREAM))
     throw new MalformedItemError('notice: generation 0 and the notice stream id only')
@@ -132,6 +178,7 @@ function decodeHeaderFrom(r: ByteReader): ItemHeader {
     headerLength: r.position
   }
   if (recipient !== undefined) header.recipient = recipient
+  if (card !== undefined) header.card = card
   if (attributed) header.attributed = true
   if (type === TYPE_CONSENT_GRANT) header.consent = true
   if (noticeType !== undefined) header.noticeType = noticeType

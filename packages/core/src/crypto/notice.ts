@@ -136,7 +136,12 @@ export function openNotice(
   return out
 }
 
-/** True for the item kinds that say who holds a document key (what access is computed from). */
+/**
+ * True for the item kinds that say who holds a document key (what access is computed from): grants,
+ * rotations and the health card's items (card, card revocation, card grant).
+ */
 export function isAccessKind(kind: string): boolean {
-  return kind === 'grant' || kind === 'rotation'
+  return (
+    kind === 'grant' || kind === 'rotation' || kind === 'card' || kind === 'card-revocation' || kind === 'card-grant'
+  )
 }

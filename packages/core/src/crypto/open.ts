@@ -1,7 +1,8 @@
 import nacl from 'tweetnacl'
 import { boxSharedKey } from './boxKey.js'
-import { bytesEqual, concatBytes } from '../bytes.js'
-import { cryptoReader } from './format.js'
+import { bytesEqual, concatBytes, utf8Encode } from '../bytes.js'
+import { cryptoReader, cryptoWriter } from './format.js'
+import { documentIdToBytes } from './docId.js'
 import { decompressChange } from './compress.js'
 import {
   BadSignatureError,
@@ -55,7 +56,31 @@ export function verifyItem(bytes: Uint8Array, roster: VerifiedRoster, scheme: Si
   if (!scheme.verify(concatBytes([ITEM_SIGNING_DOMAIN, item.signed]), item.signature, key)) {
     throw new BadSignatureError(`item of document ${h.docId} generation ${h.generation}: bad signature by ${h.author}`)
   }
+  // A card grant is justified by the card: its proof must verify under the card key it names.
+  if (h.kind === 'card-grant' && !scheme.verify(cardGrantMessage(h), h.card!.proof!, h.card!.key))
+    throw new BadSignatureError(`card grant of document ${h.docId} by ${h.author}: the card's proof does not verify`)
   return h
+}
+
+const CARD_GRANT_DOMAIN = utf8Encode('pagdandi/card-grant/v1\0')
+
+/**
+ * What a card's key signs in a card grant: `"pagdandi/card-grant/v1\0" ‖ document id (16) ‖ u32
+ * generation ‖ grantee fid (5) ‖ u32 at`, so a proof is valid for one document, generation,
+ * facility and time only.
+ */
+export function cardGrantMessage(
+  h: Pick<ItemHeader, 'docId' | 'generation' | 'author'> & { card?: { at?: number } }
+): Uint8Array {
+  const id = documentIdToBytes(h.docId)
+  if (id === undefined) throw new TypeError('document id must be an automerge-repo DocumentId of 16 bytes')
+  return cryptoWriter()
+    .raw(CARD_GRANT_DOMAIN)
+    .raw(id)
+    .u32(h.generation)
+    .facility(h.author)
+    .u32(h.card?.at ?? 0)
+    .finish()
 }
 
 function checkContext(h: ItemHeader, docId: string, generation: number | undefined): void {
@@ -87,7 +112,9 @@ export function openItem(
   const h = item.header
   if (expected !== undefined) checkContext(h, expected.docId, expected.generation)
   checkContext(h, key.docId, key.generation)
-  if (h.kind === 'grant') throw new ItemMovedError(`item of document ${h.docId} is a grant: open it with openGrant`)
+  if (h.kind === 'grant' || h.kind === 'card-grant')
+    throw new ItemMovedError(`item of document ${h.docId} is a grant: open it with openGrant`)
+  if (h.kind === 'card') throw new ItemMovedError(`item of document ${h.docId} is a card: open it with openCard`)
   const plain = nacl.secretbox.open(item.ciphertext, nonceFromTag(h.payloadTag), key.key)
   if (plain === null)
     throw new UndecryptableItemError(
@@ -99,6 +126,10 @@ export function openItem(
     if (h.attributed !== true) return { kind: 'change', header: h, change: raw }
     const { provenance, changes } = splitAttributed(raw)
     return { kind: 'change', header: h, change: changes, provenance }
+  }
+  if (h.kind === 'card-revocation') {
+    if (plain.length !== 0) throw new MalformedItemError('card revocation payload: not empty')
+    return { kind: 'card-revocation', header: h }
   }
   return { kind: 'rotation', header: h, previous: decodeRotationPayload(plain, h) }
 }
@@ -120,7 +151,7 @@ function decodeRotationPayload(plain: Uint8Array, h: ItemHeader): DocumentKey[] 
 }
 
 /**
- * Open a grant addressed to `recipient`: box-opened with the granter's roster box key. Returns the
+ * Open a grant (or a card grant, which its author addresses to itself) addressed to `recipient`: box-opened with the granter's roster box key. Returns the
  * key generation; the keyed tag proves it is the key the granter bound to this document,
  * generation and recipient.
  */
@@ -147,7 +178,8 @@ export function openGrantWithTerms(
 ): { key: DocumentKey; terms?: Uint8Array } {
   const item = decodeItem(bytes)
   const h = item.header
-  if (h.kind !== 'grant') throw new ItemMovedError(`item of document ${h.docId} is not a grant`)
+  if (h.kind !== 'grant' && h.kind !== 'card-grant')
+    throw new ItemMovedError(`item of document ${h.docId} is not a grant`)
   if (h.recipient !== recipient.facility)
     throw new ItemMovedError(`grant of document ${h.docId} is addressed to ${h.recipient}`)
   if (expected !== undefined) checkContext(h, expected.docId, expected.generation)

@@ -15,7 +15,8 @@ import {
 } from './item.js'
 import type { Compression, DocumentKey, FacilityIdentity, RosterEntry, SignatureScheme } from './types.js'
 
-function finish(
+/** Seals one item: header prefix, keyed tag, ciphertext from `encrypt(nonce)`, the author's signature. */
+export function finish(
   fields: HeaderFields,
   tagKey: Uint8Array,
   plaintext: Uint8Array,

@@ -101,7 +101,25 @@ export interface DocumentKey {
 }
 
 /** Kind of sealed item (named by byte 0 of the item). */
-export type ItemKind = 'change' | 'grant' | 'rotation' | 'notice'
+export type ItemKind = 'change' | 'grant' | 'rotation' | 'notice' | 'card' | 'card-revocation' | 'card-grant'
+
+/**
+ * The clear card fields of a card item (`key`, `notBefore`, `notAfter`), a card revocation (`key`)
+ * or a card grant (`key`, `at`, `proof`), readable by carriers so that they can judge a card proof
+ * and entitlement without any document key (docs/PROTOCOL.md, "Health card"; `core/card`).
+ */
+export interface CardFields {
+  /** The card's Ed25519 public key (32 bytes): the card's id. */
+  key: Uint8Array
+  /** Card items: valid from (Unix seconds, inclusive). */
+  notBefore?: number
+  /** Card items: valid until (Unix seconds, inclusive). */
+  notAfter?: number
+  /** Card grants: when the grant was made (Unix seconds, signed by the card). */
+  at?: number
+  /** Card grants: the card key's Ed25519 signature over the grant (crypto/open.ts, `cardGrantMessage`). */
+  proof?: Uint8Array
+}
 
 /** What anyone, including a carrier, can read from an item without keys. */
 export interface ItemHeader {
@@ -117,6 +135,8 @@ export interface ItemHeader {
   author: FacilityId
   /** Grants only: the facility the key generation is sealed to. */
   recipient?: FacilityId
+  /** Card items, card revocations and card grants only (a card grant's recipient is its author). */
+  card?: CardFields
   /** Changes only: the sealed payload also names who made each change (docs/PROTOCOL.md, provenance). */
   attributed?: true
   /** Grants only: the boxed payload also carries consent terms (type `0x23`, core/consent). */
@@ -149,6 +169,7 @@ export type OpenedItem =
   | { kind: 'change'; header: ItemHeader; change: Uint8Array; provenance?: ChangeProvenance }
   | { kind: 'grant'; header: ItemHeader; key: DocumentKey }
   | { kind: 'rotation'; header: ItemHeader; previous: DocumentKey[] }
+  | { kind: 'card-revocation'; header: ItemHeader }
 
 /** An item header together with its id, as the access computation needs it. */
 export interface HeaderWithId {
@@ -167,4 +188,18 @@ export interface DocumentAccess {
   latestGeneration: number
   /** Grants and rotations that were not admitted, with the reason (e.g. an unauthorised granter). */
   rejected: Array<{ id: ItemId; reason: 'unauthorised' | 'superseded' }>
+  /** Health cards sealed by a holder of their generation, by card key (lower-case hex). */
+  cards: Map<string, CardStanding>
+}
+
+/** A health card as the access computation sees it (docs/PROTOCOL.md, "Health card"). */
+export interface CardStanding {
+  /** The card item's id. */
+  id: ItemId
+  generation: number
+  author: FacilityId
+  notBefore: number
+  notAfter: number
+  /** A holder revoked it: it entitles nobody any more, and a carrier refuses its proof. */
+  revoked: boolean
 }

@@ -143,7 +143,9 @@ export class ItemSealer implements DocSealer {
     const docId = header.docId
     const me = this.identity.facility
     if (this.#erased.has(docId)) return { kind: 'opaque', docId }
-    if (header.kind === 'grant') {
+    // A card item opens only with the card's secret (CardService); a revocation carries no key.
+    if (header.kind === 'card' || header.kind === 'card-revocation') return { kind: 'opaque', docId }
+    if (header.kind === 'grant' || header.kind === 'card-grant') {
       if (header.recipient !== me) return { kind: 'opaque', docId }
       if (header.author === me) {
         // Our own grant: box to ourselves, openable with our identity even before any roster.

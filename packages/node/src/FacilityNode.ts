@@ -18,6 +18,7 @@ import { ErasureService } from './app/ErasureService.js'
 import { FhirService } from './app/FhirService.js'
 import type { NodeParts } from './app/parts.js'
 import { PatientService } from './app/PatientService.js'
+import { RecordService } from './app/RecordService.js'
 import { QuarantineService } from './app/QuarantineService.js'
 import { ReferralService } from './app/ReferralService.js'
 import { Replication } from './app/Replication.js'
@@ -113,6 +114,8 @@ export class FacilityNode implements NodeApi {
   readonly facility: FacilityFile
   readonly status: StatusService
   readonly patients: PatientService
+  /** Demographic corrections, merges and unmerges. */
+  readonly records: RecordService
   readonly referrals: ReferralService
   readonly roster: RosterService
   readonly fhir: FhirService
@@ -133,6 +136,7 @@ export class FacilityNode implements NodeApi {
     this.facility = parts.self
     this.roster = roster
     this.patients = new PatientService(parts)
+    this.records = new RecordService(parts)
     this.referrals = new ReferralService(parts)
     this.status = new StatusService(parts, this.referrals)
     this.fhir = new FhirService(parts, this.patients)

@@ -117,6 +117,16 @@ export interface PatientSummary {
   phone?: string | null | undefined
   /** `approximate` when a word matched only by sound or consonants ("Suneeta" for "Sunita"), not letter for letter in either script. */
   match?: 'exact' | 'approximate' | null | undefined
+  /** Records merged into this one (their histories show on its chart); absent when none. */
+  mergedFrom?: PatientId[] | null | undefined
+}
+
+/** `POST /api/patients/:id/merge`: the record merged away, the survivor, and who was granted what. */
+export interface MergeOutcome {
+  patientId: PatientId
+  into: PatientId
+  /** Facilities that hold one of the two records and were granted the other, so the merge shows there. */
+  granted: string[]
 }
 
 /** What made a registered patient a possible duplicate of one being registered. */

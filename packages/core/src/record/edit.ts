@@ -34,6 +34,7 @@ export type EditKind =
   | 'care-summary'
   | 'duplicate'
   | 'resolution'
+  | 'merge'
 
 /** Who and where a newly written entry says it is from. */
 export interface EditClaim {
@@ -58,7 +59,8 @@ const ENTRY_KIND: Readonly<Record<string, EditKind>> = {
   referrals: 'referral',
   summaries: 'care-summary',
   duplicates: 'duplicate',
-  resolutions: 'resolution'
+  resolutions: 'resolution',
+  merges: 'merge'
 }
 const SUB_KIND: Readonly<Record<string, EditKind>> = {
   diagnoses: 'diagnosis',
@@ -77,7 +79,8 @@ const EDITABLE: Readonly<Record<string, Readonly<Record<string, EditKind>>>> = {
   },
   labOrders: { result: 'lab-result' },
   allergies: { severity: 'allergy' },
-  alerts: { active: 'alert' }
+  alerts: { active: 'alert' },
+  merges: { undone: 'merge' }
 }
 
 type Plain = Record<string, unknown>
@@ -191,6 +194,11 @@ class Edit {
         // A resolution copies the chosen value as its writer wrote it (another facility's lab result,
         // with its author): that is no claim of the resolver, who is named by the resolution entry.
         if (k === 'result' && isMap(after[k]) && !resolved) this.#claim(`${path}/${k}`, after[k])
+        // An unmerge is written once: it names who ended the merge, and is never rewritten.
+        if (k === 'undone') {
+          if (before[k] !== undefined) throw new InvalidPatientDocumentError(`${path}/${k}`, 'never rewritten')
+          if (isMap(after[k])) this.#claim(`${path}/${k}`, after[k])
+        }
       }
     }
     if (collection === 'encounters') this.#encounterEntries(path, b, a)

@@ -106,3 +106,18 @@ export class InvalidPatientDocumentError extends PagdandiError {
     super('ERR_INVALID_PATIENT_DOCUMENT', `${path}: ${why}`, options)
   }
 }
+
+/**
+ * A merge or unmerge that cannot be made: a record merged with itself, a record already merged into
+ * another, a survivor that is itself merged away, or an unmerge of records that are not merged.
+ */
+export class RecordMergeError extends PagdandiError {
+  override name = 'RecordMergeError'
+  override readonly status = 409
+  constructor(
+    readonly reason: 'self' | 'already-merged' | 'survivor-merged' | 'not-merged',
+    patientId: string
+  ) {
+    super('ERR_RECORD_MERGE', `record ${patientId}: ${reason}`)
+  }
+}

@@ -38,6 +38,8 @@ export { SEVERITIES, addAlert, addAllergy, deactivateAlert, setAllergySeverity }
 export { STATUS_RANK, advanceReferral, createReferral, currentStatus, writeCareSummary } from './referral.js'
 export type { Conflict, ConflictValue } from './conflicts.js'
 export { openConflicts, resolveConflict } from './conflicts.js'
+export { editDemographics } from './demographics.js'
+export { activeMerges, linkMerge, mergedFrom, mergedInto, undoMerge } from './recordMerge.js'
 export type { EditClaim, EditKind, EditSummary } from './edit.js'
 export { checkEdit } from './edit.js'
 export type { ChangeSource, EntryAttribution, Verification } from './attribution.js'

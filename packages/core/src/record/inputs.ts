@@ -169,3 +169,19 @@ export interface DuplicateInput {
   otherPatient: PatientId
   reason: string
 }
+
+/**
+ * A correction of a patient's demographics: each field given replaces the recorded one; `null`
+ * removes an optional one (phone, guardian, PIN). Fields not given are left as they are.
+ */
+export interface DemographicsInput {
+  name?: string
+  sex?: Sex
+  birth?: BirthInfo
+  village?: string
+  block?: string
+  district?: string
+  pin?: string | null
+  phone?: string | null
+  guardian?: { name: string; relation: string } | null
+}

@@ -46,7 +46,7 @@ function validateAbha(input: Unchecked<AbhaLinkInput>): {
 }
 
 /** A guardian is an object with a name and a relation; JSON's `null` or any other value is refused by field. */
-function validateGuardian(input: unknown): { name: string; relation: string } {
+export function validateGuardian(input: unknown): { name: string; relation: string } {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new InvalidRecordInputError('guardian', 'must be an object with name and relation')
   const g = input as Record<string, unknown>
@@ -137,7 +137,7 @@ export function createPatientDoc(
   }) as unknown as Automerge.Doc<PatientDoc>
 }
 
-function validatePin(input: unknown): string {
+export function validatePin(input: unknown): string {
   // Chhattisgarh PIN codes start with 49; any Indian PIN is 6 digits not starting with 0.
   if (typeof input !== 'string' || !/^[1-9]\d{5}$/.test(input))
     throw new InvalidRecordInputError('pin', 'not a PIN code')

@@ -292,8 +292,15 @@ export const COLLECTIONS: Readonly<Record<string, Check>> = {
     { referralId: entryId, reviewAfterDays: int(1, 365), author }
   ),
   duplicates: shape({ otherPatient: text(100), markedAt: instant, by: facility, reason: text(500) }, { author }),
-  resolutions: shape({ path: text(300), chosen: text(4000), at: instant, by: facility }, { author })
+  resolutions: shape({ path: text(300), chosen: text(4000), at: instant, by: facility }, { author }),
+  merges: shape(
+    { id: entryId, direction: oneOf('into', 'from'), otherPatient: text(100), at: instant, by: facility },
+    { author, undone: shape({ at: instant, by: facility }, { author }) }
+  )
 }
+
+/** Collections a document written before they existed lacks (the root holds them when present). */
+const LATER_COLLECTIONS = ['merges']
 
 /**
  * A FHIR resource kept verbatim by an import (record/types.ts › AttachedResource). Only the node's
@@ -327,7 +334,11 @@ export const ROOT: Check = shape(
     identifiers: (v, p) => {
       if (!isMap(v)) fail(p, 'must be an object')
     },
-    ...Object.fromEntries(Object.keys(COLLECTIONS).map(k => [k, entries()]))
+    ...Object.fromEntries(
+      Object.keys(COLLECTIONS)
+        .filter(k => !LATER_COLLECTIONS.includes(k))
+        .map(k => [k, entries()])
+    )
   },
-  { registeredByStaff: author, attached: entries(ATTACHED) }
+  { registeredByStaff: author, attached: entries(ATTACHED), merges: entries() }
 )

@@ -289,6 +289,32 @@ export interface DuplicateLink {
   author?: Author
 }
 
+/**
+ * One side of a merge of two records of the same person (record/recordMerge.ts). Both documents
+ * carry it: the merged record an `into` link naming the surviving one, the survivor a `from` link
+ * naming the merged one, with who and when. Nothing is deleted: both histories stay in their own
+ * documents, search shows the survivor, and an unmerge writes `undone` on both links.
+ */
+export interface MergeLink {
+  id: EntryId
+  /** `into`: this record was merged into `otherPatient`; `from`: `otherPatient` was merged into this one. */
+  direction: 'into' | 'from'
+  otherPatient: PatientId
+  at: IsoInstant
+  by: FacilityId
+  /** Who wrote it, when the facility knows. */
+  author?: Author
+  /** The unmerge that ended this link, if one did (written once, never removed). */
+  undone?: MergeUndo
+}
+
+/** An unmerge: who ended a merge, and when. */
+export interface MergeUndo {
+  at: IsoInstant
+  by: FacilityId
+  author?: Author
+}
+
 /** A reviewed conflict: which value a clinician chose and when. */
 export interface ConflictResolution {
   path: string
@@ -316,6 +342,8 @@ export interface PatientDoc {
   summaries: Record<EntryId, CareSummary>
   duplicates: Record<EntryId, DuplicateLink>
   resolutions: Record<EntryId, ConflictResolution>
+  /** Merges of this record with another (MergeLink); absent in documents that were never merged. */
+  merges?: Record<EntryId, MergeLink>
   /**
    * FHIR resources from imported bundles that the record has no field for (an Immunization, a
    * DocumentReference with a PDF, a MedicationStatement …), kept verbatim so nothing is dropped; the

@@ -26,7 +26,8 @@ export const EDIT_ACTIONS: Readonly<Record<EditKind, Action>> = {
   referral: 'referral.create',
   'referral-status': 'referral.advance',
   'care-summary': 'referral.advance',
-  resolution: 'conflict.resolve'
+  resolution: 'conflict.resolve',
+  merge: 'patient.merge'
 }
 
 /** The first action among `kinds` that `role` may not do, or undefined when it may do them all. */

@@ -30,6 +30,7 @@ export type Action =
   | 'patient.register'
   | 'patient.view'
   | 'demographics.edit'
+  | 'patient.merge'
   | 'encounter.open'
   | 'vitals.record'
   | 'allergy.record'
@@ -70,6 +71,9 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'patient.register': [CLERK, NURSE, MO],
   'patient.view': ROLES,
   'demographics.edit': [CLERK, NURSE, MO],
+  // Merging two records joins two histories: the desk that keeps the register, or the doctor who
+  // knows the patient, answers for it (an unmerge undoes it).
+  'patient.merge': [CLERK, MO],
   'encounter.open': [CLERK, NURSE, MO],
   'vitals.record': [NURSE, MO],
   'allergy.record': [NURSE, MO],

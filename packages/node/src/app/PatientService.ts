@@ -20,12 +20,12 @@ import type {
   RegistrationInput,
   Unchecked
 } from '@pagdandi/core/record'
-import { editProblem } from '../gate/editCheck.js'
 import { DuplicateIdentifierError, PatientErasedError, PatientNotFoundError } from '../http/errors.js'
 import type { PatientsApi } from '../http/NodeApi.js'
 import type { PatientSummary } from '../repo/PatientIndex.js'
 import { changeSources } from '../repo/provenance.js'
 import { seedPatients } from '../repo/seed.js'
+import { checkedChange, contextOf } from './checkedChange.js'
 import { changeContext, type NodeParts } from './parts.js'
 
 type Parts = Pick<NodeParts, 'self' | 'bridge' | 'sealer' | 'store' | 'views' | 'roster' | 'replication' | 'now'>
@@ -74,31 +74,17 @@ export class PatientService implements PatientsApi {
     input: Unchecked<EncounterInput>,
     by?: Author
   ): Promise<{ encounterId: EntryId; heads: string[] }> {
-    const { bridge, sealer, self } = this.#parts
-    if (sealer.isErased(patientId)) throw new PatientErasedError(patientId)
-    const handle = await bridge.resident<PatientDoc>(patientId)
-    if (handle === undefined) throw new PatientNotFoundError(patientId)
-    const ctx = { ...changeContext(this.#parts), ...(by === undefined ? {} : { by }) }
-    const base = handle.doc() as A.Doc<PatientDoc>
-    let scratch = A.clone(base)
-    try {
-      scratch = A.change(scratch, d => {
-        addEncounter(d, input, ctx)
-      })
-      const problem = editProblem(base, scratch, by, self.facility)
-      if (problem !== undefined) throw problem
-    } finally {
-      A.free(scratch)
-    }
+    const ctx = contextOf(this.#parts, by)
     let encounterId: EntryId | undefined
-    const heads = await bridge.change<PatientDoc>(
+    const heads = await checkedChange(
+      this.#parts,
       patientId,
       d => {
         encounterId = addEncounter(d, input, ctx)
       },
       by
     )
-    return { encounterId: encounterId!, heads: [...heads] }
+    return { encounterId: encounterId!, heads }
   }
 
   async read(patientId: PatientId): Promise<unknown> {

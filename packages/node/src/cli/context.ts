@@ -137,6 +137,11 @@ export function httpApi(run: RunFile, ca?: string): NodeApi {
       durableHeads: async id => (await client.get<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
       provenance: async id => await client.get(`/api/patients/${q(id)}/provenance`)
     },
+    records: {
+      editDemographics: async (id, input) => await client.post(`/api/patients/${q(id)}/demographics`, input),
+      merge: async (id, into) => await client.post(`/api/patients/${q(id)}/merge`, { into }),
+      unmerge: async id => await client.post(`/api/patients/${q(id)}/unmerge`, {})
+    },
     referrals: {
       list: async box => await client.get(`/api/referrals?box=${box}`),
       create: async (patientId, referral) => await client.post('/api/referrals', { patientId, referral })

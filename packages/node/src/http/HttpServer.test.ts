@@ -47,6 +47,7 @@ function fakeApi(calls: string[]): NodeApi {
       durableHeads: async () => undefined,
       provenance: no
     },
+    records: { editDemographics: no, merge: no, unmerge: no },
     referrals: { list: async () => [], create: no },
     fhir: { exportPatient: no, preview: no, importBundle: no },
     erasure: { erase: no },

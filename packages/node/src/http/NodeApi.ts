@@ -5,6 +5,7 @@
  */
 import type {
   Author,
+  DemographicsInput,
   EncounterInput,
   EntryId,
   FacilityId,
@@ -16,6 +17,7 @@ import type {
 import type {
   FhirImportOutcome,
   MatchesAnswer,
+  MergeOutcome,
   MatchQuery,
   NodeStatus,
   PatientProvenance,
@@ -68,6 +70,20 @@ export interface PatientsApi {
   provenance(patientId: PatientId): Promise<PatientProvenance>
 }
 
+/** `/api/patients/:id/demographics`, `…/merge`, `…/unmerge`: corrections of a record (app/RecordService.ts). */
+export interface RecordsApi {
+  /** Corrects demographics (checked as a `/sync` change); resolves once durably sealed. */
+  editDemographics(
+    patientId: PatientId,
+    input: Unchecked<DemographicsInput>,
+    by?: Author
+  ): Promise<{ patientId: PatientId; heads: string[] }>
+  /** Merges `patientId` into `into`; both records carry the merge; holders of one are granted the other. */
+  merge(patientId: PatientId, into: PatientId, by?: Author): Promise<MergeOutcome>
+  /** Undoes the merge of `patientId` into its survivor, in both records. */
+  unmerge(patientId: PatientId, by?: Author): Promise<{ patientId: PatientId; from: PatientId }>
+}
+
 /** `/api/referrals`. */
 export interface ReferralsApi {
   list(box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]>
@@ -105,6 +121,7 @@ export interface ErasureApi {
 export interface NodeApi {
   status: StatusApi
   patients: PatientsApi
+  records: RecordsApi
   referrals: ReferralsApi
   roster: RosterApi
   fhir: FhirApi

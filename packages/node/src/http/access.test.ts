@@ -108,6 +108,28 @@ const CELLS: Cell[] = [
     body: () => ({ complaints: ['fever 2 days'] }),
     action: 'encounter.open'
   },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/demographics',
+    path: () => `/api/patients/${patientId}/demographics`,
+    body: () => ({ village: 'Kilepal' }),
+    action: 'demographics.edit'
+  },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/merge',
+    // Into a record nobody holds: heard (404), and nothing merged.
+    path: () => `/api/patients/${patientId}/merge`,
+    body: () => ({ into: 'abcdefgh12345678' }),
+    action: 'patient.merge'
+  },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/unmerge',
+    path: () => `/api/patients/${patientId}/unmerge`,
+    body: () => ({}),
+    action: 'patient.merge'
+  },
   { method: 'GET', route: '/api/referrals', path: () => `/api/referrals?box=incoming`, action: 'referral.view' },
   { method: 'POST', route: '/api/referrals', path: () => `/api/referrals`, body: referral, action: 'referral.create' },
   {

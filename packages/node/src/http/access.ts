@@ -82,6 +82,24 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   },
   {
     method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/demographics$`),
+    access: 'demographics.edit',
+    audit: m => ({ event: 'record.change', patient: m[1]!, detail: { part: 'demographics' } })
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/merge$`),
+    access: 'patient.merge',
+    audit: (m, _a, body) => ({ event: 'record.merge', patient: m[1]!, detail: { into: String(field(body, 'into')) } })
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/unmerge$`),
+    access: 'patient.merge',
+    audit: (m, a) => ({ event: 'record.unmerge', patient: m[1]!, detail: { from: String(field(a, 'from')) } })
+  },
+  {
+    method: 'POST',
     path: new RegExp(`^/api/patients/${ID}/erase$`),
     access: 'patient.erase',
     audit: m => ({ event: 'record.erase', patient: m[1]! })

@@ -35,6 +35,7 @@ export interface ApiResponse {
 const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir|\/provenance)?$/
 const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
 const ENCOUNTERS = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/encounters$/
+const CORRECTION = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/(demographics|merge|unmerge)$/
 
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
 export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
@@ -57,6 +58,8 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
     const input = encounter(await req.body())
     return { status: 201, json: await api.patients.addEncounter(enc[1] as PatientId, input, req.by) }
   }
+  const fix = method === 'POST' ? CORRECTION.exec(path) : null
+  if (fix !== null) return ok(await correction(api, fix[1] as PatientId, fix[2]!, await req.body(), req.by))
   if (path === '/api/patients') {
     if (method === 'GET') return ok(await api.patients.search(req.query.get('q') ?? '', limit(req.query.get('limit'))))
     if (method === 'POST')
@@ -103,6 +106,29 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
 }
 
 const ok = (json: unknown): ApiResponse => ({ status: 200, json })
+
+const DEMOGRAPHIC_FIELDS = ['name', 'sex', 'birth', 'village', 'block', 'district', 'pin', 'phone', 'guardian']
+
+/** `POST /api/patients/:id/demographics|merge|unmerge`: shape checks, then the record service. */
+async function correction(api: NodeApi, id: PatientId, what: string, body: unknown, by?: Author): Promise<unknown> {
+  const b = object(body, 'body')
+  if (what === 'unmerge') return await api.records.unmerge(id, by)
+  if (what === 'merge') {
+    if (typeof b.into !== 'string' || !/^[A-Za-z0-9]{8,64}$/.test(b.into))
+      throw new BadRequestError('into: required patient id')
+    return await api.records.merge(id, b.into as PatientId, by)
+  }
+  for (const k of Object.keys(b))
+    if (!DEMOGRAPHIC_FIELDS.includes(k)) throw new BadRequestError(`${k.slice(0, 40)}: unknown field`)
+  for (const f of ['name', 'sex', 'village', 'block', 'district'] as const)
+    if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
+  for (const f of ['pin', 'phone'] as const)
+    if (b[f] !== undefined && b[f] !== null && typeof b[f] !== 'string')
+      throw new BadRequestError(`${f}: expected text or null`)
+  if (b.birth !== undefined) object(b.birth, 'birth')
+  if (b.guardian !== undefined && b.guardian !== null) object(b.guardian, 'guardian')
+  return await api.records.editDemographics(id, b, by)
+}
 
 function object(v: unknown, field: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v))

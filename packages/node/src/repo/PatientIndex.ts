@@ -18,7 +18,13 @@ interface Entry extends IndexedPatient {
   uhids: string[]
   /** The UHID this facility gave, lower-cased. */
   ownUhid: string | undefined
+  /** The surviving record, when this one was merged into it: search shows the survivor instead. */
+  mergedInto: PatientId | undefined
 }
+
+/** What the index takes of a document: demographics, identifiers and whether it was merged. */
+export type IndexSource = Pick<PatientDoc, 'demographics'> &
+  Partial<Pick<PatientDoc, 'identifiers'>> & { mergedInto?: PatientId; mergedFrom?: PatientId[] }
 
 /** Age in whole years on `today`, from whatever the registration knew about the birth. */
 export function ageOf(birth: PatientDoc['demographics']['birth'], today: Date): number | undefined {
@@ -52,12 +58,7 @@ export class PatientIndex {
   readonly #entries = new Map<PatientId, Entry>()
 
   /** Adds or refreshes one patient from its current document, read with `readPatient` (plain strings). */
-  upsert(
-    patientId: PatientId,
-    doc: Pick<PatientDoc, 'demographics'> & Partial<Pick<PatientDoc, 'identifiers'>>,
-    facility: string | undefined,
-    today = new Date()
-  ): void {
+  upsert(patientId: PatientId, doc: IndexSource, facility: string | undefined, today = new Date()): void {
     const d = doc.demographics
     if (d === undefined || typeof d.name !== 'string') return
     const ids = doc.identifiers ?? { uhid: {} }
@@ -83,7 +84,8 @@ export class PatientIndex {
         uhid,
         abhaNumber: ids.abhaNumber,
         ...(guardian !== undefined ? { guardian } : {}),
-        ...(d.phone !== undefined ? { phone: d.phone } : {})
+        ...(d.phone !== undefined ? { phone: d.phone } : {}),
+        ...(doc.mergedFrom !== undefined && doc.mergedFrom.length > 0 ? { mergedFrom: doc.mergedFrom } : {})
       },
       nameWords: names.flatMap(textKeys),
       villageWords: textKeys(village),
@@ -92,6 +94,7 @@ export class PatientIndex {
       abha: ids.abhaNumber !== undefined ? digits(ids.abhaNumber) : undefined,
       uhids: Object.values(uhidMap).map(u => u.toLowerCase()),
       ownUhid: ownUhid?.toLowerCase(),
+      mergedInto: doc.mergedInto,
       age
     })
   }
@@ -116,12 +119,20 @@ export class PatientIndex {
     const q = query.trim()
     if (q.length === 0) return []
     const qWords = textKeys(q)
-    const scored: Array<{ score: number; s: PatientSummary }> = []
+    const best = new Map<PatientId, { score: number; s: PatientSummary }>()
     for (const e of this.#entries.values()) {
       const hit = this.#score(e, q, qWords)
-      if (hit !== undefined)
-        scored.push({ score: hit.score, s: { ...e.summary, match: hit.approximate ? 'approximate' : 'exact' } })
+      if (hit === undefined) continue
+      // A record merged into another is found as the survivor: its names and ids lead there.
+      const shown = this.#survivor(e)
+      const prior = best.get(shown.summary.patientId)
+      if (prior !== undefined && prior.score >= hit.score) continue
+      best.set(shown.summary.patientId, {
+        score: hit.score,
+        s: { ...shown.summary, match: hit.approximate ? 'approximate' : 'exact' }
+      })
     }
+    const scored = [...best.values()]
     // Ties end on the id, so the order is the same however the index was filled (log or document index).
     scored.sort(
       (a, b) => b.score - a.score || a.s.name.localeCompare(b.s.name) || (a.s.patientId < b.s.patientId ? -1 : 1)
@@ -135,9 +146,10 @@ export class PatientIndex {
     const abha = typeof ids.abhaNumber === 'string' ? digits(ids.abhaNumber) : undefined
     const out: SameIdentifier[] = []
     for (const e of this.#entries.values()) {
-      if (uhid !== undefined && uhid.length > 0 && e.ownUhid === uhid) out.push({ field: 'uhid', patient: e.summary })
-      if (abha !== undefined && abha.length === 14 && e.abha === abha)
-        out.push({ field: 'abhaNumber', patient: e.summary })
+      // A merged record's identifiers are the survivor's: a new registration with them is that patient.
+      const patient = this.#survivor(e).summary
+      if (uhid !== undefined && uhid.length > 0 && e.ownUhid === uhid) out.push({ field: 'uhid', patient })
+      if (abha !== undefined && abha.length === 14 && e.abha === abha) out.push({ field: 'abhaNumber', patient })
     }
     return out
   }
@@ -151,11 +163,18 @@ export class PatientIndex {
   possibleMatches(query: MatchQuery, limit = 5): PossibleMatch[] {
     const found: Array<PossibleMatch & { score: number }> = []
     for (const e of this.#entries.values()) {
+      if (e.mergedInto !== undefined) continue
       const m = possibleMatch(query, e)
       if (m !== undefined) found.push({ ...m, patient: e.summary })
     }
     found.sort((a, b) => b.score - a.score || a.patient.name.localeCompare(b.patient.name))
     return found.slice(0, limit).map(({ patient, reasons }) => ({ patient, reasons }))
+  }
+
+  /** The record `e` was merged into, when this node holds it; else `e` itself. */
+  #survivor(e: Entry): Entry {
+    const s = e.mergedInto === undefined ? undefined : this.#entries.get(e.mergedInto)
+    return s ?? e
   }
 
   #score(e: Entry, q: string, qWords: WordKeys[]): { score: number; approximate: boolean } | undefined {

@@ -4,7 +4,7 @@
  * restored from the document index (`restore`, with what `refresh` returned when it was written).
  */
 import type * as A from '@automerge/automerge'
-import { currentStatus, openConflicts, readPatient } from '@pagdandi/core/record'
+import { currentStatus, mergedFrom, mergedInto, openConflicts, readPatient } from '@pagdandi/core/record'
 import type { FacilityId, PatientDoc, PatientId, Referral } from '@pagdandi/core/record'
 import type { ViewSource } from './indexRecord.js'
 import { PatientIndex } from './PatientIndex.js'
@@ -49,11 +49,15 @@ export class RecordViews {
     const referrals = Object.values(plain.referrals ?? {}).filter(
       r => r.from === this.facility || r.to === this.facility
     )
+    const into = mergedInto(plain)
+    const from = mergedFrom(plain)
     return {
       demographics: plain.demographics,
       ...(plain.identifiers === undefined ? {} : { identifiers: plain.identifiers }),
       referrals,
-      conflicts
+      conflicts,
+      ...(into === undefined ? {} : { mergedInto: into }),
+      ...(from.length === 0 ? {} : { mergedFrom: from })
     }
   }
 

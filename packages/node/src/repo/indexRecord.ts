@@ -23,6 +23,10 @@ export interface ViewSource {
   /** Referrals from or to this facility. */
   referrals: Referral[]
   conflicts: number
+  /** The record this one was merged into (record/recordMerge.ts), if it is merged away. */
+  mergedInto?: PatientId
+  /** Records merged into this one. */
+  mergedFrom?: PatientId[]
 }
 
 /** One document as the index holds it. */

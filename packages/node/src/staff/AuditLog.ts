@@ -29,6 +29,8 @@ export type AuditEvent =
   | 'record.export'
   | 'record.import'
   | 'record.erase'
+  | 'record.merge'
+  | 'record.unmerge'
   | 'roster.update'
   | 'staff.add'
   | 'staff.disable'

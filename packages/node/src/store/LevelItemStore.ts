@@ -394,8 +394,7 @@ export class LevelItemStore implements ItemStore {
       await this.#commit(ops)
       this.#erased.add(docId)
       // `level` types the browser union; on Node it is classic-level, which compacts.
-      const db = this.#db as unknown as { compactRange?: (start: string, end: string) => Promise<void> }
-      await db.compactRange?.('!', '\uffff')
+      if (compacts(this.#db)) await this.#db.compactRange('!', '\uffff')
       return seqs.length
     })
     this.#lock = run.catch(() => {})
@@ -437,4 +436,9 @@ export class LevelItemStore implements ItemStore {
   async putKvs(entries: readonly (readonly [string, Uint8Array])[]): Promise<void> {
     await this.#commit(entries.map(([k, v]) => this.#put('kv', k, v)))
   }
+}
+
+/** classic-level (what `level` is on Node) compacts a key range; the browser's level does not. */
+function compacts(db: object): db is { compactRange(start: string, end: string): Promise<void> } {
+  return 'compactRange' in db && typeof db.compactRange === 'function'
 }

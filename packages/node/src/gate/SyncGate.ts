@@ -30,7 +30,8 @@ import {
   type SyncMessage
 } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
-import type { WebSocket, WebSocketServer } from 'ws'
+import type { WebSocketServer } from 'isomorphic-ws'
+import type { WebSocket } from 'ws'
 import { PagdandiError } from '@pagdandi/core'
 import { InvalidPatientDocumentError } from '@pagdandi/core/record'
 import { authorOf, type StaffSession } from '@pagdandi/core/staff'
@@ -63,6 +64,13 @@ interface Socket {
   refused: Set<string>
 }
 
+/**
+ * The `ws` server the adapter takes, as its declaration names it: through isomorphic-ws, whose
+ * CommonJS view of `ws` types the server's socket class as the whole module (ESM's `ws` types do
+ * not fit it). HttpServer makes the server through isomorphic-ws, which on Node is `ws` itself.
+ */
+export type GateServer = WebSocketServer
+
 /** The WebSocket server adapter that judges every browser change before the Repo sees it. */
 export class GatedWebSocketAdapter extends WebSocketServerAdapter {
   readonly #opts: SyncGateOptions
@@ -72,9 +80,8 @@ export class GatedWebSocketAdapter extends WebSocketServerAdapter {
   /** Counters for tests and the status page: messages let through and refused. */
   readonly stats = { passed: 0, refused: 0 }
 
-  constructor(wss: WebSocketServer, opts: SyncGateOptions) {
-    // The adapter's declaration names the `ws` module's default export where the instance is meant.
-    super(wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
+  constructor(wss: GateServer, opts: SyncGateOptions) {
+    super(wss)
     this.#opts = opts
     // Registered before the adapter's own listener (added in connect()), so every socket is known.
     wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {

@@ -8,7 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import type { WebSocket } from 'ws'
+import isomorphicWs from 'isomorphic-ws'
+import type { GateServer } from '../gate/SyncGate.js'
 import { PagdandiError } from '@pagdandi/core'
 import { authorOf, can } from '@pagdandi/core/staff'
 import { CsrfTokenError, RoleForbiddenError, SignInLockedError, SignInRequiredError } from '../staff/errors.js'
@@ -58,7 +60,7 @@ export function statusOf(err: unknown): number {
 export class HttpServer {
   readonly #server: Server
   /** Browsers' automerge-repo sockets; hand it to `WebSocketServerAdapter`. */
-  readonly wss: WebSocketServer
+  readonly wss: GateServer
   readonly #opts: HttpServerOptions
   readonly #policy: HostPolicy
   readonly #syncSessions = new WeakMap<IncomingMessage, LiveSession>()
@@ -76,7 +78,7 @@ export class HttpServer {
     const host = opts.host ?? '127.0.0.1'
     if (!LOOPBACK.has(host) && opts.tls === undefined) throw new TlsRequiredError(host)
     this.#policy = hostPolicy(host, opts.names ?? [], opts.tls !== undefined)
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
+    this.wss = new isomorphicWs.WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       void this.#handle(req, res)
     }

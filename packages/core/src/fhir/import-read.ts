@@ -2,28 +2,24 @@
  * Reading one validated bundle into record entries. Each reader marks the resources it used; whatever
  * no reader took is attached verbatim at the end, so a bundle never loses a resource on import.
  */
-import type {
-  Allergy,
-  CareSummary,
-  Coding,
-  Diagnosis,
-  Encounter,
-  FacilityId,
-  IsoInstant,
-  LabOrder,
-  PractitionerId,
-  Prescription,
-  Referral,
-  Urgency
-} from '../record/types.js'
+import type { CareSummary, Encounter, FacilityId, IsoInstant, LabOrder, PractitionerId } from '../record/types.js'
 import { COMPOSITION_TYPE, DS_SECTION, isIdentifierSystem, OP_SECTION, SYSTEM } from './constants.js'
 import { toUtcInstant } from './datetime.js'
 import type { ImportedEncounter, ImportedRecord, ImportOptions } from './import.js'
 import { type Json, isObject, list } from './issues.js'
 import { readValue, readVitals, compact } from './import-values.js'
 import { BundleReader, codeOf, codingOf, hfrOf, isSynthesized, str, textOf } from './read.js'
+import {
+  addAlert,
+  addAllergy,
+  addLabOrder,
+  addPrescription,
+  diagnosis,
+  orderTest,
+  readReferral,
+  type ReadContext
+} from './import-entries.js'
 import { careSummaryKind, outcomeFromDisposition } from './summary.js'
-import { NO_KNOWN_ALLERGY } from './terminology.js'
 
 const CLASS_TO_KIND: Record<string, Encounter['kind']> = { AMB: 'opd', IMP: 'ipd', EMER: 'emergency' }
 const INTERPRETATION: Record<string, NonNullable<LabOrder['result']>['interpretation']> = {
@@ -32,9 +28,6 @@ const INTERPRETATION: Record<string, NonNullable<LabOrder['result']>['interpreta
   POS: 'positive',
   NEG: 'negative'
 }
-const URGENCY: Record<string, Urgency> = { stat: 'emergency', asap: 'emergency', urgent: 'urgent', routine: 'routine' }
-/** Days per UCUM unit of a duration (FHIR units-of-time). */
-const DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30, a: 365 }
 /** Elements that carry a resource's own time, in the order they are tried. */
 const TIME_KEYS = [
   'effectiveDateTime',
@@ -50,14 +43,14 @@ const TIME_KEYS = [
 ]
 
 /** Reads the parts of one bundle; `opts.facility` is the importing facility. */
-export class Reading {
+export class Reading implements ReadContext {
   private readonly used = new Map<Json, string>()
-  private readonly date: IsoInstant
+  readonly date: IsoInstant
 
   constructor(
-    private readonly r: BundleReader,
-    private readonly opts: ImportOptions,
-    private readonly out: ImportedRecord
+    readonly r: BundleReader,
+    readonly opts: ImportOptions,
+    readonly out: ImportedRecord
   ) {
     this.date = this.time(r.composition.date) ?? opts.at
   }
@@ -89,7 +82,7 @@ export class Reading {
     })
   }
 
-  private mark(res: Json, outcome: 'mapped' | 'context', into: string): void {
+  mark(res: Json, outcome: 'mapped' | 'context', into: string): void {
     if (!this.used.has(res)) this.used.set(res, `${outcome}|${into}`)
   }
 
@@ -124,11 +117,11 @@ export class Reading {
     )
   }
 
-  private facilityOf(ref: unknown): FacilityId | undefined {
+  facilityOf(ref: unknown): FacilityId | undefined {
     return hfrOf(this.r.get(ref)) ?? (isObject(ref) ? hfrOf(ref) : undefined)
   }
 
-  private custodian(): FacilityId {
+  custodian(): FacilityId {
     return this.facilityOf(this.r.composition.custodian) ?? this.opts.facility
   }
 
@@ -207,25 +200,25 @@ export class Reading {
       for (const o of vitals.used) this.mark(o, 'mapped', 'encounter.vitals')
       for (const d of list(enc.diagnosis).filter(isObject)) {
         const c = this.r.get(d.condition)
-        const dx = c === undefined ? undefined : this.diagnosis(c)
+        const dx = c === undefined ? undefined : diagnosis(this, c)
         if (dx === undefined) continue
         e.diagnoses[dx.id] = dx
         this.mark(c!, 'mapped', 'encounter.diagnoses')
       }
       for (const m of this.r.section(OP_SECTION.medications.code).filter(x => x.resourceType === 'MedicationRequest'))
-        this.addPrescription(e, m)
+        addPrescription(this, e, m)
       for (const sr of this.r
         .section(OP_SECTION.investigationAdvice.code)
         .filter(x => x.resourceType === 'ServiceRequest'))
-        this.addLabOrder(e, sr)
+        addLabOrder(this, e, sr)
       this.out.encounters.push(imported)
     }
     for (const a of this.r.section(OP_SECTION.allergies.code).filter(x => x.resourceType === 'AllergyIntolerance'))
-      this.addAllergy(a)
+      addAllergy(this, a)
     for (const c of this.r.section(OP_SECTION.medicalHistory.code).filter(x => x.resourceType === 'Condition'))
-      this.addAlert(c)
+      addAlert(this, c)
     for (const sr of this.r.section(OP_SECTION.referral.code).filter(x => x.resourceType === 'ServiceRequest'))
-      this.out.referrals.push(this.referral(sr, imported?.encounter))
+      this.out.referrals.push(readReferral(this, sr, imported?.encounter))
   }
 
   private prescription(): void {
@@ -234,7 +227,7 @@ export class Reading {
       .section(COMPOSITION_TYPE.prescription.code)
       .concat(list(this.r.composition.section).length === 1 ? this.r.all(this.firstSection().entry) : [])
       .filter(x => x.resourceType === 'MedicationRequest')
-    for (const m of new Set(meds)) this.addPrescription(imported.encounter, m)
+    for (const m of new Set(meds)) addPrescription(this, imported.encounter, m)
     if (Object.keys(imported.encounter.prescriptions).length > 0 || !imported.complete)
       this.out.encounters.push(imported)
   }
@@ -261,7 +254,7 @@ export class Reading {
         const single = results.length === 1 && request !== undefined
         const order: LabOrder = {
           id: single ? this.r.entryId(request) : this.r.entryId(observation),
-          test: single ? (this.orderTest(request) ?? test) : test,
+          test: single ? (orderTest(request) ?? test) : test,
           orderedAt:
             this.time(request?.authoredOn) ??
             this.time(observation.effectiveDateTime) ??
@@ -295,7 +288,7 @@ export class Reading {
     const hosp = isObject(e.hospitalization) ? e.hospitalization : {}
     const plan = this.r.section(DS_SECTION.carePlan.code).find(x => x.resourceType === 'CarePlan')
     const referral = this.r.all(e.basedOn).find(x => x.resourceType === 'ServiceRequest')
-    if (referral !== undefined) this.out.referrals.push(this.referral(referral, undefined))
+    if (referral !== undefined) this.out.referrals.push(readReferral(this, referral, undefined))
     // The final diagnosis is on Encounter.diagnosis (ours); other systems list it as the chief complaint.
     const dx = [
       ...list(e.diagnosis)
@@ -337,149 +330,5 @@ export class Reading {
     if (reviewAt !== undefined)
       summary.reviewAfterDays = Math.round((Date.parse(reviewAt) - Date.parse(this.date)) / 86_400_000)
     this.out.summaries.push(summary)
-  }
-
-  private diagnosis(c: Json): Diagnosis | undefined {
-    const coding = codingOf(c.code, [SYSTEM.icd10, SYSTEM.snomed])
-    if (coding === undefined) return undefined
-    return {
-      id: this.r.entryId(c),
-      coding,
-      text: textOf(c.code) ?? coding.display,
-      certainty: codeOf(c.verificationStatus) === 'confirmed' ? 'confirmed' : 'provisional'
-    }
-  }
-
-  private addPrescription(e: Encounter, m: Json): void {
-    const dosage = list(m.dosageInstruction).filter(isObject)[0] ?? {}
-    const text = str(dosage.text) ?? ''
-    const dq = list(dosage.doseAndRate)
-      .filter(isObject)
-      .map(d => (isObject(d.doseQuantity) ? d.doseQuantity : undefined))[0]
-    const timing = isObject(dosage.timing) ? dosage.timing : {}
-    const repeat = isObject(timing.repeat) ? timing.repeat : {}
-    const bounds = isObject(repeat.boundsDuration) ? repeat.boundsDuration : {}
-    const unitDays = DAYS[str(bounds.code) ?? str(bounds.unit) ?? 'd']
-    // A structured frequency ("2 per 1 d") when the bundle has no text for it.
-    const structured =
-      typeof repeat.frequency === 'number' && typeof repeat.period === 'number'
-        ? `${repeat.frequency} per ${repeat.period} ${str(repeat.periodUnit) ?? 'd'}`
-        : undefined
-    const rx: Prescription = compact({
-      id: this.r.entryId(m),
-      drug: textOf(m.medicationCodeableConcept) ?? 'unspecified',
-      coding: codingOf(m.medicationCodeableConcept, [SYSTEM.snomed]),
-      dose:
-        dq !== undefined && typeof dq.value === 'number'
-          ? `${dq.value} ${String(dq.unit ?? '')}`.trim()
-          : (text.split(', ')[0] ?? ''),
-      frequency: textOf(timing.code) ?? structured ?? '',
-      durationDays:
-        typeof bounds.value === 'number' && unitDays !== undefined ? Math.round(bounds.value * unitDays) : 0,
-      route: textOf(dosage.route) ?? '',
-      instructions: str(dosage.patientInstruction)
-    })
-    e.prescriptions[rx.id] = rx
-    this.mark(m, 'mapped', 'encounter.prescriptions')
-  }
-
-  /** The test of a lab order: the LOINC we keep in orderDetail, else the SNOMED (or LOINC) code. */
-  private orderTest(sr: Json): Coding | undefined {
-    const detail = list(sr.orderDetail)
-      .map(d => codingOf(d, [SYSTEM.loinc]))
-      .find(x => x !== undefined)
-    return detail ?? codingOf(sr.code, [SYSTEM.snomed, SYSTEM.loinc])
-  }
-
-  private addLabOrder(e: Encounter, sr: Json): void {
-    const test = this.orderTest(sr)
-    if (test === undefined) return
-    const order: LabOrder = { id: this.r.entryId(sr), test, orderedAt: this.time(sr.authoredOn) ?? e.at }
-    e.labOrders[order.id] = order
-    this.mark(sr, 'mapped', 'encounter.labOrders')
-  }
-
-  private addAllergy(a: Json): void {
-    if (codeOf(a.verificationStatus) === 'entered-in-error') return // kept verbatim, never as an allergy
-    const reaction = list(a.reaction).filter(isObject)[0] ?? {}
-    const manifestation = textOf(list(reaction.manifestation)[0])
-    const code = list(isObject(a.code) ? a.code.coding : undefined)
-      .filter(isObject)
-      .find(c => c.system === SYSTEM.snomed && typeof c.code === 'string' && NO_KNOWN_ALLERGY[c.code] !== undefined)
-    const absent = code !== undefined || codeOf(a.verificationStatus) === 'refuted'
-    const severity =
-      reaction.severity === 'mild' || reaction.severity === 'moderate' || reaction.severity === 'severe'
-        ? reaction.severity
-        : undefined
-    const allergy: Allergy = compact({
-      id: this.r.entryId(a),
-      substance: textOf(a.code) ?? 'unspecified',
-      coding: codingOf(a.code),
-      reaction: manifestation === 'unspecified' || absent ? undefined : manifestation,
-      severity: absent ? undefined : severity,
-      absent: absent ? (true as const) : undefined,
-      recordedAt: this.time(a.recordedDate) ?? this.date,
-      by: this.facilityOf(a.recorder) ?? this.custodian()
-    })
-    this.out.allergies.push(allergy)
-    this.mark(a, 'mapped', absent ? 'allergies (no known allergy)' : 'allergies')
-  }
-
-  private addAlert(c: Json): void {
-    this.out.alerts.push(
-      compact({
-        id: this.r.entryId(c),
-        text: textOf(c.code) ?? 'unspecified',
-        coding: codingOf(c.code),
-        recordedAt: this.time(c.recordedDate) ?? this.date,
-        by: this.facilityOf(c.recorder) ?? this.custodian(),
-        active: codeOf(c.clinicalStatus) !== 'inactive'
-      })
-    )
-    this.mark(c, 'mapped', 'alerts')
-  }
-
-  private referral(sr: Json, encounter: Encounter | undefined): Referral {
-    const requester = this.r.get(sr.requester)
-    const from =
-      (requester?.resourceType === 'Organization' ? hfrOf(requester) : undefined) ??
-      encounter?.facility ??
-      this.custodian()
-    const to = this.facilityOf(list(sr.performer)[0]) ?? this.opts.facility
-    const reason = this.r.all(sr.reasonReference).find(x => x.resourceType === 'Condition')
-    const transport = list(sr.orderDetail)
-      .filter(isObject)
-      .flatMap(d => list(d.coding))
-      .filter(isObject)
-      .find(c => c.system === SYSTEM.pagdandiTransport)?.code
-    const createdAt = this.time(sr.authoredOn) ?? this.date
-    const srEncounter = this.r.get(sr.encounter)
-    const provisional = codingOf(reason?.code)
-    const referral: Referral = {
-      id: this.r.entryId(sr),
-      from,
-      to,
-      reason: textOf(list(sr.reasonCode)[0]) ?? textOf(sr.code) ?? 'referral',
-      urgency: URGENCY[str(sr.priority) ?? ''] ?? 'routine',
-      // The record requires a provisional diagnosis; SNOMED 261665006 "Unknown" says it is not known.
-      provisionalDiagnosis: provisional ?? {
-        system: SYSTEM.snomed,
-        code: '261665006',
-        display: textOf(reason?.code) ?? 'Unknown'
-      },
-      treatmentGiven: list(sr.note)
-        .filter(isObject)
-        .map(n => str(n.text))
-        .filter(x => x !== undefined)
-        .join('\n'),
-      transport: transport === '108' || transport === '102' ? transport : 'own',
-      createdAt,
-      statusHistory: { sent: { at: createdAt, by: from } }
-    }
-    if (srEncounter !== undefined && !isSynthesized(srEncounter)) referral.encounterId = this.r.entryId(srEncounter)
-    if (sr.status === 'completed') referral.statusHistory.completed = { at: this.date, by: to }
-    this.mark(sr, 'mapped', 'referrals')
-    if (reason !== undefined && provisional !== undefined) this.mark(reason, 'mapped', 'referrals.provisionalDiagnosis')
-    return referral
   }
 }

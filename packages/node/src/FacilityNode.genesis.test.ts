@@ -4,7 +4,7 @@
  * entitled, referrals stall). The creator knows it created the document and refuses the rival.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { computeAccess, decodeItemHeader, itemId } from '@pagdandi/core/crypto'
+import { computeAccess, decodeItemHeader, isBoundTo, itemId } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
@@ -76,5 +76,44 @@ describe('rival genesis (issue 14, attack 7)', () => {
       )
       expect(access.creator).toBe(CHC)
     }
+  })
+
+  it('a node that meets the rival first (it never held the document) still refuses it: the id names the creator; the real referral then opens', async () => {
+    const { dirs } = await makeNetwork(await tempDir(), [
+      { facility: CHC, name: 'CHC Tokapal', kind: 'CHC' },
+      { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC' },
+      { facility: DH, name: 'DH Jagdalpur', kind: 'DH' },
+      { facility: HUB, name: 'DH Dantewada', kind: 'DH', carriesFor: [CHC] }
+    ])
+    const open = async (dir: string) => {
+      const n = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore })
+      running.push(n)
+      return n
+    }
+    const [chc, dh, hub] = [await open(dirs[0]!), await open(dirs[2]!), await open(dirs[3]!)]
+    const { patientId } = await chc.patients.register(registration())
+    expect(isBoundTo(patientId, CHC)).toBe(true)
+    await chc.referrals.create(patientId, anaemiaReferral(DH))
+    const never = (i: number, err: Error): never => {
+      throw new Error(`item ${i}: ${err.name}`)
+    }
+    const rival = (await attackerSealer(dirs[1]!)).ensureKey(patientId)
+    for (const [node, as] of [
+      [dh, DH],
+      [hub, HUB]
+    ] as const) {
+      // The rival comes first: nothing of the document is held yet.
+      await node.bundles.importItems(rival, never)
+      expect((await node.quarantine.list()).map(q => [q.reason, q.author])).toEqual([['RivalGenesisError', ATTACKER]])
+      expect(await node.bundles.exportFor(as === DH ? DH : CHC)).toEqual([])
+      await node.bundles.importItems(await chc.bundles.exportFor(as), never)
+    }
+    expect((await dh.referrals.list('incoming')).map(r => r.patientId)).toContain(patientId)
+    const held = (await hub.bundles.exportFor(CHC)).filter(b => decodeItemHeader(b).docId === patientId)
+    const access = computeAccess(
+      patientId,
+      held.map(bytes => ({ bytes, id: itemId(bytes), header: decodeItemHeader(bytes) }))
+    )
+    expect(access.creator).toBe(CHC)
   })
 })

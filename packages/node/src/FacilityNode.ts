@@ -9,7 +9,7 @@ import './polyfill.js'
 import * as A from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import type { IncomingMessage } from 'node:http'
-import { verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
+import { creatorBoundIdBytes, verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { StaffSession } from '@pagdandi/core/staff'
 import { readPatient, type PatientDoc, type PatientId } from '@pagdandi/core/record'
 import type { AdmitItems, ItemId } from '@pagdandi/core/sync'
@@ -207,7 +207,9 @@ export class FacilityNode implements NodeApi {
       network,
       storage,
       peerId: `node-${facility.facility}` as PeerId,
-      sharePolicy: async () => false
+      sharePolicy: async () => false,
+      // Every document created here gets an id bound to this facility (docs/PROTOCOL.md, "Document id").
+      idFactory: async () => creatorBoundIdBytes(facility.facility)
     })
     const sealer = new ItemSealer(keys.keyring, verified, scheme)
     bridge = new DocBridge(repo, store, sealer, authorship)
@@ -240,7 +242,14 @@ export class FacilityNode implements NodeApi {
       quarantine,
       now,
       gate,
-      admit: admission(sealer, bridge, freeze, storedCreator(store), facility.facility, gate)
+      admit: admission(
+        sealer,
+        bridge,
+        freeze,
+        storedCreator(store, () => roster.current?.body.entries.map(e => e.facility) ?? []),
+        facility.facility,
+        gate
+      )
     }
     const docIndex = documentIndex(store, bridge, sealer, parts.views, log('repo').info)
     if (docIndex !== undefined) parts.docIndex = docIndex

@@ -140,15 +140,17 @@ function cardJustifies(access: DocumentAccess, gr: HeaderWithId, g: number): boo
  * and the others are ignored, as node admission refuses every later one. A document is created
  * with its self-grant, so a rival, which needs the id first, comes later wherever the real one
  * travelled; a node that stored such a conflict before that rule keeps replicating the document
- * instead of entitling nobody. Without a conflict this is `computeAccess`.
+ * instead of entitling nobody. `creator`, when the document id names one (a creator-bound id,
+ * `boundCreator`), is the creator whatever was stored first. Without a conflict this is `computeAccess`.
  */
-export function accessFirstCreator(docId: PatientId, items: HeaderWithId[]): DocumentAccess {
+export function accessFirstCreator(docId: PatientId, items: HeaderWithId[], creator?: FacilityId): DocumentAccess {
   const selfGrant = (i: HeaderWithId): boolean =>
     i.header.kind === 'grant' && i.header.generation === 0 && i.header.recipient === i.header.author
-  const first = items.find(i => i.header.docId === docId && selfGrant(i))
+  // The creator the id names (creatorId.ts) wins over any self-grant stored before it.
+  const first = creator ?? items.find(i => i.header.docId === docId && selfGrant(i))?.header.author
   return computeAccess(
     docId,
-    items.filter(i => !selfGrant(i) || i.header.author === first?.header.author)
+    items.filter(i => !selfGrant(i) || i.header.author === first)
   )
 }
 

@@ -54,5 +54,6 @@ export {
   fflateCompression
 } from './compress.js'
 export { documentIdFromBytes, documentIdToBytes, isDocumentId, DOC_ID_BYTES } from './docId.js'
+export { boundCreator, creatorBoundId, creatorBoundIdBytes, isBoundTo } from './creatorId.js'
 export { DICTIONARY_V1 } from './dictionary-v1.js'
 export { isHfrId } from '../bytes.js'

@@ -57,6 +57,11 @@ export class ItemSealer implements DocSealer {
     return this.keyring.identity
   }
 
+  /** This facility's id: the creator every document made here is bound to. */
+  get facility(): FacilityId {
+    return this.keyring.identity.facility
+  }
+
   get #rosterVersion(): number {
     return this.roster?.body.version ?? 0
   }

@@ -5,6 +5,7 @@
  */
 import {
   accessFirstCreator,
+  boundCreator,
   decodeItemHeader,
   isAccessKind,
   isEntitled,
@@ -36,12 +37,17 @@ export class EntitlementCache {
     if (access === undefined) {
       const generation = this.#generation
       const items = await this.#store.accessItems(docId)
-      // Conflicting creators (a rival genesis stored before admission refused it): the first
-      // stored is the creator, so the document keeps flowing instead of entitling nobody.
+      // Conflicting creators (a rival genesis stored before admission refused it): the creator the
+      // id names, or for an id of the earlier random rule the first stored, so the document keeps
+      // flowing instead of entitling nobody.
       try {
         access = accessFirstCreator(
           docId,
-          items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) }))
+          items.map(i => ({ id: i.id, header: decodeItemHeader(i.bytes) })),
+          boundCreator(
+            docId,
+            this.#roster().body.entries.map(e => e.facility)
+          )
         )
       } catch {
         access = null

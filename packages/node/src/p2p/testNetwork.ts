@@ -201,15 +201,15 @@ export function useTestNetwork(): TestNetwork {
   }
 }
 
-/** A sealed document: the author's self-grant, `changes` sealed changes, and grants to `to`. */
+/** A sealed document: the author's self-grant, `changes` sealed changes, and grants to `to` (a random id, the earlier rule, unless given). */
 export function sealedDoc(
   author: Fac,
   r: VerifiedRoster,
   changes: number,
   to: Fac[] = [],
-  size = 400
+  size = 400,
+  docId: PatientId = documentIdFromBytes(nacl.randomBytes(16))
 ): { docId: PatientId; key: DocumentKey; items: Uint8Array[] } {
-  const docId = documentIdFromBytes(nacl.randomBytes(16))
   const key = newDocumentKey(docId, 0)
   const v = r.body.version
   const items = [sealGrant(key, author.id, entry(author), v, scheme)]

@@ -269,7 +269,9 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
    */
   async create<T>(initial: T, by?: Author): Promise<string> {
     this.#open()
-    const handle = this.repo.create<T>(initial)
+    // `create2` takes the id from the Repo's `idFactory` (a creator-bound id at a facility node,
+    // docs/PROTOCOL.md "Document id"); `create` would draw a random one.
+    const handle = await this.repo.create2<T>(initial)
     if (by !== undefined) this.attributeSince(handle as DocHandle<unknown>, [], by)
     this.#adopt(handle as DocHandle<unknown>, [], false)
     await this.#sealNew(handle.documentId)
@@ -287,15 +289,19 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     }
   }
 
-  /** Adopts a whole Automerge document (e.g. synthetic or imported) under a new random id; resolves once sealed. */
+  /** Adopts a whole Automerge document (e.g. synthetic or imported) under a new id; resolves once sealed. */
   async createFromDoc(doc: A.Doc<unknown>): Promise<string> {
     return await this.createFromBytes(A.save(doc))
   }
 
-  /** Adopts a saved Automerge document under a new random id; resolves once sealed. */
+  /** Adopts a saved Automerge document under a new id (creator-bound at a node); resolves once sealed. */
   async createFromBytes(bytes: Uint8Array): Promise<string> {
     this.#open()
-    const handle = this.repo.import<unknown>(bytes)
+    // As `repo.import(bytes)` does, but under an id from the Repo's `idFactory` (`create2`).
+    const doc = A.load<unknown>(bytes)
+    const handle = await this.repo.create2<unknown>()
+    handle.update(() => A.clone(doc))
+    A.free(doc)
     if (!this.#docs.has(handle.documentId)) this.#adopt(handle, [], false)
     await this.#sealNew(handle.documentId)
     return handle.documentId

@@ -7,8 +7,8 @@
  * Items this node cannot open (carried for others) pass: their authors' openers judge them. Items
  * of documents this node may neither open nor carry wait for a grant (repo/quota.ts).
  */
-import { decodeItemHeader, itemId } from '@pagdandi/core/crypto'
-import type { PatientId } from '@pagdandi/core/record'
+import { boundCreator, decodeItemHeader, itemId } from '@pagdandi/core/crypto'
+import type { FacilityId, PatientId } from '@pagdandi/core/record'
 import type { AdmitItems, ItemStore } from '@pagdandi/core/sync'
 import type { Entry } from './checkedLoad.js'
 import { RivalGenesisError } from './errors.js'
@@ -23,9 +23,18 @@ export interface ChangeChecker {
 /** Who created each document, as this node's store shows (for refusing rival geneses). */
 export type CreatorOf = (docId: string) => Promise<string | undefined>
 
-/** `CreatorOf` read from the store: the author of the first stored self-grant at generation 0. */
-export function storedCreator(store: Pick<ItemStore, 'accessItems'>): CreatorOf {
+/**
+ * `CreatorOf` from the id and the store: the roster member a creator-bound id names (known before
+ * anything is stored, so a node that meets a rival self-grant first still refuses it), else, for
+ * an id of the earlier random rule, the author of the first stored self-grant at generation 0.
+ */
+export function storedCreator(
+  store: Pick<ItemStore, 'accessItems'>,
+  members: () => readonly FacilityId[] = () => []
+): CreatorOf {
   return async docId => {
+    const bound = boundCreator(docId, members())
+    if (bound !== undefined) return bound
     for (const it of await store.accessItems(docId as PatientId)) {
       const h = decodeItemHeader(it.bytes)
       if (h.kind === 'grant' && h.generation === 0 && h.recipient === h.author) return h.author
@@ -57,9 +66,9 @@ export function admission(
       freeze?.check(decodeItemHeader(bytes).author, itemId(bytes))
     )
     // A rival genesis: another facility's self-grant for a document whose creator this node
-    // already holds (it created it, or stored that creator's self-grant first; a document is
-    // created with its self-grant, so the rival, which needs the id, comes later). Every node
-    // refuses it, carriers too, so no node's view of who may read the document splits in two.
+    // knows: the id names it (a creator-bound id), or, for an id of the earlier random rule, it
+    // created it or stored that creator's self-grant first. Every node refuses it, carriers too,
+    // so no node's view of who may read the document splits in two.
     if (creatorOf !== undefined)
       for (const [at, bytes] of items.entries()) {
         const h = decodeItemHeader(bytes)

@@ -3,6 +3,7 @@
  * sees a key: a store of sealed items, and a sealer that holds the document keys.
  */
 import type { ChangeProvenance } from '@pagdandi/core/crypto'
+import type { FacilityId } from '@pagdandi/core/record'
 
 /** An item as the store returns it: its bytes and its position in the local log. */
 export interface StoredItemLike {
@@ -35,6 +36,8 @@ export type OpenedItem =
 
 /** Seals and opens items with the facility's document keys. Keys never leave it. */
 export interface DocSealer {
+  /** This facility's id, when the sealer has one: new documents' ids are bound to it (creatorId.ts). */
+  readonly facility?: FacilityId
   /** Whether this facility holds a key for the document. */
   canOpen(docId: string): boolean
   /**

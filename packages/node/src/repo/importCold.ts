@@ -6,6 +6,7 @@
  */
 import * as A from '@automerge/automerge'
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo'
+import { creatorBoundId } from '@pagdandi/core/crypto'
 import type { DocBridge } from './DocBridge.js'
 
 /** Seals `saved` as new cold documents of `bridge`; resolves with their ids once durably stored. */
@@ -16,7 +17,8 @@ export async function importCold(bridge: DocBridge, saved: Uint8Array[]): Promis
   const loaded = new Map<Uint8Array, { doc: A.Doc<unknown>; changes: Uint8Array; heads: A.Heads }>()
   try {
     for (const bytes of saved) {
-      const docId = parseAutomergeUrl(generateAutomergeUrl()).documentId
+      const me = bridge.sealer.facility
+      const docId = me === undefined ? parseAutomergeUrl(generateAutomergeUrl()).documentId : creatorBoundId(me)
       let l = loaded.get(bytes)
       if (l === undefined) {
         const doc = A.load<unknown>(bytes)

@@ -5,13 +5,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { FacilityId } from '../record/types.js'
+import { testSeed } from '../testing/seed.js'
 import { boundCreator, creatorBoundId, creatorBoundIdBytes, isBoundTo } from './creatorId.js'
 import { documentIdFromBytes, isDocumentId } from './docId.js'
 
-const SEED = Number(process.env.CREATOR_ID_SEED ?? 20261204)
-const facility = fc
-  .integer({ min: 0, max: 9_999_999_999 })
-  .map(n => `IN${String(n).padStart(10, '0')}` as FacilityId)
+const SEED = testSeed('CREATOR_ID_SEED', 20261204)
+const facility = fc.integer({ min: 0, max: 9_999_999_999 }).map(n => `IN${String(n).padStart(10, '0')}` as FacilityId)
 const params = { seed: SEED, numRuns: 1_000 } as const
 
 // Ids of the golden corpus (test/fixtures/golden-v1), made under the earlier random rule.

@@ -30,26 +30,12 @@ import {
   type PutOptions,
   type StoredItem
 } from '@pagdandi/core/sync'
-import { StoreClosedError, StoreCorruptError, StoreFaultedError, faultCause } from './errors.js'
+import { StoreClosedError, StoreCorruptError, StoreFaultedError } from './errors.js'
 import { decodeLogEntry, encodeLogEntry, entryMismatch } from './logEntry.js'
 import { dec, decodeCursor, decodeSummary, docKey, enc, encodeCursor, plain, seqKey, u32 } from './storeCodec.js'
+import { StoreLevels, type BatchOp, type Sub } from './storeLevels.js'
 import { dropSnapshot, keepDamaged, recoveryDamage, refuseIfMarkedDamaged, snapshotBeforeOpen } from './openCheck.js'
-import { STORE_SCHEMA, migrate, schemaOf, type SchemaOp, type SchemaReader, type StoreLevel } from './schema.js'
-
-/** The part of a classic-level sub-level this store reads through (values are Uint8Array/Buffer). */
-interface Sub {
-  get(key: string): Promise<Uint8Array | undefined>
-  getMany(keys: string[]): Promise<(Uint8Array | undefined)[]>
-  keys(options?: { gt?: string; lt?: string; reverse?: boolean; limit?: number }): AsyncIterable<string>
-  iterator(options?: { gt?: string; limit?: number }): AsyncIterable<[string, Uint8Array]>
-}
-
-/** One write of an array batch, in a sub-level (abstract-level's `sublevel` option). */
-type BatchOp =
-  { type: 'put'; key: string; value: Uint8Array; sublevel: unknown } | { type: 'del'; key: string; sublevel: unknown }
-
-type SubName = 'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era' | 'dix'
-const SUBS: readonly SubName[] = ['log', 'id', 'doc', 'acc', 'fp', 'cur', 'meta', 'kv', 'era', 'dix']
+import { STORE_SCHEMA, migrate, schemaOf, type SchemaReader, type StoreLevel } from './schema.js'
 
 /** How to open the store: tests put a fault-injecting LevelDB under it (FaultyLevel.ts). */
 export interface LevelStoreOptions {
@@ -60,9 +46,7 @@ export interface LevelStoreOptions {
 
 /** `ItemStore` on LevelDB. Open with `LevelItemStore.open(dir, inspect)`. */
 export class LevelItemStore implements ItemStore {
-  readonly #db: StoreLevel
-  readonly #subs: Record<SubName, unknown>
-  readonly #s: Record<SubName, Sub>
+  readonly #l: StoreLevels
   readonly #inspect: InspectItem
   #epoch: Uint8Array = new Uint8Array(EPOCH_BYTES)
   #lastSeq = 0
@@ -70,17 +54,10 @@ export class LevelItemStore implements ItemStore {
   readonly #erased = new Set<string>()
   #lock: Promise<unknown> = Promise.resolve()
   #closed = false
-  /** Set by the first failed write; every later write is refused with it (Invariant 10). */
-  #fault: StoreFaultedError | undefined
 
   private constructor(db: StoreLevel, inspect: InspectItem) {
-    this.#db = db
+    this.#l = new StoreLevels(db)
     this.#inspect = inspect
-    const subs = {} as Record<SubName, unknown>
-    for (const name of SUBS)
-      subs[name] = db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' })
-    this.#subs = subs
-    this.#s = subs as Record<SubName, Sub>
   }
 
   /**
@@ -125,21 +102,21 @@ export class LevelItemStore implements ItemStore {
   /** Reads the store's state and checks what is cheap to check; returns the damage found, if any. */
   async #init(): Promise<string | undefined> {
     const reader: SchemaReader = {
-      get: async (sub, key) => await this.#sub(sub).get(key),
+      get: async (sub, key) => await this.#l.sub(sub).get(key),
       lastKey: async sub => {
-        for await (const key of this.#sub(sub).keys({ reverse: true, limit: 1 })) return key
+        for await (const key of this.#l.sub(sub).keys({ reverse: true, limit: 1 })) return key
         return undefined
       }
     }
     const version = await schemaOf(reader)
-    const epoch = await this.#s.meta.get('epoch')
+    const epoch = await this.#l.s.meta.get('epoch')
     if (version === undefined) {
       this.#epoch = new Uint8Array(randomBytes(EPOCH_BYTES))
       await this.#commit(
         [
-          this.#put('meta', 'epoch', this.#epoch),
-          this.#put('meta', 'lastSeq', enc.encode('0')),
-          this.#put('meta', 'schema', enc.encode(String(STORE_SCHEMA)))
+          this.#l.put('meta', 'epoch', this.#epoch),
+          this.#l.put('meta', 'lastSeq', enc.encode('0')),
+          this.#l.put('meta', 'schema', enc.encode(String(STORE_SCHEMA)))
         ],
         false
       )
@@ -156,21 +133,21 @@ export class LevelItemStore implements ItemStore {
       reader,
       async ops =>
         await this.#commit(
-          ops.map(op => this.#schemaOp(op)),
+          ops.map(op => this.#l.schemaOp(op)),
           false
         )
     )
-    const recorded = Number(dec.decode((await this.#s.meta.get('lastSeq')) ?? new Uint8Array()))
+    const recorded = Number(dec.decode((await this.#l.s.meta.get('lastSeq')) ?? new Uint8Array()))
     if (!Number.isSafeInteger(recorded) || recorded < Number(last ?? '0'))
       return `its log runs past the position it records (${last} > ${recorded})`
     this.#lastSeq = recorded
-    for await (const key of this.#s.era.keys()) this.#erased.add(key)
+    for await (const key of this.#l.s.era.keys()) this.#erased.add(key)
     return undefined
   }
 
   /** The last log entry decodes and its indexes point back at it (the records of one batch). */
   async #tailDamage(seq: string): Promise<string | undefined> {
-    const value = await this.#s.log.get(seq)
+    const value = await this.#l.s.log.get(seq)
     let item: StoredItem
     try {
       item = this.#decodeLog(seq, value!)
@@ -181,68 +158,38 @@ export class LevelItemStore implements ItemStore {
     const mismatch = entryMismatch(item, this.#inspect)
     if (mismatch !== undefined) return `the last log entry (${seq}): ${mismatch}`
     const [at, indexed, fp] = await Promise.all([
-      this.#s.id.get(item.id),
-      this.#s.doc.get(docKey(item.docId, item.seq)),
-      this.#s.fp.get(item.docId)
+      this.#l.s.id.get(item.id),
+      this.#l.s.doc.get(docKey(item.docId, item.seq)),
+      this.#l.s.fp.get(item.docId)
     ])
     if (at === undefined || dec.decode(at) !== String(item.seq) || indexed === undefined || fp === undefined)
       return `the indexes of the last log entry (${seq}) are missing`
     return undefined
   }
 
-  #sub(name: string): Sub {
-    if (!(SUBS as readonly string[]).includes(name)) throw new TypeError(`no sub-level ${name}`)
-    return this.#s[name as SubName]
-  }
-
-  #schemaOp(op: SchemaOp): BatchOp {
-    this.#sub(op.sub)
-    const sub = op.sub as SubName
-    return op.type === 'put' ? this.#put(sub, op.key, op.value) : this.#del(sub, op.key)
-  }
-
-  #put(sub: SubName, key: string, value: Uint8Array): BatchOp {
-    return { type: 'put', key, value, sublevel: this.#subs[sub] }
-  }
-
-  #del(sub: SubName, key: string): BatchOp {
-    return { type: 'del', key, sublevel: this.#subs[sub] }
-  }
-
-  /**
-   * The one way this store writes: one atomic batch with `sync: true` (Invariant 2). A failed write
-   * latches the store (Invariant 10): LevelDB may have left part of the batch in its log, and
-   * records appended after it could be dropped with it at the next open.
-   */
+  /** Every write goes through the store's one batch (storeLevels.ts), refused once closed. */
   async #commit(ops: BatchOp[], checkOpen = true, sync = true): Promise<void> {
     if (checkOpen) this.#check()
-    if (this.#fault !== undefined) throw this.#fault
-    try {
-      await this.#db.batch(ops as never, { sync })
-    } catch (err) {
-      if (this.#closed) throw new StoreClosedError()
-      this.#fault ??= new StoreFaultedError(faultCause(err), err)
-      throw this.#fault
-    }
+    await this.#l.commit(ops, sync)
   }
 
   /** Latches the store as a failed write of its own would (the audit log's write failed on its disk). */
   latch(cause: unknown): StoreFaultedError {
-    this.#fault ??= new StoreFaultedError(faultCause(cause), cause)
-    return this.#fault
+    return this.#l.latch(cause)
   }
 
   /** The fault that stopped writes, if a write failed since the store was opened. */
   fault(): StoreFaultedError | undefined {
-    return this.#fault
+    return this.#l.fault()
   }
 
   /** Close the database. */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#l.closed = true
     await this.#lock.catch(() => {})
-    await this.#db.close()
+    await this.#l.db.close()
   }
 
   #check(): void {
@@ -257,9 +204,9 @@ export class LevelItemStore implements ItemStore {
   }
 
   async #store(items: Uint8Array[], options: PutOptions): Promise<StoredItem[]> {
-    if (this.#fault !== undefined) throw this.#fault
+    this.#l.throwIfFaulted()
     const headers = items.map(bytes => ({ bytes, h: this.#inspect(bytes) }))
-    const known = await this.#s.id.getMany(headers.map(x => x.h.id))
+    const known = await this.#l.s.id.getMany(headers.map(x => x.h.id))
     const fresh: StoredItem[] = []
     const seen = new Set<string>()
     headers.forEach(({ bytes, h }, i) => {
@@ -272,25 +219,25 @@ export class LevelItemStore implements ItemStore {
     const ops: BatchOp[] = []
     const fps = new Map<string, DocSummary>()
     for (const docId of new Set(fresh.map(f => f.docId))) {
-      const raw = await this.#s.fp.get(docId)
+      const raw = await this.#l.s.fp.get(docId)
       fps.set(
         docId,
         raw === undefined ? { docId: docId as PatientId, fp: emptyFingerprint(), count: 0 } : decodeSummary(docId, raw)
       )
     }
     for (const it of fresh) {
-      ops.push(this.#put('log', seqKey(it.seq), encodeLogEntry(it)))
-      ops.push(this.#put('id', it.id, enc.encode(String(it.seq))))
-      ops.push(this.#put('doc', docKey(it.docId, it.seq), new Uint8Array(0)))
-      if (it.kind === 'access') ops.push(this.#put('acc', docKey(it.docId, it.seq), new Uint8Array(0)))
+      ops.push(this.#l.put('log', seqKey(it.seq), encodeLogEntry(it)))
+      ops.push(this.#l.put('id', it.id, enc.encode(String(it.seq))))
+      ops.push(this.#l.put('doc', docKey(it.docId, it.seq), new Uint8Array(0)))
+      if (it.kind === 'access') ops.push(this.#l.put('acc', docKey(it.docId, it.seq), new Uint8Array(0)))
       const sum = fps.get(it.docId) as DocSummary
       xorInto(sum.fp, itemFingerprint(it.id))
       sum.count++
     }
-    for (const sum of fps.values()) ops.push(this.#put('fp', sum.docId, concatBytes([sum.fp, u32(sum.count)])))
-    if (fresh.length > 0) ops.push(this.#put('meta', 'lastSeq', enc.encode(String(this.#lastSeq + fresh.length))))
+    for (const sum of fps.values()) ops.push(this.#l.put('fp', sum.docId, concatBytes([sum.fp, u32(sum.count)])))
+    if (fresh.length > 0) ops.push(this.#l.put('meta', 'lastSeq', enc.encode(String(this.#lastSeq + fresh.length))))
     if (options.cursor !== undefined)
-      ops.push(this.#put('cur', options.cursor.peer, encodeCursor(options.cursor.cursor)))
+      ops.push(this.#l.put('cur', options.cursor.peer, encodeCursor(options.cursor.cursor)))
     if (ops.length === 0) return []
     await this.#commit(ops)
     this.#lastSeq += fresh.length
@@ -299,7 +246,7 @@ export class LevelItemStore implements ItemStore {
 
   async hasItems(ids: ItemId[]): Promise<boolean[]> {
     this.#check()
-    return (await this.#s.id.getMany(ids)).map(v => v !== undefined)
+    return (await this.#l.s.id.getMany(ids)).map(v => v !== undefined)
   }
 
   #decodeLog(key: string, value: Uint8Array): StoredItem {
@@ -309,7 +256,7 @@ export class LevelItemStore implements ItemStore {
   async logSince(seq: number, limit: number): Promise<StoredItem[]> {
     this.#check()
     const out: StoredItem[] = []
-    for await (const [k, v] of this.#s.log.iterator({ gt: seqKey(seq), limit })) out.push(this.#decodeLog(k, v))
+    for await (const [k, v] of this.#l.s.log.iterator({ gt: seqKey(seq), limit })) out.push(this.#decodeLog(k, v))
     return out
   }
 
@@ -318,7 +265,7 @@ export class LevelItemStore implements ItemStore {
     const seqs: string[] = []
     for await (const k of index.keys({ gt: `${docId}\u0000`, lt: `${docId}\u0001` }))
       seqs.push(k.slice(docId.length + 1))
-    const values = await this.#s.log.getMany(seqs)
+    const values = await this.#l.s.log.getMany(seqs)
     return values.map((v, i) => {
       if (v === undefined) throw new StoreCorruptError(`index points at missing log entry ${seqs[i]}`)
       return this.#decodeLog(seqs[i] as string, v)
@@ -326,11 +273,11 @@ export class LevelItemStore implements ItemStore {
   }
 
   itemsForDoc(docId: PatientId): Promise<StoredItem[]> {
-    return this.#bySeqIndex(this.#s.doc, docId)
+    return this.#bySeqIndex(this.#l.s.doc, docId)
   }
 
   accessItems(docId: PatientId): Promise<StoredItem[]> {
-    return this.#bySeqIndex(this.#s.acc, docId)
+    return this.#bySeqIndex(this.#l.s.acc, docId)
   }
 
   async lastSeq(): Promise<number> {
@@ -345,18 +292,18 @@ export class LevelItemStore implements ItemStore {
 
   async getCursor(peer: FacilityId): Promise<Cursor | undefined> {
     this.#check()
-    const raw = await this.#s.cur.get(peer)
+    const raw = await this.#l.s.cur.get(peer)
     return raw === undefined ? undefined : decodeCursor(raw)
   }
 
   async setCursor(peer: FacilityId, cursor: Cursor): Promise<void> {
-    await this.#commit([this.#put('cur', peer, encodeCursor(cursor))])
+    await this.#commit([this.#l.put('cur', peer, encodeCursor(cursor))])
   }
 
   async docSummaries(): Promise<DocSummary[]> {
     this.#check()
     const out: DocSummary[] = []
-    for await (const [k, v] of this.#s.fp.iterator()) out.push(decodeSummary(k, v))
+    for await (const [k, v] of this.#l.s.fp.iterator()) out.push(decodeSummary(k, v))
     return out
   }
 
@@ -376,25 +323,25 @@ export class LevelItemStore implements ItemStore {
     this.#check()
     const run = this.#lock.then(async () => {
       const seqs: string[] = []
-      for await (const k of this.#s.doc.keys({ gt: `${docId}\u0000`, lt: `${docId}\u0001` }))
+      for await (const k of this.#l.s.doc.keys({ gt: `${docId}\u0000`, lt: `${docId}\u0001` }))
         seqs.push(k.slice(docId.length + 1))
-      const values = await this.#s.log.getMany(seqs)
+      const values = await this.#l.s.log.getMany(seqs)
       const ops: BatchOp[] = []
       values.forEach((v, i) => {
         const seq = seqs[i] as string
         ops.push(
-          this.#del('log', seq),
-          this.#del('doc', `${docId}\u0000${seq}`),
-          this.#del('acc', `${docId}\u0000${seq}`)
+          this.#l.del('log', seq),
+          this.#l.del('doc', `${docId}\u0000${seq}`),
+          this.#l.del('acc', `${docId}\u0000${seq}`)
         )
-        if (v !== undefined) ops.push(this.#del('id', this.#decodeLog(seq, v).id))
+        if (v !== undefined) ops.push(this.#l.del('id', this.#decodeLog(seq, v).id))
       })
       // Log positions are never reused (`lastSeq` stays), or a peer's cursor past them would skip new items.
-      ops.push(this.#del('fp', docId), this.#put('era', docId, new Uint8Array(0)))
+      ops.push(this.#l.del('fp', docId), this.#l.put('era', docId, new Uint8Array(0)))
       await this.#commit(ops)
       this.#erased.add(docId)
       // `level` types the browser union; on Node it is classic-level, which compacts.
-      if (compacts(this.#db)) await this.#db.compactRange('!', '\uffff')
+      if (compacts(this.#l.db)) await this.#l.db.compactRange('!', '\uffff')
       return seqs.length
     })
     this.#lock = run.catch(() => {})
@@ -404,7 +351,7 @@ export class LevelItemStore implements ItemStore {
   /** Every record of the persisted document index (`dix`), in key order. */
   async *indexEntries(): AsyncIterable<[string, Uint8Array]> {
     this.#check()
-    for await (const [k, v] of this.#s.dix.iterator()) yield [k, plain(v)]
+    for await (const [k, v] of this.#l.s.dix.iterator()) yield [k, plain(v)]
   }
 
   /**
@@ -414,16 +361,16 @@ export class LevelItemStore implements ItemStore {
    */
   async writeIndex(puts: [string, Uint8Array][], dels: string[], clear = false): Promise<void> {
     const ops: BatchOp[] = []
-    if (clear) for await (const k of this.#s.dix.keys()) ops.push(this.#del('dix', k))
-    for (const k of dels) ops.push(this.#del('dix', k))
-    for (const [k, v] of puts) ops.push(this.#put('dix', k, v))
+    if (clear) for await (const k of this.#l.s.dix.keys()) ops.push(this.#l.del('dix', k))
+    for (const k of dels) ops.push(this.#l.del('dix', k))
+    for (const [k, v] of puts) ops.push(this.#l.put('dix', k, v))
     if (ops.length > 0) await this.#commit(ops, true, false)
   }
 
   /** Read a node-owned value (keyring blob, settings) from the generic key/value sub-level. */
   async getKv(key: string): Promise<Uint8Array | undefined> {
     this.#check()
-    const v = await this.#s.kv.get(key)
+    const v = await this.#l.s.kv.get(key)
     return v === undefined ? undefined : plain(v)
   }
 
@@ -434,7 +381,7 @@ export class LevelItemStore implements ItemStore {
 
   /** Durably write several node-owned values in one batch (`sync: true`). */
   async putKvs(entries: readonly (readonly [string, Uint8Array])[]): Promise<void> {
-    await this.#commit(entries.map(([k, v]) => this.#put('kv', k, v)))
+    await this.#commit(entries.map(([k, v]) => this.#l.put('kv', k, v)))
   }
 }
 

@@ -110,11 +110,38 @@ describe('GrantWait: items wait for their grant, bounded per author (issue 14, a
     expect(hold('a3', ATTACKER)).toMatch(/author quota/)
     expect(hold('h1', HONEST[0]!, limits.perAuthorBytes + 1)).toMatch(/author quota/)
     expect(hold('h1', HONEST[0]!)).toMatch(/^held/)
-    expect(hold('h2', HONEST[1]!)).toMatch(/total quota/)
+    // The room is full: a newcomer holding less than the attacker takes the attacker's newest place…
+    expect(hold('h2', HONEST[1]!)).toMatch(/^held/)
+    // …but not a place from an author holding no more than it would.
+    expect(hold('h3', HONEST[2]!)).toMatch(/total quota/)
     // The same item again is not counted twice.
     expect(hold('h1', HONEST[0]!)).toMatch(/^held/)
     expect(wait.usage().items).toBe(3)
     now += limits.maxWaitMs
     expect(wait.expire().map(e => e.error.message)).toEqual(Array(3).fill(expect.stringMatching(/expired/)))
+  })
+
+  it('eight members at their quota fill the whole room, yet an honest author’s changes all wait: each attacker is held to its share', () => {
+    const l = { ...limits, perAuthorItems: 32, totalItems: 256 }
+    const wait = new GrantWait(l, () => 0)
+    const attackers = Array.from({ length: 8 }, (_, i) => `IN22100006${String(i).padStart(2, '0')}` as FacilityId)
+    let n = 0
+    const hold = (author: FacilityId) =>
+      wait.hold({ id: `i${n++}` as ItemId, bytes: new Uint8Array(10), docId: `d-${author}` as PatientId, author })
+    for (const a of attackers)
+      for (let i = 0; i < l.perAuthorItems; i++) expect(hold(a).verdict.name).toBe('AwaitingGrantError')
+    expect(wait.usage().items).toBe(l.totalItems)
+    const pushedOut: FacilityId[] = []
+    for (let i = 0; i < l.perAuthorItems - 4; i++) {
+      const r = hold(HONEST[0]!)
+      expect(r.verdict.name).toBe('AwaitingGrantError')
+      pushedOut.push(...r.expired.map(e => e.item.author))
+    }
+    // Only attackers' items made room, and none of them below the honest author's share.
+    expect(pushedOut.every(a => attackers.includes(a))).toBe(true)
+    expect(wait.usage().items).toBe(l.totalItems)
+    const u = wait.usage().byAuthor
+    for (const a of attackers) expect(u.get(a)!.items).toBeGreaterThanOrEqual(l.totalItems / 9 - 1)
+    expect(u.get(HONEST[0]!)!.items).toBe(l.perAuthorItems - 4)
   })
 })

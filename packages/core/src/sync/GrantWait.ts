@@ -29,7 +29,8 @@ export interface GrantWaitLimits {
  * and a few hundred KiB even for a long admission (a 5,000-patient catch-up holds at most one
  * batch of 32 KiB ahead of any grant). 1,024 items and 4 MiB per author leave room for several such
  * documents at once; 8,192 and 32 MiB in all bound what every member together can make a node hold
- * in memory. A grant follows its changes within the same session; ten minutes covers a session
+ * in memory, and a full room is shared fairly (`hold`): an author holding less than another always
+ * gets a place. A grant follows its changes within the same session; ten minutes covers a session
  * over 2G that is cut and resumed.
  */
 export const DEFAULT_GRANT_WAIT: GrantWaitLimits = {
@@ -67,7 +68,7 @@ export interface Waiting {
   since: number
 }
 
-/** What `hold` did: the new item's verdict and any older ones it pushed out as expired. */
+/** What `hold` did: the new item's verdict and any older ones it pushed out (expired, or over the fair share of a full room). */
 export interface HoldResult {
   verdict: AwaitingGrantError | NotEntitledError
   expired: { item: Waiting; error: NotEntitledError }[]
@@ -102,8 +103,20 @@ export class GrantWait {
     if (this.#ids.has(item.id)) return { verdict: new AwaitingGrantError(item.docId), expired }
     if (a.items + 1 > l.perAuthorItems || a.bytes + n > l.perAuthorBytes)
       return { verdict: new NotEntitledError(item.docId, 'author quota'), expired }
-    if (this.#items.length + 1 > l.totalItems || this.#bytes + n > l.totalBytes)
-      return { verdict: new NotEntitledError(item.docId, 'total quota'), expired }
+    const full = (): boolean => this.#items.length + 1 > l.totalItems || this.#bytes + n > l.totalBytes
+    // A full room makes space fairly: the newest item of the author holding the most goes, as long
+    // as that author holds more than this one would. So several members together (eight at their
+    // quota fill the total) cannot keep an honest author's changes out: each author is held to its
+    // share of the total, and what is pushed out is refused by name like an expired item.
+    while (full()) {
+      const victim = this.#largestOther(item.author)
+      if (victim === undefined || victim.items <= a.items + 1)
+        return { verdict: new NotEntitledError(item.docId, 'total quota'), expired }
+      const at = this.#items.findLastIndex(w => w.author === victim.author)
+      const w = this.#items[at]!
+      this.#remove(at)
+      expired.push({ item: w, error: new NotEntitledError(w.docId, 'total quota') })
+    }
     this.#items.push({ ...item, since: this.#now() })
     this.#ids.add(item.id)
     this.#authors.set(item.author, { items: a.items + 1, bytes: a.bytes + n })
@@ -150,6 +163,14 @@ export class GrantWait {
       out.push({ item: w, error: new NotEntitledError(w.docId, 'expired') })
     }
     return out
+  }
+
+  /** The author other than `author` with the most items waiting. */
+  #largestOther(author: FacilityId): { author: FacilityId; items: number } | undefined {
+    let best: { author: FacilityId; items: number } | undefined
+    for (const [f, u] of this.#authors)
+      if (f !== author && (best === undefined || u.items > best.items)) best = { author: f, items: u.items }
+    return best
   }
 
   #remove(i: number): void {

@@ -5,7 +5,8 @@
  *
  * - it must send its first byte within `firstByteMs` and become a member's connection within
  *   `preAuthMs`, or it is closed (a silent raw socket, or a WebSocket that never speaks Noise);
- * - at most `perHost` unauthenticated sockets per remote address: more are closed on arrival;
+ * - at most `perHost` unauthenticated sockets per remote address: more are closed on arrival (an
+ *   IPv6 address counts as its /64, an IPv4-mapped one as its IPv4 address: addressGroup.ts);
  * - at most `pool` unauthenticated sockets from other addresses in all: when the pool is full, a new
  *   socket closes the oldest one of the address holding the most, so a flood from a few addresses
  *   cannot keep out a member that dials from its own;
@@ -19,6 +20,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { getNetConfig } from '@libp2p/utils'
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { Clock } from '@pagdandi/core/sync'
+import { addressGroup, plainHost } from './addressGroup.js'
 import { PoolEvictionError, PreAuthTimeoutError } from './errors.js'
 
 /** The limits; `DEFAULT_INBOUND_LIMITS` in constants.ts explains each value. */
@@ -107,7 +109,7 @@ export class InboundGuard {
 
   /** A member's connection opened from `host:port`: that socket is no longer limited. */
   authenticated(host: string, port: number): void {
-    this.#seenMembers.add(host)
+    this.#seenMembers.add(plainHost(host))
     const p = this.#pending.get(`${host}:${port}`)
     if (p === undefined) return
     this.#stats.authenticated++
@@ -115,12 +117,16 @@ export class InboundGuard {
   }
 
   #admit(socket: Socket): boolean {
-    const host = socket.remoteAddress
+    const remote = socket.remoteAddress
     const port = socket.remotePort
-    if (host === undefined || port === undefined) {
+    if (remote === undefined || port === undefined) {
       socket.destroy()
       return false
     }
+    // Counted by address group (an IPv6 /64, an IPv4 address however written); a member is known
+    // by its own address.
+    const host = addressGroup(remote)
+    const exact = plainHost(remote)
     const l = this.#limits
     const count = this.#perHost.get(host) ?? 0
     if (count >= l.perHost) {
@@ -128,7 +134,7 @@ export class InboundGuard {
       socket.destroy()
       return false
     }
-    const member = this.#seenMembers.has(host) || this.#memberHosts().has(host)
+    const member = this.#seenMembers.has(exact) || this.#memberHosts().has(exact)
     const reserved = member && this.#reservedUsed < l.reserved
     if (!reserved && this.#general >= l.pool && !this.#evictFor(host)) {
       this.#stats.refusedFull++
@@ -138,7 +144,7 @@ export class InboundGuard {
     // Destroyed with an error below, so that whoever awaits the socket (the listener's wait for its
     // first byte) is woken; this listener keeps that error from being uncaught.
     socket.on('error', () => {})
-    const key = `${host}:${port}`
+    const key = `${remote}:${port}`
     const timeout = (): void => {
       const p = this.#pending.get(key)
       if (p === undefined) return
@@ -218,7 +224,7 @@ export function memberHosts(roster: VerifiedRoster): ReadonlySet<string> {
     for (const a of e.addresses) {
       try {
         const c = getNetConfig(multiaddr(a))
-        if (c.type === 'ip4' || c.type === 'ip6') out.add(c.host)
+        if (c.type === 'ip4' || c.type === 'ip6') out.add(plainHost(c.host))
       } catch {
         // An address that is not a multiaddr names no host to reserve for.
       }

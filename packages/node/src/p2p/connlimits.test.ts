@@ -9,7 +9,9 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '@pagdandi/core/testing'
-import { INBOUND_LIMITS } from './constants.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { INBOUND_LIMITS, MAX_CONNECTIONS_PER_PEER } from './constants.js'
+import { createHost } from './host.js'
 import { entry, eventually, heldIds, roster, sealedDoc, useTestNetwork } from './testNetwork.js'
 
 const script = fileURLToPath(new URL('../testing/silentSockets.mjs', import.meta.url))
@@ -131,5 +133,31 @@ describe('connection limits that favour members (issue 14, attack 5)', () => {
       refusedPerHost: 50 - INBOUND_LIMITS.perHost
     })
     await members()
+  })
+
+  it('a member holds at most MAX_CONNECTIONS_PER_PEER connections: more, dialled with its key from other hosts, are closed as they open', async () => {
+    const clock = new ManualClock(0)
+    const [victim, a] = await net.facilities(2)
+    const r = roster([entry(victim), { ...entry(a), addresses: [] }])
+    await net.startNode(victim, r, { inbound: { clock } })
+    // Four hosts holding the member's libp2p key (a stolen laptop copied), each dialling in.
+    const hosts = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const h = await createHost({ privateKey: a.key, listen: [], admit: () => true })
+        await h.start()
+        return h
+      })
+    )
+    try {
+      const target = multiaddr(`/ip4/127.0.0.1/tcp/${victim.port}/ws/p2p/${victim.peerId}`)
+      await Promise.allSettled(hosts.map(async h => await h.dial(target)))
+      await eventually(
+        () => hosts.filter(h => h.getConnections().some(c => c.status === 'open')).length === MAX_CONNECTIONS_PER_PEER,
+        20_000,
+        `the victim keeps ${MAX_CONNECTIONS_PER_PEER} of the member's 4 connections`
+      )
+    } finally {
+      await Promise.all(hosts.map(async h => await h.stop()))
+    }
   })
 })

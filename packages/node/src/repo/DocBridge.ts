@@ -25,26 +25,15 @@ import { concatBytes } from '@pagdandi/core'
 import { EventEmitter } from 'node:events'
 import * as A from '@automerge/automerge'
 import { type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo'
-import { StoreFaultedError } from '../store/errors.js'
-import { itemId } from '@pagdandi/core/crypto'
-import { checkAfter, loadChecked, sameHeads, type Entry } from './checkedLoad.js'
-import { changeHashes, type Author } from '@pagdandi/core/record'
+import { sameHeads, type Entry } from './checkedLoad.js'
+import type { Author } from '@pagdandi/core/record'
 import { Authorship } from './Authorship.js'
-import { BridgeClosedError, SealFailedError, UnknownDocumentError } from './errors.js'
+import { BridgeClosedError, UnknownDocumentError } from './errors.js'
 import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './bridgePorts.js'
 import { importCold } from './importCold.js'
 import { startBridge, type StartProgress } from './startup.js'
-
-interface DocState {
-  /** The live handle; undefined while the document is cold (only in the store). */
-  handle?: DocHandle<unknown>
-  /** Heads whose whole ancestry is durably stored as items on this node. */
-  covered: A.Heads
-  /** Whether the self-grant holding this document's key is durably stored. */
-  keyStored: boolean
-  queue: Promise<void>
-  sealScheduled: boolean
-}
+import { StoredItems } from './storedItems.js'
+import { enqueue, sealPending, type DocState, type SealParts } from './docSeal.js'
 
 /**
  * Events: `sealed` (items newly stored from local changes), `doc` (a document changed or appeared;
@@ -63,11 +52,12 @@ export type { StartProgress } from './startup.js'
 /** Keeps a storage-less Repo in step with the sealed item store. */
 export class DocBridge extends EventEmitter<DocBridgeEvents> {
   readonly #docs = new Map<string, DocState>()
-  /** Ids of items left out of their documents (refused here or quarantined in an earlier run). */
-  readonly #excluded = new Set<string>()
+  /** The stored items of each document, refused and quarantined ones left out. */
+  readonly #items: StoredItems
   #closed = false
   /** Counters for the status page and the demo. */
   readonly stats = { sealedItems: 0, sealedBytes: 0, appliedItems: 0 }
+  readonly #sealParts: SealParts
 
   constructor(
     readonly repo: Repo,
@@ -77,6 +67,14 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     readonly authorship: Authorship = new Authorship()
   ) {
     super()
+    this.#sealParts = {
+      store,
+      sealer,
+      authorship,
+      stats: this.stats,
+      onSealed: stored => this.emit('sealed', stored)
+    }
+    this.#items = new StoredItems(store, sealer, (bytes, error) => this.emit('refused', bytes, error))
     // Documents that browsers create arrive through the network subsystem; seal them too.
     repo.on('document', ({ handle }) => {
       const known = this.#docs.get(handle.documentId)
@@ -126,38 +124,22 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         docId,
         (await this.store.itemsForDoc(docId)).map(i => i.bytes)
       )
-    this.#setCold(docId, this.#index(docId, await this.#storedEntries(docId)))
+    this.#setCold(docId, this.#index(docId, await this.#items.entries(docId)))
   }
 
   /** Opens a stored item, or names it (`refused`) and returns undefined (start-up's scan). */
   openStored(bytes: Uint8Array): OpenedItem | undefined {
-    return this.#openStored(bytes)
+    return this.#items.open(bytes)
   }
 
   /** Leaves these items out of their documents from now on (quarantined in an earlier run). */
   exclude(ids: Iterable<string>): void {
-    for (const id of ids) this.#excluded.add(id)
+    this.#items.exclude(ids)
   }
 
   /** Whether this item is left out of its document as bad (so it must not be forwarded either). */
   isExcluded(id: string): boolean {
-    return this.#excluded.has(id)
-  }
-
-  /** Opens a stored item, or names it (`refused`) and returns undefined if it does not open. */
-  #openStored(bytes: Uint8Array): OpenedItem | undefined {
-    if (this.#excluded.size > 0 && this.#excluded.has(itemId(bytes))) return undefined
-    try {
-      return this.sealer.open(bytes)
-    } catch (err) {
-      this.#refuse(bytes, err instanceof Error ? err : new Error(String(err)))
-      return undefined
-    }
-  }
-
-  #refuse(bytes: Uint8Array, error: Error): void {
-    this.#excluded.add(itemId(bytes))
-    this.emit('refused', bytes, error)
+    return this.#items.isExcluded(id)
   }
 
   /**
@@ -166,15 +148,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
    * undefined. Nothing is applied; the document is built and freed.
    */
   async checkReceived(docId: string, items: Entry[]): Promise<(Error | undefined)[]> {
-    return checkAfter(docId, await this.#storedEntries(docId), items, (e, error) => {
-      this.#refuse(e.bytes, error)
-    })
-  }
-
-  #load(docId: string, entries: Entry[]): A.Doc<unknown> {
-    return loadChecked(docId, entries, (e, error) => {
-      this.#refuse(e.bytes, error)
-    })
+    return await this.#items.checkReceived(docId, items)
   }
 
   /** Records a document as known and cold: stored up to `heads`, with its key stored. */
@@ -184,28 +158,13 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
 
   /** Loads a cold document, announces it with the `doc` event and frees it; returns its heads. */
   #index(docId: string, entries: Entry[]): A.Heads {
-    const doc = this.#load(docId, entries)
+    const doc = this.#items.load(docId, entries)
     try {
       this.emit('doc', docId, doc)
       return A.getHeads(doc)
     } finally {
       A.free(doc)
     }
-  }
-
-  /** Every change item of a document this node can open, from the store (refused ones left out). */
-  async #storedEntries(docId: string): Promise<Entry[]> {
-    const all: Entry[] = []
-    for (const item of await this.store.itemsForDoc(docId)) {
-      const o = this.#openStored(item.bytes)
-      if (o?.kind === 'change') all.push({ bytes: item.bytes, changes: o.changes })
-    }
-    return all
-  }
-
-  /** Every change chunk of a document this node can open, from the store. */
-  async #storedChanges(docId: string): Promise<Uint8Array[]> {
-    return (await this.#storedEntries(docId)).map(e => e.changes)
   }
 
   /** Makes a known document resident (in the Repo, for changes and browsers); run in its queue. */
@@ -219,7 +178,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // (changes received meanwhile, such as a peer's conflicting value).
     const loading = this.repo.handles[docId as DocumentId]
     if (loading !== undefined && !loading.isReady()) await loading.whenReady(['ready', 'unavailable', 'deleted'])
-    const handle = this.repo.import<unknown>(concatBytes(await this.#storedChanges(docId)), {
+    const handle = this.repo.import<unknown>(concatBytes(await this.#items.changes(docId)), {
       docId: docId as DocumentId
     })
     handle.doneLoading()
@@ -240,7 +199,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
   async storedChanges(docId: string): Promise<Uint8Array | undefined> {
     if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
-    return concatBytes(await this.#storedChanges(docId))
+    return concatBytes(await this.#items.changes(docId))
   }
 
   /**
@@ -257,7 +216,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     if (st === undefined || this.#closed) return undefined
     if (st.handle !== undefined) return st.handle as DocHandle<T>
     let handle: DocHandle<unknown> | undefined
-    await this.#enqueue(st, async () => {
+    await enqueue(st, async () => {
       handle = await this.#wake(docId, st)
     })
     return handle as DocHandle<T> | undefined
@@ -368,16 +327,16 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** Seals every change of `docId` not yet sealed; resolves when they are durable. */
   async flush(docId: string): Promise<void> {
     const st = this.#state(docId)
-    await this.#enqueue(st, async () => {
-      await this.#seal(docId, st)
+    await enqueue(st, async () => {
+      await sealPending(this.#sealParts, docId, st)
     })
   }
 
   /** Seals and stores extra items (e.g. a grant) together with the document's pending changes. */
   async flushWith(docId: string, extra: Uint8Array[], onStored?: () => void): Promise<void> {
     const st = this.#state(docId)
-    await this.#enqueue(st, async () => {
-      await this.#seal(docId, st, extra)
+    await enqueue(st, async () => {
+      await sealPending(this.#sealParts, docId, st, extra)
       onStored?.()
     })
   }
@@ -405,7 +364,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     const rekeyed = new Set<string>()
     const byDoc = new Map<string, Uint8Array[]>()
     for (const bytes of items) {
-      const opened = this.#openStored(bytes)
+      const opened = this.#items.open(bytes)
       if (opened === undefined) continue
       if (opened.kind === 'key') (this.#docs.has(opened.docId) ? rekeyed : unlocked).add(opened.docId)
       else if (opened.kind === 'change' && this.#docs.has(opened.docId)) push(byDoc, opened.docId, opened.changes)
@@ -416,7 +375,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       const stored = (await this.store.itemsForDoc(docId)).map(i => i.bytes)
       this.sealer.settle?.(docId, stored)
       for (const bytes of stored) {
-        const o = this.#openStored(bytes)
+        const o = this.#items.open(bytes)
         if (o?.kind === 'change') push(byDoc, docId, o.changes)
       }
     }
@@ -425,7 +384,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
         docId,
         (await this.store.itemsForDoc(docId)).map(i => i.bytes)
       )
-      const all = await this.#storedEntries(docId)
+      const all = await this.#items.entries(docId)
       if (this.#docs.has(docId)) {
         push(byDoc, docId, ...all.map(e => e.changes))
         continue
@@ -437,15 +396,15 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     for (const [docId, chunks] of byDoc) {
       const st = this.#docs.get(docId)!
       let cold = false
-      await this.#enqueue(st, async () => {
+      await enqueue(st, async () => {
         if (st.handle === undefined) {
           // Cold: the items are already stored, so re-index from the store (which holds them).
           cold = true
-          st.covered = this.#index(docId, await this.#storedEntries(docId))
+          st.covered = this.#index(docId, await this.#items.entries(docId))
           return
         }
         // Seal our own pending edits first, so that `covered` is the doc's heads before merging.
-        await this.#seal(docId, st)
+        await sealPending(this.#sealParts, docId, st)
         st.handle.update(d => A.loadIncremental(d as A.Doc<unknown>, concatBytes(chunks)))
         st.covered = A.getHeads(st.handle.doc() as A.Doc<unknown>)
       })
@@ -493,47 +452,10 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     this.emit('doc', docId)
     if (st.sealScheduled || this.#closed) return
     st.sealScheduled = true
-    void this.#enqueue(st, async () => {
+    void enqueue(st, async () => {
       st.sealScheduled = false
-      await this.#seal(docId, st)
+      await sealPending(this.#sealParts, docId, st)
     }).catch(err => this.emit('error', err as Error))
-  }
-
-  async #enqueue(st: DocState, job: () => Promise<void>): Promise<void> {
-    const run = st.queue.then(job)
-    st.queue = run.catch(() => {})
-    await run
-  }
-
-  async #seal(docId: string, st: DocState, extra: Uint8Array[] = []): Promise<void> {
-    const doc = st.handle?.doc() as A.Doc<unknown> | undefined
-    const heads = doc === undefined ? st.covered : A.getHeads(doc)
-    const fresh = doc !== undefined && !sameHeads(heads, st.covered)
-    if (!fresh && extra.length === 0 && st.keyStored) return
-    try {
-      const items: Uint8Array[] = []
-      if (!st.keyStored) items.push(...this.sealer.ensureKey(docId))
-      let hashes: string[] = []
-      if (fresh) {
-        const changes = A.saveSince(doc!, st.covered)
-        hashes = changeHashes(changes)
-        items.push(this.sealer.sealChange(docId, changes, this.authorship.provenance(hashes)))
-      }
-      items.push(...extra)
-      const stored = await this.store.putItems(items)
-      this.authorship.sealed(hashes)
-      st.keyStored = true
-      st.covered = heads
-      this.stats.sealedItems += items.length
-      for (const i of items) this.stats.sealedBytes += i.byteLength
-      // The newly stored items, not the bytes asked for: the replicator reads grants among them to
-      // learn who became entitled, and a retried self-grant already stored is not news.
-      if (stored.length > 0) this.emit('sealed', stored)
-    } catch (err) {
-      // A store that refuses writes says why, with its own status (503); the change stays unsealed.
-      if (err instanceof StoreFaultedError) throw err
-      throw new SealFailedError(docId, err)
-    }
   }
 }
 

@@ -93,7 +93,7 @@ export interface SessionStatus {
 
 /** One replication session with one peer over one stream. */
 export class SyncSession {
-  readonly #o: SyncSessionOptions
+  readonly #options: SyncSessionOptions
   readonly #state: SessionState
   #chain: Promise<void> = Promise.resolve()
   #snapshot: SummarySnapshot | undefined
@@ -104,13 +104,13 @@ export class SyncSession {
   readonly #skipped = new Set<PatientId>()
 
   constructor(options: SyncSessionOptions) {
-    this.#o = options
+    this.#options = options
     this.#state = initialState(options.me, options.peer, options.rosterVersion, options.rosters !== undefined)
   }
 
   /** The peer's facility id. */
   get peer(): FacilityId {
-    return this.#o.peer
+    return this.#options.peer
   }
 
   /** Whether the session has ended. */
@@ -121,7 +121,10 @@ export class SyncSession {
   /** Send our hello. Call once, before or after frames start arriving. */
   start(): Promise<void> {
     return this.#enqueue(async () => {
-      const [lastSeq, cursor] = await Promise.all([this.#o.store.lastSeq(), this.#o.store.getCursor(this.#o.peer)])
+      const [lastSeq, cursor] = await Promise.all([
+        this.#options.store.lastSeq(),
+        this.#options.store.getCursor(this.#options.peer)
+      ])
       await this.#run(cursor === undefined ? { type: 'start', lastSeq } : { type: 'start', lastSeq, cursor })
     })
   }
@@ -130,7 +133,7 @@ export class SyncSession {
   receive(bytes: Uint8Array): Promise<void> {
     return this.#enqueue(async () => {
       const frame = decodeFrame(bytes)
-      this.#o.onFrame?.('in', frame, bytes.length)
+      this.#options.onFrame?.('in', frame, bytes.length)
       await this.#run({ type: 'frame', frame })
     })
   }
@@ -138,7 +141,7 @@ export class SyncSession {
   /** Our log has grown (a local write or items from another peer): push what the peer may have. */
   logGrew(): void {
     void this.#enqueue(async () => {
-      await this.#run({ type: 'log-grew', lastSeq: await this.#o.store.lastSeq() })
+      await this.#run({ type: 'log-grew', lastSeq: await this.#options.store.lastSeq() })
     })
   }
 
@@ -160,8 +163,8 @@ export class SyncSession {
     this.#closed = true
     this.#state.phase = 'closed'
     this.#snapshot = undefined
-    this.#o.channel.close(error)
-    this.#o.onClose?.(error)
+    this.#options.channel.close(error)
+    this.#options.onClose?.(error)
   }
 
   /** Progress with this peer. */
@@ -201,12 +204,12 @@ export class SyncSession {
 
   async #send(frame: Frame): Promise<void> {
     const bytes = encodeFrame(frame)
-    this.#o.onFrame?.('out', frame, bytes.length)
-    await this.#o.channel.send(bytes)
+    this.#options.onFrame?.('out', frame, bytes.length)
+    await this.#options.channel.send(bytes)
   }
 
   async #perform(a: SessionAction): Promise<SessionEvent | undefined> {
-    const { store, peer } = this.#o
+    const { store, peer } = this.#options
     switch (a.type) {
       case 'send':
         await this.#send(a.frame)
@@ -215,7 +218,7 @@ export class SyncSession {
         const [epoch, lastSeq] = await Promise.all([store.epoch(), store.lastSeq()])
         const hello: Frame = {
           type: 'hello',
-          facility: this.#o.me,
+          facility: this.#options.me,
           rosterVersion: this.#state.rosterVersion,
           epoch,
           lastSeq
@@ -246,9 +249,9 @@ export class SyncSession {
       case 'read-log':
         return await this.#readLog(a.after)
       case 'read-doc': {
-        if (!(await this.#o.entitled(peer, a.docId))) return { type: 'doc-read', items: [] }
+        if (!(await this.#options.entitled(peer, a.docId))) return { type: 'doc-read', items: [] }
         const exclude = new Set<string>(a.exclude)
-        const withheld = this.#o.withhold ?? (() => false)
+        const withheld = this.#options.withhold ?? (() => false)
         const items = (await store.itemsForDoc(a.docId))
           .filter(i => i.seq <= a.upTo && !exclude.has(i.id) && !withheld(i.id))
           .map(i => i.bytes)
@@ -271,44 +274,44 @@ export class SyncSession {
       case 'answer-offer':
         return { type: 'offer-answered', have: await this.#have(a.docId) }
       case 'send-roster': {
-        const current = this.#o.rosters?.current()
+        const current = this.#options.rosters?.current()
         if (current !== undefined) await this.#send({ type: 'roster', roster: current })
         return undefined
       }
       case 'adopt-roster': {
         // A roster the node refuses (another authority, a rollback, malformed) ends the session with
         // that error: a correct peer sends only the authority's newer roster.
-        const version = await this.#o.rosters!.adopt(a.roster)
+        const version = await this.#options.rosters!.adopt(a.roster)
         return { type: 'roster-changed', version }
       }
     }
   }
 
   async #tokenAt(seq: number): Promise<Cursor> {
-    const epoch = await this.#o.store.epoch()
-    const at = seq === 0 ? undefined : (await this.#o.store.logSince(seq - 1, 1))[0]
+    const epoch = await this.#options.store.epoch()
+    const at = seq === 0 ? undefined : (await this.#options.store.logSince(seq - 1, 1))[0]
     return { seq, token: cursorToken(epoch, seq, at?.seq === seq ? at.id : undefined) }
   }
 
   /** What we hold of a document, answered as if we held nothing unless the peer is entitled to it. */
   async #have(docId: PatientId): Promise<HaveFrame> {
-    if (!(await this.#o.entitled(this.#o.peer, docId))) return { type: 'have', docId, ids: [] }
-    const ids = (await this.#o.store.itemsForDoc(docId)).map(i => i.id).slice(0, MAX_HAVE_IDS)
+    if (!(await this.#options.entitled(this.#options.peer, docId))) return { type: 'have', docId, ids: [] }
+    const ids = (await this.#options.store.itemsForDoc(docId)).map(i => i.id).slice(0, MAX_HAVE_IDS)
     return { type: 'have', docId, ids }
   }
 
   async #snap(): Promise<SummarySnapshot> {
     if (this.#snapshot === undefined) {
-      const all = await this.#o.store.docSummaries()
+      const all = await this.#options.store.docSummaries()
       const mine = []
-      for (const s of all) if (await this.#o.entitled(this.#o.peer, s.docId)) mine.push(s)
+      for (const s of all) if (await this.#options.entitled(this.#options.peer, s.docId)) mine.push(s)
       this.#snapshot = new SummarySnapshot(mine)
     }
     return this.#snapshot
   }
 
   async #readLog(after: number): Promise<SessionEvent> {
-    const { store, peer, entitled } = this.#o
+    const { store, peer, entitled } = this.#options
     const items: Uint8Array[] = []
     const offers: PatientId[] = []
     const allowed = new Map<PatientId, boolean>()
@@ -325,7 +328,7 @@ export class SyncSession {
           if (await entitled(peer, e.docId)) offers.push(e.docId)
         continue
       }
-      if (this.#o.withhold?.(e.id) === true) {
+      if (this.#options.withhold?.(e.id) === true) {
         upTo = e.seq
         continue
       }
@@ -356,12 +359,12 @@ export class SyncSession {
    */
   async #mayHaveMissed(docId: PatientId, seq: number): Promise<boolean> {
     if (this.#skipped.has(docId)) return true
-    const earliest = (await this.#o.store.itemsForDoc(docId)).reduce((m, i) => Math.min(m, i.seq), seq)
+    const earliest = (await this.#options.store.itemsForDoc(docId)).reduce((m, i) => Math.min(m, i.seq), seq)
     return earliest <= this.#catchUpFrom
   }
 
   async #store(batch: BatchFrame): Promise<SessionEvent> {
-    const { store, peer, inspect, verify, admit } = this.#o
+    const { store, peer, inspect, verify, admit } = this.#options
     let accepted: Uint8Array[] = []
     const refused: RefusedItem[] = []
     for (const bytes of batch.items) {
@@ -394,8 +397,8 @@ export class SyncSession {
     // cursor checks out. An item that came without a mark is sent back, in case the peer lost it in
     // a restore that no cursor shows.
     const fresh = await store.putItems(accepted, cursor === undefined ? {} : { from: peer, cursor: { peer, cursor } })
-    if (refused.length > 0) this.#o.onRefused?.(refused)
-    if (fresh.length > 0) this.#o.onItems?.(fresh)
+    if (refused.length > 0) this.#options.onRefused?.(refused)
+    if (fresh.length > 0) this.#options.onItems?.(fresh)
     return cursor === undefined
       ? { type: 'stored', batchNo: batch.batchNo }
       : { type: 'stored', batchNo: batch.batchNo, cursor }

@@ -80,15 +80,15 @@ export function step(s: SessionState, ev: SessionEvent): SessionAction[] {
       out.push({ type: 'send', frame: { type: 'ack', batchNo: ev.batchNo } })
       break
     case 'compared': {
-      const rep = s.recv.repair
-      if (rep === undefined) break
-      rep.comparing--
+      const repairing = s.recv.repair
+      if (repairing === undefined) break
+      repairing.comparing--
       for (const have of ev.haves) out.push({ type: 'send', frame: have })
       for (let i = 0; i < ev.requests.length; i += MAX_RANGES_PER_REQUEST) {
         const ranges = ev.requests.slice(i, i + MAX_RANGES_PER_REQUEST)
-        rep.requested += ranges.length
-        if (rep.requested > MAX_REPAIR_RANGES) throw new ProtocolViolationError('repair does not converge')
-        rep.outstanding.push(ranges)
+        repairing.requested += ranges.length
+        if (repairing.requested > MAX_REPAIR_RANGES) throw new ProtocolViolationError('repair does not converge')
+        repairing.outstanding.push(ranges)
         out.push({ type: 'send', frame: { type: 'summary-request', ranges } })
       }
       break
@@ -199,10 +199,10 @@ function onFrame(s: SessionState, f: Frame, out: SessionAction[]): void {
       out.push({ type: 'answer-summary', ranges: f.ranges })
       break
     case 'summary': {
-      const rep = s.recv.repair
-      const requested = rep?.outstanding.shift()
-      if (rep === undefined || requested === undefined) throw new ProtocolViolationError('unrequested summary')
-      rep.comparing++
+      const repairing = s.recv.repair
+      const requested = repairing?.outstanding.shift()
+      if (repairing === undefined || requested === undefined) throw new ProtocolViolationError('unrequested summary')
+      repairing.comparing++
       out.push({ type: 'compare-summary', requested, frame: f })
       break
     }

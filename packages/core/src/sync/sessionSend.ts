@@ -35,79 +35,85 @@ import { enqueue, type Queued, type SessionAction, type SessionState } from './s
  */
 export function decide(s: SessionState, out: SessionAction[]): void {
   if (s.phase !== 'open') return
-  const rep = s.recv.repair
-  if (rep !== undefined && rep.outstanding.length === 0 && rep.comparing === 0) {
+  const repairing = s.recv.repair
+  if (repairing !== undefined && repairing.outstanding.length === 0 && repairing.comparing === 0) {
     delete s.recv.repair
     out.push({ type: 'send', frame: { type: 'repair-fin' } })
   }
-  const snd = s.send
+  const sending = s.send
   if (
-    snd.mode === 'repair' &&
-    snd.repairFin &&
-    snd.haveReads === 0 &&
-    snd.haves.length === 0 &&
-    snd.repairBase !== undefined
+    sending.mode === 'repair' &&
+    sending.repairFin &&
+    sending.haveReads === 0 &&
+    sending.haves.length === 0 &&
+    sending.repairBase !== undefined
   ) {
-    enqueue(s, { kind: 'mark', upTo: snd.repairBase.seq, token: snd.repairBase.token })
-    snd.readUpTo = snd.repairBase.seq
-    delete snd.repairBase
-    snd.mode = 'catch-up'
+    enqueue(s, { kind: 'mark', upTo: sending.repairBase.seq, token: sending.repairBase.token })
+    sending.readUpTo = sending.repairBase.seq
+    delete sending.repairBase
+    sending.mode = 'catch-up'
   }
-  if (snd.mode !== 'catch-up' && snd.mode !== 'repair') return
-  while (snd.queue.length > 0 && snd.inflightBytes < SEND_WINDOW_BYTES) {
-    const head = snd.queue[0] as Queued
+  if (sending.mode !== 'catch-up' && sending.mode !== 'repair') return
+  while (sending.queue.length > 0 && sending.inflightBytes < SEND_WINDOW_BYTES) {
+    const head = sending.queue[0] as Queued
     if (head.kind === 'offer') {
-      snd.queue.shift()
-      snd.offered.push(head.docId)
+      sending.queue.shift()
+      sending.offered.push(head.docId)
       out.push({ type: 'send', frame: { type: 'offer', docId: head.docId } })
       continue
     }
-    if (head.kind === 'mark' && snd.offered.length > 0) break
+    if (head.kind === 'mark' && sending.offered.length > 0) break
     const items: Uint8Array[] = []
     let bytes = 0
     let mark: (Queued & { kind: 'mark' }) | undefined
-    while (snd.queue.length > 0) {
-      const q = snd.queue[0] as Queued
+    while (sending.queue.length > 0) {
+      const q = sending.queue[0] as Queued
       if (q.kind === 'offer') break
       if (q.kind === 'mark') {
-        if (snd.offered.length > 0) break
-        snd.queue.shift()
+        if (sending.offered.length > 0) break
+        sending.queue.shift()
         mark = q
         break
       }
       if (items.length > 0 && (bytes + q.bytes.length > BATCH_TARGET_BYTES || items.length >= MAX_BATCH_ITEMS)) break
-      snd.queue.shift()
-      snd.queueBytes -= q.bytes.length
+      sending.queue.shift()
+      sending.queueBytes -= q.bytes.length
       items.push(q.bytes)
       bytes += q.bytes.length
     }
-    const batchNo = snd.nextBatchNo++
+    const batchNo = sending.nextBatchNo++
     const upTo = mark?.upTo ?? 0
     // A mark at 0 (a repair base of an empty log) is no cursor: the wire carries no token for it.
     const frame: BatchFrame =
       mark === undefined || upTo === 0
         ? { type: 'batch', batchNo, upTo: 0, items }
         : { type: 'batch', batchNo, upTo, token: mark.token, items }
-    snd.inflight.push({ batchNo, bytes: bytes + 16, upTo })
-    snd.inflightBytes += bytes + 16
+    sending.inflight.push({ batchNo, bytes: bytes + 16, upTo })
+    sending.inflightBytes += bytes + 16
     out.push({ type: 'send', frame })
   }
   // A mark held behind an unanswered offer lets HAVEs be read (the answer among them), not the log.
-  const held = snd.queue.length > 0 && (snd.queue[0] as Queued).kind === 'mark' && snd.offered.length > 0
-  if ((snd.queue.length > 0 && !held) || snd.reading || snd.haveReads > 0 || snd.inflightBytes >= SEND_WINDOW_BYTES)
+  const held = sending.queue.length > 0 && (sending.queue[0] as Queued).kind === 'mark' && sending.offered.length > 0
+  if (
+    (sending.queue.length > 0 && !held) ||
+    sending.reading ||
+    sending.haveReads > 0 ||
+    sending.inflightBytes >= SEND_WINDOW_BYTES
+  )
     return
-  const have = snd.haves.shift()
+  const have = sending.haves.shift()
   if (have !== undefined) {
-    snd.haveIds -= have.exclude.length
-    snd.haveReads++
-    if (have.offer === true) snd.answering = have.docId
+    sending.haveIds -= have.exclude.length
+    sending.haveReads++
+    if (have.offer === true) sending.answering = have.docId
     // Invariant 9: every item sent lies at or below every cursor mark sent after it.
-    const upTo = snd.mode === 'repair' && snd.repairBase !== undefined ? snd.repairBase.seq : snd.readUpTo
+    const upTo =
+      sending.mode === 'repair' && sending.repairBase !== undefined ? sending.repairBase.seq : sending.readUpTo
     out.push({ type: 'read-doc', docId: have.docId, exclude: have.exclude, upTo })
     return
   }
-  if (snd.mode === 'catch-up' && snd.readUpTo < snd.logEnd && snd.queue.length === 0) {
-    snd.reading = true
-    out.push({ type: 'read-log', after: snd.readUpTo })
+  if (sending.mode === 'catch-up' && sending.readUpTo < sending.logEnd && sending.queue.length === 0) {
+    sending.reading = true
+    out.push({ type: 'read-log', after: sending.readUpTo })
   }
 }

@@ -45,7 +45,7 @@ interface Link {
 export class SimNetwork {
   readonly prng: Prng
   #faults: SimFaults
-  readonly #o: SimNetworkOptions
+  readonly #options: SimNetworkOptions
   readonly #nodes = new Map<FacilityId, SimNode>()
   readonly #links: Link[] = []
   readonly #events = new SimEvents()
@@ -65,7 +65,7 @@ export class SimNetwork {
   readonly #open = new Set<SyncSession>()
 
   constructor(options: SimNetworkOptions) {
-    this.#o = options
+    this.#options = options
     this.prng = new Prng(options.seed)
     this.#faults = options.faults
   }
@@ -89,7 +89,7 @@ export class SimNetwork {
   addNode(facility: FacilityId): SimNodeView {
     const epoch = Uint8Array.from({ length: 16 }, () => this.prng.int(0, 255))
     const node = { facility } as SimNode
-    node.store = new SimStore(facility, this.#o.inspect, epoch, {
+    node.store = new SimStore(facility, this.#options.inspect, epoch, {
       fate: () => this.#fate(),
       crashed: () => {
         this.crash(facility)
@@ -100,13 +100,13 @@ export class SimNetwork {
           this.crash(facility, this.prng.int(200, 2_000))
         })
       },
-      stored: (options, fresh) => this.#o.observer?.stored(node, options, fresh)
+      stored: (options, fresh) => this.#options.observer?.stored(node, options, fresh)
     })
-    node.sessionStore = this.#o.storeFor?.(facility, node.store) ?? node.store
+    node.sessionStore = this.#options.storeFor?.(facility, node.store) ?? node.store
     node.up = true
     node.revoked = false
     node.sessions = new Set()
-    node.entitled = this.#o.entitlement(node)
+    node.entitled = this.#options.entitlement(node)
     this.#nodes.set(facility, node)
     return node
   }
@@ -288,7 +288,7 @@ export class SimNetwork {
     node.up = true
     node.store.reopen()
     this.#trace.mix(`restart ${node.facility}`)
-    const restarted = this.#o.onRestart?.(node)
+    const restarted = this.#options.onRestart?.(node)
     if (restarted !== undefined) this.#events.track(restarted)
     for (const l of this.#links) if (l.a === node || l.b === node) this.#connectLater(l)
   }
@@ -359,15 +359,15 @@ export class SimNetwork {
         peer: peer.facility,
         rosterVersion: 1,
         entitled: me.entitled,
-        verify: this.#o.verify,
-        inspect: this.#o.inspect,
+        verify: this.#options.verify,
+        inspect: this.#options.inspect,
         onItems: items => {
-          const applied = this.#o.onItems?.(me, items)
+          const applied = this.#options.onItems?.(me, items)
           if (applied !== undefined) this.#events.track(applied)
           for (const s of me.sessions) s.logGrew()
         },
         onClose: error => {
-          if (error !== undefined) this.#o.onSessionError?.(me, error)
+          if (error !== undefined) this.#options.onSessionError?.(me, error)
           me.sessions.delete(session)
           this.#open.delete(session)
           link.sessions.delete(session)
@@ -376,7 +376,7 @@ export class SimNetwork {
         },
         channel: {
           send: async bytes => {
-            this.#o.observer?.sent(me, peer, pairNo, decodeFrame(bytes))
+            this.#options.observer?.sent(me, peer, pairNo, decodeFrame(bytes))
             if (this.prng.chance(this.#faults.drop)) {
               this.counters.resets++
               this.#events.schedule(this.#events.now + 1, () => session.close())

@@ -43,7 +43,7 @@ export type { PeerStatus, ReplicatorEvents, ReplicatorMetrics, ReplicatorOptions
 
 /** Replicates the facility's sealed items with the other roster members over libp2p. */
 export class Replicator extends EventEmitter<ReplicatorEvents> {
-  readonly #o: ReplicatorOptions
+  readonly #options: ReplicatorOptions
   #roster: VerifiedRoster
   readonly #entitlement: EntitlementCache
   readonly #peers = new Map<FacilityId, PeerState>()
@@ -67,7 +67,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   constructor(options: ReplicatorOptions) {
     super()
-    this.#o = options
+    this.#options = options
     this.#roster = options.roster
     this.#clock = options.clock ?? systemClock
     this.#random = options.random ?? Math.random
@@ -103,14 +103,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   async start(): Promise<void> {
     if (this.#node !== undefined) return
     this.#guard = new InboundGuard(
-      this.#o.inbound?.limits ?? INBOUND_LIMITS,
-      this.#o.inbound?.clock ?? this.#clock,
+      this.#options.inbound?.limits ?? INBOUND_LIMITS,
+      this.#options.inbound?.clock ?? this.#clock,
       () => memberHosts(this.#roster)
     )
     const node = await createHost({
       guard: this.#guard,
-      privateKey: this.#o.privateKey,
-      listen: this.#o.listen,
+      privateKey: this.#options.privateKey,
+      listen: this.#options.listen,
       admit: peerId => this.#facilityOf(peerId) !== undefined,
       onRefused: () => {
         this.#metrics.refused++
@@ -144,7 +144,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     if (node === undefined) return
     this.#node = undefined
     this.#cancelTick?.()
-    for (const p of this.#peers.values()) p.session?.close()
+    for (const peer of this.#peers.values()) peer.session?.close()
     await node.stop()
   }
 
@@ -158,9 +158,9 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       const f = this.#facilityOf(conn.remotePeer.toString())
       if (f === undefined) await node.hangUp(conn.remotePeer).catch(() => {})
     }
-    for (const [f, p] of this.#peers) {
-      if (this.#entryOf(f) === undefined) p.session?.close()
-      else p.session?.rosterChanged(roster.body.version)
+    for (const [f, peer] of this.#peers) {
+      if (this.#entryOf(f) === undefined) peer.session?.close()
+      else peer.session?.rosterChanged(roster.body.version)
     }
   }
 
@@ -184,18 +184,18 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   notifyLocalItems(items: readonly { bytes: Uint8Array }[] = []): void {
     if (items.length === 0) this.#entitlement.clear()
     else this.#entitlement.invalidate(items)
-    for (const p of this.#peers.values()) p.session?.logGrew()
+    for (const peer of this.#peers.values()) peer.session?.logGrew()
   }
 
   /** Replication state with every other roster member. */
   status(): PeerStatus[] {
     const held = new Set(this.#budget.held)
     return this.#roster.body.entries
-      .filter(e => e.facility !== this.#o.facility)
+      .filter(e => e.facility !== this.#options.facility)
       .map(e => {
-        const p = this.#peers.get(e.facility)
-        const s = p?.session !== undefined && !p.session.closed ? p.session.status() : undefined
-        const last = s ?? p?.last
+        const peer = this.#peers.get(e.facility)
+        const s = peer?.session !== undefined && !peer.session.closed ? peer.session.status() : undefined
+        const last = s ?? peer?.last
         const out: PeerStatus = {
           facility: e.facility,
           connected: s?.open === true,
@@ -205,7 +205,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
           cursor: last?.cursor ?? 0,
           bufferedBytes: s?.bufferedBytes ?? 0
         }
-        if (p?.lastSeen !== undefined) out.lastSeen = p.lastSeen
+        if (peer?.lastSeen !== undefined) out.lastSeen = peer.lastSeen
         if (held.has(e.facility)) out.held = true
         return out
       })
@@ -217,16 +217,21 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   #facilityOf(peerId: string): FacilityId | undefined {
     const e = this.#roster.body.entries.find(x => x.peerId === peerId)
-    return e === undefined || e.facility === this.#o.facility ? undefined : e.facility
+    return e === undefined || e.facility === this.#options.facility ? undefined : e.facility
   }
 
   #peer(f: FacilityId): PeerState {
-    let p = this.#peers.get(f)
-    if (p === undefined) {
-      p = { delay: (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs, nextDial: 0, dialing: false, opening: false }
-      this.#peers.set(f, p)
+    let peer = this.#peers.get(f)
+    if (peer === undefined) {
+      peer = {
+        delay: (this.#options.backoff ?? DEFAULT_BACKOFF).initialMs,
+        nextDial: 0,
+        dialing: false,
+        opening: false
+      }
+      this.#peers.set(f, peer)
     }
-    return p
+    return peer
   }
 
   #tick(): void {
@@ -237,74 +242,75 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     })
     const now = this.#clock.now()
     for (const e of this.#roster.body.entries) {
-      if (e.facility === this.#o.facility) continue
-      const addresses = this.#o.routes?.get(e.facility) ?? e.addresses
+      if (e.facility === this.#options.facility) continue
+      const addresses = this.#options.routes?.get(e.facility) ?? e.addresses
       const known = this.#peers.get(e.facility)
       // A peer we cannot dial (no address) is still served over a connection it made to us.
       if (addresses.length === 0 && known === undefined) continue
-      const p = known ?? this.#peer(e.facility)
-      if (p.dialing || p.opening || (p.session !== undefined && !p.session.closed) || now < p.nextDial) continue
+      const peer = known ?? this.#peer(e.facility)
+      if (peer.dialing || peer.opening || (peer.session !== undefined && !peer.session.closed) || now < peer.nextDial)
+        continue
       const remote = peerIdFromString(e.peerId)
       if (node.getConnections(remote).length > 0) {
         // The lower id opens the stream. After a session ends on a connection that stays up, this
         // reopens it, also for a peer without an address (it dialled us, and will not dial again).
-        if (this.#o.facility < e.facility) void this.#openStream(e.facility, remote)
+        if (this.#options.facility < e.facility) void this.#openStream(e.facility, remote)
         continue
       }
       if (addresses.length > 0) void this.#dial(e.facility, remote, addresses)
     }
   }
 
-  #backoff(p: PeerState): void {
-    const { maxMs } = this.#o.backoff ?? DEFAULT_BACKOFF
+  #backoff(peer: PeerState): void {
+    const { maxMs } = this.#options.backoff ?? DEFAULT_BACKOFF
     // Equal jitter in [delay/2, delay): peers that lost a shared link do not all redial in step.
-    p.nextDial = this.#clock.now() + p.delay / 2 + (this.#random() * p.delay) / 2
-    p.delay = Math.min(maxMs, p.delay * 2)
+    peer.nextDial = this.#clock.now() + peer.delay / 2 + (this.#random() * peer.delay) / 2
+    peer.delay = Math.min(maxMs, peer.delay * 2)
   }
 
   async #dial(f: FacilityId, remote: PeerId, addresses: readonly string[]): Promise<void> {
     const node = this.#node
-    const p = this.#peer(f)
+    const peer = this.#peer(f)
     if (node === undefined) return
-    p.dialing = true
+    peer.dialing = true
     this.#metrics.dials++
     try {
       const addrs = addresses.map(a => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${remote.toString()}`))
       await node.dial(addrs)
-      if (this.#o.facility < f) await this.#openStream(f, remote)
-      else p.nextDial = this.#clock.now() + (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs
+      if (this.#options.facility < f) await this.#openStream(f, remote)
+      else peer.nextDial = this.#clock.now() + (this.#options.backoff ?? DEFAULT_BACKOFF).initialMs
     } catch {
       this.#metrics.dialsFailed++
-      this.#backoff(p)
+      this.#backoff(peer)
     } finally {
-      p.dialing = false
+      peer.dialing = false
     }
   }
 
   #onConnection(conn: Connection): void {
     const f = this.#facilityOf(conn.remotePeer.toString())
-    if (f === undefined || this.#o.facility > f) return
-    const p = this.#peer(f)
-    if (p.session !== undefined && !p.session.closed) return
+    if (f === undefined || this.#options.facility > f) return
+    const peer = this.#peer(f)
+    if (peer.session !== undefined && !peer.session.closed) return
     void this.#openStream(f, conn.remotePeer)
   }
 
   async #openStream(f: FacilityId, remote: PeerId): Promise<void> {
     const node = this.#node
-    const p = this.#peer(f)
+    const peer = this.#peer(f)
     // One stream at a time: a second connection opening while the first stream is still being
     // negotiated (a redial on a slow link) must not open another, or the peer replaces the first
     // session and everything in flight on it is sent again.
-    if (node === undefined || p.opening) return
-    if (p.session !== undefined && !p.session.closed) return
+    if (node === undefined || peer.opening) return
+    if (peer.session !== undefined && !peer.session.closed) return
     try {
-      p.opening = true
+      peer.opening = true
       const stream = await node.dialProtocol(remote, SYNC_PROTOCOLS)
       this.#run(f, stream)
     } catch {
-      this.#backoff(p)
+      this.#backoff(peer)
     } finally {
-      p.opening = false
+      peer.opening = false
     }
   }
 
@@ -331,21 +337,21 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   #run(f: FacilityId, stream: Stream, inbound = false): void {
     if (!inbound) this.#metrics.streams++
-    const p = this.#peer(f)
+    const peer = this.#peer(f)
     const lp = lpStream(stream, { maxDataLength: MAX_DATA_LENGTH, maxBufferSize: MAX_BUFFERED_BYTES })
-    const store = this.#o.store
+    const store = this.#options.store
     const session = new SyncSession({
       store,
-      me: this.#o.facility,
+      me: this.#options.facility,
       peer: f,
       rosterVersion: this.#roster.body.version,
       entitled: this.#entitlement.entitled,
-      verify: cryptoVerifier(() => this.#roster, this.#o.signatures),
-      inspect: cryptoInspector(this.#o.signatures),
-      ...(this.#o.admit === undefined ? {} : { admit: this.#budgeted(f, this.#o.admit) }),
-      ...(this.#o.withhold === undefined ? {} : { withhold: this.#o.withhold }),
-      ...(stream.protocol === SYNC_PROTOCOL_1_1 && this.#o.adoptRoster !== undefined
-        ? { rosters: this.#rosterExchange(this.#o.adoptRoster) }
+      verify: cryptoVerifier(() => this.#roster, this.#options.signatures),
+      inspect: cryptoInspector(this.#options.signatures),
+      ...(this.#options.admit === undefined ? {} : { admit: this.#budgeted(f, this.#options.admit) }),
+      ...(this.#options.withhold === undefined ? {} : { withhold: this.#options.withhold }),
+      ...(stream.protocol === SYNC_PROTOCOL_1_1 && this.#options.adoptRoster !== undefined
+        ? { rosters: this.#rosterExchange(this.#options.adoptRoster) }
         : {}),
       onRefused: refused => this.emit('refused', refused, f),
       onItems: items => {
@@ -360,7 +366,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         if (dir === 'in') {
           this.#metrics.framesIn++
           this.#metrics.bytesIn += n
-          p.lastSeen = this.#clock.now()
+          peer.lastSeen = this.#clock.now()
           this.emit('frame', { facility: f, frame, bytes: n })
         } else {
           this.#metrics.framesOut++
@@ -369,11 +375,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         }
       },
       onClose: error => {
-        if (p.session === session) {
-          p.last = session.status()
-          delete p.session
+        if (peer.session === session) {
+          peer.last = session.status()
+          delete peer.session
           this.emit('peer', { facility: f, connected: false })
-          this.#backoff(p)
+          this.#backoff(peer)
         }
         if (error === undefined) return
         // A store write that failed may still have stored a grant, and no `items` event told the
@@ -391,8 +397,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         }
       }
     })
-    p.session = session
-    p.delay = (this.#o.backoff ?? DEFAULT_BACKOFF).initialMs
+    peer.session = session
+    peer.delay = (this.#options.backoff ?? DEFAULT_BACKOFF).initialMs
     this.emit('peer', { facility: f, connected: true })
     void session.start()
     void (async () => {

@@ -11,9 +11,10 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import type { IncomingMessage } from 'node:http'
 import { creatorBoundIdBytes, verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { StaffSession } from '@pagdandi/core/staff'
-import { readPatient, type PatientDoc, type PatientId } from '@pagdandi/core/record'
+import { readPatient, type FacilityId, type PatientDoc, type PatientId } from '@pagdandi/core/record'
 import type { AdmitItems, ItemId } from '@pagdandi/core/sync'
 import { BundleService } from './app/BundleService.js'
+import { CardService } from './app/CardService.js'
 import { ErasureService } from './app/ErasureService.js'
 import { FhirService } from './app/FhirService.js'
 import type { NodeParts } from './app/parts.js'
@@ -33,7 +34,7 @@ import { ItemSealer } from './crypto/ItemSealer.js'
 import { RevocationFreeze } from './keyring/RevocationFreeze.js'
 import { loadNodeKeys } from './keyring/keyringStore.js'
 import { auditKeyFrom, type NodeKeys } from './keyring/NodeKeys.js'
-import type { Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
+import type { CardChannel, Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
 import { GatedWebSocketAdapter } from './gate/SyncGate.js'
 import { admission, storedCreator } from './repo/admission.js'
 import { admitReleased, EntitlementGate, isWaiting } from './repo/quota.js'
@@ -90,6 +91,8 @@ export interface ReplicatorContext {
   withhold?: (id: ItemId) => boolean
   /** Installs a newer roster a peer sent (RosterService.adoptFromPeer), so rosters travel. */
   adoptRoster?: (roster: Uint8Array) => Promise<VerifiedRoster>
+  /** Serves the health card protocol to a member (CardService.serve). */
+  serveCard?: (channel: CardChannel, from: FacilityId) => Promise<void>
 }
 
 /** The parts only the root holds: what it starts, stops and builds the replicator from. */
@@ -123,6 +126,8 @@ export class FacilityNode implements NodeApi {
   readonly quarantine: QuarantineService
   /** Bundle export and import (`pagdandi export|import`). */
   readonly bundles: BundleService
+  /** The patient's health card: print, open, revoke, and serving card holders. */
+  readonly cards: CardService
   /** The documents open here, as plain Automerge documents (tests, the demo, CLI summaries). */
   readonly documents: Documents
   /** The document keys held in memory (read-only). */
@@ -143,6 +148,7 @@ export class FacilityNode implements NodeApi {
     this.erasure = new ErasureService(parts)
     this.quarantine = new QuarantineService(parts)
     this.bundles = new BundleService(parts)
+    this.cards = new CardService(parts, this.bundles)
     this.documents = parts.bridge
     this.keys = parts.sealer.keyring
     this.staff = internals.staff
@@ -313,6 +319,7 @@ export class FacilityNode implements NodeApi {
       admit: parts.admit,
       withhold: id => parts.bridge.isExcluded(id),
       adoptRoster: async bytes => await this.roster.adoptFromPeer(bytes),
+      serveCard: async (channel, from) => await this.cards.serve(channel, from),
       ...(routes === undefined ? {} : { routes })
     })
     if (replicator === undefined) return

@@ -11,7 +11,7 @@ import createDebug from 'debug'
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 /** The subsystems that log, each its own `pagdandi:<name>` namespace. */
-export type LogNamespace = 'sync' | 'repo' | 'roster' | 'quarantine' | 'gate' | 'http' | 'erasure' | 'referral'
+export type LogNamespace = 'sync' | 'repo' | 'roster' | 'quarantine' | 'gate' | 'http' | 'erasure' | 'referral' | 'card'
 
 /** Where operator-visible lines go (the node's `log` option). */
 export type LogSink = (line: string, level: LogLevel, namespace: string) => void

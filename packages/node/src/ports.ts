@@ -50,6 +50,13 @@ export interface ReplicatorPeer {
 }
 
 /** The replicator as the node uses it; `p2p/Replicator` implements it (checked in cli/replicatorFactory.ts). */
+/** One stream of the card protocol: length-prefixed frames each way (p2p/cardStream.ts). */
+export interface CardChannel {
+  read(): Promise<Uint8Array>
+  write(bytes: Uint8Array): Promise<void>
+  close(): void
+}
+
 export interface ReplicatorPort {
   start(): Promise<void>
   stop(): Promise<void>
@@ -70,6 +77,8 @@ export interface ReplicatorPort {
   on(event: 'peer', listener: (e: { facility: FacilityId; connected: boolean }) => void): unknown
   /** Transfer counters since start. */
   metrics(): SyncTraffic
+  /** Opens a health-card stream to a member (absent: this replicator cannot). */
+  openCard?(facility: FacilityId): Promise<CardChannel>
 }
 
 /** The node's documents as tests, the demo and the CLI read them (the bridge to sealed items). */

@@ -46,6 +46,9 @@ export type Action =
   | 'patient.export'
   | 'patient.import'
   | 'patient.erase'
+  | 'card.print'
+  | 'card.open'
+  | 'card.revoke'
   | 'staff.manage'
   | 'audit.view'
 
@@ -90,6 +93,12 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   // A record a patient brings on a phone is read and merged at the desk by the doctor who sees them.
   'patient.import': [MO, ADMIN],
   'patient.erase': [ADMIN],
+  // The health card (docs/PROTOCOL.md, "Health card"): printed and scanned at the desk (and by the
+  // admin, who runs the desk's printer and the command line); a lost card is revoked by the doctor
+  // or the admin (it rotates the record's key). None of them writes a clinical entry.
+  'card.print': [CLERK, NURSE, MO, ADMIN],
+  'card.open': [CLERK, NURSE, MO, ADMIN],
+  'card.revoke': [MO, ADMIN],
   'staff.manage': [ADMIN],
   'audit.view': [ADMIN]
 }

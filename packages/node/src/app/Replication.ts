@@ -4,7 +4,8 @@
  */
 import type { VerifiedRoster } from '@pagdandi/core/crypto'
 import type { SyncTraffic } from '@pagdandi/core/api'
-import type { ReplicatorPeer, ReplicatorPort } from '../ports.js'
+import type { FacilityId } from '@pagdandi/core/record'
+import type { CardChannel, ReplicatorPeer, ReplicatorPort } from '../ports.js'
 
 /** Replication as the services see it: a no-op while offline. */
 export class Replication {
@@ -40,6 +41,11 @@ export class Replication {
   /** Transfer counters since start, when replicating. */
   metrics(): SyncTraffic | undefined {
     return this.#replicator?.metrics()
+  }
+
+  /** A health-card stream to a member; undefined while offline. */
+  async openCard(facility: FacilityId): Promise<CardChannel | undefined> {
+    return await this.#replicator?.openCard?.(facility)
   }
 
   /** Stops the replicator; status says `stopped` from here on. */

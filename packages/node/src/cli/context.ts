@@ -142,6 +142,13 @@ export function httpApi(run: RunFile, ca?: string): NodeApi {
       merge: async (id, into) => await client.post(`/api/patients/${q(id)}/merge`, { into }),
       unmerge: async id => await client.post(`/api/patients/${q(id)}/unmerge`, {})
     },
+    cards: {
+      print: async (id, days) => await client.post(`/api/patients/${q(id)}/card`, days === undefined ? {} : { days }),
+      revoke: async (id, days) =>
+        await client.post(`/api/patients/${q(id)}/card/revoke`, days === undefined ? {} : { days }),
+      open: async code => await client.post('/api/cards/open', { code }),
+      fetch: async id => await client.get(`/api/cards/fetches/${q(id)}`)
+    },
     referrals: {
       list: async box => await client.get(`/api/referrals?box=${box}`),
       create: async (patientId, referral) => await client.post('/api/referrals', { patientId, referral })

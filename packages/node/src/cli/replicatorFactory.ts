@@ -35,6 +35,7 @@ export function replicatorFactory(
       ...(ctx.admit === undefined ? {} : { admit: ctx.admit }),
       ...(ctx.withhold === undefined ? {} : { withhold: ctx.withhold }),
       ...(ctx.adoptRoster === undefined ? {} : { adoptRoster: ctx.adoptRoster }),
+      ...(ctx.serveCard === undefined ? {} : { serveCard: ctx.serveCard }),
       ...(opts.admissionClock === undefined ? {} : { admission: { clock: opts.admissionClock } })
     })
     return replicator

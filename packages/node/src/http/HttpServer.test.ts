@@ -51,7 +51,8 @@ function fakeApi(calls: string[]): NodeApi {
     referrals: { list: async () => [], create: no },
     fhir: { exportPatient: no, preview: no, importBundle: no },
     erasure: { erase: no },
-    quarantine: { list: async () => [] }
+    quarantine: { list: async () => [] },
+    cards: { print: no, revoke: no, open: no, fetch: no }
   }
 }
 

@@ -3,6 +3,7 @@
  * docs/design/0001-module-contracts.md, as one small service per concern. `FacilityNode` hands out
  * the services (app/), `cli/context.ts` implements them over HTTP; tests may supply fakes.
  */
+import type { CardFetch, PrintedCard } from '../app/CardService.js'
 import type {
   Author,
   DemographicsInput,
@@ -127,6 +128,17 @@ export interface NodeApi {
   fhir: FhirApi
   erasure: ErasureApi
   quarantine: QuarantineApi
+  /** The patient's health card (app/CardService.ts). */
+  cards: CardsApi
+}
+
+/** `/api/patients/:id/card…`, `/api/cards…`: print, revoke and open health cards. */
+export interface CardsApi {
+  print(patientId: PatientId, days?: number): Promise<PrintedCard>
+  revoke(patientId: PatientId, days?: number): Promise<{ revoked: number; card: PrintedCard }>
+  /** Starts opening a scanned or typed code (`MalformedCardCodeError` at once for a bad one). */
+  open(code: unknown): Promise<{ fetchId: string }>
+  fetch(fetchId: string): Promise<CardFetch | undefined>
 }
 
 /** `GET /api/quarantine` and `pagdandi quarantine`. */

@@ -180,6 +180,34 @@ const CELLS: Cell[] = [
     body: () => ({}),
     action: 'staff.manage'
   },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/card',
+    path: () => `/api/patients/${patientId}/card`,
+    body: () => ({}),
+    action: 'card.print'
+  },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/card/revoke',
+    path: () => `/api/patients/${patientId}/card/revoke`,
+    body: () => ({}),
+    action: 'card.revoke'
+  },
+  // A code that does not decode: heard (400 MalformedCardCodeError), nothing fetched.
+  {
+    method: 'POST',
+    route: '/api/cards/open',
+    path: () => '/api/cards/open',
+    body: () => ({ code: 'PGD:X' }),
+    action: 'card.open'
+  },
+  {
+    method: 'GET',
+    route: '/api/cards/fetches/0123456789abcdef01234567',
+    path: () => '/api/cards/fetches/0123456789abcdef01234567',
+    action: 'card.open'
+  },
   { method: 'GET', route: '/api/quarantine', path: () => `/api/quarantine`, action: 'audit.view' },
   { method: 'GET', route: '/api/audit', path: () => `/api/audit`, action: 'audit.view' },
   {

@@ -104,6 +104,25 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     access: 'patient.erase',
     audit: m => ({ event: 'record.erase', patient: m[1]! })
   },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/card$`),
+    access: 'card.print',
+    audit: m => ({ event: 'card.print', patient: m[1]! })
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/card/revoke$`),
+    access: 'card.revoke',
+    audit: (m, a) => ({ event: 'card.revoke', patient: m[1]!, detail: { revoked: field(a, 'revoked') ?? 0 } })
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/cards\/open$/,
+    access: 'card.open',
+    audit: (_m, a) => ({ event: 'card.open', detail: { fetch: String(field(a, 'fetchId')) } })
+  },
+  { method: 'GET', path: /^\/api\/cards\/fetches\/[0-9a-f]{24}$/, access: 'card.open' },
   { method: 'GET', path: /^\/api\/referrals$/, access: 'referral.view' },
   {
     method: 'POST',

@@ -13,6 +13,7 @@ import type {
   Unchecked
 } from '@pagdandi/core/record'
 import { BadRequestError, PatientNotFoundError, RouteNotFoundError } from './errors.js'
+import { routeCards } from './cardRoutes.js'
 import type { NodeApi } from './NodeApi.js'
 
 /** A parsed request as a route sees it. */
@@ -102,6 +103,8 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
   if (method === 'POST' && path === '/api/fhir/import') {
     return { status: 201, json: await api.fhir.importBundle(object(await req.body(), 'body'), 'upload') }
   }
+  const card = await routeCards(api, req)
+  if (card !== undefined) return card
   throw new RouteNotFoundError(method, path)
 }
 

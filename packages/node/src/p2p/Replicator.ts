@@ -28,7 +28,9 @@ import { systemClock } from './clock.js'
 import { ADMISSION_LIMITS, AdmissionBudget } from './AdmissionBudget.js'
 import { EntitlementCache } from './entitlement.js'
 import { NotAMemberError, ReplicatorNotRunningError } from './errors.js'
+import { dialCard, handleCardProtocol } from './cardStream.js'
 import { createHost } from './host.js'
+import type { CardChannel } from '../ports.js'
 import { InboundGuard, memberHosts, type InboundStats } from './InboundGuard.js'
 import { cryptoInspector, cryptoVerifier } from './items.js'
 import type {
@@ -126,6 +128,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         maxOutboundStreams: MAX_STREAMS_PER_PEER
       }
     )
+    if (this.#o.serveCard !== undefined)
+      await handleCardProtocol(node, peerId => this.#facilityOf(peerId), this.#o.serveCard)
     node.addEventListener('connection:open', evt => {
       this.#onConnection(evt.detail)
     })
@@ -146,6 +150,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#cancelTick?.()
     for (const peer of this.#peers.values()) peer.session?.close()
     await node.stop()
+  }
+
+  /** A card-protocol stream to member `f` (health card, app/CardService.ts). */
+  async openCard(f: FacilityId): Promise<CardChannel> {
+    const e = this.#entryOf(f)
+    if (this.#node === undefined) throw new ReplicatorNotRunningError()
+    if (e === undefined || f === this.#o.facility) throw new NotAMemberError(f)
+    return await dialCard(this.#node, e.peerId, this.#o.routes?.get(f) ?? e.addresses)
   }
 
   /** Adopt a newer roster: members no longer on it are disconnected at once. */

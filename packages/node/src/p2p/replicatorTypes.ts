@@ -14,6 +14,7 @@ import type {
 } from '@pagdandi/core/sync'
 import type { AdmissionLimits } from './AdmissionBudget.js'
 import type { InboundLimits } from './InboundGuard.js'
+import type { CardChannel } from '../ports.js'
 
 /** Options of `Replicator`. */
 export interface ReplicatorOptions {
@@ -41,6 +42,8 @@ export interface ReplicatorOptions {
    * service, which calls `updateRoster` back); throws a named error for one it refuses.
    */
   adoptRoster?: (roster: Uint8Array) => Promise<VerifiedRoster>
+  /** Serves the health card protocol (`/pagdandi/card/1.0.0`) to a member; omitted, it is not served. */
+  serveCard?: (channel: CardChannel, from: FacilityId) => Promise<void>
   /** Time for dialling, backoff and `lastSeen`; the system clock by default. */
   clock?: Clock
   /** Chance for the redial jitter; `Math.random` by default. */

@@ -1,6 +1,7 @@
 /** Every `pagdandi` subcommand, in the order `--help` lists them. */
 import type { Command } from '../command.js'
 import { exportBundle, fhir, importBundle } from './carry.js'
+import { card } from './card.js'
 import { encounter } from './encounter.js'
 import { erase, patient, refer, seed } from './records.js'
 import { quarantine, start, status } from './run.js'
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   refer,
   seed,
   erase,
+  card,
   exportBundle,
   importBundle,
   fhir,

@@ -16,10 +16,10 @@ import { TEST_SECRET } from './fixtures.js'
 export const NOT_AUTOMERGE = new Uint8Array(50).fill(0x42)
 
 /** The sealer an attacker holding a facility's data directory and secret has. */
-export async function attackerSealer(dir: string): Promise<ItemSealer> {
+export async function attackerSealer(dir: string, secret: string = TEST_SECRET): Promise<ItemSealer> {
   const data = new DataDir(dir)
   const scheme = nodeSignatureScheme()
-  return new ItemSealer((await loadNodeKeys(data, TEST_SECRET)).keyring, await loadRoster(data, scheme), scheme)
+  return new ItemSealer((await loadNodeKeys(data, secret)).keyring, await loadRoster(data, scheme), scheme)
 }
 
 /**

@@ -17,7 +17,7 @@ import { TEST_SECRET } from './fixtures.js'
 
 /**
  * Dial `target` (a multiaddr with `/p2p/<peer id>`) as the facility of `dir`, say hello, push
- * `items` in batches of 40, waiting for each ack. Resolves when all are acknowledged; the returned
+ * `items` in batches of 40, waiting for each ack (`secret`: the operator secret of `dir`). Resolves when all are acknowledged; the returned
  * `stop` closes the host.
  */
 export async function pushItems(
@@ -25,9 +25,10 @@ export async function pushItems(
   facility: FacilityId,
   target: string,
   items: Uint8Array[],
-  rosterVersion: number
+  rosterVersion: number,
+  secret: string = TEST_SECRET
 ): Promise<{ done: Promise<void>; stop: () => Promise<void> }> {
-  const keys = await loadNodeKeys(new DataDir(dir), TEST_SECRET)
+  const keys = await loadNodeKeys(new DataDir(dir), secret)
   const host = await createHost({ privateKey: privateKeyToProtobuf(keys.libp2pKey), listen: [], admit: () => true })
   await host.start()
   const stream = await host.dialProtocol(multiaddr(target), SYNC_PROTOCOL)

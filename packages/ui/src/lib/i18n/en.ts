@@ -344,6 +344,11 @@ export const en = {
   'sync.notKnownYet': 'not known yet (no contact since the server started)',
   'sync.unknown': 'not known',
   'sync.noPeers': 'No other facilities are configured.',
+  'sync.trustTitle': 'Refused or held from other facilities',
+  'sync.peerHeld':
+    '{name} ({facility}): too many of its items were refused. Its sync is slowed, not stopped; tell district IT.',
+  'sync.quarantined': '{n} received items refused and kept as evidence (pagdandi quarantine).',
+  'sync.awaitingGrant': '{n} items of record {docId} wait for the sharing (grant) from {name}.',
 
   'err.withField': '{field}: {message}',
   'err.offline': 'The facility server is not reachable. Please try again in a moment.',

@@ -339,6 +339,11 @@ export const hi: Record<MessageKey, string> = {
   'sync.notKnownYet': 'अभी पता नहीं (सर्वर चालू होने के बाद से संपर्क नहीं)',
   'sync.unknown': 'ज्ञात नहीं',
   'sync.noPeers': 'कोई अन्य स्वास्थ्य केंद्र जुड़ा नहीं है।',
+  'sync.trustTitle': 'दूसरे स्वास्थ्य केंद्रों से अस्वीकार या रोका गया',
+  'sync.peerHeld':
+    '{name} ({facility}): इसके बहुत से आइटम अस्वीकार हुए। इसका सिंक धीमा किया गया है, रोका नहीं गया; ज़िला IT को बताएँ।',
+  'sync.quarantined': 'प्राप्त {n} आइटम अस्वीकार हुए और सबूत के रूप में रखे गए (pagdandi quarantine)।',
+  'sync.awaitingGrant': 'रिकॉर्ड {docId} के {n} आइटम {name} की साझेदारी (ग्रांट) का इंतज़ार कर रहे हैं।',
 
   'err.withField': '{field}: {message}',
   'err.offline': 'स्वास्थ्य केंद्र का सर्वर नहीं मिल रहा। कृपया थोड़ी देर में फिर कोशिश करें।',

@@ -128,8 +128,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         maxOutboundStreams: MAX_STREAMS_PER_PEER
       }
     )
-    if (this.#o.serveCard !== undefined)
-      await handleCardProtocol(node, peerId => this.#facilityOf(peerId), this.#o.serveCard)
+    if (this.#options.serveCard !== undefined)
+      await handleCardProtocol(node, peerId => this.#facilityOf(peerId), this.#options.serveCard)
     node.addEventListener('connection:open', evt => {
       this.#onConnection(evt.detail)
     })
@@ -156,8 +156,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   async openCard(f: FacilityId): Promise<CardChannel> {
     const e = this.#entryOf(f)
     if (this.#node === undefined) throw new ReplicatorNotRunningError()
-    if (e === undefined || f === this.#o.facility) throw new NotAMemberError(f)
-    return await dialCard(this.#node, e.peerId, this.#o.routes?.get(f) ?? e.addresses)
+    if (e === undefined || f === this.#options.facility) throw new NotAMemberError(f)
+    return await dialCard(this.#node, e.peerId, this.#options.routes?.get(f) ?? e.addresses)
   }
 
   /** Adopt a newer roster: members no longer on it are disconnected at once. */

@@ -19,7 +19,11 @@ import { chart, groups, markdown } from './report.js'
 
 const HELP = `pnpm bench [flags]
 
-  --scenarios LIST       initial,catch-up,referral,multi-hop (default: all)
+  --scenarios LIST       initial,catch-up,referral,multi-hop (default: all); or division (the
+                         Bastar division, 49 nodes: --quick is one compressed OPD day, else a week)
+  --facilities N         division: run only N facilities (development)
+  --factor N             division: time compression (default 180 quick, 1200 week)
+  --volume X             division: multiply the published OPD volumes (default 1)
   --systems LIST         pagdandi,automerge-default,automerge-tuned,pouchdb (default: all)
   --profile NAME         link for initial and catch-up (default edge); also: ${'issue4-2g'} (256 kbit/s, 300 ms RTT)
   --initial-sizes LIST   patients for initial replication (default 1000,10000)
@@ -51,6 +55,9 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     out: { type: 'string' },
     'base-cli': { type: 'string' },
+    facilities: { type: 'string' },
+    factor: { type: 'string' },
+    volume: { type: 'string' },
     quick: { type: 'boolean' },
     help: { type: 'boolean' }
   }
@@ -61,6 +68,20 @@ if (values.help === true) {
 }
 
 const quick = values.quick === true
+if (values.scenarios === 'division') {
+  const { runDivision } = await import('./division/division.js')
+  const line = await runDivision({
+    quick,
+    seed: Number(values.seed ?? 1),
+    ...(values.facilities === undefined ? {} : { facilities: Number(values.facilities) }),
+    ...(values.factor === undefined ? {} : { factor: Number(values.factor) }),
+    ...(values.volume === undefined ? {} : { volume: Number(values.volume) }),
+    outDir: values.out ?? join('results', 'division', quick ? 'quick' : 'week'),
+    log: s => console.log(`  ${s}`)
+  })
+  console.log(line)
+  process.exit(0)
+}
 const list = (s: string | undefined, d: string): string[] =>
   (s ?? d)
     .split(',')

@@ -176,18 +176,37 @@ export interface RunningNode {
   staff: ApiClient
 }
 
-const BENCH_STAFF = { username: 'bench.clerk', password: 'bench-staff-password' }
-
-/** Adds the benchmark's clerk through the node's staff service (a cached template may predate it). */
-async function addBenchStaff(dataDir: string): Promise<void> {
-  const staff = new StaffStore(dataDir, (await new DataDir(dataDir).readFacility()).facility)
-  if ((await staff.list()).some(a => a.username === BENCH_STAFF.username)) return
-  await staff.add({ ...BENCH_STAFF, name: 'Bench clerk', role: 'registration-clerk' })
+/** The staff account a benchmark signs in as. */
+export interface BenchStaff {
+  username: string
+  password: string
+  name: string
+  role: 'registration-clerk' | 'medical-officer'
+  /** Required for a medical officer (docs/ROLES.md). */
+  hprId?: string
 }
 
-/** Starts `pagdandi start` on `dataDir`, waits for its address and signs the bench clerk in. */
-export async function startNode(dataDir: string, build: PagdandiBuild = THIS_BUILD): Promise<RunningNode> {
-  await addBenchStaff(dataDir)
+const BENCH_STAFF: BenchStaff = {
+  username: 'bench.clerk',
+  password: 'bench-staff-password',
+  name: 'Bench clerk',
+  role: 'registration-clerk'
+}
+
+/** Adds the benchmark's account through the node's staff service (a cached template may predate it). */
+async function addBenchStaff(dataDir: string, account: BenchStaff): Promise<void> {
+  const staff = new StaffStore(dataDir, (await new DataDir(dataDir).readFacility()).facility)
+  if ((await staff.list()).some(a => a.username === account.username)) return
+  await staff.add({ ...account })
+}
+
+/** Starts `pagdandi start` on `dataDir`, waits for its address and signs the bench account in. */
+export async function startNode(
+  dataDir: string,
+  build: PagdandiBuild = THIS_BUILD,
+  account: BenchStaff = BENCH_STAFF
+): Promise<RunningNode> {
+  await addBenchStaff(dataDir, account)
   const t0 = performance.now()
   // A time-compressed run compresses the node's redial ceiling with its schedule (run.ts sets it).
   const redial = process.env.PAGDANDI_BENCH_MAX_REDIAL_S
@@ -210,7 +229,7 @@ export async function startNode(dataDir: string, build: PagdandiBuild = THIS_BUI
     proc.once('exit', code => reject(new Error(`pagdandi start exited with ${code}: ${text.slice(-300)}`)))
   })
   const startMs = performance.now() - t0
-  return { proc, url, startMs, staff: await ApiClient.signIn(url, BENCH_STAFF.username, BENCH_STAFF.password) }
+  return { proc, url, startMs, staff: await ApiClient.signIn(url, account.username, account.password) }
 }
 
 /** The part of `/api/status` the bench reads. */

@@ -64,6 +64,7 @@ export class LinkEmulator {
   readonly #down: DirectionPipe
   readonly #conns = new Set<Conn>()
   readonly #timers: NodeJS.Timeout[] = []
+  readonly #outageTimers: NodeJS.Timeout[] = []
   readonly #transitions: { at: number; up: boolean }[] = []
   #server: net.Server | undefined
   #port = 0
@@ -109,8 +110,8 @@ export class LinkEmulator {
     this.#port = (server.address() as net.AddressInfo).port
     this.#t0 = performance.now()
     for (const w of this.outages) {
-      this.#timers.push(setTimeout(() => this.setLinkUp(false), w.atMs))
-      this.#timers.push(setTimeout(() => this.setLinkUp(true), w.atMs + w.forMs))
+      this.#outageTimers.push(setTimeout(() => this.setLinkUp(false), w.atMs))
+      this.#outageTimers.push(setTimeout(() => this.setLinkUp(true), w.atMs + w.forMs))
     }
     return this.#port
   }
@@ -151,6 +152,13 @@ export class LinkEmulator {
     }
   }
 
+  /** Cancel the rest of the outage schedule and bring the link up (a run's quiescence phase). */
+  endOutages(): void {
+    for (const t of this.#outageTimers) clearTimeout(t)
+    this.#outageTimers.length = 0
+    this.setLinkUp(true)
+  }
+
   /** Counters since start. */
   stats(): LinkStats {
     return {
@@ -180,7 +188,7 @@ export class LinkEmulator {
 
   /** Stop listening, cut every connection, stop every timer. */
   async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t)
+    for (const t of [...this.#timers, ...this.#outageTimers]) clearTimeout(t)
     for (const c of [...this.#conns]) this.#destroy(c)
     this.#up.close()
     this.#down.close()

@@ -71,7 +71,7 @@ export async function runDivision(o: DivisionOptions): Promise<string> {
     await net.startAll(8, o.log)
     const startupS = (performance.now() - tStart) / 1000
     o.log(`${net.nodes.size} nodes up in ${startupS.toFixed(0)} s; links start now`)
-    await net.startLinks()
+    net.startLinks()
     const t0 = performance.now()
     const desks = new Map(plan.facilities.map(f => [f.id, Math.max(1, Math.ceil(f.opdPerDay / 150))]))
     const driver = new LoadDriver(writes, net, ledger, { factor, t0, desks })

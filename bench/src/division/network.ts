@@ -4,6 +4,7 @@
  * link), one `pagdandi start` process per facility, and one link emulator per planned link.
  */
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import net from 'node:net'
 import { join } from 'node:path'
 import type { FacilityId } from '@pagdandi/core/record'
 import {
@@ -21,7 +22,6 @@ import { synthHprId } from '@pagdandi/core/synth'
 import { Prng } from '@pagdandi/core/testing'
 import { LinkEmulator, linkProfile } from '../link/index.js'
 import {
-  freePort,
   procUsage,
   startNode,
   THIS_BUILD,
@@ -76,10 +76,11 @@ export class DivisionNetwork {
     const auth = join(this.#root, 'authority')
     await createAuthority(auth, 'bastar-division', SECRET, scheme)
     const prng = new Prng(seed)
+    const ports = portsBelowEphemeral()
     let latest: Awaited<ReturnType<typeof addMember>> | undefined
     for (const f of this.#plan.facilities) {
       const dir = join(this.#root, f.id)
-      const p2pPort = await freePort()
+      const p2pPort = await ports.next()
       const file = await initFacility({
         dir,
         facility: f.id,
@@ -110,21 +111,19 @@ export class DivisionNetwork {
     for (const n of this.nodes.values()) await importRoster(n.dir, roster, scheme)
     // Every peer is reached only through its emulator: the dialler's route names the proxy, and
     // every other pair is "never dial" ([]), so no byte between nodes bypasses a link.
+    // Each emulator binds its port now (a port merely picked could be taken before the nodes are
+    // up); its outage schedule starts with the run's clock (`startLinks`).
     for (const l of this.#plan.links) {
-      const port = await freePort()
       const target = this.nodes.get(l.listener)!.p2pPort
-      this.links.push({
-        plan: l,
-        port,
-        emulator: new LinkEmulator({
-          target: { port: target },
-          profile: linkProfile(l.profile),
-          seed: seed + this.links.length,
-          outages: l.outages,
-          outageMode: 'cut',
-          listenPort: port
-        })
+      const emulator = new LinkEmulator({
+        target: { port: target },
+        profile: linkProfile(l.profile),
+        seed: seed + this.links.length,
+        outages: l.outages,
+        outageMode: 'cut',
+        deferSchedule: true
       })
+      this.links.push({ plan: l, port: await emulator.start(), emulator })
     }
     for (const n of this.nodes.values()) {
       const routes: Record<string, string[]> = {}
@@ -155,9 +154,9 @@ export class DivisionNetwork {
     )
   }
 
-  /** Starts every emulator: the compressed schedules count from now. */
-  async startLinks(): Promise<void> {
-    for (const l of this.links) await l.emulator.start()
+  /** Starts every emulator's schedule: the compressed outages count from now. */
+  startLinks(): void {
+    for (const l of this.links) l.emulator.startSchedule()
   }
 
   /** Stops the node of `f`: SIGKILL for a crash (a DH losing power), else SIGTERM. */
@@ -219,6 +218,30 @@ async function addAdmin(dir: string, f: FacilityId): Promise<void> {
   const staff = new StaffStore(dir, f)
   if ((await staff.list()).some(a => a.username === ADMIN.username)) return
   await staff.add({ ...ADMIN, name: 'Bench admin', role: 'facility-admin' })
+}
+
+/**
+ * Listen ports for the nodes, below the kernel's ephemeral range (32768 up), in a block chosen by
+ * the harness's pid: a node binds its port minutes after it is picked (49 nodes start slowly on a
+ * loaded machine), and an outgoing connection could take an ephemeral one meanwhile.
+ */
+function portsBelowEphemeral(): { next: () => Promise<number> } {
+  let p = 20_000 + (process.pid % 100) * 120
+  return {
+    next: async () => {
+      for (; ; p++) {
+        if (await bindable(p)) return p++
+      }
+    }
+  }
+}
+
+async function bindable(port: number): Promise<boolean> {
+  const s = net.createServer()
+  return await new Promise<boolean>(resolve => {
+    s.once('error', () => resolve(false))
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
+  })
 }
 
 function duBytes(path: string): number {

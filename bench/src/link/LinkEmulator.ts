@@ -31,6 +31,8 @@ export interface LinkEmulatorOptions {
   outageMode?: OutageMode
   /** Port to listen on (default: any free port). */
   listenPort?: number
+  /** Bind at `start()` but begin the outage schedule only at `startSchedule()`. */
+  deferSchedule?: boolean
   /** Retransmission timeout charged per lost segment (default max(200 ms, RTT + 4 × jitter)). */
   rtoMs?: number
   /** IP + TCP header bytes charged per segment on the bottleneck (default 40). */
@@ -108,12 +110,20 @@ export class LinkEmulator {
     })
     this.#server = server
     this.#port = (server.address() as net.AddressInfo).port
+    if (this.#opts.deferSchedule !== true) this.startSchedule()
+    return this.#port
+  }
+
+  /**
+   * Start the outage schedule (and the clock `elapsedMs` counts from). `start()` does it unless
+   * `deferSchedule` was given: a run that binds its ports long before its clock starts.
+   */
+  startSchedule(): void {
     this.#t0 = performance.now()
     for (const w of this.outages) {
       this.#outageTimers.push(setTimeout(() => this.setLinkUp(false), w.atMs))
       this.#outageTimers.push(setTimeout(() => this.setLinkUp(true), w.atMs + w.forMs))
     }
-    return this.#port
   }
 
   /** The port the proxy listens on. */

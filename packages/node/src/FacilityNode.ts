@@ -11,7 +11,7 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import type { IncomingMessage } from 'node:http'
 import { creatorBoundIdBytes, verifyRoster, type SignatureScheme, type VerifiedRoster } from '@pagdandi/core/crypto'
 import type { StaffSession } from '@pagdandi/core/staff'
-import { readPatient, type FacilityId, type PatientDoc, type PatientId } from '@pagdandi/core/record'
+import type { FacilityId, PatientDoc, PatientId } from '@pagdandi/core/record'
 import type { AdmitItems, ItemId } from '@pagdandi/core/sync'
 import { BundleService } from './app/BundleService.js'
 import { CardService } from './app/CardService.js'
@@ -263,10 +263,10 @@ export class FacilityNode implements NodeApi {
     bridge.on('doc', (id, cold) => {
       // Read once per change: the views and the receipt check look at plain strings.
       const doc = (cold ?? bridge.doc(id)) as A.Doc<PatientDoc> | undefined
-      const plain = doc === undefined ? undefined : readPatient(doc)
-      const view = parts.views.refresh(id as PatientId, doc, plain)
-      docIndex?.changed(id, doc === undefined ? undefined : { heads: A.getHeads(doc), view })
-      node.referrals.acknowledge(id as PatientId, plain)
+      const read = doc === undefined ? undefined : parts.views.derive(doc)
+      parts.views.restore(id as PatientId, read?.source)
+      docIndex?.changed(id, doc === undefined ? undefined : { heads: A.getHeads(doc), view: read?.source })
+      node.referrals.acknowledge(id as PatientId, read?.plain)
     })
     bridge.on('sealed', items => {
       docIndex?.indexed(items)

@@ -107,10 +107,16 @@ export class ItemSealer implements DocSealer {
     this.#selfGrants.delete(docId)
   }
 
-  sealChange(docId: string, changes: Uint8Array, provenance?: ChangeProvenance): Uint8Array {
+  /** `compression` replaces the sealer's own for this call (importCold's deflate-once wrapper). */
+  sealChange(
+    docId: string,
+    changes: Uint8Array,
+    provenance?: ChangeProvenance,
+    compression: Compression = this.compression
+  ): Uint8Array {
     const key = this.keyring.latest(docId as PatientId)
     if (key === undefined) throw new TypeError(`no key for ${docId}: ensureKey first`)
-    return sealChange(changes, key, this.identity, this.#rosterVersion, this.scheme, this.compression, provenance)
+    return sealChange(changes, key, this.identity, this.#rosterVersion, this.scheme, compression, provenance)
   }
 
   /**

@@ -15,13 +15,35 @@ export interface ReferralView {
   referral: Referral
 }
 
+/** A document state as the views read it. */
+export interface Derived {
+  plain: PatientDoc
+  source: ViewSource | undefined
+}
+
 /** Search index, referral boxes and conflict counts for one facility. */
 export class RecordViews {
   readonly index = new PatientIndex()
   readonly #referrals = new Map<PatientId, Referral[]>()
   readonly #conflicts = new Map<PatientId, number>()
+  /**
+   * What each document state read as. An Automerge document is an immutable object, one per state,
+   * so a state is read once: copies seeded from one saved record (`importCold`) share theirs.
+   */
+  readonly #derived = new WeakMap<A.Doc<PatientDoc>, Derived>()
 
   constructor(readonly facility: FacilityId) {}
+
+  /** The document read with readPatient and what the views take from it, once per document state. */
+  derive(doc: A.Doc<PatientDoc>): Derived {
+    let d = this.#derived.get(doc)
+    if (d === undefined) {
+      const plain = readPatient(doc)
+      d = { plain, source: this.sourceOf(doc, plain) }
+      this.#derived.set(doc, d)
+    }
+    return d
+  }
 
   /**
    * Re-derives every view of one document. The views hold plain strings (`plain`: the document read

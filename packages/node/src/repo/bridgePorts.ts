@@ -2,7 +2,7 @@
  * The two things the repo bridge needs from the rest of the node, kept narrow so the bridge never
  * sees a key: a store of sealed items, and a sealer that holds the document keys.
  */
-import type { ChangeProvenance } from '@pagdandi/core/crypto'
+import type { ChangeProvenance, Compression } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 
 /** An item as the store returns it: its bytes and its position in the local log. */
@@ -49,7 +49,9 @@ export interface DocSealer {
    * Seals plaintext Automerge changes as one change item under the current key generation; with
    * `provenance`, an attributed item naming who made each change.
    */
-  sealChange(docId: string, changes: Uint8Array, provenance?: ChangeProvenance): Uint8Array
+  sealChange(docId: string, changes: Uint8Array, provenance?: ChangeProvenance, compression?: Compression): Uint8Array
+  /** The compression it seals with (`compression` above replaces it for one call). */
+  readonly compression?: Compression
   /** Grants the document's current key to another facility; returns the grant item. */
   grant(docId: string, to: string): Uint8Array
   /** Verifies and, where it can, opens an item. Throws a named error for a forged or malformed one. */

@@ -6,14 +6,35 @@
  */
 import * as A from '@automerge/automerge'
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo'
-import { creatorBoundId } from '@pagdandi/core/crypto'
+import { creatorBoundId, type Compression } from '@pagdandi/core/crypto'
 import type { DocBridge } from './DocBridge.js'
+
+/**
+ * `c`, deflating each change array once (by identity, with its dictionary): the copies of one saved
+ * record are sealed under their own keys from one deflate. Deflate is deterministic, so each item is
+ * the item sealing it alone would give.
+ */
+export function deflateOnce(c: Compression): Compression {
+  const done = new WeakMap<Uint8Array, { dictionary: Uint8Array | undefined; out: Uint8Array }>()
+  return {
+    deflate(raw, dictionary) {
+      const hit = done.get(raw)
+      if (hit !== undefined && hit.dictionary === dictionary) return hit.out
+      const out = c.deflate(raw, dictionary)
+      done.set(raw, { dictionary, out })
+      return out
+    },
+    inflate: (compressed, dictionary, maxOut) => c.inflate(compressed, dictionary, maxOut)
+  }
+}
 
 /** Seals `saved` as new cold documents of `bridge`; resolves with their ids once durably stored. */
 export async function importCold(bridge: DocBridge, saved: Uint8Array[]): Promise<string[]> {
   const ids: string[] = []
   const items: Uint8Array[] = []
   const heads: A.Heads[] = []
+  const base = bridge.sealer.compression
+  const compression = base === undefined ? undefined : deflateOnce(base)
   const loaded = new Map<Uint8Array, { doc: A.Doc<unknown>; changes: Uint8Array; heads: A.Heads }>()
   try {
     for (const bytes of saved) {
@@ -25,7 +46,7 @@ export async function importCold(bridge: DocBridge, saved: Uint8Array[]): Promis
         l = { doc, changes: A.saveSince(doc, []), heads: A.getHeads(doc) }
         loaded.set(bytes, l)
       }
-      items.push(...bridge.sealer.ensureKey(docId), bridge.sealer.sealChange(docId, l.changes))
+      items.push(...bridge.sealer.ensureKey(docId), bridge.sealer.sealChange(docId, l.changes, undefined, compression))
       ids.push(docId)
       heads.push(l.heads)
       bridge.emit('doc', docId, l.doc)

@@ -218,13 +218,15 @@ export class LevelItemStore implements ItemStore {
     })
     const ops: BatchOp[] = []
     const fps = new Map<string, DocSummary>()
-    for (const docId of new Set(fresh.map(f => f.docId))) {
-      const raw = await this.#l.s.fp.get(docId)
+    const docIds = [...new Set(fresh.map(f => f.docId))]
+    const raws = await this.#l.s.fp.getMany(docIds)
+    docIds.forEach((docId, i) => {
+      const raw = raws[i]
       fps.set(
         docId,
         raw === undefined ? { docId: docId as PatientId, fp: emptyFingerprint(), count: 0 } : decodeSummary(docId, raw)
       )
-    }
+    })
     for (const it of fresh) {
       ops.push(this.#l.put('log', seqKey(it.seq), encodeLogEntry(it)))
       ops.push(this.#l.put('id', it.id, enc.encode(String(it.seq))))

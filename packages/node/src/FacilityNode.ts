@@ -40,6 +40,7 @@ import { admission, storedCreator } from './repo/admission.js'
 import { admitReleased, EntitlementGate, isWaiting } from './repo/quota.js'
 import { DEFAULT_GRANT_WAIT, GrantWait } from '@pagdandi/core/sync'
 import { Authorship } from './repo/Authorship.js'
+import { DEFAULT_RESIDENCY, Residency, type ResidencyLimits } from './repo/Residency.js'
 import { DocBridge, type StartProgress } from './repo/DocBridge.js'
 import { DocIndex } from './repo/DocIndex.js'
 import { startBridge } from './repo/startup.js'
@@ -67,6 +68,8 @@ export interface FacilityNodeOptions {
   createReplicator?: (ctx: ReplicatorContext) => ReplicatorPort | undefined
   /** Progress of the start-up rebuild (items scanned). */
   onProgress?: StartProgress
+  /** How many documents (and bytes of their changes) stay resident; the coldest beyond are evicted. */
+  residency?: Partial<ResidencyLimits>
   /**
    * Tests only: who is behind a `/sync` upgrade request (looked up for every message). Omitted (as
    * in production), it is the session the request's cookie names (StaffService.sessionOf).
@@ -218,7 +221,7 @@ export class FacilityNode implements NodeApi {
       idFactory: async () => creatorBoundIdBytes(facility.facility)
     })
     const sealer = new ItemSealer(keys.keyring, verified, scheme)
-    bridge = new DocBridge(repo, store, sealer, authorship)
+    bridge = new DocBridge(repo, store, sealer, authorship, new Residency({ ...DEFAULT_RESIDENCY, ...opts.residency }))
     storage.loader = async docId => await bridge!.storedChanges(docId)
     const replication = new Replication()
     const quarantine = new Quarantine(store, now, log('quarantine'))

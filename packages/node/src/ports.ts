@@ -84,7 +84,7 @@ export interface ReplicatorPort {
 /** The node's documents as tests, the demo and the CLI read them (the bridge to sealed items). */
 export type Documents = Pick<
   DocBridge,
-  'open' | 'doc' | 'docIds' | 'change' | 'durableHeads' | 'applyReceived' | 'stats'
+  'open' | 'doc' | 'docIds' | 'change' | 'durableHeads' | 'applyReceived' | 'stats' | 'residency'
 >
 
 /**

@@ -20,6 +20,10 @@
  *    record held. `open`, `change` and browsers (after `open`) make a document resident. With
  *    thousands of live Automerge documents in one process each further load slows down ~40×
  *    (docs/design/0006-cold-documents.md).
+ * 7. Resident documents are evicted when cold (Residency.ts: least recently used beyond a count or
+ *    byte budget), with the Repo's sync state for them (eviction.ts): every change is sealed first,
+ *    so an evicted document reloads with all of them, and a browser still syncing it is answered
+ *    from the sealed items (SealedStorage) as for any cold document.
  */
 import { concatBytes } from '@pagdandi/core'
 import { EventEmitter } from 'node:events'
@@ -34,6 +38,8 @@ import { importCold } from './importCold.js'
 import { startBridge, type StartProgress } from './startup.js'
 import { StoredItems } from './storedItems.js'
 import { enqueue, sealPending, type DocState, type SealParts } from './docSeal.js'
+import { evictColdest, type EvictParts } from './eviction.js'
+import { Residency } from './Residency.js'
 
 /**
  * Events: `sealed` (items newly stored from local changes), `doc` (a document changed or appeared;
@@ -58,13 +64,18 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   /** Counters for the status page and the demo. */
   readonly stats = { sealedItems: 0, sealedBytes: 0, appliedItems: 0 }
   readonly #sealParts: SealParts
+  readonly #evictParts: EvictParts
+  /** Bytes the Repo last loaded a document with through SealedStorage (its residency weight). */
+  readonly #loadedBytes = new Map<string, number>()
 
   constructor(
     readonly repo: Repo,
     readonly store: BridgeStore,
     readonly sealer: DocSealer,
     /** Who made the changes not yet sealed; each sealed item carries it as provenance. */
-    readonly authorship: Authorship = new Authorship()
+    readonly authorship: Authorship = new Authorship(),
+    /** Which documents stay resident; the least recently used beyond its limits are evicted. */
+    readonly residency: Residency = new Residency()
   ) {
     super()
     this.#sealParts = {
@@ -72,7 +83,22 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
       sealer,
       authorship,
       stats: this.stats,
-      onSealed: stored => this.emit('sealed', stored)
+      onSealed: stored => this.emit('sealed', stored),
+      onGrew: (docId, bytes) => {
+        residency.touch(docId, bytes)
+      }
+    }
+    this.#evictParts = {
+      repo,
+      residency,
+      current: (docId, st) => this.#docs.get(docId) === st && !this.#closed,
+      seal: async (docId, st) => {
+        await sealPending(this.#sealParts, docId, st)
+      },
+      attach: (docId, st, handle) => {
+        this.#attach(docId, st, handle)
+      },
+      onError: err => this.emit('error', err)
     }
     this.#items = new StoredItems(store, sealer, (bytes, error) => this.emit('refused', bytes, error))
     // Documents that browsers create arrive through the network subsystem; seal them too.
@@ -178,28 +204,39 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // (changes received meanwhile, such as a peer's conflicting value).
     const loading = this.repo.handles[docId as DocumentId]
     if (loading !== undefined && !loading.isReady()) await loading.whenReady(['ready', 'unavailable', 'deleted'])
-    const handle = this.repo.import<unknown>(concatBytes(await this.#items.changes(docId)), {
-      docId: docId as DocumentId
-    })
+    const stored = concatBytes(await this.#items.changes(docId))
+    const handle = this.repo.import<unknown>(stored, { docId: docId as DocumentId })
     handle.doneLoading()
-    this.#attach(docId, st, handle)
+    this.#attach(docId, st, handle, stored.length)
     return st.handle ?? handle
   }
 
   /** Binds a resident handle to a known document's state (once). */
-  #attach(docId: string, st: DocState, handle: DocHandle<unknown>): void {
+  #attach(docId: string, st: DocState, handle: DocHandle<unknown>, bytes?: number): void {
     if (st.handle !== undefined) return
     st.handle = handle
-    handle.on('change', () => {
+    st.onChange = () => {
       this.#scheduleSeal(docId, st)
-    })
+    }
+    handle.on('change', st.onChange)
+    const loaded = bytes ?? this.#loadedBytes.get(docId) ?? 0
+    this.#loadedBytes.delete(docId)
+    this.#used(docId, loaded)
     if (!sameHeads(A.getHeads(handle.doc() as A.Doc<unknown>), st.covered)) this.#scheduleSeal(docId, st)
+  }
+
+  /** A resident document was used: it is the most recent, and the coldest beyond the limits go (invariant 7). */
+  #used(docId: string, addBytes = 0): void {
+    this.residency.touch(docId, addBytes)
+    evictColdest(this.#evictParts, this.#docs)
   }
 
   /** The stored changes of a document this node can open (for SealedStorage); undefined otherwise. */
   async storedChanges(docId: string): Promise<Uint8Array | undefined> {
     if (!this.#docs.has(docId) || !this.sealer.canOpen(docId)) return undefined
-    return concatBytes(await this.#items.changes(docId))
+    const bytes = concatBytes(await this.#items.changes(docId))
+    this.#loadedBytes.set(docId, bytes.length)
+    return bytes
   }
 
   /**
@@ -214,7 +251,10 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
   async resident<T>(docId: string): Promise<DocHandle<T> | undefined> {
     const st = this.#docs.get(docId)
     if (st === undefined || this.#closed) return undefined
-    if (st.handle !== undefined) return st.handle as DocHandle<T>
+    if (st.handle !== undefined) {
+      this.#used(docId)
+      return st.handle as DocHandle<T>
+    }
     let handle: DocHandle<unknown> | undefined
     await enqueue(st, async () => {
       handle = await this.#wake(docId, st)
@@ -349,6 +389,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     const st = this.#docs.get(docId)
     if (st === undefined) return false
     this.#docs.delete(docId)
+    this.residency.drop(docId)
     await st.queue
     if (st.handle !== undefined) this.repo.delete(docId as DocumentId)
     this.emit('doc', docId)
@@ -439,9 +480,11 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
     // Only new documents are adopted; a known cold one is woken through `resident` instead.
     const st: DocState = { handle, covered, keyStored, queue: Promise.resolve(), sealScheduled: false }
     this.#docs.set(handle.documentId, st)
-    handle.on('change', () => {
+    st.onChange = () => {
       this.#scheduleSeal(handle.documentId, st)
-    })
+    }
+    handle.on('change', st.onChange)
+    this.#used(handle.documentId)
     if (!keyStored) this.#scheduleSeal(handle.documentId, st)
     this.emit('doc', handle.documentId)
   }

@@ -22,6 +22,10 @@ export interface DocState {
   keyStored: boolean
   queue: Promise<void>
   sealScheduled: boolean
+  /** The handle's change listener (taken off at eviction). */
+  onChange?: () => void
+  /** An eviction is queued (eviction.ts). */
+  evicting?: boolean
 }
 
 /** Runs `job` after every job queued on the document before it (invariant 4). */
@@ -39,6 +43,8 @@ export interface SealParts {
   stats: { sealedItems: number; sealedBytes: number }
   /** The newly stored items (the bridge's `sealed` event). */
   onSealed(stored: StoredItemLike[]): void
+  /** A resident document's changes grew by `bytes` (its residency weight). */
+  onGrew?(docId: string, bytes: number): void
 }
 
 /** Seals the document's changes since `covered` (and `extra`); resolves once they are durable. */
@@ -58,6 +64,7 @@ export async function sealPending(
     let hashes: string[] = []
     if (fresh) {
       const changes = A.saveSince(doc!, st.covered)
+      parts.onGrew?.(docId, changes.length)
       hashes = changeHashes(changes)
       items.push(parts.sealer.sealChange(docId, changes, parts.authorship.provenance(hashes)))
     }

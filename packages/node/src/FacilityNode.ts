@@ -82,7 +82,8 @@ export interface FacilityNodeOptions {
 /** What a replicator is built from. */
 export interface ReplicatorContext {
   keys: NodeKeys
-  facility: FacilityFile
+  /** This facility's file (`facility.json`). */
+  self: FacilityFile
   roster: VerifiedRoster | undefined
   store: NodeStore
   scheme: SignatureScheme
@@ -116,8 +117,8 @@ export class FacilityNode implements NodeApi {
   /** Where the HTTP server listens, once started. */
   url: string | undefined
 
-  /** This facility as initialised (`facility.json`). */
-  readonly facility: FacilityFile
+  /** This facility as initialised (`facility.json`): its HFR id is `self.facility`. */
+  readonly self: FacilityFile
   readonly status: StatusService
   readonly patients: PatientService
   /** Demographic corrections, merges and unmerges. */
@@ -141,7 +142,7 @@ export class FacilityNode implements NodeApi {
   private constructor(internals: Internals, roster: RosterService) {
     this.#in = internals
     const { parts } = internals
-    this.facility = parts.self
+    this.self = parts.self
     this.roster = roster
     this.patients = new PatientService(parts)
     this.records = new RecordService(parts)
@@ -166,14 +167,14 @@ export class FacilityNode implements NodeApi {
   static async open(opts: FacilityNodeOptions): Promise<FacilityNode> {
     const dataDir = new DataDir(opts.data)
     const scheme = opts.scheme ?? nodeSignatureScheme()
-    const facility = await dataDir.readFacility()
+    const self = await dataDir.readFacility()
     const keys = await loadNodeKeys(dataDir, opts.secret)
     const verified = await loadRoster(dataDir, scheme)
     const store = await opts.openStore(dataDir.itemsDir)
     let http: HttpServer | undefined
     const network = []
     const now = opts.now ?? (() => new Date())
-    const staff = new StaffService(opts.data, facility.facility, auditKeyFrom(keys.keyring), {
+    const staff = new StaffService(opts.data, self.facility, auditKeyFrom(keys.keyring), {
       date: now,
       now: () => now().getTime()
     })
@@ -195,7 +196,7 @@ export class FacilityNode implements NodeApi {
         new GatedWebSocketAdapter(http.wss, {
           resident: async docId => await bridge?.resident(docId),
           authorship,
-          facility: facility.facility,
+          facility: self.facility,
           log: log('gate').warn,
           // The real sign-in unless a test names who is behind each socket. Sync traffic alone (a
           // referral arriving, acknowledgements) keeps no session alive; the UI's saves do.
@@ -215,10 +216,10 @@ export class FacilityNode implements NodeApi {
     const repo = new Repo({
       network,
       storage,
-      peerId: `node-${facility.facility}` as PeerId,
+      peerId: `node-${self.facility}` as PeerId,
       sharePolicy: async () => false,
       // Every document created here gets an id bound to this facility (docs/PROTOCOL.md, "Document id").
-      idFactory: async () => creatorBoundIdBytes(facility.facility)
+      idFactory: async () => creatorBoundIdBytes(self.facility)
     })
     const sealer = new ItemSealer(keys.keyring, verified, scheme)
     bridge = new DocBridge(repo, store, sealer, authorship, new Residency({ ...DEFAULT_RESIDENCY, ...opts.residency }))
@@ -237,7 +238,7 @@ export class FacilityNode implements NodeApi {
     const gate = new EntitlementGate(
       store,
       () => roster.current,
-      facility.facility,
+      self.facility,
       new GrantWait(DEFAULT_GRANT_WAIT, () => now().getTime()),
       (bytes, err) => {
         quarantine.keep(bytes, err)
@@ -245,8 +246,8 @@ export class FacilityNode implements NodeApi {
     )
     const parts: NodeParts = {
       ...base,
-      self: facility,
-      views: new RecordViews(facility.facility),
+      self,
+      views: new RecordViews(self.facility),
       roster,
       quarantine,
       now,
@@ -256,7 +257,7 @@ export class FacilityNode implements NodeApi {
         bridge,
         freeze,
         storedCreator(store, () => roster.current?.body.entries.map(e => e.facility) ?? []),
-        facility.facility,
+        self.facility,
         gate
       )
     }
@@ -315,7 +316,7 @@ export class FacilityNode implements NodeApi {
     const routes = await dataDir.readRoutes()
     const replicator = opts.createReplicator?.({
       keys,
-      facility: parts.self,
+      self: parts.self,
       roster: parts.roster.current,
       store: parts.store,
       scheme: parts.sealer.scheme,

@@ -39,7 +39,7 @@ export interface RunFile {
 
 /** The run file of a node started in this process. */
 export function runFileOf(node: FacilityNode): RunFile {
-  const s = node.staff.sessions.operatorSession(node.facility.facility)
+  const s = node.staff.sessions.operatorSession(node.self.facility)
   return { pid: process.pid, url: node.url!, session: { token: s.token, csrf: s.csrf } }
 }
 

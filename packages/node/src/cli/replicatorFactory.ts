@@ -26,11 +26,11 @@ export function replicatorFactory(
     const replicator: ReplicatorPort = new Replicator({
       backoff,
       store: ctx.store,
-      facility: ctx.facility.facility,
+      facility: ctx.self.facility,
       roster: ctx.roster,
       signatures: ctx.scheme,
       privateKey: privateKeyToProtobuf(ctx.keys.libp2pKey),
-      listen: ctx.facility.addresses,
+      listen: ctx.self.addresses,
       ...(ctx.routes === undefined ? {} : { routes: ctx.routes }),
       ...(ctx.admit === undefined ? {} : { admit: ctx.admit }),
       ...(ctx.withhold === undefined ? {} : { withhold: ctx.withhold }),

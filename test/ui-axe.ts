@@ -31,3 +31,30 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export async function overflowX(page: Page): Promise<number> {
   return await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 }
+
+/**
+ * What makes the page scroll sideways at `width` CSS pixels: the page's scroll width when it is
+ * wider, and the innermost elements reaching past the right edge (tag, test id or class), so a
+ * failure names the culprit. Empty when the page fits (`scrollWidth <= width`).
+ */
+export async function sidewaysAt(page: Page, width: number): Promise<string[]> {
+  return await page.evaluate(w => {
+    const doc = document.documentElement
+    if (doc.scrollWidth <= w) return []
+    const out: string[] = [`scrollWidth ${doc.scrollWidth}`]
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const r = el.getBoundingClientRect()
+      if (r.right <= w + 0.5 || r.width === 0) continue
+      if (Array.from(el.children).some(c => c.getBoundingClientRect().right > w + 0.5)) continue
+      const name = (e: Element): string => {
+        const id = e.getAttribute('data-testid')
+        const cls = typeof e.className === 'string' && e.className !== '' ? `.${e.className.split(' ')[0]}` : ''
+        return `${e.tagName.toLowerCase()}${id ? `[data-testid=${id}]` : cls}`
+      }
+      const parent = el.parentElement === null ? '' : `${name(el.parentElement)} > `
+      out.push(`${parent}${name(el)} ${Math.round(r.right)}`)
+      if (out.length > 8) break
+    }
+    return out
+  }, width)
+}

@@ -5,6 +5,7 @@
 import type {
   FhirImportOutcome,
   MatchesAnswer,
+  MergeOutcome,
   MatchQuery,
   NodeStatus,
   PatientProvenance,
@@ -149,6 +150,15 @@ export const api = {
   /** Registers a patient; resolves after the node durably stored the registration. */
   registerPatient: (input: RegistrationInput) =>
     request<{ patientId: PatientId }>('/api/patients', { method: 'POST', body: input }),
+  /** Merges the record `patientId` into `into`; both records carry it; holders of one are granted the other. */
+  mergeRecords: (patientId: PatientId, into: PatientId) =>
+    request<MergeOutcome>(`/api/patients/${q(patientId)}/merge`, { method: 'POST', body: { into } }),
+  /** Undoes the merge of `patientId` into its survivor, in both records. */
+  unmergeRecord: (patientId: PatientId) =>
+    request<{ patientId: PatientId; from: PatientId }>(`/api/patients/${q(patientId)}/unmerge`, {
+      method: 'POST',
+      body: {}
+    }),
   /** Referrals received (`incoming`) or sent (`outgoing`) by this facility. */
   referrals: (box: 'incoming' | 'outgoing') => request<ReferralSummary[]>(`/api/referrals?box=${box}`),
   /** Creates a referral: the node grants the receiver and pushes the patient's items. */

@@ -33,6 +33,7 @@ const BY_NAME: Record<string, MessageKey> = {
   RoleForbiddenError: 'err.roleForbidden',
   SignInRequiredError: 'err.signInRequired',
   DuplicateIdentifierError: 'err.duplicateIdentifier',
+  RecordMergeError: 'err.recordMerge',
   SignInFailedError: 'err.signInFailed',
   SignInLockedError: 'err.signInLocked',
   StaffExistsError: 'err.staffExists',

@@ -10,6 +10,7 @@ export type Route =
   | { name: 'refer'; patientId: PatientId }
   | { name: 'summary'; patientId: PatientId; referralId: string }
   | { name: 'conflicts'; patientId: PatientId }
+  | { name: 'edit'; patientId: PatientId }
   | { name: 'inbox' }
   | { name: 'sync' }
   | { name: 'staff' }
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
     if (b === 'encounter') return { name: 'encounter', patientId }
     if (b === 'refer') return { name: 'refer', patientId }
     if (b === 'conflicts') return { name: 'conflicts', patientId }
+    if (b === 'edit') return { name: 'edit', patientId }
     if (b === 'summary' && c) return { name: 'summary', patientId, referralId: c }
     return { name: 'chart', patientId }
   }

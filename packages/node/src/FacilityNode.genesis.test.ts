@@ -17,6 +17,22 @@ afterEach(async () => {
   for (const n of running.splice(0)) await n.stop()
 })
 
+/** A CHC, the attacker, a DH it refers to and a hub carrying for the CHC; the attacker's node is not opened. */
+async function fourNodes() {
+  const { dirs } = await makeNetwork(await tempDir(), [
+    { facility: CHC, name: 'CHC Tokapal', kind: 'CHC' },
+    { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC' },
+    { facility: DH, name: 'DH Jagdalpur', kind: 'DH' },
+    { facility: HUB, name: 'DH Dantewada', kind: 'DH', carriesFor: [CHC] }
+  ])
+  const open = async (dir: string) => {
+    const n = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore })
+    running.push(n)
+    return n
+  }
+  return { dirs, chc: await open(dirs[0]!), dh: await open(dirs[2]!), hub: await open(dirs[3]!) }
+}
+
 describe('rival genesis (issue 14, attack 7)', () => {
   it('a rival self-grant for a document created here is refused and kept with its author; the document keeps one creator', async () => {
     const { dirs } = await makeNetwork(await tempDir(), [
@@ -41,18 +57,7 @@ describe('rival genesis (issue 14, attack 7)', () => {
   })
 
   it('every node refuses it, not only the creator: the referred DH and a hub carrying for the CHC name the rival and keep one creator', async () => {
-    const { dirs } = await makeNetwork(await tempDir(), [
-      { facility: CHC, name: 'CHC Tokapal', kind: 'CHC' },
-      { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC' },
-      { facility: DH, name: 'DH Jagdalpur', kind: 'DH' },
-      { facility: HUB, name: 'DH Dantewada', kind: 'DH', carriesFor: [CHC] }
-    ])
-    const open = async (dir: string) => {
-      const n = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore })
-      running.push(n)
-      return n
-    }
-    const [chc, dh, hub] = [await open(dirs[0]!), await open(dirs[2]!), await open(dirs[3]!)]
+    const { dirs, chc, dh, hub } = await fourNodes()
     const { patientId } = await chc.patients.register(registration())
     await chc.referrals.create(patientId, anaemiaReferral(DH))
     const never = (i: number, err: Error): never => {
@@ -79,18 +84,7 @@ describe('rival genesis (issue 14, attack 7)', () => {
   })
 
   it('a node that meets the rival first (it never held the document) still refuses it: the id names the creator; the real referral then opens', async () => {
-    const { dirs } = await makeNetwork(await tempDir(), [
-      { facility: CHC, name: 'CHC Tokapal', kind: 'CHC' },
-      { facility: ATTACKER, name: 'CHC Bakawand', kind: 'CHC' },
-      { facility: DH, name: 'DH Jagdalpur', kind: 'DH' },
-      { facility: HUB, name: 'DH Dantewada', kind: 'DH', carriesFor: [CHC] }
-    ])
-    const open = async (dir: string) => {
-      const n = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore })
-      running.push(n)
-      return n
-    }
-    const [chc, dh, hub] = [await open(dirs[0]!), await open(dirs[2]!), await open(dirs[3]!)]
+    const { dirs, chc, dh, hub } = await fourNodes()
     const { patientId } = await chc.patients.register(registration())
     expect(isBoundTo(patientId, CHC)).toBe(true)
     await chc.referrals.create(patientId, anaemiaReferral(DH))

@@ -56,4 +56,23 @@ describe('AdmissionBudget', () => {
     expect(await settled(budget.ready(HUB.facility, items(HONEST, 3)))).toBe(true)
     expect(await settled(budget.ready(HUB.facility, [...items(HONEST, 3), ...items(POISONER, 1)]))).toBe(false)
   })
+
+  it('charges the items that came with a refused change in its document (its grants), not the author’s other documents', async () => {
+    const clock = new ManualClock()
+    const budget = new AdmissionBudget(clock, { burst: 4, perSecond: 1 })
+    const poisoned = items(POISONER, 3)
+    const other = items(POISONER, 3)
+    // One refused change, two accepted items of its document, three accepted of another: 3 tokens.
+    budget.spend(
+      [...poisoned, ...other],
+      [new Error('UndecodableChangeError'), undefined, undefined, undefined, undefined, undefined]
+    )
+    expect(await settled(budget.ready(POISONER.facility))).toBe(true)
+    budget.spend(items(POISONER, 2), refused(2))
+    // 4 - 3 - 2 = -1: one second in debt.
+    const next = budget.ready(POISONER.facility)
+    expect(await settled(next)).toBe(false)
+    clock.advance(1_000)
+    expect(await settled(next)).toBe(true)
+  })
 })

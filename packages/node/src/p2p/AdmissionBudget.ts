@@ -4,7 +4,8 @@
  * on the event loop that also admits the other members' batches; a member that sends poison
  * (changes that are not Automerge, bombs, rival geneses, backdated items) makes the node do that
  * work and then keep evidence of it. Each item admission refuses spends one token from the bucket
- * of its author (whose signature it carries), which refills with time; while the bucket is below
+ * of its author (whose signature it carries), and so does each item of the same document that
+ * came with it, which refills with time; while the bucket is below
  * zero, a batch from that member, or holding that member's items (relayed by a carrier), waits
  * before it is admitted. Its stream then stops at its send window (it waits for the ack), so
  * neither memory nor work grows, and the other members' batches, an honest referral among them,
@@ -37,13 +38,19 @@ export function isRefusal(verdict: Error | undefined): boolean {
   return verdict !== undefined && !(verdict instanceof AwaitingGrantError)
 }
 
-/** The signing author of an item, from its header (admission only sees items that decode). */
-function authorOf(bytes: Uint8Array): FacilityId | undefined {
+/** The signing author and document of an item, from its header (admission only sees items that decode). */
+function headerOf(bytes: Uint8Array): { author: FacilityId; docId: string } | undefined {
   try {
-    return decodeItemHeader(bytes).author
+    const h = decodeItemHeader(bytes)
+    return { author: h.author, docId: h.docId }
   } catch {
     return undefined
   }
+}
+
+/** The signing author of an item. */
+function authorOf(bytes: Uint8Array): FacilityId | undefined {
+  return headerOf(bytes)?.author
 }
 
 /** The refusal budgets of every member, on an injected clock. */
@@ -89,12 +96,23 @@ export class AdmissionBudget {
     }
   }
 
-  /** Charges the authors of the items admission refused in one batch (whose signatures they carry). */
+  /**
+   * Charges the authors of the items admission refused in one batch (whose signatures they carry):
+   * a token for each refused item, and one for every other item of the same document by the same
+   * author in the batch (the grants that came with a poisoned change, which pass admission but
+   * cost the node the same work of storing and opening).
+   */
   spend(items: readonly Uint8Array[], verdicts: readonly (Error | undefined)[]): void {
+    const tainted = new Set<string>()
     verdicts.forEach((v, i) => {
-      const author = isRefusal(v) ? authorOf(items[i]!) : undefined
-      if (author !== undefined) this.#bucket(author).tokens -= 1
+      const h = isRefusal(v) ? headerOf(items[i]!) : undefined
+      if (h !== undefined) tainted.add(`${h.author} ${h.docId}`)
     })
+    if (tainted.size === 0) return
+    for (const bytes of items) {
+      const h = headerOf(bytes)
+      if (h !== undefined && tainted.has(`${h.author} ${h.docId}`)) this.#bucket(h.author).tokens -= 1
+    }
   }
 
   /** Members whose batches wait now because their items were refused. */

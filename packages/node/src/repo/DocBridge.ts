@@ -37,7 +37,7 @@ import type { BridgeStore, DocSealer, OpenedItem, StoredItemLike } from './bridg
 import { importCold } from './importCold.js'
 import { startBridge, type StartProgress } from './startup.js'
 import { StoredItems } from './storedItems.js'
-import { enqueue, sealPending, type DocState, type SealParts } from './docSeal.js'
+import { IDLE, enqueue, sealPending, type DocState, type SealParts } from './docSeal.js'
 import { evictColdest, type EvictParts } from './eviction.js'
 import { Residency } from './Residency.js'
 
@@ -179,7 +179,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
 
   /** Records a document as known and cold: stored up to `heads`, with its key stored. */
   #setCold(docId: string, heads: A.Heads): void {
-    this.#docs.set(docId, { covered: heads, keyStored: true, queue: Promise.resolve(), sealScheduled: false })
+    this.#docs.set(docId, { covered: heads, keyStored: true, queue: IDLE, sealScheduled: false })
   }
 
   /** Loads a cold document, announces it with the `doc` event and frees it; returns its heads. */
@@ -478,7 +478,7 @@ export class DocBridge extends EventEmitter<DocBridgeEvents> {
 
   #adopt(handle: DocHandle<unknown>, covered: A.Heads, keyStored: boolean): void {
     // Only new documents are adopted; a known cold one is woken through `resident` instead.
-    const st: DocState = { handle, covered, keyStored, queue: Promise.resolve(), sealScheduled: false }
+    const st: DocState = { handle, covered, keyStored, queue: IDLE, sealScheduled: false }
     this.#docs.set(handle.documentId, st)
     st.onChange = () => {
       this.#scheduleSeal(handle.documentId, st)

@@ -28,6 +28,9 @@ export interface DocState {
   evicting?: boolean
 }
 
+/** The queue of a document with nothing queued: one resolved promise shared by every idle document. */
+export const IDLE: Promise<void> = Promise.resolve()
+
 /** Runs `job` after every job queued on the document before it (invariant 4). */
 export async function enqueue(st: DocState, job: () => Promise<void>): Promise<void> {
   const run = st.queue.then(job)

@@ -20,10 +20,26 @@ const SOUND_PREFIX: WordMatch = { score: 5, approximate: true }
 const SKELETON: WordMatch = { score: 4, approximate: true }
 const SKELETON_PREFIX: WordMatch = { score: 3, approximate: true }
 
+/**
+ * The keys of each distinct word, shared by every entry that has the word: a district's names and
+ * villages repeat, so 100,000 patients hold a few thousand distinct key sets instead of a million
+ * copies. Frozen, as they are shared; bounded, so a stream of distinct words only stops sharing.
+ */
+const SHARED = new Map<string, Readonly<WordKeys>>()
+const MAX_SHARED_WORDS = 1 << 17
+
+function keysOf(word: string): Readonly<WordKeys> {
+  const known = SHARED.get(word)
+  if (known !== undefined) return known
+  const keys = Object.freeze(wordKeys(word))
+  if (SHARED.size < MAX_SHARED_WORDS) SHARED.set(word, keys)
+  return keys
+}
+
 /** The keys of every word of a text (a name, a place). */
-export const textKeys = (text: string): WordKeys[] =>
+export const textKeys = (text: string): Readonly<WordKeys>[] =>
   words(text)
-    .map(wordKeys)
+    .map(keysOf)
     .filter(k => k.plain.length > 0)
 
 /** How a typed word `q` matches a stored word `n`, or undefined when it does not. */

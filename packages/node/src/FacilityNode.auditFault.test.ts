@@ -6,23 +6,15 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openStore } from './cli/storeFactory.js'
-import { FacilityNode } from './FacilityNode.js'
-import type { NodeStore } from './ports.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { openOnLevel } from './testing/runningNodes.js'
 
 describe('a failed audit append', () => {
   it('is StoreFaultedError and latches the item store: the next registration is refused, nothing stored', async () => {
     const { dirs } = await makeNetwork(await tempDir(), [
       { facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }
     ])
-    let store: NodeStore | undefined
-    const node = await FacilityNode.open({
-      data: dirs[0]!,
-      secret: TEST_SECRET,
-      http: false,
-      openStore: async dir => (store = await openStore(dir))
-    })
+    const { node, store } = await openOnLevel(dirs[0]!)
     try {
       await node.start()
       await node.patients.register(registration())
@@ -34,14 +26,14 @@ describe('a failed audit append', () => {
         name: 'StoreFaultedError',
         status: 503
       })
-      const before = await store!.lastSeq()
+      const before = await store().lastSeq()
       await expect(
         node.patients.register(registration({ name: 'Budhri Kawasi', uhid: 'CHC-0002' }))
       ).rejects.toMatchObject({
         name: 'StoreFaultedError'
       })
-      expect(store!.fault?.()).toMatchObject({ name: 'StoreFaultedError' })
-      expect(await store!.lastSeq()).toBe(before)
+      expect(store().fault?.()).toMatchObject({ name: 'StoreFaultedError' })
+      expect(await store().lastSeq()).toBe(before)
     } finally {
       await node.stop()
     }

@@ -4,7 +4,7 @@
  * the revoked facility's items it held when it adopted the revocation, and accepts no other.
  */
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { decodeItemHeader } from '@pagdandi/core/crypto'
 import { readPatient, setUhid, type FacilityId, type PatientDoc, type PatientId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
@@ -12,12 +12,10 @@ import { nodeSignatureScheme } from './crypto/index.js'
 import { FacilityNode } from './FacilityNode.js'
 import { revokeMember, rosterFile } from './keyring/authority.js'
 import { TEST_SECRET, makeNetwork, registration, tempDir, anaemiaReferral } from './testing/fixtures.js'
+import { stopAfterEach } from './testing/runningNodes.js'
 
 const [CHC, DH, HUB] = ['IN2210000101', 'IN2210000001', 'IN2210000002'] as FacilityId[]
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const { running } = stopAfterEach()
 
 async function open(dir: string): Promise<FacilityNode> {
   const node = await FacilityNode.open({ data: dir, secret: TEST_SECRET, http: false, openStore })

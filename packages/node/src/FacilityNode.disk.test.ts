@@ -2,10 +2,8 @@ import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readPatient, type PatientDoc } from '@pagdandi/core/record'
-import { openStore } from './cli/storeFactory.js'
-import { FacilityNode } from './FacilityNode.js'
-import type { NodeStore } from './ports.js'
-import { TEST_SECRET, makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { makeNetwork, registration, tempDir } from './testing/fixtures.js'
+import { openOnLevel } from './testing/runningNodes.js'
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = []
@@ -21,13 +19,7 @@ describe('confidentiality at rest (Invariant 6)', () => {
   it('leaves no patient name or phone number in any file of the data directory', async () => {
     const root = await tempDir()
     const { dirs } = await makeNetwork(root, [{ facility: 'IN2210000001', name: 'CHC Tokapal', kind: 'CHC' }])
-    let store: NodeStore | undefined
-    const node = await FacilityNode.open({
-      data: dirs[0]!,
-      secret: TEST_SECRET,
-      http: false,
-      openStore: async dir => (store = await openStore(dir))
-    })
+    const { node, store } = await openOnLevel(dirs[0]!)
     await node.start()
     const ids = await node.patients.seed(12, 11)
     await node.patients.register(registration({ name: 'Somaru Markam', phone: '9826123456' }))
@@ -38,7 +30,7 @@ describe('confidentiality at rest (Invariant 6)', () => {
       if (d.phone !== undefined) secrets.add(d.phone)
     }
     // Control: the same scan does find plaintext that the store holds as is.
-    await store!.putKv?.('control', new TextEncoder().encode('CONTROL-Somaru-Markam'))
+    await store().putKv?.('control', new TextEncoder().encode('CONTROL-Somaru-Markam'))
     await node.stop()
 
     const files = await filesUnder(dirs[0]!)
@@ -50,7 +42,7 @@ describe('confidentiality at rest (Invariant 6)', () => {
     }
 
     // And the records are all still there after a restart, rebuilt from sealed items.
-    const again = await FacilityNode.open({ data: dirs[0]!, secret: TEST_SECRET, http: false, openStore })
+    const { node: again } = await openOnLevel(dirs[0]!)
     expect((await again.patients.search('Somru Markaam')).length).toBe(1)
     expect(again.documents.docIds().length).toBe(13)
     await again.stop()

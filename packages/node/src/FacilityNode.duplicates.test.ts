@@ -4,14 +4,11 @@
  * the existing patient by id and storing nothing; `POST /api/patients/matches` lists them and the
  * possible duplicates by name (either script), age, village and guardian; hostile bodies are 400s.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import type { FacilityNode } from './FacilityNode.js'
+import { describe, expect, it } from 'vitest'
 import { makeNetwork, memoryStore, registration, staffClient, startHttpNode, tempDir } from './testing/fixtures.js'
+import { stopAfterEach } from './testing/runningNodes.js'
 
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const { running } = stopAfterEach()
 
 describe('duplicate registrations', () => {
   it('refuses a second UHID or ABHA number by name, stores nothing, and lists possible matches first', async () => {

@@ -3,7 +3,7 @@
  * is named at start-up and left out of its document; it must not be forwarded either, to a peer or
  * in a bundle. Real libp2p on loopback, real LevelDB; the store is written without admission.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { decodeItemHeader, itemId } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
@@ -11,12 +11,10 @@ import { replicatorFactory } from './cli/replicatorFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { TEST_SECRET, loopbackAddress, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 import { attackerSealer, poisonedDocument } from './testing/hostile.js'
+import { stopAfterEach } from './testing/runningNodes.js'
 
 const [VICTIM, HUB, ATTACKER] = ['IN2210000001', 'IN2210000002', 'IN2210000003'] as FacilityId[]
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const { running } = stopAfterEach()
 
 async function open(dir: string, replicate: boolean): Promise<FacilityNode> {
   const node = await FacilityNode.open({

@@ -3,19 +3,17 @@
  * own self-grant), which would leave the document with two creators (`GrantConflictError`: nobody
  * entitled, referrals stall). The creator knows it created the document and refuses the rival.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { computeAccess, decodeItemHeader, isBoundTo, itemId } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { TEST_SECRET, anaemiaReferral, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 import { attackerSealer } from './testing/hostile.js'
+import { stopAfterEach } from './testing/runningNodes.js'
 
 const [CHC, ATTACKER, DH, HUB] = ['IN2210000101', 'IN2210000102', 'IN2210000001', 'IN2210000002'] as FacilityId[]
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const { running } = stopAfterEach()
 
 /** A CHC, the attacker, a DH it refers to and a hub carrying for the CHC; the attacker's node is not opened. */
 async function fourNodes() {

@@ -5,7 +5,7 @@
  * record with it, so the merge shows there: its search finds the survivor by the merged record's
  * UHID and lists the merged record as merged into it. An unmerge restores both, there too.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { PatientSummary } from '@pagdandi/core/api'
 import type { PatientDoc, PatientId } from '@pagdandi/core/record'
 import { openStore } from './cli/storeFactory.js'
@@ -20,12 +20,10 @@ import {
   staffClient,
   tempDir
 } from './testing/fixtures.js'
+import { stopAfterEach } from './testing/runningNodes.js'
 
 const [CHC, DH] = ['IN2210000101', 'IN2210000001']
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const { running } = stopAfterEach()
 
 async function open(dir: string): Promise<FacilityNode> {
   const node = await FacilityNode.open({

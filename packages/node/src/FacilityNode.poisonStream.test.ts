@@ -5,47 +5,21 @@
  * them. Real libp2p on loopback, real LevelDB; the budget runs on a `ManualClock`, frozen while the
  * referral travels, so what the test sees does not depend on the machine's speed.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FacilityId } from '@pagdandi/core/record'
 import { ManualClock } from '@pagdandi/core/testing'
-import { openStore } from './cli/storeFactory.js'
-import { replicatorFactory } from './cli/replicatorFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { ADMISSION_LIMITS } from './p2p/AdmissionBudget.js'
-import {
-  TEST_SECRET,
-  anaemiaReferral,
-  loopbackAddress,
-  makeNetwork,
-  registration,
-  tempDir
-} from './testing/fixtures.js'
+import { anaemiaReferral, loopbackAddress, makeNetwork, registration, tempDir } from './testing/fixtures.js'
 import { attackerSealer, poisonedDocument } from './testing/hostile.js'
 import { pushItems } from './testing/pushItems.js'
+import { startP2pNode, stopAfterEach } from './testing/runningNodes.js'
 
 const [CHC, DH, ATTACKER] = ['IN2210000101', 'IN2210000001', 'IN2210000666'] as FacilityId[]
-const running: FacilityNode[] = []
-const stops: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const s of stops.splice(0)) await s()
-  for (const n of running.splice(0)) await n.stop()
-})
-
-async function start(dir: string, admissionClock?: ManualClock): Promise<FacilityNode> {
-  const node = await FacilityNode.open({
-    data: dir,
-    secret: TEST_SECRET,
-    http: false,
-    openStore,
-    createReplicator: replicatorFactory({
-      maxRedialMs: 500,
-      ...(admissionClock === undefined ? {} : { admissionClock })
-    })
-  })
-  running.push(node)
-  await node.start()
-  return node
-}
+const nodes = stopAfterEach()
+const { stops } = nodes
+const start = async (dir: string, admissionClock?: ManualClock): Promise<FacilityNode> =>
+  await startP2pNode(nodes, dir, admissionClock === undefined ? {} : { admissionClock })
 
 describe('a member that keeps sending poison (issue 14, attack 1)', () => {
   it('has its batches held once its refused items pass its budget, while an honest referral arrives; its poison is still judged later', async () => {

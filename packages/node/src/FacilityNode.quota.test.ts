@@ -6,13 +6,12 @@
  * libp2p key (an honest replicator would never send what the receiver is not entitled to).
  */
 import nacl from 'tweetnacl'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { decodeItemHeader, documentIdFromBytes } from '@pagdandi/core/crypto'
 import type { FacilityId } from '@pagdandi/core/record'
 import { DEFAULT_GRANT_WAIT } from '@pagdandi/core/sync'
 import { sealRawChange } from '@pagdandi/core/testing'
 import { openStore } from './cli/storeFactory.js'
-import { replicatorFactory } from './cli/replicatorFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import {
   TEST_SECRET,
@@ -24,27 +23,12 @@ import {
 } from './testing/fixtures.js'
 import { attackerSealer } from './testing/hostile.js'
 import { pushItems } from './testing/pushItems.js'
+import { startP2pNode, stopAfterEach } from './testing/runningNodes.js'
 
 const [CHC, DH, ATTACKER] = ['IN2210000101', 'IN2210000001', 'IN2210000666'] as FacilityId[]
-const running: FacilityNode[] = []
-const stops: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const s of stops.splice(0)) await s()
-  for (const n of running.splice(0)) await n.stop()
-})
-
-async function start(dir: string): Promise<FacilityNode> {
-  const node = await FacilityNode.open({
-    data: dir,
-    secret: TEST_SECRET,
-    http: false,
-    openStore,
-    createReplicator: replicatorFactory({ maxRedialMs: 500 })
-  })
-  running.push(node)
-  await node.start()
-  return node
-}
+const nodes = stopAfterEach()
+const { running, stops } = nodes
+const start = async (dir: string): Promise<FacilityNode> => await startP2pNode(nodes, dir)
 
 /** `docs` documents of the attacker's own (a self-grant and `changes` changes of `size` bytes each), granted to nobody. */
 async function junk(dir: string, docs: number, changes: number, size: number): Promise<Uint8Array[]> {

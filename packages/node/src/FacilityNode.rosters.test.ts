@@ -4,10 +4,8 @@
  * an operator. Real libp2p on loopback, real LevelDB.
  */
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FacilityId } from '@pagdandi/core/record'
-import { openStore } from './cli/storeFactory.js'
-import { replicatorFactory } from './cli/replicatorFactory.js'
 import { FacilityNode } from './FacilityNode.js'
 import { addMember, rosterFile } from './keyring/authority.js'
 import { initFacility } from './keyring/initFacility.js'
@@ -20,25 +18,13 @@ import {
   tempDir,
   anaemiaReferral
 } from './testing/fixtures.js'
+import { startP2pNode, stopAfterEach } from './testing/runningNodes.js'
 
 const [CHC, DH, HUB] = ['IN2210000101', 'IN2210000001', 'IN2210000002'] as FacilityId[]
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const nodes = stopAfterEach()
 
 async function start(dir: string, log: string[]): Promise<FacilityNode> {
-  const node = await FacilityNode.open({
-    data: dir,
-    secret: TEST_SECRET,
-    http: false,
-    openStore,
-    createReplicator: replicatorFactory({ maxRedialMs: 500 }),
-    log: l => log.push(l)
-  })
-  running.push(node)
-  await node.start()
-  return node
+  return await startP2pNode(nodes, dir, {}, { log: l => log.push(l) })
 }
 
 const referral = anaemiaReferral(DH, 'IFA started')

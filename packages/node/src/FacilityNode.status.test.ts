@@ -3,14 +3,11 @@
  * the node started, `GET /api/status` answers its counts as not known (null), never a 0 that reads
  * as "nothing waiting" while a registration made here has not reached it.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import type { FacilityNode } from './FacilityNode.js'
+import { describe, expect, it } from 'vitest'
 import { makeNetwork, memoryStore, registration, staffClient, startHttpNode, tempDir } from './testing/fixtures.js'
+import { stopAfterEach } from './testing/runningNodes.js'
 
-const running: FacilityNode[] = []
-afterEach(async () => {
-  for (const n of running.splice(0)) await n.stop()
-})
+const { running } = stopAfterEach()
 
 describe('peer status from acknowledgements', () => {
   it('says "not known" for what waits each way with a peer not heard from since start', async () => {

@@ -15,7 +15,9 @@ import type { FacilityId, PatientDoc, PatientId } from '@pagdandi/core/record'
 import type { AdmitItems, ItemId } from '@pagdandi/core/sync'
 import { BundleService } from './app/BundleService.js'
 import { CardService } from './app/CardService.js'
+import { ConsentService } from './app/ConsentService.js'
 import { ErasureService } from './app/ErasureService.js'
+import { EverywhereService } from './app/EverywhereService.js'
 import { FhirService } from './app/FhirService.js'
 import type { NodeParts } from './app/parts.js'
 import { PatientService } from './app/PatientService.js'
@@ -37,6 +39,7 @@ import { auditKeyFrom, type NodeKeys } from './keyring/NodeKeys.js'
 import type { CardChannel, Documents, KeyringView, NodeStore, ReplicatorPort } from './ports.js'
 import { GatedWebSocketAdapter } from './gate/SyncGate.js'
 import { admission, storedCreator } from './repo/admission.js'
+import { withNoticeChecks } from './repo/noticeAdmission.js'
 import { admitReleased, EntitlementGate, isWaiting } from './repo/quota.js'
 import { DEFAULT_GRANT_WAIT, GrantWait } from '@pagdandi/core/sync'
 import { Authorship } from './repo/Authorship.js'
@@ -127,6 +130,9 @@ export class FacilityNode implements NodeApi {
   readonly roster: RosterService
   readonly fhir: FhirService
   readonly erasure: ErasureService
+  /** Sharing under consent terms and their expiry; erasure requested of every holder. */
+  readonly consent: ConsentService
+  readonly everywhere: EverywhereService
   readonly quarantine: QuarantineService
   /** Bundle export and import (`pagdandi export|import`). */
   readonly bundles: BundleService
@@ -150,8 +156,13 @@ export class FacilityNode implements NodeApi {
     this.status = new StatusService(parts, this.referrals)
     this.fhir = new FhirService(parts, this.patients)
     this.erasure = new ErasureService(parts)
+    this.consent = new ConsentService(parts, this.erasure)
+    this.everywhere = new EverywhereService(parts, this.erasure)
     this.quarantine = new QuarantineService(parts)
-    this.bundles = new BundleService(parts)
+    this.bundles = new BundleService(parts, {
+      beforeApply: async items => await this.consent.learn(items),
+      afterApply: async items => await this.everywhere.received(items)
+    })
     this.cards = new CardService(parts, this.bundles)
     this.documents = parts.bridge
     this.keys = parts.sealer.keyring
@@ -244,6 +255,7 @@ export class FacilityNode implements NodeApi {
         quarantine.keep(bytes, err)
       }
     )
+    const creatorOf = storedCreator(store, () => roster.current?.body.entries.map(e => e.facility) ?? [])
     const parts: NodeParts = {
       ...base,
       self,
@@ -252,14 +264,7 @@ export class FacilityNode implements NodeApi {
       quarantine,
       now,
       gate,
-      admit: admission(
-        sealer,
-        bridge,
-        freeze,
-        storedCreator(store, () => roster.current?.body.entries.map(e => e.facility) ?? []),
-        self.facility,
-        gate
-      )
+      admit: withNoticeChecks(admission(sealer, bridge, freeze, creatorOf, self.facility, gate), creatorOf)
     }
     const docIndex = documentIndex(store, bridge, sealer, parts.views, log('repo').info)
     if (docIndex !== undefined) parts.docIndex = docIndex
@@ -305,6 +310,9 @@ export class FacilityNode implements NodeApi {
     // A roster revoking a holder may have been installed while the node was down (or the node
     // stopped before rotating): rotation is idempotent, so check every start.
     await roster.rotateRevoked()
+    // An expired consent is erased before the API answers, and requests left unanswered by a crash are answered.
+    await node.consent.sweep()
+    await node.everywhere.resume()
     if (http !== undefined) http.api = node
     return node
   }
@@ -313,6 +321,7 @@ export class FacilityNode implements NodeApi {
   async start(): Promise<void> {
     const { opts, dataDir, keys, http, parts } = this.#in
     if (http !== undefined) this.url = (await http.listen()).url
+    this.consent.sweepEverySecond()
     const routes = await dataDir.readRoutes()
     const replicator = opts.createReplicator?.({
       keys,
@@ -329,15 +338,18 @@ export class FacilityNode implements NodeApi {
     if (replicator === undefined) return
     parts.replication.attach(replicator)
     replicator.on('items', items => {
-      void parts.bridge
-        .applyReceived(items.map(i => i.bytes))
+      void this.consent
+        .learn(items)
+        .then(async () => await parts.bridge.applyReceived(items.map(i => i.bytes)))
         .then(async () => {
           parts.docIndex?.indexed(items)
           // A grant among them releases what waited for it (quotas): stored, applied, forwarded.
           const released = await admitReleased(parts.gate, parts.admit, parts.store, items, (b, e) => {
             parts.quarantine.keep(b, e)
           })
+          await this.everywhere.received([...items, ...released])
           if (released.length === 0) return
+          await this.consent.learn(released)
           await parts.bridge.applyReceived(released.map(i => i.bytes))
           replicator.notifyLocalItems(released)
           parts.docIndex?.indexed(released)
@@ -369,6 +381,7 @@ export class FacilityNode implements NodeApi {
     if (this.#stopped) return
     this.#stopped = true
     const { http, repo, parts } = this.#in
+    this.consent.stopSweeping()
     this.referrals.close()
     await parts.bridge.close()
     await parts.docIndex

@@ -6,6 +6,7 @@
  */
 import type { Author, FacilityId, FacilityKind, PatientId, ReferralStatus, Sex, Urgency } from '../record/types.js'
 import type { Verification } from '../record/attribution.js'
+import type { ConsentTerms } from '../consent/terms.js'
 
 /** One roster peer as the status page shows it. */
 export interface PeerStatus {
@@ -279,4 +280,58 @@ export interface FhirImportOutcome {
    * will be registered with these not known). No patient data.
    */
   warnings: string[]
+}
+
+/** A consent this node holds for a record another facility shared with it (`GET /api/patients/:id/consents`). */
+export interface HeldConsent {
+  record: PatientId
+  granter: FacilityId
+  terms: ConsentTerms
+}
+
+/** A consent this facility gave, and what the recipient said it did when it ended. */
+export interface GivenConsent {
+  to: FacilityId
+  toName: string
+  /** Absent for a share without terms (an ordinary grant). */
+  terms?: ConsentTerms | undefined
+  sharedAt: string
+  /** The recipient's signed word that it erased the record, once it has come back. */
+  erased?: { at: string; cause: 'consent-expired' | 'erasure-request' } | undefined
+}
+
+/** `GET /api/patients/:id/consents`. */
+export interface ConsentReport {
+  patientId: PatientId
+  given: GivenConsent[]
+  held?: HeldConsent | undefined
+}
+
+/** `POST /api/patients/:id/share`. */
+export interface ShareOutcome {
+  patientId: PatientId
+  to: FacilityId
+  /** Key generations granted. */
+  grants: number
+}
+
+/** One facility's answer to an erasure request, as the home facility sees it. */
+export interface ErasureConfirmationView {
+  facility: FacilityId
+  name: string
+  state: 'confirmed' | 'not-reached'
+  erasedAt?: string | undefined
+  /** `keys`: it destroyed key generations; `items`: it carried the items and dropped them. */
+  held?: 'keys' | 'items' | undefined
+}
+
+/** `GET /api/erasures/:id`, `POST /api/patients/:id/erase-everywhere`. */
+export interface ErasureStatus {
+  patientId: PatientId
+  /** The erasure request's item id. */
+  request: string
+  issuedAt: string
+  facilities: ErasureConfirmationView[]
+  confirmed: number
+  notReached: number
 }

@@ -26,3 +26,12 @@ export class ErasureNotByHomeError extends PagdandiError {
     )
   }
 }
+
+/** No erasure request for this record was issued here (`GET /api/erasures/:id`). */
+export class ErasureNotIssuedError extends PagdandiError {
+  override name = 'ErasureNotIssuedError'
+  override readonly status = 404
+  constructor(docId: string) {
+    super('ERR_ERASURE_NOT_ISSUED', `no erasure request for ${docId} was issued here`)
+  }
+}

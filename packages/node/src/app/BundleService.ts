@@ -11,12 +11,20 @@ type Parts = Pick<
   'self' | 'store' | 'bridge' | 'sealer' | 'roster' | 'replication' | 'quarantine' | 'admit' | 'gate' | 'docIndex'
 >
 
+/** What else looks at newly stored items: consent terms before they are applied, notices after. */
+export interface ReceiveHooks {
+  beforeApply(items: readonly { bytes: Uint8Array }[]): Promise<void>
+  afterApply(items: readonly { bytes: Uint8Array }[]): Promise<void>
+}
+
 /** Items of this node for a bundle, and items from one. */
 export class BundleService {
   readonly #parts: Parts
+  readonly #hooks: ReceiveHooks | undefined
 
-  constructor(parts: Parts) {
+  constructor(parts: Parts, hooks?: ReceiveHooks) {
     this.#parts = parts
+    this.#hooks = hooks
   }
 
   /** Items of the documents `facility` is entitled to, for a bundle it will carry or receive. */
@@ -60,8 +68,10 @@ export class BundleService {
       // A grant in this chunk releases what an earlier chunk left waiting for it.
       const released = await admitReleased(gate, admit, store, fresh, keep)
       stored += fresh.length + released.length
+      await this.#hooks?.beforeApply([...fresh, ...released])
       await bridge.applyReceived([...fresh, ...released].map(f => f.bytes))
       this.#parts.docIndex?.indexed([...fresh, ...released])
+      await this.#hooks?.afterApply([...fresh, ...released])
     }
     replication.notify()
     return stored

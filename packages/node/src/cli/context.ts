@@ -159,6 +159,16 @@ export function httpApi(run: RunFile, ca?: string): NodeApi {
       importBundle: async bundle => await client.post('/api/fhir/import', bundle)
     },
     erasure: { erase: async id => await client.post(`/api/patients/${q(id)}/erase`, {}) },
+    consent: {
+      share: async (id, to, consent) =>
+        await client.post(`/api/patients/${q(id)}/share`, { to, ...(consent === undefined ? {} : { consent }) }),
+      report: async id => await client.get(`/api/patients/${q(id)}/consents`)
+    },
+    everywhere: {
+      issue: async id => await client.post(`/api/patients/${q(id)}/erase-everywhere`, {}),
+      status: async id => await client.get(`/api/erasures/${q(id)}`),
+      list: async () => await client.get('/api/erasures')
+    },
     quarantine: { list: async () => await client.get('/api/quarantine') }
   }
 }

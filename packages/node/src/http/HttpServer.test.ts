@@ -51,6 +51,8 @@ function fakeApi(calls: string[]): NodeApi {
     referrals: { list: async () => [], create: no },
     fhir: { exportPatient: no, preview: no, importBundle: no },
     erasure: { erase: no },
+    consent: { share: no, report: no },
+    everywhere: { issue: no, status: no, list: no },
     quarantine: { list: async () => [] },
     cards: { print: no, revoke: no, open: no, fetch: no }
   }

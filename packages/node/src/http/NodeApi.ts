@@ -16,6 +16,9 @@ import type {
   Unchecked
 } from '@pagdandi/core/record'
 import type {
+  ConsentReport,
+  ErasureStatus,
+  ShareOutcome,
   FhirImportOutcome,
   MatchesAnswer,
   MergeOutcome,
@@ -118,8 +121,27 @@ export interface ErasureApi {
   erase(patientId: PatientId): Promise<ErasureReport>
 }
 
+/** `POST /api/patients/:id/share`, `GET /api/patients/:id/consents`. */
+export interface ConsentApi {
+  /** Grants the record to another member, under ABDM consent terms when `consent` is given (validated here). */
+  share(patientId: PatientId, to: string, consent?: unknown): Promise<ShareOutcome>
+  /** Consents given from here for the record (with each recipient's erasure confirmation) and the one held here. */
+  report(patientId: PatientId): Promise<ConsentReport>
+}
+
+/** `POST /api/patients/:id/erase-everywhere`, `GET /api/erasures[/:id]`. */
+export interface EverywhereApi {
+  /** The home facility's signed erasure request to every holder; erases here too. */
+  issue(patientId: PatientId): Promise<ErasureStatus>
+  /** Who confirmed, and who has not been reached. */
+  status(patientId: PatientId): Promise<ErasureStatus>
+  list(): Promise<ErasureStatus[]>
+}
+
 /** The node as the HTTP API sees it. */
 export interface NodeApi {
+  consent: ConsentApi
+  everywhere: EverywhereApi
   status: StatusApi
   patients: PatientsApi
   records: RecordsApi

@@ -221,7 +221,34 @@ const CELLS: Cell[] = [
     },
     body: () => ({}),
     action: 'patient.erase'
-  }
+  },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/erase-everywhere',
+    path: async () => {
+      const p = await clients
+        .get('registration-clerk')!
+        .post<{ patientId: string }>('/api/patients', registration({ uhid: `CHC-W${++serial}` }))
+      return `/api/patients/${p.patientId}/erase-everywhere`
+    },
+    body: () => ({}),
+    action: 'patient.erase'
+  },
+  {
+    method: 'POST',
+    route: '/api/patients/:id/share',
+    path: () => `/api/patients/${patientId}/share`,
+    body: () => ({ to: DH }),
+    action: 'referral.create'
+  },
+  {
+    method: 'GET',
+    route: '/api/patients/:id/consents',
+    path: () => `/api/patients/${patientId}/consents`,
+    action: 'patient.view'
+  },
+  { method: 'GET', route: '/api/erasures', path: () => '/api/erasures', action: 'patient.erase' },
+  { method: 'GET', route: '/api/erasures/:id', path: () => `/api/erasures/${patientId}`, action: 'patient.erase' }
 ]
 
 describe('every route for every role (docs/ROLES.md)', () => {
@@ -253,9 +280,10 @@ describe('every route for every role (docs/ROLES.md)', () => {
 
   it('a refused request reached nothing: only the allowed registrations exist', async () => {
     const allowed = ROLES.filter(r => can(r, 'patient.register')).length
-    // the shared patient, one per allowed role in the table, and the erasure patients (one per role; one erased)
+    // the shared patient, one per allowed role in the table, and the erasure patients (one per role
+    // for each of the two erasure routes; one of each erased)
     const status = await clients.get('facility-admin')!.get<{ patients: number }>('/api/status')
-    expect(status.patients).toBe(1 + allowed + ROLES.length - 1)
+    expect(status.patients).toBe(1 + allowed + 2 * (ROLES.length - 1))
   })
 
   it('an entry written over HTTP names the signed-in practitioner, as the facility vouched', async () => {

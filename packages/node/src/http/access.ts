@@ -123,6 +123,20 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     audit: (_m, a) => ({ event: 'card.open', detail: { fetch: String(field(a, 'fetchId')) } })
   },
   { method: 'GET', path: /^\/api\/cards\/fetches\/[0-9a-f]{24}$/, access: 'card.open' },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/erase-everywhere$`),
+    access: 'patient.erase',
+    audit: m => ({ event: 'record.erase', patient: m[1]!, detail: { everywhere: 1 } })
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/patients/${ID}/share$`),
+    access: 'referral.create',
+    audit: (m, a) => ({ event: 'record.share', patient: m[1]!, detail: { to: String(field(a, 'to')) } })
+  },
+  { method: 'GET', path: new RegExp(`^/api/patients/${ID}/consents$`), access: 'patient.view' },
+  { method: 'GET', path: new RegExp(`^/api/erasures(/${ID})?$`), access: 'patient.erase' },
   { method: 'GET', path: /^\/api\/referrals$/, access: 'referral.view' },
   {
     method: 'POST',

@@ -37,6 +37,8 @@ const PATIENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})(\/heads|\/fhir|\/provenan
 const ERASE = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/erase$/
 const ENCOUNTERS = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/encounters$/
 const CORRECTION = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/(demographics|merge|unmerge)$/
+const CONSENT = /^\/api\/patients\/([A-Za-z0-9]{8,64})\/(share|consents|erase-everywhere)$/
+const ERASURE = /^\/api\/erasures(?:\/([A-Za-z0-9]{8,64}))?$/
 
 /** Dispatches one `/api/…` request to the node. Throws named errors for the caller's mistakes. */
 export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiResponse> {
@@ -54,6 +56,8 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
   if (erase !== null) {
     return ok(await api.erasure.erase(erase[1] as PatientId))
   }
+  const consent = await consentRoute(api, req)
+  if (consent !== undefined) return consent
   const enc = method === 'POST' ? ENCOUNTERS.exec(path) : null
   if (enc !== null) {
     const input = encounter(await req.body())
@@ -229,4 +233,24 @@ function encounter(v: unknown): Unchecked<EncounterInput> {
     if (b[f] !== undefined && typeof b[f] !== 'string') throw new BadRequestError(`${f}: expected text`)
   }
   return b
+}
+
+/** Sharing under consent, the consents of a record, and erasure everywhere (docs/PROTOCOL.md). */
+async function consentRoute(api: NodeApi, req: ApiRequest): Promise<ApiResponse | undefined> {
+  const { method, path } = req
+  const c = CONSENT.exec(path)
+  if (c !== null) {
+    const id = c[1] as PatientId
+    if (method === 'GET' && c[2] === 'consents') return ok(await api.consent.report(id))
+    if (method === 'POST' && c[2] === 'erase-everywhere') return { status: 201, json: await api.everywhere.issue(id) }
+    if (method === 'POST' && c[2] === 'share') {
+      const b = object(await req.body(), 'body')
+      if (typeof b.to !== 'string') throw new BadRequestError('to: a facility id')
+      return { status: 201, json: await api.consent.share(id, b.to, b.consent ?? undefined) }
+    }
+  }
+  const e = method === 'GET' ? ERASURE.exec(path) : null
+  if (e !== null)
+    return ok(e[1] === undefined ? await api.everywhere.list() : await api.everywhere.status(e[1] as PatientId))
+  return undefined
 }

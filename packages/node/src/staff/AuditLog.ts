@@ -34,6 +34,7 @@ export type AuditEvent =
   | 'card.print'
   | 'card.open'
   | 'card.revoke'
+  | 'record.share'
   | 'roster.update'
   | 'staff.add'
   | 'staff.disable'

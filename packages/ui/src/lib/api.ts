@@ -3,6 +3,9 @@
  * "node HTTP API"). Every failure becomes a named error: `NodeUnreachableError` or `NodeRequestError`.
  */
 import type {
+  ConsentReport,
+  ErasureStatus,
+  ShareOutcome,
   FhirImportOutcome,
   MatchesAnswer,
   MergeOutcome,
@@ -18,6 +21,11 @@ import type { Role, StaffSession } from '@pagdandi/core/staff'
 import { NodeRequestError, NodeUnreachableError } from './errors.js'
 
 export type {
+  ConsentReport,
+  ErasureStatus,
+  ErasureConfirmationView,
+  GivenConsent,
+  ShareOutcome,
   EntryProvenance,
   FhirImportOutcome,
   MatchesAnswer,
@@ -177,6 +185,20 @@ export const api = {
   /** Who wrote each entry, as the signing facilities vouched (verified, unverified, facility only, pending). */
   provenance: (patientId: PatientId) =>
     request<PatientProvenance>(`/api/patients/${q(patientId)}/provenance`, undefined, false, true),
+  /** Consents given from here for the record (with each recipient's erasure confirmation), and the one held here. */
+  consents: (patientId: PatientId) =>
+    request<ConsentReport>(`/api/patients/${q(patientId)}/consents`, undefined, false, true),
+  /** Grants the record to another member, under ABDM consent terms (`dataEraseAt`) when given. */
+  share: (patientId: PatientId, to: string, consent?: unknown) =>
+    request<ShareOutcome>(`/api/patients/${q(patientId)}/share`, {
+      method: 'POST',
+      body: { to, ...(consent === undefined ? {} : { consent }) }
+    }),
+  /** The home facility's signed erasure request to every holder (patient withdrew consent); erases here too. */
+  eraseEverywhere: (patientId: PatientId) =>
+    request<ErasureStatus>(`/api/patients/${q(patientId)}/erase-everywhere`, { method: 'POST', body: {} }),
+  /** Who confirmed the erasure request issued here, and who has not been reached (polled). */
+  erasure: (patientId: PatientId) => request<ErasureStatus>(`/api/erasures/${q(patientId)}`, undefined, false, true),
   /** The facility's staff accounts (facility admin). */
   staff: () => request<StaffListing[]>('/api/staff'),
   /** Adds a staff member; the node makes the password and answers it once. */

@@ -2,6 +2,7 @@
 import type { Command } from '../command.js'
 import { exportBundle, fhir, importBundle } from './carry.js'
 import { card } from './card.js'
+import { erasure, share } from './consent.js'
 import { encounter } from './encounter.js'
 import { erase, patient, refer, seed } from './records.js'
 import { quarantine, start, status } from './run.js'
@@ -25,6 +26,8 @@ export const COMMANDS: Command[] = [
   seed,
   erase,
   card,
+  share,
+  erasure,
   exportBundle,
   importBundle,
   fhir,

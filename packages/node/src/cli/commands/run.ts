@@ -1,10 +1,11 @@
 /** `pagdandi start`, `pagdandi status` and `pagdandi quarantine`. */
+import { readFileSync } from 'node:fs'
 import { FacilityNode } from '../../FacilityNode.js'
 import { readTls } from '../../http/tls.js'
 import type { NodeStatus } from '../../http/NodeApi.js'
 import { intOpt, opt, type Command, type Io } from '../command.js'
 import { dataDirOf, removeRunFile, runFileOf, runningNode, secretOf, withApi, writeRunFile } from '../context.js'
-import { NodeRunningError } from '../errors.js'
+import { NodeRunningError, UsageError } from '../errors.js'
 import { replicatorFactory } from '../replicatorFactory.js'
 import { openStore } from '../storeFactory.js'
 
@@ -21,15 +22,23 @@ export const start: Command = {
     '                and answers only for the names in that certificate\n' +
     '  --port N      HTTP port (default 8080; 0 picks a free one)\n' +
     '  --max-redial-seconds N  longest wait between dials of an unreachable peer (default 60, at least 1)\n' +
+    '  --clock-file FILE  tests only: the node reads its time (an ISO instant) from FILE at every reading\n' +
     'Prints where it listens, then runs until interrupted (Ctrl-C or SIGTERM stops it cleanly).',
-  options: { host: { type: 'string' }, port: { type: 'string' }, 'max-redial-seconds': { type: 'string' } },
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'max-redial-seconds': { type: 'string' },
+    'clock-file': { type: 'string' }
+  },
   async run(values, _pos, io) {
     const dir = dataDirOf(values, io)
     const already = await runningNode(dir)
     if (already !== undefined) throw new NodeRunningError(already.url)
     const host = opt(values, 'host') ?? '127.0.0.1'
     const tls = LOOPBACK.has(host) ? undefined : await readTls(dir)
+    const clockFile = opt(values, 'clock-file')
     const node = await FacilityNode.open({
+      ...(clockFile === undefined ? {} : { now: fileClock(clockFile) }),
       data: dir,
       secret: await secretOf(values, io),
       http: {
@@ -130,5 +139,17 @@ export const quarantine: Command = {
           `${q.at} author ${q.author}${q.from === undefined ? '' : ` via ${q.from}`}: ${q.reason} (${q.detail}); document ${q.docId}, item ${q.itemId}, ${q.bytes} bytes`
         )
     return 0
+  }
+}
+
+/**
+ * A clock read from a file (tests only, `--clock-file`): every reading parses the ISO instant the
+ * file holds, so a test moves a running node's time without waiting. An unreadable file is an error.
+ */
+export function fileClock(path: string): () => Date {
+  return () => {
+    const t = Date.parse(readFileSync(path, 'utf8').trim())
+    if (!Number.isFinite(t)) throw new UsageError(`--clock-file ${path}: not an ISO instant`)
+    return new Date(t)
   }
 }

@@ -39,7 +39,12 @@ const BY_NAME: Record<string, MessageKey> = {
   StaffExistsError: 'err.staffExists',
   InvalidStaffError: 'err.staff',
   LastAdminError: 'err.lastAdmin',
-  StaffNotFoundError: 'err.staffNotFound'
+  StaffNotFoundError: 'err.staffNotFound',
+  PatientErasedError: 'err.patientErased',
+  ConsentTermsError: 'err.consentTerms',
+  ErasureNotByHomeError: 'err.erasureNotByHome',
+  ErasureNotIssuedError: 'err.erasureNotIssued',
+  NotOnRosterError: 'err.notOnRoster'
 }
 
 /** Why the facility server refused a `/sync` change (docs/PROTOCOL.md, `/sync` refusal), by error name. */

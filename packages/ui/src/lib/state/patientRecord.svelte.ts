@@ -179,7 +179,10 @@ export class PatientRecord {
 export async function loadPatient(patientId: PatientId): Promise<PatientRecord> {
   // The node keeps records cold until used; asking for the durable heads brings this one into
   // memory, so the sync request that follows is answered. Offline, the request fails: go on.
-  await api.durableHeads(patientId).catch(() => undefined)
+  await api.durableHeads(patientId).catch((err: unknown) => {
+    // Erased here (consent withdrawn or expired): there is nothing to open, and the screen says so.
+    if (err instanceof NodeRequestError && err.remoteName === 'PatientErasedError') throw err
+  })
   // Entries name who is signed in; a node without sign-in (or none signed in) names nobody.
   const session = await api.session().catch(() => undefined)
   return new PatientRecord(patientId, await openPatient(patientId), session && authorOf(session.staff))

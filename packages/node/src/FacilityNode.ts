@@ -22,6 +22,7 @@ import { FhirService } from './app/FhirService.js'
 import type { NodeParts } from './app/parts.js'
 import { PatientService } from './app/PatientService.js'
 import { RecordService } from './app/RecordService.js'
+import { WorkService } from './app/WorkService.js'
 import { QuarantineService } from './app/QuarantineService.js'
 import { ReferralService } from './app/ReferralService.js'
 import { Replication } from './app/Replication.js'
@@ -126,6 +127,8 @@ export class FacilityNode implements NodeApi {
   readonly patients: PatientService
   /** Demographic corrections, merges and unmerges. */
   readonly records: RecordService
+  /** Today's OPD queue, lab worklist and referral badges. */
+  readonly work: WorkService
   readonly referrals: ReferralService
   readonly roster: RosterService
   readonly fhir: FhirService
@@ -152,6 +155,7 @@ export class FacilityNode implements NodeApi {
     this.roster = roster
     this.patients = new PatientService(parts)
     this.records = new RecordService(parts)
+    this.work = new WorkService(parts)
     this.referrals = new ReferralService(parts)
     this.status = new StatusService(parts, this.referrals)
     this.fhir = new FhirService(parts, this.patients)

@@ -122,6 +122,38 @@ export interface PatientSummary {
   mergedFrom?: PatientId[] | null | undefined
 }
 
+/** `GET /api/today`: the day's work at this facility (node app/WorkService.ts). */
+export interface TodayWork {
+  /** The day in India, `YYYY-MM-DD`. */
+  day: string
+  /** Today's OPD queue, by token. */
+  queue: Array<{
+    token: number
+    patientId: PatientId
+    name: string
+    uhid?: string
+    sex: Sex
+    age?: number
+    state: 'waiting' | 'with-doctor' | 'done'
+    arrivedAt: string
+    /** The clinician who saw the patient today (or who registered them, before any visit). */
+    by?: string
+  }>
+  /** Lab orders waiting for a result here, oldest first. */
+  lab: Array<{
+    patientId: PatientId
+    name: string
+    uhid?: string
+    encounterId: string
+    orderId: string
+    test: string
+    orderedAt: string
+    orderedBy?: string
+  }>
+  /** Referrals to this facility not yet accepted; back-referrals here not yet followed by a visit. */
+  badges: { newReferrals: number; backReferrals: number }
+}
+
 /** `POST /api/patients/:id/merge`: the record merged away, the survivor, and who was granted what. */
 export interface MergeOutcome {
   patientId: PatientId

@@ -137,6 +137,7 @@ export function httpApi(run: RunFile, ca?: string): NodeApi {
       durableHeads: async id => (await client.get<{ heads: string[] }>(`/api/patients/${q(id)}/heads`)).heads,
       provenance: async id => await client.get(`/api/patients/${q(id)}/provenance`)
     },
+    work: { today: async () => await client.get('/api/today') },
     records: {
       editDemographics: async (id, input) => await client.post(`/api/patients/${q(id)}/demographics`, input),
       merge: async (id, into) => await client.post(`/api/patients/${q(id)}/merge`, { into }),

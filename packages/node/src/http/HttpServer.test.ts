@@ -48,6 +48,7 @@ function fakeApi(calls: string[]): NodeApi {
       provenance: no
     },
     records: { editDemographics: no, merge: no, unmerge: no },
+    work: { today: no },
     referrals: { list: async () => [], create: no },
     fhir: { exportPatient: no, preview: no, importBundle: no },
     erasure: { erase: no },

@@ -22,6 +22,7 @@ import type {
   FhirImportOutcome,
   MatchesAnswer,
   MergeOutcome,
+  TodayWork,
   MatchQuery,
   NodeStatus,
   PatientProvenance,
@@ -88,6 +89,11 @@ export interface RecordsApi {
   unmerge(patientId: PatientId, by?: Author): Promise<{ patientId: PatientId; from: PatientId }>
 }
 
+/** `GET /api/today`: the OPD queue, the lab worklist and the referral badges. */
+export interface WorkApi {
+  today(): Promise<TodayWork>
+}
+
 /** `/api/referrals`. */
 export interface ReferralsApi {
   list(box: 'incoming' | 'outgoing'): Promise<ReferralSummary[]>
@@ -145,6 +151,7 @@ export interface NodeApi {
   status: StatusApi
   patients: PatientsApi
   records: RecordsApi
+  work: WorkApi
   referrals: ReferralsApi
   roster: RosterApi
   fhir: FhirApi

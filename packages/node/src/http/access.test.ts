@@ -59,6 +59,7 @@ const CELLS: Cell[] = [
   { method: 'GET', route: '/api/session', path: () => `/api/session`, action: 'signed-in' },
   { method: 'GET', route: '/api/status', path: () => `/api/status`, action: 'status.view' },
   { method: 'GET', route: '/api/roster', path: () => `/api/roster`, action: 'roster.view' },
+  { method: 'GET', route: '/api/today', path: () => `/api/today`, action: 'patient.search' },
   {
     method: 'POST',
     route: '/api/roster',

@@ -28,6 +28,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: 'DELETE', path: /^\/api\/session$/, access: 'signed-in' },
   { method: 'GET', path: /^\/api\/status$/, access: 'status.view' },
   { method: 'GET', path: /^\/api\/roster$/, access: 'roster.view' },
+  // The day's queue and lab worklist name patients: a search of the register, for every role.
+  { method: 'GET', path: /^\/api\/today$/, access: 'patient.search' },
   {
     method: 'POST',
     path: /^\/api\/roster$/,

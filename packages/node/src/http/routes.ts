@@ -45,6 +45,7 @@ export async function routeApi(api: NodeApi, req: ApiRequest): Promise<ApiRespon
   const { method, path } = req
   if (method === 'GET' && path === '/api/status') return ok(await api.status.report())
   if (method === 'GET' && path === '/api/roster') return ok(await api.roster.entries())
+  if (method === 'GET' && path === '/api/today') return ok(await api.work.today())
   if (method === 'GET' && path === '/api/quarantine') return ok(await api.quarantine.list())
   if (method === 'POST' && path === '/api/roster') {
     const b = object(await req.body(), 'body')

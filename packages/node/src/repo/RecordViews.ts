@@ -8,6 +8,7 @@ import { currentStatus, mergedFrom, mergedInto, openConflicts, readPatient } fro
 import type { FacilityId, PatientDoc, PatientId, Referral } from '@pagdandi/core/record'
 import type { ViewSource } from './indexRecord.js'
 import { PatientIndex } from './PatientIndex.js'
+import { workOf, type WorkSource } from './workView.js'
 
 /** A referral with the document it lives in. */
 export interface ReferralView {
@@ -26,6 +27,7 @@ export class RecordViews {
   readonly index = new PatientIndex()
   readonly #referrals = new Map<PatientId, Referral[]>()
   readonly #conflicts = new Map<PatientId, number>()
+  readonly #work = new Map<PatientId, WorkSource>()
   /**
    * What each document state read as. An Automerge document is an immutable object, one per state,
    * so a state is read once: copies seeded from one saved record (`importCold`) share theirs.
@@ -73,13 +75,15 @@ export class RecordViews {
     )
     const into = mergedInto(plain)
     const from = mergedFrom(plain)
+    const work = workOf(plain, this.facility)
     return {
       demographics: plain.demographics,
       ...(plain.identifiers === undefined ? {} : { identifiers: plain.identifiers }),
       referrals,
       conflicts,
       ...(into === undefined ? {} : { mergedInto: into }),
-      ...(from.length === 0 ? {} : { mergedFrom: from })
+      ...(from.length === 0 ? {} : { mergedFrom: from }),
+      ...(work === undefined ? {} : { work })
     }
   }
 
@@ -89,8 +93,11 @@ export class RecordViews {
       this.index.remove(patientId)
       this.#referrals.delete(patientId)
       this.#conflicts.delete(patientId)
+      this.#work.delete(patientId)
       return
     }
+    if (source.work !== undefined) this.#work.set(patientId, source.work)
+    else this.#work.delete(patientId)
     this.index.upsert(patientId, source, this.facility)
     if (source.referrals.length > 0) this.#referrals.set(patientId, source.referrals)
     else this.#referrals.delete(patientId)
@@ -112,6 +119,11 @@ export class RecordViews {
         b.referral.createdAt.localeCompare(a.referral.createdAt) ||
         (a.referral.id < b.referral.id ? -1 : a.referral.id > b.referral.id ? 1 : 0)
     )
+  }
+
+  /** Every record's part in the day's work here (registrations and visits here). */
+  work(): ReadonlyMap<PatientId, WorkSource> {
+    return this.#work
   }
 
   /** Current status of a referral. */

@@ -9,9 +9,10 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import type { DocumentKey } from '@pagdandi/core/crypto'
 import type { PatientDoc, PatientId, Referral } from '@pagdandi/core/record'
+import type { WorkSource } from './workView.js'
 
 /** Layout version of the records; another version is rebuilt, never read. */
-export const INDEX_VERSION = 1
+export const INDEX_VERSION = 2
 /** Key of the index's own record (document ids never start with `~`). */
 export const META_KEY = '~meta'
 export const docKeyOf = (docId: string): string => `d/${docId}`
@@ -27,6 +28,8 @@ export interface ViewSource {
   mergedInto?: PatientId
   /** Records merged into this one. */
   mergedFrom?: PatientId[]
+  /** Its part in the day's work here (repo/workView.ts): registration and visits here. */
+  work?: WorkSource
 }
 
 /** One document as the index holds it. */

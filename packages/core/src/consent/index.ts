@@ -25,3 +25,17 @@ export {
   type ErasureConfirmation,
   type ErasureCause
 } from './erasure.js'
+export {
+  NOTICE_RECORD_REQUEST,
+  NOTICE_REQUEST_REPLY,
+  MAX_REASON_BYTES,
+  normaliseIdentifier,
+  blindIdentifier,
+  encodeRecordRequest,
+  decodeRecordRequest,
+  encodeRequestReply,
+  decodeRequestReply,
+  type RecordRequest,
+  type RequestReply,
+  type RequestIdKind
+} from './request.js'

@@ -33,7 +33,7 @@ describe('record requests (identifier blinded)', () => {
     }
     const bytes = encodeRecordRequest(q)
     expect(decodeRecordRequest(bytes)).toEqual(q)
-    expect(Buffer.from(bytes).toString('latin1')).not.toContain('91123456789012')
+    expect(String.fromCharCode(...bytes)).not.toContain('91123456789012')
     for (let n = 0; n < bytes.length; n++)
       expect(() => decodeRecordRequest(bytes.slice(0, n))).toThrow(MalformedItemError)
     expect(() => decodeRecordRequest(Uint8Array.of(...bytes, 0))).toThrow(MalformedItemError)

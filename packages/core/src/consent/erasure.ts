@@ -5,8 +5,9 @@
  * so it can drop the record's items and forward them.
  */
 import { MalformedItemError } from '../crypto/errors.js'
-import { toHex, type ByteReader, type ByteWriter } from '../bytes.js'
+import { toHex } from '../bytes.js'
 import { cryptoReader, cryptoWriter } from '../crypto/format.js'
+import { readInstant, writeInstant } from './instant.js'
 import { documentIdFromBytes, documentIdToBytes } from '../crypto/docId.js'
 import type { PatientId } from '../record/types.js'
 
@@ -37,14 +38,6 @@ export interface ErasureConfirmation {
   request?: string
 }
 
-const MAX_MS = 2 ** 48 - 1
-function u48(w: ByteWriter, ms: number): ByteWriter {
-  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_MS) throw new TypeError(`instant ${ms}`)
-  return w.u16(Math.floor(ms / 2 ** 32)).u32(ms % 2 ** 32)
-}
-function readU48(r: ByteReader): number {
-  return r.u16() * 2 ** 32 + r.u32()
-}
 function recordBytes(id: string): Uint8Array {
   const b = documentIdToBytes(id)
   if (b === undefined) throw new TypeError('record id must be a DocumentId')
@@ -52,7 +45,7 @@ function recordBytes(id: string): Uint8Array {
 }
 
 export function encodeErasureRequest(req: ErasureRequest): Uint8Array {
-  return u48(cryptoWriter().u8(VERSION).raw(recordBytes(req.record)), req.issuedAt)
+  return writeInstant(cryptoWriter().u8(VERSION).raw(recordBytes(req.record)), req.issuedAt)
     .u8(1)
     .finish()
 }
@@ -61,14 +54,14 @@ export function decodeErasureRequest(bytes: Uint8Array): ErasureRequest {
   const r = cryptoReader(bytes, 'erasure request')
   if (r.u8() !== VERSION) throw new MalformedItemError('erasure request: version')
   const record = documentIdFromBytes(r.raw(16))
-  const issuedAt = readU48(r)
+  const issuedAt = readInstant(r)
   if (r.u8() !== 1) throw new MalformedItemError('erasure request: reason')
   r.end()
   return { record, issuedAt, reason: 'consent-withdrawn' }
 }
 
 export function encodeErasureConfirmation(c: ErasureConfirmation): Uint8Array {
-  const w = u48(cryptoWriter().u8(VERSION).raw(recordBytes(c.record)), c.erasedAt)
+  const w = writeInstant(cryptoWriter().u8(VERSION).raw(recordBytes(c.record)), c.erasedAt)
     .u8(c.cause === 'erasure-request' ? 1 : 2)
     .u8(c.held === 'keys' ? 1 : 2)
   if (c.cause === 'erasure-request') {
@@ -82,7 +75,7 @@ export function decodeErasureConfirmation(bytes: Uint8Array): ErasureConfirmatio
   const r = cryptoReader(bytes, 'erasure confirmation')
   if (r.u8() !== VERSION) throw new MalformedItemError('erasure confirmation: version')
   const record = documentIdFromBytes(r.raw(16))
-  const erasedAt = readU48(r)
+  const erasedAt = readInstant(r)
   const cause = r.u8()
   const held = r.u8()
   if ((cause !== 1 && cause !== 2) || (held !== 1 && held !== 2))

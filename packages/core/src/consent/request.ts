@@ -7,8 +7,9 @@
  */
 import { sha512 } from '../crypto/scheme.js'
 import { MalformedItemError } from '../crypto/errors.js'
-import { concatBytes, toHex, utf8Decode, utf8Encode, type ByteReader, type ByteWriter } from '../bytes.js'
+import { concatBytes, toHex, utf8Decode, utf8Encode } from '../bytes.js'
 import { cryptoReader, cryptoWriter } from '../crypto/format.js'
+import { readInstant, writeInstant } from './instant.js'
 import { documentIdFromBytes, documentIdToBytes } from '../crypto/docId.js'
 import type { PatientId } from '../record/types.js'
 import { CONSENT_PURPOSES, type ConsentPurpose } from './terms.js'
@@ -54,14 +55,6 @@ export function blindIdentifier(kind: RequestIdKind, id: string, salt: Uint8Arra
   return sha512(concatBytes([DOMAIN, salt, k, utf8Encode(normaliseIdentifier(kind, id))])).slice(0, 32)
 }
 
-function u48(w: ByteWriter, ms: number): ByteWriter {
-  if (!Number.isInteger(ms) || ms < 0 || ms > 2 ** 48 - 1) throw new TypeError(`instant ${ms}`)
-  return w.u16(Math.floor(ms / 2 ** 32)).u32(ms % 2 ** 32)
-}
-function readU48(r: ByteReader): number {
-  return r.u16() * 2 ** 32 + r.u32()
-}
-
 export function encodeRecordRequest(q: RecordRequest): Uint8Array {
   if (q.salt.length !== 16 || q.blinded.length !== 32) throw new TypeError('salt 16, blinded 32 bytes')
   const w = cryptoWriter()
@@ -69,7 +62,7 @@ export function encodeRecordRequest(q: RecordRequest): Uint8Array {
     .u8(q.idKind === 'abha-number' ? 1 : 2)
     .raw(q.salt)
     .raw(q.blinded)
-  return u48(w, q.createdAt)
+  return writeInstant(w, q.createdAt)
     .u8(CONSENT_PURPOSES.indexOf(q.purpose) + 1)
     .finish()
 }
@@ -81,7 +74,7 @@ export function decodeRecordRequest(bytes: Uint8Array): RecordRequest {
   if (kind !== 1 && kind !== 2) throw new MalformedItemError('record request: identifier kind')
   const salt = r.raw(16).slice()
   const blinded = r.raw(32).slice()
-  const createdAt = readU48(r)
+  const createdAt = readInstant(r)
   const purpose = CONSENT_PURPOSES[r.u8() - 1]
   if (purpose === undefined) throw new MalformedItemError('record request: purpose')
   r.end()
@@ -94,7 +87,7 @@ export function encodeRequestReply(a: RequestReply): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(a.request)) throw new TypeError('request item id')
   const w = cryptoWriter().u8(VERSION)
   for (let i = 0; i < 64; i += 2) w.u8(parseInt(a.request.slice(i, i + 2), 16))
-  u48(w.u8(STATUS.indexOf(a.status) + 1), a.at)
+  writeInstant(w.u8(STATUS.indexOf(a.status) + 1), a.at)
   if (a.status === 'approved') {
     const id = a.record === undefined ? undefined : documentIdToBytes(a.record)
     if (id === undefined) throw new TypeError('an approval names the record')
@@ -114,7 +107,7 @@ export function decodeRequestReply(bytes: Uint8Array): RequestReply {
   const request = toHex(r.raw(32))
   const status = STATUS[r.u8() - 1]
   if (status === undefined) throw new MalformedItemError('request reply: status')
-  const out: RequestReply = { request, status, at: readU48(r) }
+  const out: RequestReply = { request, status, at: readInstant(r) }
   if (status === 'approved') out.record = documentIdFromBytes(r.raw(16))
   if (status === 'declined') {
     const raw = r.bytes16()

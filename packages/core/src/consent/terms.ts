@@ -5,8 +5,8 @@
  * with the grant and are shown, since one document key opens the whole record.
  */
 import { MalformedItemError } from '../crypto/errors.js'
-import type { ByteReader, ByteWriter } from '../bytes.js'
 import { cryptoReader, cryptoWriter } from '../crypto/format.js'
+import { readInstant, writeInstant } from './instant.js'
 import { ConsentTermsError } from './errors.js'
 
 /** ABDM consent purposes, in wire order (index + 1 is the byte). */
@@ -81,13 +81,6 @@ export function validateConsentTerms(input: unknown): ConsentTerms {
   }
 }
 
-function u48(w: ByteWriter, ms: number): void {
-  w.u16(Math.floor(ms / 2 ** 32)).u32(ms % 2 ** 32)
-}
-function readU48(r: ByteReader): number {
-  return r.u16() * 2 ** 32 + r.u32()
-}
-
 /** The 21 bytes a consent grant carries after its key. */
 export function encodeConsentTerms(terms: ConsentTerms): Uint8Array {
   const t = validateConsentTerms(terms)
@@ -97,9 +90,9 @@ export function encodeConsentTerms(terms: ConsentTerms): Uint8Array {
   let mask = 0
   for (const h of t.hiTypes) mask |= 1 << HI_TYPES.indexOf(h)
   w.u8(mask)
-  u48(w, Date.parse(t.dateRange.from))
-  u48(w, Date.parse(t.dateRange.to))
-  u48(w, Date.parse(t.dataEraseAt))
+  writeInstant(w, Date.parse(t.dateRange.from))
+  writeInstant(w, Date.parse(t.dateRange.to))
+  writeInstant(w, Date.parse(t.dataEraseAt))
   return w.finish()
 }
 
@@ -113,7 +106,7 @@ export function decodeConsentTerms(bytes: Uint8Array): ConsentTerms {
   if (code === undefined) throw new MalformedItemError(`consent terms: purpose ${p}`)
   const mask = r.u8()
   if (mask === 0 || mask >= 1 << HI_TYPES.length) throw new MalformedItemError('consent terms: hiTypes')
-  const times = [readU48(r), readU48(r), readU48(r)]
+  const times = [readInstant(r), readInstant(r), readInstant(r)]
   r.end()
   if (times.some(ms => ms < MIN_MS || ms > MAX_MS)) throw new MalformedItemError('consent terms: instant out of range')
   const [from, to, erase] = times as [number, number, number]

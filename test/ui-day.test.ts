@@ -208,4 +208,49 @@ describeBrowser("a facility's day: merge, corrections", haveCli, () => {
     expect(await dh.getByTestId('search-results').getByTestId('merged-pill').count()).toBe(0)
     expect(errors).toEqual([])
   })
+  it('the OPD queue and the lab worklist (English, desktop; Hindi, 360×740): a result entered by the lab closes the order', async () => {
+    await post(chcCtx, chcNode, `/api/patients/${kept}/encounters`, {
+      complaints: ['Cough, weight loss'],
+      diagnoses: [
+        {
+          coding: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'A15.0', display: 'Tuberculosis of lung' },
+          text: 'TB?'
+        }
+      ],
+      labOrders: [{ test: { system: 'http://loinc.org', code: '718-7', display: 'Haemoglobin' } }]
+    })
+    await chc.setViewportSize(DESKTOP)
+    await chc.goto(`${chcNode.url}/#/today`)
+    await chc.getByRole('button', { name: 'English' }).click()
+    const queue = chc.getByTestId('opd-queue')
+    const keptEntry = queue.getByTestId('queue-entry').filter({ hasText: 'TKP-11' })
+    await keptEntry.waitFor()
+    // Both registered today: tokens by arrival; the doctor has seen the first, a lab order waits.
+    expect(await queue.getByTestId('token').allTextContents()).toEqual(['1', '2'])
+    expect(await keptEntry.getByTestId('token').textContent()).toBe('1')
+    // The queue is polled: the visit just sealed shows within a poll.
+    await expect.poll(() => keptEntry.getByTestId('queue-state').textContent(), { timeout: 15_000 }).toBe('With doctor')
+    expect(await keptEntry.getByTestId('queue-by').textContent()).toBe('Dr. UI Test (CHC Tokapal)')
+    const lab = chc.getByTestId('lab-worklist').getByTestId('lab-entry')
+    await expect.poll(() => lab.count(), { timeout: 15_000 }).toBe(1)
+    expect(await lab.first().textContent()).toContain('Haemoglobin')
+    expect(await axeViolations(chc)).toEqual([])
+    await shot(chc, 'issue15-day-03-queue')
+
+    // The lab technician enters the result on the chart; the order leaves the worklist, the patient is done.
+    await chcNode.switchTo(chc, 'lab', `#/patient/${kept}`)
+    const hb = chc.getByTestId('encounter').locator('li', { hasText: 'Haemoglobin' })
+    await hb.getByLabel('Result').fill('9.1')
+    await hb.getByLabel('Result').press('Enter')
+    await hb.getByTestId('lab-result').waitFor()
+    await chc.setViewportSize(PHONE)
+    await chc.goto(`${chcNode.url}/#/today`)
+    await chc.getByRole('button', { name: 'हिन्दी' }).click()
+    await chc.getByTestId('lab-empty').waitFor({ timeout: 15_000 })
+    const done = chc.getByTestId('opd-queue').getByTestId('queue-entry').filter({ hasText: 'TKP-11' })
+    await expect.poll(() => done.getByTestId('queue-state').textContent(), { timeout: 15_000 }).toBe('पूरा')
+    expect(await sidewaysAt(chc, PHONE.width)).toEqual([])
+    expect(await axeViolations(chc)).toEqual([])
+    await chcNode.switchTo(chc, 'mo')
+  })
 })

@@ -14,7 +14,8 @@ import type {
   PatientProvenance,
   PatientSummary,
   ReferralSummary,
-  RosterEntry
+  RosterEntry,
+  TodayWork
 } from '@pagdandi/core/api'
 import type { PatientId, ReferralInput, RegistrationInput } from '@pagdandi/core/record'
 import type { Role, StaffSession } from '@pagdandi/core/staff'
@@ -148,6 +149,8 @@ export const api = {
   },
   /** This node, its peers and what is waiting (polled: it keeps no session alive). */
   status: () => request<NodeStatus>('/api/status', undefined, false, true),
+  /** Today's OPD queue, the lab worklist and the referral badges (polled: keeps no session alive). */
+  today: () => request<TodayWork>('/api/today', undefined, false, true),
   /** Member facilities (referral destinations). */
   roster: () => request<RosterEntry[]>('/api/roster'),
   /** Search by name (in Devanagari or Latin letters, any spelling), ABHA, phone, village or UHID: at most `limit` hits. */

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'conflicts'; patientId: PatientId }
   | { name: 'edit'; patientId: PatientId }
   | { name: 'inbox' }
+  | { name: 'today' }
   | { name: 'sync' }
   | { name: 'staff' }
 
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
   const [a, id, b, c] = parts
   if (a === 'inbox') return { name: 'inbox' }
+  if (a === 'today') return { name: 'today' }
   if (a === 'sync') return { name: 'sync' }
   if (a === 'staff') return { name: 'staff' }
   if (a === 'patient' && id) {
@@ -42,6 +44,8 @@ export function href(route: Route): string {
       return '#/'
     case 'inbox':
       return '#/inbox'
+    case 'today':
+      return '#/today'
     case 'sync':
       return '#/sync'
     case 'staff':

@@ -42,7 +42,9 @@ export interface FacilitySpec {
  */
 const PORT_BLOCK = 700
 const PORT_BASE = 20_000
-let nextPort = 0
+// A random start in the block: two test runs at once on one machine (engineers side by side) use
+// the same worker numbers, and would otherwise try the same ports in the same order.
+let nextPort = Math.floor(Math.random() * PORT_BLOCK)
 
 /** Whether `port` can be listened on at loopback right now. */
 async function canListen(port: number): Promise<boolean> {

@@ -5,7 +5,7 @@
 import nacl from 'tweetnacl'
 import type { FacilityId, PatientId } from '../record/types.js'
 import { EPOCH_BYTES } from './constants.js'
-import { emptyFingerprint, itemFingerprint, xorInto } from './fingerprint.js'
+import { emptyFingerprint, itemFingerprint, logChain, xorInto } from './fingerprint.js'
 import type { Cursor, DocSummary, InspectItem, ItemId, ItemStore, PutOptions, StoredItem } from './types.js'
 
 /** `ItemStore` held in memory. */
@@ -14,6 +14,8 @@ export class MemoryItemStore implements ItemStore {
   readonly #epoch: Uint8Array
   readonly #byId = new Map<ItemId, StoredItem>()
   readonly #log: StoredItem[] = []
+  /** `logChain` through each log position, by position − 1. */
+  readonly #digests: Uint8Array[] = []
   readonly #byDoc = new Map<PatientId, StoredItem[]>()
   readonly #docFp = new Map<PatientId, DocSummary>()
   readonly #access = new Map<PatientId, StoredItem[]>()
@@ -38,6 +40,7 @@ export class MemoryItemStore implements ItemStore {
     }
     for (const item of fresh) {
       this.#byId.set(item.id, item)
+      this.#digests.push(logChain(this.#digests.at(-1), item.id))
       this.#log.push(item)
       const list = this.#byDoc.get(item.docId) ?? []
       list.push(item)
@@ -74,6 +77,10 @@ export class MemoryItemStore implements ItemStore {
 
   async epoch(): Promise<Uint8Array> {
     return this.#epoch.slice()
+  }
+
+  async logDigest(seq: number): Promise<Uint8Array | undefined> {
+    return seq < 1 ? undefined : this.#digests[seq - 1]?.slice()
   }
 
   async getCursor(peer: FacilityId): Promise<Cursor | undefined> {

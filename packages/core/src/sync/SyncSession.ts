@@ -289,8 +289,7 @@ export class SyncSession {
 
   async #tokenAt(seq: number): Promise<Cursor> {
     const epoch = await this.#options.store.epoch()
-    const at = seq === 0 ? undefined : (await this.#options.store.logSince(seq - 1, 1))[0]
-    return { seq, token: cursorToken(epoch, seq, at?.seq === seq ? at.id : undefined) }
+    return { seq, token: cursorToken(epoch, seq, seq === 0 ? undefined : await this.#options.store.logDigest(seq)) }
   }
 
   /** What we hold of a document, answered as if we held nothing unless the peer is entitled to it. */
@@ -341,14 +340,31 @@ export class SyncSession {
       upTo = e.seq
       if (!ok) this.#skipped.add(e.docId)
       if (ok) {
+        if (e.kind === 'access' && !offers.includes(e.docId) && (await this.#mayHaveMissed(e.docId, e.seq))) {
+          offers.push(e.docId)
+          // The grant goes ahead of the document it opens, with the access items it rests on: a
+          // session cut before the offer is answered, or an author that loses its store or its
+          // standing, must not leave the peer holding a grant it cannot trace to the creator.
+          for (const a of await this.#groundOf(e)) {
+            items.push(a.bytes)
+            bytes += a.bytes.length
+          }
+        }
         items.push(e.bytes)
         bytes += e.bytes.length
-        if (e.kind === 'access' && !offers.includes(e.docId) && (await this.#mayHaveMissed(e.docId, e.seq)))
-          offers.push(e.docId)
       }
     }
     const at = await this.#tokenAt(upTo)
     return { type: 'log-read', items, offers, upTo, token: at.token }
+  }
+
+  /** The document's access items logged before `grant` (what its author's standing rests on), minus withheld ones. */
+  async #groundOf(grant: StoredItem): Promise<StoredItem[]> {
+    const withheld = this.#options.withhold ?? (() => false)
+    const { peer } = this.#options
+    return (await this.#options.store.accessItems(grant.docId)).filter(
+      a => a.seq < grant.seq && a.from !== peer && !withheld(a.id)
+    )
   }
 
   /**

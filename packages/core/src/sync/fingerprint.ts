@@ -25,7 +25,8 @@ function truncatedHash(parts: Uint8Array[], size: number, hash: FingerprintHash 
 
 const ITEM_TAG = asciiBytes('pagdandi/item-fp/1')
 const DOC_TAG = asciiBytes('pagdandi/doc-fp/1')
-const CURSOR_TAG = asciiBytes('pagdandi/cursor/1')
+const CURSOR_TAG = asciiBytes('pagdandi/cursor/2')
+const CHAIN_TAG = asciiBytes('pagdandi/log-chain/1')
 
 /** The contribution of one item id to its document's fingerprint. */
 export function itemFingerprint(id: ItemId, hash?: FingerprintHash): Uint8Array {
@@ -57,19 +58,32 @@ export function entryFingerprint(s: DocSummary, hash?: FingerprintHash): Uint8Ar
 }
 
 /**
- * The token a log owner gives for position `seq`: binds the log epoch, the position and the item
- * there. A peer restored from a backup, or talking to a restored or recreated log, presents a token
- * that no longer matches, which makes its cursor suspect. Opaque: reveals nothing about the item.
+ * The digest of a log through one more position: binds the digest through the position before it
+ * (`undefined` before the first) and the id of the item there. So a log's digest at position n covers
+ * every item at or below n, in log order: two logs agree on it only if their first n items agree.
+ */
+export function logChain(previous: Uint8Array | undefined, id: ItemId, hash?: FingerprintHash): Uint8Array {
+  return truncatedHash([CHAIN_TAG, previous ?? new Uint8Array(TOKEN_BYTES), asciiBytes(id)], TOKEN_BYTES, hash)
+}
+
+/**
+ * The token a log owner gives for position `seq`: binds the log epoch, the position and the log's
+ * digest there (`ItemStore.logDigest`), so it matches only while the log holds, at and below `seq`,
+ * exactly what it held when the token was given. A peer restored from a backup, or talking to a
+ * restored or recreated log, presents a token that no longer matches, which makes its cursor
+ * suspect, even when the restored log came to hold the same item at that position again (binding
+ * only that item let such a cursor pass, and the items the restore lost were skipped as echoes).
+ * Opaque: reveals nothing about the items.
  */
 export function cursorToken(
   epoch: Uint8Array,
   seq: number,
-  itemAtSeq: ItemId | undefined,
+  digestAtSeq: Uint8Array | undefined,
   hash?: FingerprintHash
 ): Uint8Array {
   const s = new Uint8Array(8)
   new DataView(s.buffer).setBigUint64(0, BigInt(seq))
-  return truncatedHash([CURSOR_TAG, epoch, s, asciiBytes(itemAtSeq ?? '')], TOKEN_BYTES, hash)
+  return truncatedHash([CURSOR_TAG, epoch, s, digestAtSeq ?? new Uint8Array(0)], TOKEN_BYTES, hash)
 }
 
 /**

@@ -123,4 +123,32 @@ describe('a node restored from a backup its peer cannot see', () => {
     expect(p.sent.some(s => s.from === A && s.frame.type === 'repair')).toBe(true)
     expect(await holds(restored, lost)).toEqual([true, true, true, true])
   })
+  it('repairs a restored log that came to hold the same item at the cursor position again: the token binds the whole log up to it (seeds 325, 2935)', async () => {
+    const prng = new Prng(2935)
+    const sa = new MemoryItemStore(inspectTestItem)
+    const sb = new MemoryItemStore(inspectTestItem)
+    const [a1, a2] = items(prng, 'doc-a', A, 2) as [Uint8Array, Uint8Array]
+    const [b0, b1] = items(prng, 'doc-b', B, 2) as [Uint8Array, Uint8Array]
+    const [c1] = items(prng, 'doc-c', 'IN2210000003' as FacilityId, 1) as [Uint8Array]
+    await sa.putItems([a1])
+    await sb.putItems([b0])
+    await session(sa, sb)
+    const backup = await backupStore(sa, B)
+    await sa.putItems([a2])
+    await sb.putItems([b1])
+    await session(sa, sb)
+    await session(sa, sb)
+    // A's log is a1 b0 a2 b1, and B's cursor of A is at 4, where b1 is.
+    expect((await sa.logSince(0, 10)).map(i => i.bytes)).toEqual([a1, b0, a2, b1])
+    expect((await sb.getCursor(A))?.seq).toBe(4)
+    // A comes back from the backup (a1 b0, and its cursor of B) and, from a third facility,
+    // receives c1 and then b1: b1 is at position 4 again, but a2 is lost. B's cursor of A must not
+    // check out, or B, catching A up, skips a2 as an echo.
+    await backup.putItems([c1], { from: 'IN2210000003' as FacilityId })
+    await backup.putItems([b1], { from: 'IN2210000003' as FacilityId })
+    const p = await session(backup, sb)
+    expect(p.sent.some(s => s.frame.type === 'repair')).toBe(true)
+    expect(await holds(backup, [a2])).toEqual([true])
+    expect(p.errors.filter(e => e !== undefined)).toEqual([])
+  })
 })

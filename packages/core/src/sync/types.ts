@@ -84,6 +84,12 @@ export interface ItemStore {
   lastSeq(): Promise<number>
   /** Random id of this log, fixed when the store is created (a restored or recreated store differs). */
   epoch(): Promise<Uint8Array>
+  /**
+   * The log's digest through position `seq` (`logChain` over every position from 1 in order), kept
+   * as each position is written; undefined for 0 and for a position the store records none for.
+   * Cursor tokens bind it (`cursorToken`).
+   */
+  logDigest(seq: number): Promise<Uint8Array | undefined>
   /** The cursor this node holds of `peer`'s log. */
   getCursor(peer: FacilityId): Promise<Cursor | undefined>
   /** Durably record the cursor this node holds of `peer`'s log. */

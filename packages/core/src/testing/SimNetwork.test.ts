@@ -46,6 +46,9 @@ class DropsLastOfSeventhBatch implements ItemStore {
   epoch(): Promise<Uint8Array> {
     return this.inner.epoch()
   }
+  logDigest(seq: number): Promise<Uint8Array | undefined> {
+    return this.inner.logDigest(seq)
+  }
   getCursor(peer: FacilityId): Promise<Cursor | undefined> {
     return this.inner.getCursor(peer)
   }

@@ -150,6 +150,9 @@ export class SimStore implements ItemStore {
   epoch(): Promise<Uint8Array> {
     return this.#inner.epoch()
   }
+  logDigest(seq: number): Promise<Uint8Array | undefined> {
+    return this.#inner.logDigest(seq)
+  }
   getCursor(peer: FacilityId): Promise<Cursor | undefined> {
     return this.#inner.getCursor(peer)
   }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { FacilityId, PatientId } from '../record/types.js'
-import { docFingerprint } from '../sync/fingerprint.js'
+import { docFingerprint, logChain } from '../sync/fingerprint.js'
 import type { InspectItem, ItemStore } from '../sync/types.js'
 import { Prng } from './prng.js'
 import { inspectTestItem, makeTestItem } from './testItems.js'
@@ -121,6 +121,34 @@ export function itemStoreConformance(name: string, open: (inspect: InspectItem) 
         expect((await again.putItems(items(new Prng(6), 'doc-d', 1)))[0]!.seq).toBe(4)
       }
       await h.close()
+    })
+
+    it('digests the log through each position: logs that agree up to a position agree there, an earlier difference changes every later digest, and a reopen keeps them', async () => {
+      const [x, y, z, w] = items(new Prng(8), 'doc-f', 4) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array]
+      const one = await open(inspectTestItem)
+      const two = await open(inspectTestItem)
+      await one.store.putItems([x, y])
+      await one.store.putItems([w])
+      await two.store.putItems([x, z, w])
+      expect(await one.store.logDigest(0)).toBeUndefined()
+      expect(await one.store.logDigest(4)).toBeUndefined()
+      expect(await one.store.logDigest(1)).toEqual(await two.store.logDigest(1))
+      // The same item (w) at position 3 in both, after a different item at 2: the digests differ.
+      expect(await one.store.logDigest(2)).not.toEqual(await two.store.logDigest(2))
+      expect(await one.store.logDigest(3)).not.toEqual(await two.store.logDigest(3))
+      const three = await one.store.logDigest(3)
+      expect(three?.length).toBe(16)
+      if (one.reopen !== undefined) {
+        const again = await one.reopen()
+        expect(await again.logDigest(3)).toEqual(three)
+        // The chain goes on from what was stored: a fourth item extends position 3's digest.
+        await again.putItems([z])
+        await two.store.putItems([y])
+        expect(await again.logDigest(4)).not.toEqual(await two.store.logDigest(4))
+        expect(await again.logDigest(4)).toEqual(logChain(three, inspectTestItem(z).id))
+      }
+      await one.close()
+      await two.close()
     })
 
     it('rejects an undecodable item without storing anything from its batch', async () => {

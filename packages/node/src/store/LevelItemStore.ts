@@ -21,6 +21,7 @@ import {
   EPOCH_BYTES,
   emptyFingerprint,
   itemFingerprint,
+  logChain,
   xorInto,
   type Cursor,
   type DocSummary,
@@ -50,6 +51,8 @@ export class LevelItemStore implements ItemStore {
   readonly #inspect: InspectItem
   #epoch: Uint8Array = new Uint8Array(EPOCH_BYTES)
   #lastSeq = 0
+  /** The log's digest through `#lastSeq` (`logChain`), which the next position's digest extends. */
+  #digest: Uint8Array | undefined
   /** Documents erased here: items for them are dropped by `putItems` (see `eraseDoc`). */
   readonly #erased = new Set<string>()
   #lock: Promise<unknown> = Promise.resolve()
@@ -141,6 +144,7 @@ export class LevelItemStore implements ItemStore {
     if (!Number.isSafeInteger(recorded) || recorded < Number(last ?? '0'))
       return `its log runs past the position it records (${last} > ${recorded})`
     this.#lastSeq = recorded
+    this.#digest = await this.#digestAt(recorded)
     for await (const key of this.#l.s.era.keys()) this.#erased.add(key)
     return undefined
   }
@@ -227,8 +231,11 @@ export class LevelItemStore implements ItemStore {
         raw === undefined ? { docId: docId as PatientId, fp: emptyFingerprint(), count: 0 } : decodeSummary(docId, raw)
       )
     })
+    let digest = this.#digest
     for (const it of fresh) {
+      digest = logChain(digest, it.id)
       ops.push(this.#l.put('log', seqKey(it.seq), encodeLogEntry(it)))
+      ops.push(this.#l.put('chn', seqKey(it.seq), digest))
       ops.push(this.#l.put('id', it.id, enc.encode(String(it.seq))))
       ops.push(this.#l.put('doc', docKey(it.docId, it.seq), new Uint8Array(0)))
       if (it.kind === 'access') ops.push(this.#l.put('acc', docKey(it.docId, it.seq), new Uint8Array(0)))
@@ -243,6 +250,7 @@ export class LevelItemStore implements ItemStore {
     if (ops.length === 0) return []
     await this.#commit(ops)
     this.#lastSeq += fresh.length
+    this.#digest = digest
     return fresh
   }
 
@@ -290,6 +298,24 @@ export class LevelItemStore implements ItemStore {
   async epoch(): Promise<Uint8Array> {
     this.#check()
     return this.#epoch.slice()
+  }
+
+  async logDigest(seq: number): Promise<Uint8Array | undefined> {
+    this.#check()
+    return seq < 1 || seq > this.#lastSeq ? undefined : await this.#digestAt(seq)
+  }
+
+  /**
+   * The digest recorded for a position. A position written before schema 4 has none: its digest
+   * binds only the item there (the schema 3 token), and the chain restarts from it.
+   */
+  async #digestAt(seq: number): Promise<Uint8Array | undefined> {
+    if (seq < 1) return undefined
+    const key = seqKey(seq)
+    const recorded = await this.#l.s.chn.get(key)
+    if (recorded !== undefined) return plain(recorded)
+    const entry = await this.#l.s.log.get(key)
+    return entry === undefined ? undefined : logChain(undefined, this.#decodeLog(key, entry).id)
   }
 
   async getCursor(peer: FacilityId): Promise<Cursor | undefined> {

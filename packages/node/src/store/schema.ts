@@ -9,7 +9,7 @@ import type { Level } from 'level'
 import { StoreSchemaError } from './errors.js'
 
 /** The schema version this code writes. */
-export const STORE_SCHEMA = 3
+export const STORE_SCHEMA = 4
 
 /** One write of a migration step: a put or del in a named sub-level. */
 export type SchemaOp =
@@ -53,6 +53,16 @@ export const MIGRATIONS: readonly Migration[] = [
     async plan() {
       // Nothing is rewritten (a million entries would be one huge batch); the version stops older
       // code, which would misread a v3 entry, from opening the store.
+      return []
+    }
+  },
+  {
+    from: 3,
+    summary:
+      'each log position written from now on records the log digest through it in `chn` (cursor tokens bind it); earlier positions have none and their tokens bind only their item',
+    async plan() {
+      // Nothing is rewritten; the version stops older code, which would give tokens a newer peer's
+      // cursor never matches, from opening the store.
       return []
     }
   }

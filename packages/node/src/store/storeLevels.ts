@@ -18,8 +18,8 @@ export interface Sub {
 export type BatchOp =
   { type: 'put'; key: string; value: Uint8Array; sublevel: unknown } | { type: 'del'; key: string; sublevel: unknown }
 
-export type SubName = 'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era' | 'dix'
-const SUBS: readonly SubName[] = ['log', 'id', 'doc', 'acc', 'fp', 'cur', 'meta', 'kv', 'era', 'dix']
+export type SubName = 'log' | 'id' | 'doc' | 'acc' | 'fp' | 'cur' | 'meta' | 'kv' | 'era' | 'dix' | 'chn'
+const SUBS: readonly SubName[] = ['log', 'id', 'doc', 'acc', 'fp', 'cur', 'meta', 'kv', 'era', 'dix', 'chn']
 
 /** The sub-levels of one open store, and its batches. */
 export class StoreLevels {

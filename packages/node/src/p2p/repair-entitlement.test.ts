@@ -30,6 +30,17 @@ describe('least privilege in repair, over real libp2p and LevelDB', () => {
     rd.notifyLocalItems()
     const entitled = shared1.items.length + shared2.items.length + mine.items.length
     await eventually(async () => (await heldIds(dh.store!)).size === entitled, 60_000, 'second sync')
+    // The CHC holds the DH's own document too, or the restore below loses it for good: on a loaded
+    // machine the DH could stop before it had pushed it, and no repair could bring it back.
+    const mineIds = (await dh.store!.itemsForDoc(mine.docId)).map(i => i.id)
+    await eventually(
+      async () => {
+        const held = await heldIds(chc.store!)
+        return mineIds.every(id => held.has(id))
+      },
+      60_000,
+      'the CHC holds the DH document'
+    )
     await net.stopNode(dh)
     await net.restore(dh, backup)
     // A third secret document appears while the DH is down; then the restored DH comes back.

@@ -109,7 +109,7 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
     )
 
     // "Delivered" appears only once the DH's node has acknowledged the items.
-    await chc.getByRole('link', { name: 'Referrals', exact: true }).click()
+    await chc.getByTestId('nav-referrals').click()
     await chc.getByTestId('tab-outgoing').click()
     await chc.getByTestId('outbox').getByTestId('delivered').waitFor({ timeout: SYNC_TIMEOUT })
     // The card says who the patient is (issue 15): two cards for one woman can be told apart.
@@ -199,7 +199,7 @@ describeBrowser('referral from a CHC to the DH and back, in two browsers', haveC
       .getByTestId('referral-status')
     await pending.waitFor()
     expect(await pending.textContent()).toBe('Not yet received by DH Jagdalpur')
-    await chc.getByRole('link', { name: 'Referrals', exact: true }).click()
+    await chc.getByTestId('nav-referrals').click()
     await chc.getByTestId('tab-outgoing').click()
     const card = chc.getByTestId('outbox-card').filter({ hasText: 'DH unreachable today' })
     await card.getByTestId('not-delivered').waitFor()

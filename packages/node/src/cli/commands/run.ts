@@ -101,7 +101,8 @@ function withLag(
   }
 }
 
-function printStatus(s: NodeStatus, io: Io): void {
+/** The human form of `pagdandi status`. */
+export function printStatus(s: NodeStatus, io: Io): void {
   io.out(`${s.name} (${s.facility}, ${s.kind}): ${s.patients} patients, ${s.items} items, replication ${s.replication}`)
   io.out(`referrals not yet delivered: ${s.undeliveredReferrals}; conflicts to review: ${s.openConflicts}`)
   if (s.store !== undefined && !s.store.writable)
@@ -118,7 +119,10 @@ function printStatus(s: NodeStatus, io: Io): void {
   for (const p of withLag(s).peers) {
     const seen = p.lastSeen !== undefined ? `last contact ${p.lastSeen}` : 'never in contact'
     io.out(
-      `  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend ?? '?'} to send, ${p.itemsToReceive ?? '?'} to receive`
+      `  ${p.facility} ${p.name}: ${p.connected ? 'connected' : 'offline'}, ${seen}, ${p.itemsToSend ?? '?'} to send, ${p.itemsToReceive ?? '?'} to receive` +
+        (p.held === true
+          ? '; HELD: too many of its items were refused, so its batches wait before admission (see: pagdandi quarantine)'
+          : '')
     )
   }
 }

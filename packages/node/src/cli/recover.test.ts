@@ -33,8 +33,8 @@ describe('pagdandi on a damaged item store', () => {
     const bytes = await readFile(join(items, log))
     const itemKeys: number[] = []
     for (let at = bytes.indexOf('!log!'); at !== -1; at = bytes.indexOf('!log!', at + 1)) itemKeys.push(at)
-    const itemsBefore = itemKeys.length // each item is written once, under its key in the log sub-level
-    expect(itemsBefore).toBe(60) // 30 registrations of 2 items, all still in LevelDB's log
+    // (A key split across LevelDB's 32 KiB blocks is not found: fewer than the 60 items written.)
+    expect(itemKeys.length).toBeGreaterThan(2)
     bytes[itemKeys[Math.floor(itemKeys.length / 2)]! + 1]! ^= 0xff
     await writeFile(join(items, log), bytes)
 
@@ -61,7 +61,7 @@ describe('pagdandi on a damaged item store', () => {
     expect(m).not.toBeNull()
     const keptItems = Number(m![1])
     expect(keptItems).toBeGreaterThan(0)
-    expect(keptItems).toBeLessThan(itemsBefore) // LevelDB lost the damaged record's items
+    expect(keptItems).toBeLessThan(60) // 30 registrations of 2 items: the damaged record's are lost
     await stat(join(data, inData[0]!)) // the damaged files are still there
 
     const after = capture()
